@@ -1,0 +1,54 @@
+"""For a rate-scored indicator, 率 × 分值 (rounded half-up to 0.01) is not the declared 得分.
+
+The rate is read from the row's 未达标原因 text, in any of the styles the form uses:
+``专项资金支出进度=92.31%*5=4.62``, ``…计算平均执行率为90%，按比例计分。`` or a bare ``94%``.
+Arithmetic is decimal: 92.31% × 5 = 4.6155 → 4.62 (a binary float gives 4.61). A full score with
+no rate stated passes; a text with several percentages and no cue word is left undecided.
+
+Why it matters: these scores are not judgement calls; they follow from a figure the department
+itself reports.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..catalog import Catalog
+from ..findings import Finding, Severity
+from ..model import Form
+from ..numbers import fmt, fmt_percent, round_half_up
+from ..textmath import find_rate
+from .base import Rule
+
+RULE = Rule(
+    slug="rate-score",
+    severity=Severity.ERROR,
+    title="按比例计分的得分不符",
+    message="{indicator}：{arithmetic}，申报 {actual}（依据“{source}”）",
+    passing="专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.62",
+    failing="专项资金支出率 | 5.00 | 4.52 | 专项资金支出进度=92.31%*5=4.62",
+)
+
+
+def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
+    for row in form.rows:
+        if not row.indicator or row.indicator.scoring != "rate" or row.score.number is None:
+            continue
+        weight = row.indicator.weight
+        found = None
+        for text in (row.reason, row.remedy):
+            found = find_rate(text.text, weight)
+            if found:
+                break
+        if found is None:
+            continue
+        rate, source = found
+        product = rate * weight
+        expected = round_half_up(product)
+        if expected == row.score.number:
+            continue
+        arithmetic = f"{fmt_percent(rate)} × {fmt(weight)} = {fmt(product)}"
+        if product != expected:
+            arithmetic += f" → {fmt(expected)}"
+        yield RULE.emit(row.score.ref, indicator=row.label, expected=expected, actual=row.score.number,
+                        arithmetic=arithmetic, source=source)

@@ -1,0 +1,78 @@
+"""The machine-readable contract: ``{"files": [...], "summary": {...}}``, numbers as decimal strings.
+
+One entry per form (a workbook with two forms gives two entries with the same path); an unreadable
+file or one without a form gives one entry.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, TextIO
+
+from ..engine import FileResult, FormResult
+from ..findings import Severity
+from ..numbers import fmt
+
+
+def _number(value) -> str | None:
+    return fmt(value) if value is not None else None
+
+
+def form_entry(result: FileResult, form: FormResult | None) -> dict[str, Any]:
+    findings = result.findings if form is None else form.findings
+    status = result.status if form is None or result.status in ("unreadable", "unchanged") else (
+        "findings" if form.findings else "ok")
+    entry: dict[str, Any] = {
+        "path": result.display,
+        "status": status,
+        "form": None,
+        "sheet": None,
+        "department": None,
+        "year": None,
+        "total": {"declared": None, "recomputed": None},
+        "grade": {"declared": None, "computed": None},
+        "findings": [finding.to_dict() for finding in findings],
+        "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
+        "annotated": result.annotated,
+    }
+    if form is not None and form.form is not None:
+        entry.update(
+            form=form.form.title,
+            sheet=form.form.sheet,
+            department=form.form.department,
+            year=form.form.year,
+            total={"declared": _number(form.total_declared), "recomputed": _number(form.total_recomputed)},
+            grade={"declared": form.grade_declared, "computed": form.grade_computed},
+        )
+    return entry
+
+
+def entries(results: Iterable[FileResult]) -> list[dict[str, Any]]:
+    rows = []
+    for result in results:
+        if result.forms:
+            rows.extend(form_entry(result, form) for form in result.forms)
+        else:
+            rows.append(form_entry(result, None))
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {
+        "files": len(rows),
+        "ok": sum(1 for row in rows if row["status"] == "ok"),
+        "with_errors": sum(1 for row in rows if row["counts"]["error"] and row["status"] != "unreadable"),
+        "with_warnings": sum(1 for row in rows if row["counts"]["warning"]),
+        "unreadable": sum(1 for row in rows if row["status"] == "unreadable"),
+        "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
+    }
+
+
+def report(results: Iterable[FileResult]) -> dict[str, Any]:
+    rows = entries(results)
+    return {"files": rows, "summary": summary(rows)}
+
+
+def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    json.dump(report(results), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
