@@ -63,9 +63,22 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, fai
     sys.exit(1 if failed else 0)
 
 
+def rules_table() -> str:
+    """The rule reference as a Markdown table, generated from the registry (the README holds it)."""
+    lines = ["| rule | severity | 含义 | fails on (example) |", "|---|---|---|---|"]
+    for slug, rule in RULES.items():
+        example = rule.failing.replace("|", "\\|")
+        lines.append(f"| `{slug}` | {rule.severity.value} | {rule.title} | `{example}` |")
+    return "\n".join(lines)
+
+
 @main.command()
-def rules() -> None:
+@click.option("--markdown", is_flag=True, help="Print the rule table in Markdown, as in the README.")
+def rules(markdown: bool) -> None:
     """List every rule with its documentation."""
+    if markdown:
+        click.echo(rules_table())
+        return
     for slug, rule in RULES.items():
         click.echo(f"{slug}  [{rule.severity.value}]  {rule.title}")
         for line in DOCS[slug].splitlines():

@@ -1,0 +1,140 @@
+"""The command line: output contract, exit codes, annotated copies, the rule reference."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from evaluator.checks import RULES
+from evaluator.cli import main
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLES / "2022-广州市工业和信息化局.xlsx", folder / "seed.xlsx")
+    shutil.copy(SAMPLES / "planted-rate-score.xlsx", folder / "sub" / "seed.xlsx")
+    shutil.copy(SAMPLES / "correct-form.xlsx", folder / "correct.xlsx")
+    return folder
+
+
+def test_json_contract(inbox):
+    result = _run("check", str(inbox), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    by_path = {Path(entry["path"]).relative_to(inbox).as_posix(): entry for entry in report["files"]}
+    assert set(by_path) == {"seed.xlsx", "sub/seed.xlsx", "correct.xlsx"}
+    seed = by_path["seed.xlsx"]
+    assert seed["status"] == "findings"
+    assert seed["department"] == "广州市工业和信息化局" and seed["year"] == 2022
+    assert seed["total"] == {"declared": "94.31", "recomputed": "94.31"}
+    assert seed["grade"] == {"declared": "优", "computed": "优"}
+    assert [f["rule"] for f in seed["findings"]] == ["deduction-mismatch"]
+    planted = by_path["sub/seed.xlsx"]
+    (finding,) = planted["findings"]
+    assert {k: finding[k] for k in ("rule", "severity", "cell", "indicator", "expected", "actual")} == {
+        "rule": "rate-score", "severity": "error", "cell": "G13", "indicator": "专项资金支出率",
+        "expected": "4.62", "actual": "4.52"}
+    assert "92.31% × 5 = 4.6155 → 4.62" in finding["message"]
+    assert by_path["correct.xlsx"]["status"] == "ok"
+    assert report["summary"] == {**report["summary"], "files": 3, "ok": 1, "with_errors": 1, "unreadable": 0}
+
+
+@pytest.mark.parametrize(("fail_on", "files", "code"), [
+    ("error", ["correct-form.xlsx"], 0),
+    ("error", ["2022-广州市工业和信息化局.xlsx"], 0),
+    ("warning", ["2022-广州市工业和信息化局.xlsx"], 1),
+    ("error", ["planted-total-mismatch.xlsx"], 1),
+    ("never", ["planted-total-mismatch.xlsx"], 0),
+])
+def test_exit_codes(fail_on, files, code):
+    result = _run("check", *[str(SAMPLES / name) for name in files], "--fail-on", fail_on)
+    assert result.exit_code == code, result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert _run("check", str(tmp_path / "missing.xlsx")).exit_code == 2
+    assert _run("check", str(SAMPLES), "--format", "xml").exit_code == 2
+    bad = tmp_path / "catalog.yaml"
+    bad.write_text("form: {id: x}\n", encoding="utf-8")
+    result = _run("check", str(SAMPLES / "correct-form.xlsx"), "--catalog", str(bad))
+    assert result.exit_code == 2 and "invalid catalog" in result.output
+
+
+def test_annotated_copies_mirror_subfolders_and_leave_inputs_untouched(inbox, tmp_path):
+    before = {p: _digest(p) for p in inbox.rglob("*.xlsx")}
+    out = tmp_path / "out"
+    result = _run("check", str(inbox), "--out", str(out), "--format", "json")
+    assert result.exit_code == 1
+    assert {p: _digest(p) for p in inbox.rglob("*.xlsx")} == before
+    copies = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.checked.xlsx"))
+    assert copies == ["correct.checked.xlsx", "seed.checked.xlsx", "sub/seed.checked.xlsx"]
+    assert not list(out.rglob(".~tmp-*"))
+
+    book = openpyxl.load_workbook(out / "sub" / "seed.checked.xlsx")
+    form = book["部门整体支出绩效自评表"]
+    cell = form["G13"]
+    assert "92.31% × 5 = 4.6155 → 4.62" in cell.comment.text and "应为：4.62" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert form["G12"].comment is None
+    # Formatting and merges of the original are kept.
+    original = openpyxl.load_workbook(inbox / "sub" / "seed.xlsx")["部门整体支出绩效自评表"]
+    assert sorted(map(str, form.merged_cells.ranges)) == sorted(map(str, original.merged_cells.ranges))
+    assert form.column_dimensions["H"].width == original.column_dimensions["H"].width
+    results = book["校验结果"]
+    rows = [[c.value for c in row] for row in results.iter_rows()]
+    assert ["复核总分", "94.21"] == rows[7][:2]
+    finding_row = next(row for row in results.iter_rows() if row[0].value == "rate-score")
+    assert finding_row[2].hyperlink.location == "'部门整体支出绩效自评表'!G13" or \
+        finding_row[2].hyperlink.target.endswith("G13")
+    assert [c.value for c in finding_row[3:6]] == ["专项资金支出率", "4.52", "4.62"]
+
+
+def test_output_into_the_input_folder_never_touches_inputs(inbox):
+    before = {p: _digest(p) for p in inbox.rglob("*.xlsx")}
+    assert _run("check", str(inbox), "--out", str(inbox)).exit_code == 1
+    for path, digest in before.items():
+        assert _digest(path) == digest
+    # A second run does not pick up its own outputs as inputs.
+    result = _run("check", str(inbox), "--out", str(inbox), "--format", "json")
+    assert len(json.loads(result.stdout)["files"]) == 3
+
+
+def test_text_output_is_a_short_summary():
+    result = _run("check", str(SAMPLES / "planted-rate-score.xlsx"))
+    assert "rate-score" in result.stdout and "G13" in result.stdout
+    assert "1 份表" in result.stdout
+
+
+def test_rules_lists_every_rule_with_its_documentation():
+    result = _run("rules")
+    assert result.exit_code == 0
+    for slug, rule in RULES.items():
+        assert slug in result.stdout
+        assert rule.passing in result.stdout and rule.failing in result.stdout
+
+
+def test_every_rule_is_documented():
+    from evaluator.checks import DOCS
+
+    for slug, rule in RULES.items():
+        assert len(DOCS[slug]) > 80, f"{slug} needs a docstring saying what and why"
+        assert rule.passing and rule.failing and rule.title and rule.message
