@@ -24,6 +24,8 @@ UNTICKED = "□☐○◯"
 # How far below a budget label its value may sit, and how far right of a label its value may sit.
 _BELOW = 4
 _RIGHT = 12
+# Rows inside the table that sum others rather than score an indicator.
+_SUBTOTALS = frozenset({"小计", "合计"})
 
 
 @dataclass
@@ -187,6 +189,25 @@ def _read_grade(grid: SheetGrid, row: int, col: int, catalog: Catalog, bottom: i
     return marks
 
 
+def _read_total(grid: SheetGrid, where: tuple[int, int], table: _Columns) -> tuple[Value, Value]:
+    """The 分值 and 得分 of the 总分 row: in the table's 分值 and 得分 columns, or else the figures
+    written right of the label (the last one is the total)."""
+    row, col = where
+    label = grid.anchor(row, col)
+    score = _value(grid, row, table.cols["score"])
+    weight = _value(grid, row, table.cols["weight"])
+    if not score.is_blank and score.ref is not None and (score.ref.row, score.ref.col) != label:
+        return weight, score
+    figures: list[Value] = []
+    value = _right_of(grid, row, col)
+    while value.ref is not None and len(figures) < 3:
+        figures.append(value)
+        value = _right_of(grid, value.ref.row, value.ref.col)
+    if not figures:
+        return MISSING, score
+    return (figures[-2] if len(figures) > 1 else MISSING), figures[-1]
+
+
 def _match_rows(rows: list[IndicatorRow], catalog: Catalog) -> None:
     """Give each row its catalog indicator. Names can repeat (采购意向公开合规性 0.5 and 1.5), so a
     repeated name is told apart by its 二级 group, then its weight, then its order."""
@@ -207,7 +228,7 @@ def _match_rows(rows: list[IndicatorRow], catalog: Catalog) -> None:
         by_key.setdefault(ind.key, []).append(ind)
     pending = []
     for row in rows:
-        found = pick(by_key.get(norm_label(row.name.text), []), row)
+        found = pick(by_key.get(norm_label(split_points(row.name.text)[0]), []), row)
         if found:
             row.indicator = found
             used.add(found.id)
@@ -215,7 +236,7 @@ def _match_rows(rows: list[IndicatorRow], catalog: Catalog) -> None:
             pending.append(row)
     # Second pass: a name written longer or shorter (资产数据质量 for 数据质量), when unambiguous.
     for row in pending:
-        key = norm_label(row.name.text)
+        key = norm_label(split_points(row.name.text)[0])
         if not key:
             continue
         near = [ind for ind in catalog.indicators if ind.id not in used and (ind.key in key or key in ind.key)]
@@ -243,7 +264,7 @@ def _read_table(grid: SheetGrid, table: _Columns, bottom: int, catalog: Catalog,
         if name.ref and name.ref.row != r:
             name = Value(raw=None, ref=CellRef(grid.name, r, cols["level3"]))
         own = lambda v: v.ref is not None and v.ref.row == r and not v.is_blank  # noqa: E731
-        if not (own(name) or own(weight) or own(score)):
+        if not (own(name) or own(weight) or own(score)) or norm_label(name.text) in _SUBTOTALS:
             r += 1
             continue
         name1, weight1, ref1 = _split_weight(grid, r, cols.get("level1"), table.level1_weight)
@@ -257,7 +278,6 @@ def _read_table(grid: SheetGrid, table: _Columns, bottom: int, catalog: Catalog,
             if level2 is None or norm_label(name2) != norm_label(level2.name):
                 level2 = GroupCell(level=2, name=name2, weight=weight2, label_ref=ref2)
                 level1.children.append(level2)
-        text3, _ = split_points(name.text)
         row = IndicatorRow(
             name=name,
             weight=weight,
@@ -324,14 +344,7 @@ def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
         after = _cells_in(grid, end, bottom)
         where = _find_label(after, labels.total)
         if where:
-            form.total = _value(grid, where[0], table.cols["score"])
-            if form.total.is_blank or form.total.ref == CellRef(grid.name, *grid.anchor(*where)):
-                form.total = _right_of(grid, *where)
-                following = _right_of(grid, form.total.ref.row, form.total.ref.col) if form.total.ref else MISSING
-                if not following.is_blank and following.number is not None:
-                    form.total_weight, form.total = form.total, following
-            else:
-                form.total_weight = _value(grid, where[0], table.cols.get("weight"))
+            form.total_weight, form.total = _read_total(grid, where, table)
         where = _find_label(after, labels.grade)
         if where:
             form.grade_marks = _read_grade(grid, *where, catalog=catalog, bottom=bottom)

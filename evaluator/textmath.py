@@ -20,7 +20,9 @@ _TOKEN = re.compile(rf"{_NUM}|{_OP}")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)%")
 _RATE_CUE = re.compile(r"(率|进度|比例|比率)\s*(为|是|达|达到|=|:)?\s*$")
 _DEDUCTION = re.compile(r"扣(?:除|减)?\s*(\d+(?:\.\d+)?)\s*分")
-_RULE_CUE = re.compile(r"(每|各|按|最多|最高|不超过)")
+# Words before 扣N分 that make it a scoring rule, not a deduction taken: 每项扣0.5分, 最多扣2分,
+# 未按时完成的扣1分, 否则扣1分, 酌情扣1分.
+_RULE_CUE = re.compile(r"(每|各|按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)")
 
 
 def _number(token: str) -> Decimal:

@@ -2,8 +2,10 @@
 
 The rate is read from the row's 未达标原因 text, in any of the styles the form uses:
 ``专项资金支出进度=92.31%*5=4.62``, ``…计算平均执行率为90%，按比例计分。`` or a bare ``94%``.
-Arithmetic is decimal: 92.31% × 5 = 4.6155 → 4.62 (a binary float gives 4.61). A full score with
-no rate stated passes; a text with several percentages and no cue word is left undecided.
+Arithmetic is decimal and rounds half-up like Excel's ROUND: 92.31% × 5 = 4.6155 → 4.62, and
+74.5% × 1 = 0.745 → 0.75 (a binary float gives 0.74). A rate above 100% earns the full 分值. A full
+score with no rate stated passes; a text with several percentages and no cue word is left
+undecided.
 
 Why it matters: these scores are not judgement calls; they follow from a figure the department
 itself reports.
@@ -11,6 +13,7 @@ itself reports.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
 
 from ..catalog import Catalog
@@ -43,11 +46,13 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         if found is None:
             continue
         rate, source = found
-        product = rate * weight
+        product = min(rate, Decimal(1)) * weight
         expected = round_half_up(product)
         if expected == row.score.number:
             continue
         arithmetic = f"{fmt_percent(rate)} × {fmt(weight)} = {fmt(product)}"
+        if rate > 1:
+            arithmetic = f"{fmt_percent(rate)} 超过 100%，按 100% 计：100% × {fmt(weight)} = {fmt(product)}"
         if product != expected:
             arithmetic += f" → {fmt(expected)}"
         yield RULE.emit(row.score.ref, indicator=row.label, expected=expected, actual=row.score.number,
