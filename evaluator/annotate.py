@@ -151,6 +151,9 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
             row += 1
         row += 1
     ws.freeze_panes = "A4"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def annotated_workbook(result: FileResult) -> Workbook:

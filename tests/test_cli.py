@@ -138,3 +138,24 @@ def test_every_rule_is_documented():
     for slug, rule in RULES.items():
         assert len(DOCS[slug]) > 80, f"{slug} needs a docstring saying what and why"
         assert rule.passing and rule.failing and rule.title and rule.message
+
+
+def test_a_catalog_of_another_year_is_used(tmp_path):
+    """--catalog replaces the bundled catalog: here 资产配置合规性 and 资产盘点情况 swap weights."""
+    import yaml
+
+    from conftest import CATALOG_FILE
+
+    data = yaml.safe_load(CATALOG_FILE.read_text("utf-8"))
+    leaves = data["indicators"][1]["children"][0]["children"]
+    leaves[0]["weight"], leaves[2]["weight"] = 1, 2
+    custom = tmp_path / "2023.yaml"
+    custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = _run("check", str(SAMPLES / "correct-form.xlsx"), "--catalog", str(custom), "--format", "json")
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert [(f["rule"], f["cell"], f["expected"], f["actual"]) for f in findings] == [
+        ("weight-mismatch", "F17", "1", "2"),
+        ("score-out-of-range", "G17", "1", "2"),
+        ("weight-mismatch", "F19", "2", "1"),
+        ("missing-explanation", "G19", "2", "1"),
+    ]
