@@ -9,8 +9,8 @@ store each formula's last result, and that is the value read. A file written by 
 formulas without results; calamine shows such a cell as empty, so the formulas of .xlsx/.xlsm
 sheets are read from the sheet XML (only when the sheet has any) and evaluated by
 :mod:`evaluator.formulas`. A formula that cannot be evaluated is kept in ``SheetGrid.formulas``:
-its cell is undecided, never blank. Legacy .xls and .ods
-always store results.
+its cell is undecided, never blank. Legacy .xls always stores results; its column widths, needed
+only for the annotated copy, are read on first use.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import html
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,8 @@ class SheetGrid:
     formulas: dict[Coord, str] = field(default_factory=dict)
     #: Formulas of cells whose value was computed here because the file stored none.
     computed: dict[Coord, str] = field(default_factory=dict)
+    #: Column widths (1-based column → Excel width), where the file says; read lazily for .xls.
+    widths: Mapping[int, float] = field(default_factory=dict)
     _anchor: dict[Coord, Coord] = field(default_factory=dict, repr=False)
     _extent: dict[Coord, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
     _rows: dict[int, list[tuple[int, Any]]] | None = field(default=None, repr=False)
@@ -143,6 +145,11 @@ def load_grids(path: Path) -> WorkbookGrids:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         _add_formulas(path, sheets)
+    elif suffix == ".xls":
+        widths = _XlsWidths(path)
+        for grid in sheets:
+            last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
+            grid.widths = _SheetWidths(widths, grid.name, last)
     return WorkbookGrids(path=path, sheets=sheets)
 
 
@@ -375,3 +382,59 @@ def _add_formulas(path: Path, sheets: list[SheetGrid]) -> None:
         by_name[name].formulas[(row, col)] = formula if formula == SHARED_UNKNOWN else "=" + formula
     for grid in sheets:
         grid._rows = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Column widths of legacy .xls (for the annotated copy only)
+
+
+class _XlsWidths:
+    """The column widths of every sheet of an .xls, read with xlrd on first use.
+
+    Widths are cosmetic: a file whose formatting xlrd cannot read keeps its values and merges,
+    and its annotated copy gets default widths.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._sheets: dict[str, dict[int, float]] | None = None
+
+    def sheet(self, name: str) -> dict[int, float]:
+        if self._sheets is None:
+            self._sheets = {}
+            try:
+                import xlrd
+
+                book = xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
+                try:
+                    for index, sheet_name in enumerate(book.sheet_names()):
+                        sheet = book.sheet_by_index(index)
+                        self._sheets[sheet_name] = {
+                            col + 1: info.width / 256 for col, info in sheet.colinfo_map.items()
+                        }
+                finally:
+                    book.release_resources()
+            except Exception:  # noqa: BLE001 - widths are cosmetic; any failure means defaults
+                self._sheets = {}
+        return self._sheets.get(name, {})
+
+
+class _SheetWidths(Mapping[int, float]):
+    """One sheet's column widths, up to the last used column, loaded when first looked at."""
+
+    def __init__(self, source: _XlsWidths, name: str, last_col: int):
+        self.source = source
+        self.name = name
+        self.last_col = last_col
+
+    def _data(self) -> dict[int, float]:
+        return {col: width for col, width in self.source.sheet(self.name).items() if col <= self.last_col}
+
+    def __getitem__(self, col: int) -> float:
+        return self._data()[col]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
