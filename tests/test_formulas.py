@@ -1,13 +1,18 @@
 """The formula evaluator, as a table: a formula written on sheet 表 and the value it must give, or
-``None`` when it must be left unevaluated (reported as formula-no-value, never guessed)."""
+``None`` when it must be left unevaluated (reported as formula-no-value, never guessed); then the
+formulas of a sheet's XML, as different writers spell it."""
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 
 from evaluator.formulas import FormulaBook, Unevaluable, evaluate, text_to_number
+from evaluator.workbook import a1, load_grids
 
 # Sheet 表: A1..A4 numbers (as calamine gives them, floats), A5 numeric text, A6 other text,
 # B1 a formula of its own, B2/B3 a cycle; sheet 封 面 (with a space) one number.
@@ -87,3 +92,77 @@ def test_text_in_arithmetic(text, expected):
             text_to_number(text)
     else:
         assert text_to_number(text) == Decimal(expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the formulas in the sheet XML, however the writer spelled it. Each case is the
+# sheetData of a one-sheet workbook, and the cells expected: computed, undecided, or read as is.
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+XML_CASES = {
+    "no cached value (a script's formula)": (
+        '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*3</f><v/></c></row>',
+        {"computed": {"B1": "6"}}),
+    "a cached result is used, never recomputed": (
+        '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*3</f><v>7</v></c></row>',
+        {"values": {"B1": 7.0}, "computed": {}}),
+    "shared formulas are expanded from their first cell": (
+        '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:B3" si="0">A1*2</f></c></row>'
+        '<row r="2"><c r="A2"><v>2</v></c><c r="B2"><f t="shared" si="0"/></c></row>'
+        '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f t="shared" si="0"/></c></row>',
+        {"computed": {"B1": "2", "B2": "4", "B3": "6"}}),
+    "cells without addresses are counted": (
+        '<row><c><v>2</v></c><c><f>A1*3</f></c></row><row><c><v>5</v></c><c><f>SUM(A1:A2)</f></c></row>',
+        {"computed": {"B1": "6", "B2": "7"}}),
+    "a namespace prefix": (
+        '<x:row r="1"><x:c r="A1"><x:v>2</x:v></x:c><x:c r="B1"><x:f>A1+1</x:f></x:c></x:row>',
+        {"computed": {"B1": "3"}, "prefix": "x"}),
+    "escaped text in a formula": (
+        '<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>IF(A1&gt;1,1,0)</f></c></row>',
+        {"undecided": {"B1": "=IF(A1>1,1,0)"}}),
+    "a cached error is the cell's value": (
+        '<row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+        {"values": {"A1": "#DIV/0!"}, "computed": {}}),
+    "a cached empty text stays blank": (
+        '<row r="1"><c r="A1" t="str"><f>""</f><v></v></c></row>',
+        {"values": {"A1": None}, "computed": {}, "undecided": {}}),
+    "an array formula over several cells is not evaluated": (
+        '<row r="1"><c r="A1"><f t="array" ref="A1:A2">B1:B2*2</f></c></row>',
+        {"undecided": {"A1": "=B1:B2*2"}}),
+    "a formula on a text cell that is not a number": (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>满分</t></is></c><c r="B1"><f>A1+1</f></c></row>',
+        {"undecided": {"B1": "=A1+1"}}),
+}
+
+
+def _workbook(tmp_path, sheet_data: str, prefix: str | None) -> Path:
+    base = tmp_path / "base.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "表"
+    book.save(base)
+    tag = f"{prefix}:" if prefix else ""
+    xmlns = f'xmlns:{prefix}="{MAIN}"' if prefix else f'xmlns="{MAIN}"'
+    sheet = f"<{tag}worksheet {xmlns}><{tag}sheetData>{sheet_data}</{tag}sheetData></{tag}worksheet>"
+    path = tmp_path / "form.xlsx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode("utf-8")
+            target.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("name", list(XML_CASES))
+def test_formulas_in_sheet_xml(name, tmp_path):
+    sheet_data, expected = XML_CASES[name]
+    grid = load_grids(_workbook(tmp_path, sheet_data, expected.get("prefix"))).sheets[0]
+    by_a1 = lambda cells: {a1(*rc): v for rc, v in cells.items()}  # noqa: E731
+    values = by_a1(grid.cells)
+    for cell, value in expected.get("computed", {}).items():
+        assert values[cell] == Decimal(value)
+    if "computed" in expected:
+        assert set(by_a1(grid.computed)) == set(expected["computed"])
+    for cell, value in expected.get("values", {}).items():
+        assert values.get(cell) == value
+    assert by_a1(grid.formulas) == expected.get("undecided", {})
