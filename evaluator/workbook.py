@@ -162,7 +162,7 @@ _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # The parts of sheetData that matter here. The sheet XML is matched, not parsed: the elements are
 # few and flat, a match never expands an entity, and a sheet without formulas costs one search.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData\b[^>]*?(?:/>|>(?P<body>.*?)</" + _P + rb"sheetData>)", re.S)
+_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData\b[^>]*?(/?)>")
 _CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c>)", re.S)
 _ROW = re.compile(rb"<" + _P + rb"row\b(?P<attrs>[^>]*?)/?>", re.S)
 _F = re.compile(rb"<" + _P + rb"f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</" + _P + rb"f>)", re.S)
@@ -217,9 +217,9 @@ def _formula_cells(data: bytes) -> Iterator[tuple[Coord, str | None, str | None,
     one by one only when a cell does not carry its address (``r``), which the format allows.
     """
     found = _SHEET_DATA.search(data)
-    if not found or not found.group("body"):
+    if not found or found.group(1):
         return
-    block = found.group("body")
+    block = data[found.end():data.rfind(b"sheetData>")]  # up to the closing tag
     cells = []
     for match in _FORMULA_TAG.finditer(block):
         start = block.rfind(b"<", 0, match.start())
@@ -340,7 +340,12 @@ def _add_formulas(path: Path, sheets: list[SheetGrid]) -> None:
         # Most files have no formula without a result: settle that before reading the workbook
         # part, by looking at the worksheet parts where every writer puts them.
         members = [name for name in archive.namelist() if "worksheets/" in name and name.endswith(".xml")]
-        if members and not any(_FORMULA_TAG.search(archive.read(name)) for name in members):
+        with_formulas: dict[str, bytes] = {}
+        for name in members:
+            data = archive.read(name)
+            if _FORMULA_TAG.search(data):
+                with_formulas[name] = data
+        if members and not with_formulas:
             return
         try:
             parts = _sheet_parts(archive)
@@ -348,10 +353,10 @@ def _add_formulas(path: Path, sheets: list[SheetGrid]) -> None:
             return
         for grid in sheets:
             part = parts.get(grid.name)
-            if part is None:
+            if part is None or (part in members and part not in with_formulas):
                 continue
             try:
-                data = archive.read(part)
+                data = with_formulas.get(part) or archive.read(part)
             except KeyError:
                 continue
             if not _FORMULA_TAG.search(data):
