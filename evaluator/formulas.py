@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from functools import lru_cache
 from typing import Any, Protocol
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
