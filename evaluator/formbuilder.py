@@ -94,6 +94,18 @@ HEADER_FONT = Font(name="宋体", size=10, bold=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
+#: How ``numbers_as_text`` writes a figure, by style. Each takes the text (303,054.14, 20.00,
+#: 4.62, 3) and what the figure is (money, weight, score or count).
+_FULL_WIDTH = str.maketrans("0123456789.,%-", "０１２３４５６７８９．，％－")
+_UNITS = {"money": "万元", "weight": "分", "score": "分", "count": "个"}
+TEXT_STYLES: dict[str, Callable[[str, str], str]] = {
+    "plain": lambda text, kind: text,
+    "fullwidth": lambda text, kind: text.translate(_FULL_WIDTH),   # ４．６２
+    "spaced": lambda text, kind: f"  {text} ",                     # surrounding spaces
+    "unit": lambda text, kind: text + _UNITS[kind],                # 4.62分, 303,054.14万元
+    "percent": lambda text, kind: text + "%" if kind == "weight" else text,  # 分值 20.00%
+}
+
 LINE_HEIGHT = 13.5  # points per line of 10-pt text
 MIN_ROW_HEIGHT = 20.0
 
@@ -107,6 +119,12 @@ class Layout:
     keys (``level1_weight`` / ``level2_weight`` default to the ``weight`` text).
     ``blank_rows_after`` inserts an empty table row after each listed indicator id; a blank row
     between two rows of one group extends that group's merged label.
+
+    ``numbers_as_text`` writes every figure as text, in the ``text_style`` of :data:`TEXT_STYLES`.
+    ``formulas`` writes the subtotals and totals (一级 and 二级 分值, 总分 分值 and 得分, 总预算) as
+    formulas without cached results, as files written by scripts have them; where the data's figure
+    differs from the sum, the formula adds the difference, so that the cell shows the data's figure.
+    ``year_in_title`` writes ``2022年度部门整体支出绩效自评表`` in one cell and no year line.
     """
 
     sheet_name: str = "部门整体支出绩效自评表"
@@ -118,10 +136,17 @@ class Layout:
     column_order: list[str] | None = None
     blank_rows_after: Sequence[str] = ()
     numbers_as_text: bool = False
+    text_style: str = "plain"
+    formulas: bool = False
+    year_in_title: bool = False
 
     def __post_init__(self) -> None:
         if self.row_offset < 0 or self.col_offset < 0:
             raise ValueError("offsets must not be negative")
+        if self.text_style not in TEXT_STYLES:
+            raise ValueError(f"text_style must be one of {sorted(TEXT_STYLES)}")
+        if self.formulas and self.numbers_as_text:
+            raise ValueError("formulas and numbers_as_text do not combine: SUM skips numbers stored as text")
         if self.column_order is not None and sorted(self.column_order) != sorted(TABLE_COLUMNS):
             raise ValueError(f"column_order must be a permutation of {TABLE_COLUMNS}")
         unknown = set(self.headers or {}) - set(TABLE_COLUMNS)
@@ -151,6 +176,7 @@ class _Line:
     row: dict[str, Any] | None
     level1: str | None
     level2: str | None
+    index: int | None = None  # position of the row in data["rows"]
 
 
 @dataclass
@@ -232,12 +258,21 @@ def build_form(
     layout: Layout | None = None,
     path: str | PathLike[str] | None = None,
     workbook: openpyxl.Workbook | None = None,
+    cells: dict[tuple, tuple[str, int, int]] | None = None,
 ) -> openpyxl.Workbook:
     """Write one form on a new sheet and return the workbook.
 
     With ``workbook`` the form is added to that workbook (several departments in one file);
     otherwise a new workbook is made, with fixed document times so that rebuilding gives the
     same file. With ``path`` the workbook is saved there by :func:`save_workbook`.
+
+    With ``cells``, that dict is filled with where each part of the form was written, as
+    (sheet, row, column), so that tests can follow a cell from one layout to another. Keys:
+    ``("title",)``, ``("year",)``, ``("department",)``, ``("units",)``, ``("budget", item)``,
+    ``("text", key)``, ``("row", i, column)`` for the i-th entry of ``data["rows"]`` and a table
+    column of :data:`TABLE_COLUMNS`, ``("total", "label" | "weight" | "score")``, ``("grade",)``;
+    a 一级 or 二级 label and its 分值 are under the row key of the group's first row, at the first
+    row where they are written.
     """
     layout = layout or Layout()
     if workbook is None:
@@ -252,7 +287,10 @@ def build_form(
         sheet = workbook.create_sheet(layout.sheet_name)
     if layout.cover_sheet:
         _write_cover(workbook.create_sheet("封面", index=workbook.index(sheet)), catalog, data)
-    _FormWriter(sheet, _Catalog.from_dict(catalog), data, layout).write()
+    writer = _FormWriter(sheet, _Catalog.from_dict(catalog), data, layout)
+    writer.write()
+    if cells is not None:
+        cells.update(writer.where)
     if path is not None:
         save_workbook(workbook, path)
     return workbook
@@ -419,34 +457,73 @@ class _FormWriter:
         self.layout = layout
         self.columns = layout.columns
         self.merges: list[tuple[int, int, int, int]] = []
+        self.where: dict[tuple, tuple[str, int, int]] = {}
+        self._styles: dict[tuple, Any] = {}
 
     # -- cells --------------------------------------------------------------------------------
 
     def put(self, row: int, column: int, value: Any, *, font: Font = BODY_FONT,
-            alignment: Alignment = CENTER, number_format: str | None = None) -> None:
-        """Write a value (None leaves the cell empty but styled)."""
+            alignment: Alignment = CENTER, number_format: str | None = None, key: tuple | None = None) -> None:
+        """Write a value (None leaves the cell empty but styled); ``key`` records where it went."""
         cell = self.sheet.cell(row=row + self.layout.row_offset, column=column + self.layout.col_offset)
+        if key is not None:
+            self.where.setdefault(key, (self.sheet.title, cell.row, cell.column))
         cell.value = value
-        cell.font = font
-        cell.alignment = alignment
+        styles = {"font": font, "alignment": alignment}
         if number_format is not None:
-            cell.number_format = number_format
+            styles["number_format"] = number_format
+        self.style(cell, styles)
+
+    def style(self, cell: Any, styles: Mapping[str, Any]) -> None:
+        """Set a cell's styles; a combination already set once is copied (openpyxl hashes every
+        style object it is given, which made writing a form take several times longer)."""
+        key = (tuple(cell._style or ()),
+               tuple((name, value if isinstance(value, str) else id(value)) for name, value in styles.items()))
+        known = self._styles.get(key)
+        if known is not None:
+            cell._style = copy.copy(known)
+            return
+        for name, value in styles.items():
+            setattr(cell, name, value)
+        self._styles[key] = copy.copy(cell._style)
 
     def put_number(self, row: int, column: int, value: Any, number_format: str,
-                   text_format: str) -> None:
-        """Write a number, or its text when ``numbers_as_text``; a non-number string verbatim.
+                   text_format: str, kind: str = "score", key: tuple | None = None) -> None:
+        """Write a number, or its text when ``numbers_as_text``; a non-number string verbatim
+        (a string starting with ``=`` is a formula).
 
         ``text_format`` is ``'plain'`` (as in the data), ``'2dp'`` (50.00) or ``'thousands'``
-        (303,054.14).
+        (303,054.14); ``kind`` (money, weight, score, count) picks the unit of a text style.
         """
         number = _decimal(value)
         if number is None:
-            self.put(row, column, value if value is None else str(value))
+            self.put(row, column, value if value is None else str(value), key=key)
         elif self.layout.numbers_as_text:
             text = {"plain": _plain(value), "2dp": f"{number:.2f}", "thousands": f"{number:,.2f}"}[text_format]
-            self.put(row, column, text, number_format="@")
+            text = TEXT_STYLES[self.layout.text_style](text, kind)
+            self.put(row, column, text, number_format="@", key=key)
         else:
-            self.put(row, column, _number(number), number_format=number_format)
+            self.put(row, column, _number(number), number_format=number_format, key=key)
+
+    def address(self, row: int, column: int) -> str:
+        """The A1 address of a form cell in the sheet (offsets applied)."""
+        return f"{get_column_letter(column + self.layout.col_offset)}{row + self.layout.row_offset}"
+
+    def total_of(self, declared: Any, parts: Sequence[Any], expression: str) -> Any:
+        """What to write for a figure that is the sum of ``parts``: with ``formulas``, the formula
+        ``expression`` (plus the difference when ``declared`` is not the sum); otherwise, or when
+        ``declared`` is blank or not a number, ``declared`` itself.
+
+        The sum counts what a spreadsheet's SUM counts: numbers; blanks and text are skipped.
+        """
+        total = _decimal(declared)
+        if not self.layout.formulas or total is None or (isinstance(declared, str) and declared.startswith("=")):
+            return declared
+        numbers = [_decimal(part) for part in parts if not (isinstance(part, str) and _decimal(part) is None)]
+        difference = total - sum((n for n in numbers if n is not None), Decimal(0))
+        if difference:
+            expression += f"{'+' if difference > 0 else '-'}{format(abs(difference).normalize(), 'f')}"
+        return "=" + expression
 
     def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
         if (first_row, first_column) != (last_row, last_column):
@@ -463,17 +540,24 @@ class _FormWriter:
 
     def write_heading(self) -> None:
         data = self.data
-        self.put(1, 1, data.get("title") or self.catalog.title, font=TITLE_FONT)
-        self.merge(1, 1, 1, FORM_WIDTH)
+        title = data.get("title") or self.catalog.title
         year = data.get("year")
-        self.put(2, 1, f"（{_plain(year)}年度）" if year is not None else None, font=SUBTITLE_FONT)
+        if self.layout.year_in_title and year is not None:
+            self.put(1, 1, f"{_plain(year)}年度{title}", font=TITLE_FONT, key=("title",))
+            self.where[("year",)] = self.where[("title",)]
+            self.put(2, 1, None)
+        else:
+            self.put(1, 1, title, font=TITLE_FONT, key=("title",))
+            self.put(2, 1, f"（{_plain(year)}年度）" if year is not None else None, font=SUBTITLE_FONT,
+                     key=("year",))
+        self.merge(1, 1, 1, FORM_WIDTH)
         self.merge(2, 1, 2, FORM_WIDTH)
         self.put(3, 1, "部门基本情况", font=HEADER_FONT)
         self.put(3, 2, "部门名称")
-        self.put(3, 3, data.get("department"))
+        self.put(3, 3, data.get("department"), key=("department",))
         self.merge(3, 3, 3, 7)
         self.put(3, 8, "单位数：")
-        self.put_number(3, 9, data.get("units"), SCORE_FORMAT, "plain")
+        self.put_number(3, 9, data.get("units"), SCORE_FORMAT, "plain", kind="count", key=("units",))
         self.merge(3, 9, 3, 10)
 
     def write_budget(self) -> None:
@@ -487,10 +571,14 @@ class _FormWriter:
         for column, label in ((3, "部门预算"), (5, "事业发展支出"), (7, "事业发展支出(按预算级次划分)")):
             self.put(5, column, label)
             self.merge(5, column, 5, column + 1)
-        self.put_number(7, 2, budget.get(BUDGET_TOTAL), BUDGET_FORMAT, "thousands")
+        parts = BUDGET_ITEMS[:4]  # 总预算 = 基本支出 + 项目支出 + 专项资金 + 其他事业发展支出
+        total = self.total_of(budget.get(BUDGET_TOTAL), [budget.get(item) for item in parts],
+                              "+".join(self.address(7, column) for column in range(3, 3 + len(parts))))
+        self.put_number(7, 2, total, BUDGET_FORMAT, "thousands", kind="money", key=("budget", BUDGET_TOTAL))
         for column, item in enumerate(BUDGET_ITEMS, start=3):
             self.put(6, column, item)
-            self.put_number(7, column, budget.get(item), BUDGET_FORMAT, "thousands")
+            self.put_number(7, column, budget.get(item), BUDGET_FORMAT, "thousands", kind="money",
+                            key=("budget", item))
         self.put(4, 9, None)
         self.merge(4, 9, 7, 10)
 
@@ -503,7 +591,7 @@ class _FormWriter:
         )
         for row, (key, label) in enumerate(labels, start=8):
             self.put(row, 1, label, font=HEADER_FONT)
-            self.put(row, 2, texts.get(key), alignment=LEFT)
+            self.put(row, 2, texts.get(key), alignment=LEFT, key=("text", key))
             self.merge(row, 2, row, FORM_WIDTH)
 
     def table_lines(self) -> list[_Line]:
@@ -511,13 +599,13 @@ class _FormWriter:
         lines: list[_Line] = []
         level1: str | None = None
         level2: str | None = None
-        for row in self.data.get("rows") or []:
+        for index, row in enumerate(self.data.get("rows") or []):
             known = self.catalog.leaves.get(str(row.get("id")))
             if known is not None:
                 level1, level2 = known[0], known[1]
             level1 = row.get("level1", level1)
             level2 = row.get("level2", level2)
-            lines.append(_Line(row, level1, level2))
+            lines.append(_Line(row, level1, level2, index))
         ids = [line.row.get("id") if line.row is not None else None for line in lines]
         blank_after = set(self.layout.blank_rows_after)
         unknown = blank_after - set(ids)
@@ -548,54 +636,82 @@ class _FormWriter:
             for column in columns.values():
                 self.put(row, column, None, alignment=LEFT)
             if line.row is not None:
-                self.write_indicator(row, line.row)
+                self.write_indicator(row, line.row, line.index)
         self.write_groups(first, lines, "level1", lambda line: line.level1)
         self.write_groups(first, lines, "level2",
                           lambda line: (line.level1, line.level2) if line.level2 is not None else None)
 
         total_row = first + len(lines)
+        last = total_row - 1
         weight_column, score_column = columns["weight"], columns["score"]
         label_end = min(weight_column, score_column) - 1
         for column in range(1, FORM_WIDTH + 1):
             self.put(total_row, column, None)
         if label_end >= 1:
-            self.put(total_row, 1, "总分", font=HEADER_FONT)
+            self.put(total_row, 1, "总分", font=HEADER_FONT, key=("total", "label"))
             self.merge(total_row, 1, total_row, label_end)
         else:
             free = min(set(range(1, FORM_WIDTH + 1)) - {weight_column, score_column})
-            self.put(total_row, free, "总分", font=HEADER_FONT)
-        self.put_number(total_row, weight_column, self.data.get("total_weight", self.catalog.total_weight),
-                        SCORE_FORMAT, "plain")
-        self.put_number(total_row, score_column, self.data.get("total"), SCORE_FORMAT, "plain")
+            self.put(total_row, free, "总分", font=HEADER_FONT, key=("total", "label"))
+        level1_rows = [first + i for i, line in enumerate(lines)
+                       if line.level1 is not None and (i == 0 or lines[i - 1].level1 != line.level1)]
+        level1_column = columns["level1_weight"]
+        total_weight = self.total_of(
+            self.data.get("total_weight", self.catalog.total_weight),
+            [self.group_weight(lines[row - first].level1) for row in level1_rows],
+            self.sum_cells(level1_column, level1_rows, first, last))
+        self.put_number(total_row, weight_column, total_weight, SCORE_FORMAT, "plain", kind="weight",
+                        key=("total", "weight"))
+        total = self.total_of(self.data.get("total"),
+                              [line.row.get("score") for line in lines if line.row is not None],
+                              f"SUM({self.address(first, score_column)}:{self.address(last, score_column)})")
+        self.put_number(total_row, score_column, total, SCORE_FORMAT, "plain", key=("total", "score"))
 
         grade_row = total_row + 1
         self.put(grade_row, 1, "评价等级", font=HEADER_FONT)
         self.put(grade_row, 2, grade_line(self.catalog.grades, _ticked_grades(self.data.get("grade"))),
-                 alignment=LEFT)
+                 alignment=LEFT, key=("grade",))
         self.merge(grade_row, 2, grade_row, FORM_WIDTH)
         return grade_row
 
-    def write_indicator(self, row: int, data_row: Mapping[str, Any]) -> None:
-        columns = self.columns
+    def pick(self, data_row: Mapping[str, Any], key: str) -> Any:
+        """A row's own value for ``key``, else its catalog entry's."""
+        if key in data_row:
+            return data_row[key]
         known = self.catalog.leaves.get(str(data_row.get("id")))
-        leaf: Mapping[str, Any] = known[2] if known is not None else {}
+        return known[2].get(key) if known is not None else None
 
-        def pick(key: str) -> Any:
-            return data_row[key] if key in data_row else leaf.get(key)
+    def group_weight(self, name: str | None) -> Any:
+        """The 分值 written for a 一级 or 二级 group: the data's override, else the catalog's."""
+        overrides = self.data.get("level_weights") or {}
+        return overrides[name] if name in overrides else self.catalog.group_weights.get(name)
 
-        self.put(row, columns["level3"], pick("name"), alignment=LEFT)
-        self.put_number(row, columns["weight"], pick("weight"), WEIGHT_FORMAT, "2dp")
-        self.put_number(row, columns["score"], data_row.get("score"), SCORE_FORMAT, "plain")
-        for key in ("reason", "remedy", "explanation"):
-            self.put(row, columns[key], pick(key) if key == "explanation" else data_row.get(key),
-                     alignment=LEFT)
+    def sum_cells(self, column: int, rows: Sequence[int], first: int, last: int) -> str:
+        """SUM over the cells of ``column`` in ``rows``: the range first..last when labels are
+        merged (only the first cell of each run holds a value), the cells one by one when repeated."""
+        if self.layout.merge_labels:
+            return f"SUM({self.address(first, column)}:{self.address(last, column)})"
+        return f"SUM({','.join(self.address(row, column) for row in rows)})"
+
+    def write_indicator(self, row: int, data_row: Mapping[str, Any], index: int | None = None) -> None:
+        columns = self.columns
+
+        def key(name: str) -> tuple | None:
+            return ("row", index, name) if index is not None else None
+
+        self.put(row, columns["level3"], self.pick(data_row, "name"), alignment=LEFT, key=key("level3"))
+        self.put_number(row, columns["weight"], self.pick(data_row, "weight"), WEIGHT_FORMAT, "2dp",
+                        kind="weight", key=key("weight"))
+        self.put_number(row, columns["score"], data_row.get("score"), SCORE_FORMAT, "plain", key=key("score"))
+        for name in ("reason", "remedy", "explanation"):
+            self.put(row, columns[name], self.pick(data_row, name) if name == "explanation" else data_row.get(name),
+                     alignment=LEFT, key=key(name))
 
     def write_groups(self, first: int, lines: Sequence[_Line], level: str,
                      key: Callable[[_Line], Hashable | None]) -> None:
         """Write the 一级 or 二级 label and 分值, merged over each run of rows in one group."""
         label_column = self.columns[level]
         weight_column = self.columns[f"{level}_weight"]
-        overrides = self.data.get("level_weights") or {}
         start = 0
         while start < len(lines):
             group = key(lines[start])
@@ -604,17 +720,31 @@ class _FormWriter:
                 end += 1
             if group is not None:
                 name = (lines[start].level1 if level == "level1" else lines[start].level2) or ""
-                weight = overrides[name] if name in overrides else self.catalog.group_weights.get(name)
+                weight = self.total_of(self.group_weight(name), *self.children(first, lines, level, start, end))
                 if self.layout.merge_labels:
                     targets = [start]
                     self.merge(first + start, label_column, first + end, label_column)
                     self.merge(first + start, weight_column, first + end, weight_column)
                 else:
                     targets = [i for i in range(start, end + 1) if lines[i].row is not None]
-                for index in targets:
-                    self.put(first + index, label_column, name)
-                    self.put_number(first + index, weight_column, weight, WEIGHT_FORMAT, "2dp")
+                index = lines[start].index
+                for target in targets:
+                    self.put(first + target, label_column, name, key=("row", index, level))
+                    self.put_number(first + target, weight_column, weight, WEIGHT_FORMAT, "2dp", kind="weight",
+                                    key=("row", index, f"{level}_weight"))
             start = end + 1
+
+    def children(self, first: int, lines: Sequence[_Line], level: str, start: int,
+                 end: int) -> tuple[list[Any], str]:
+        """The 分值 of a group's children and the formula that sums them (see :meth:`total_of`)."""
+        if level == "level2":
+            column = self.columns["weight"]
+            parts = [self.pick(line.row, "weight") for line in lines[start:end + 1] if line.row is not None]
+            return parts, f"SUM({self.address(first + start, column)}:{self.address(first + end, column)})"
+        runs = [i for i in range(start, end + 1) if lines[i].level2 is not None
+                and (i == start or (lines[i - 1].level1, lines[i - 1].level2) != (lines[i].level1, lines[i].level2))]
+        parts = [self.group_weight(lines[i].level2) for i in runs]
+        return parts, self.sum_cells(self.columns["level2_weight"], [first + i for i in runs], first + start, first + end)
 
     # -- finishing ----------------------------------------------------------------------------
 
@@ -626,7 +756,7 @@ class _FormWriter:
                               end_row=last_row_ + rows, end_column=last_column + cols)
         for row in range(3, last_row + 1):
             for column in range(1, FORM_WIDTH + 1):
-                sheet.cell(row=row + rows, column=column + cols).border = BORDER
+                self.style(sheet.cell(row=row + rows, column=column + cols), {"border": BORDER})
 
         widths = {column: COLUMN_WIDTHS[key] for key, column in self.columns.items()}
         for column, width in widths.items():

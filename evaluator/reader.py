@@ -30,15 +30,28 @@ _SUBTOTALS = frozenset({"小计", "合计"})
 
 @dataclass
 class NotFound:
-    """Why no form was found in a workbook: the labels looked for and those seen (with cells)."""
+    """Why no form was found in a workbook: the labels looked for, those seen (with cells), and
+    for each label the spellings accepted for it."""
 
     looked_for: list[str]
     seen: dict[str, str] = field(default_factory=dict)
+    spellings: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        return [label for label in self.looked_for if label not in self.seen]
 
     def describe(self) -> str:
         seen = "，".join(f"“{label}”在 {where}" for label, where in self.seen.items()) or "一个也没有"
         wanted = "、".join(f"“{label}”" for label in self.looked_for)
-        return f"查找的标签：{wanted}；找到的：{seen}"
+        text = f"查找的标签：{wanted}；找到的：{seen}"
+        if self.missing:
+            missing = []
+            for label in self.missing:
+                others = [other for other in self.spellings.get(label, []) if other != label]
+                missing.append(f"“{label}”（也可写作：{'、'.join(others)}）" if others else f"“{label}”")
+            text += f"；没有找到：{'，'.join(missing)}"
+        return text
 
 
 @dataclass
@@ -369,7 +382,7 @@ def diagnose(grids: list[SheetGrid], catalog: Catalog) -> NotFound:
         catalog.form.labels.total[0]: catalog.form.labels.total,
         catalog.form.labels.grade[0]: catalog.form.labels.grade,
     }
-    result = NotFound(looked_for=list(probes))
+    result = NotFound(looked_for=list(probes), spellings={name: list(labels) for name, labels in probes.items()})
     title_key = norm_label(catalog.form.title)
     for grid in grids:
         for (r, c), v in sorted(grid.cells.items()):
