@@ -6,6 +6,7 @@ Checks read these objects and nothing else. Nothing here knows about files or op
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +28,7 @@ class Value:
     ref: CellRef | None
     formula: str | None = None
 
-    @property
+    @cached_property
     def number(self) -> Decimal | None:
         return parse_number(self.raw, percent_as_fraction=False) if self.formula is None else None
 

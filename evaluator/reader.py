@@ -8,6 +8,7 @@ catalog's header synonyms. Every value keeps the sheet and cell it came from.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -105,9 +106,14 @@ def _find_headers(grid: SheetGrid, catalog: Catalog) -> list[_Columns]:
     return found
 
 
+@lru_cache(maxsize=256)
+def _label_keys(labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(norm_label(label) for label in labels)
+
+
 def _matches(value: Any, labels: Iterable[str]) -> bool:
     key = norm_label(value)
-    return bool(key) and any(key == norm_label(label) for label in labels)
+    return bool(key) and key in _label_keys(tuple(labels))
 
 
 def _value(grid: SheetGrid, row: int, col: int | None) -> Value:
@@ -261,15 +267,14 @@ def _match_rows(rows: list[IndicatorRow], catalog: Catalog) -> None:
 def _read_table(grid: SheetGrid, table: _Columns, bottom: int, catalog: Catalog, form: Form) -> int:
     """Read indicator rows below the header until 总分; return the row after the table."""
     cols = table.cols
-    total_labels = catalog.form.labels.total
-    grade_labels = catalog.form.labels.grade
+    stop_labels = (*catalog.form.labels.total, *catalog.form.labels.grade)
     level1: GroupCell | None = None
     level2: GroupCell | None = None
     r = table.header_row + 1
     # A second header row (e.g. merged two-row headers) holds no data: skip rows of header labels.
     while r < bottom:
         row_cells = grid.row_values(r)
-        if any(_matches(v, total_labels) or _matches(v, grade_labels) for _, v in row_cells):
+        if any(_matches(v, stop_labels) for _, v in row_cells):
             break
         name = _value(grid, r, cols["level3"])
         weight = _value(grid, r, cols.get("weight"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Quotes of every kind people type around a name: “” ‘’ "" '' 「」 『』.
 _QUOTES = re.compile("[\"'“”‘’「」『』〝〞＂]")
@@ -22,7 +23,13 @@ def norm_label(text: object) -> str:
     """The comparable form of a label: NFKC-folded, no spaces, quotes, unit or trailing colon."""
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
+    return _norm_label(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=8192)
+def _norm_label(text: str) -> str:
+    # Labels repeat across every form of a batch; the cache makes locating a form cheap.
+    value = unicodedata.normalize("NFKC", text)
     value = _SPACE.sub("", value)
     value = _QUOTES.sub("", value)
     value = _UNIT.sub("", value)
