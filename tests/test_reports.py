@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,9 @@ from urllib.parse import unquote
 import openpyxl
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from evaluator.cli import main
 from evaluator.reporters import REPORTERS, write_reports
 from evaluator.reporters import html as html_reporter
 from evaluator.reporters.json import assemble
@@ -35,6 +38,66 @@ def _finding(message: str, severity: str = "error", **changes) -> dict:
                "indicator": "总分", "expected": "94.31", "actual": "95.31", "message": message, "arithmetic": None}
     finding.update(changes)
     return finding
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """One real run over three sample forms and a file that is not a workbook."""
+    root = tmp_path_factory.mktemp("run")
+    inbox, out = root / "inbox", root / "out"
+    (inbox / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "correct.xlsx")
+    shutil.copy(SAMPLES / "planted-rate-score.xlsx", inbox / "sub" / "rate score #1.xlsx")
+    shutil.copy(SAMPLES / "2022-广州市工业和信息化局.xlsx", inbox / "广州.xlsx")
+    (inbox / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(inbox), "--out", str(out), "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    return out, json.loads(result.stdout)
+
+
+def test_report_json_is_the_stdout_contract(checked):
+    out, stdout_report = checked
+    assert json.loads((out / "report.json").read_text("utf-8")) == stdout_report
+    summary = stdout_report["summary"]
+    assert {key: summary[key] for key in ("files", "ok", "with_errors", "unreadable")} == {
+        "files": 4, "ok": 1, "with_errors": 1, "unreadable": 1}
+
+
+def test_summary_workbook_has_one_row_per_file(checked):
+    out, report = checked
+    frame = pd.read_excel(out / "summary.xlsx", sheet_name="汇总", engine="openpyxl")
+    assert list(frame.columns) == ["文件", "工作表", "部门", "年度", "状态", "申报总分", "复核总分",
+                                   "申报等级", "应得等级", "错误", "警告", "提示", "批注副本"]
+    assert len(frame) == len(report["files"]) == 4
+    rows = {Path(path).name: row for path, row in zip(frame["文件"], frame.to_dict("records"))}
+    rate = rows["rate score #1.xlsx"]
+    assert (rate["状态"], rate["申报总分"], rate["复核总分"], rate["错误"], rate["警告"]) == ("有问题", 94.21, 94.21, 1, 0)
+    assert (rate["部门"], rate["年度"], rate["申报等级"], rate["应得等级"]) == ("广州市工业和信息化局", 2022, "优", "优")
+    assert rows["correct.xlsx"]["状态"] == "通过"
+    assert rows["broken.xlsx"]["状态"] == "无法读取" and rows["broken.xlsx"]["错误"] == 1
+    assert pd.isna(rows["broken.xlsx"]["批注副本"])
+    assert rows["广州.xlsx"]["警告"] == 1
+
+    findings = pd.read_excel(out / "summary.xlsx", sheet_name="问题清单", engine="openpyxl")
+    assert len(findings) == sum(len(row["findings"]) for row in report["files"])
+    assert "rate-score" in set(findings["规则"])
+
+
+def test_summary_workbook_layout_and_links(checked):
+    out, _ = checked
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    sheet = book["汇总"]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    widths = {letter: dim.width for letter, dim in sheet.column_dimensions.items()}
+    assert 8 <= min(widths.values()) and max(widths.values()) <= 60
+    assert widths["A"] > widths["L"]  # the path column is wider than a count column
+    links = [cell.hyperlink.target for cell in sheet["M"][1:] if cell.hyperlink is not None]
+    assert len(links) == 3
+    for target in links:
+        assert not target.startswith(("/", "file:")), "links are relative to the summary"
+        assert (out / unquote(target)).is_file()
 
 
 def test_summary_workbook_text_is_inert(tmp_path):
@@ -104,6 +167,40 @@ def _parse(text: str) -> _Page:
     page.feed(text)
     page.close()
     return page
+
+
+def test_html_report_overview_and_findings(checked):
+    out, report = checked
+    text = (out / "report.html").read_text("utf-8")
+    page = _parse(text)
+    overview = page.tables["overview"]
+    assert overview[0][:5] == ["#", "文件", "部门", "年度", "状态"]
+    assert len(overview) - 1 == len(report["files"])
+    # The file cell shows the path, then the sheet of the form.
+    statuses = {Path(entry["path"]).name: row[4] for entry, row in zip(report["files"], overview[1:])
+                if row[1].startswith(entry["path"])}
+    assert len(statuses) == 4
+    assert statuses["correct.xlsx"] == "通过" and statuses["broken.xlsx"] == "无法读取"
+    body = "".join(page.text)
+    for entry in report["files"]:
+        for finding in entry["findings"]:
+            assert finding["message"] in body
+    assert "绩效自评表校验报告" in body and 'lang="zh-CN"' in text and '<meta charset="utf-8">' in text
+    # Every in-page link has its target; every other link is a relative file beside the report.
+    for tag, name, value in page.attributes:
+        if name == "href" and value.startswith("#"):
+            assert value[1:] in page.ids
+        elif name == "href":
+            assert (out / unquote(value)).is_file(), value
+
+
+def test_html_report_is_self_contained(checked):
+    out, _ = checked
+    page = _parse((out / "report.html").read_text("utf-8"))
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    for tag, name, value in page.attributes:
+        if name in ("src", "href", "action"):
+            assert "//" not in value and not value.startswith(("http:", "https:", "data:")), (tag, value)
 
 
 def test_html_escapes_workbook_text(tmp_path):
