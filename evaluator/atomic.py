@@ -22,6 +22,11 @@ def _umask() -> int:
     return mask
 
 
+def as_created(path: str | Path) -> None:
+    """Give a temporary file the permissions of a file the user creates (mkstemp makes it 0600)."""
+    os.chmod(path, 0o666 & ~_umask())
+
+
 @contextmanager
 def replacing(destination: Path, binary: bool = False) -> Iterator[IO]:
     """A stream whose content replaces ``destination`` when the block ends without an exception."""
@@ -36,8 +41,7 @@ def replacing(destination: Path, binary: bool = False) -> Iterator[IO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600); an output is as readable as any file the user makes.
-        os.chmod(temporary, 0o666 & ~_umask())
+        as_created(temporary)
         os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -263,3 +263,15 @@ def test_ctrl_c_stops_a_check_after_the_files_under_way(inbox, tmp_path):
     kept = json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]
     assert 0 < len(kept) < 40
     assert len(list(out.glob("*.checked.xlsx"))) >= len(kept)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits")
+def test_outputs_are_as_readable_as_any_file_the_user_makes(inbox, tmp_path):
+    out = tmp_path / "out"
+    previous = os.umask(0o022)
+    try:
+        _run("check", str(inbox), "--out", str(out))
+    finally:
+        os.umask(previous)
+    for path in [*out.rglob("*.checked.xlsx"), out / "summary.xlsx", out / "report.html", out / "report.json"]:
+        assert path.stat().st_mode & 0o777 == 0o644, path
