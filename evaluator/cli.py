@@ -57,7 +57,10 @@ def tool_failures(command):
     def guarded(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C twice: stopped at once; what finished is already saved
+            click.echo("已中断。", err=True)
+            sys.exit(INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except FolderBusy as exc:
             raise ToolError(str(exc)) from exc
