@@ -9,9 +9,12 @@ temporary folder, then times, in this one run:
   check only         ``evaluator check DIR``, as a subprocess, against the floor: an openpyxl
                      read-only load of every file, reading every cell value, one after another.
 
-It prints seconds, forms per second and the two ratios (evaluator ÷ floor; lower is better; the
-targets on a 2-core machine are 0.8 and 1.5). With --repeat, each pair is timed that many times and
-the median of each is used. Run it from anywhere: ``python bench/bench.py [--n 200]``.
+It prints wall-clock seconds, forms per second and the two ratios (evaluator ÷ floor; lower is
+better; the targets on a 2-core machine are 0.8 and 1.5), and beside them the CPU seconds each side
+used and the load average: the ratios assume the cores are free, and another busy process on the
+machine slows the two workers of the evaluator more than the one process of the floor. With
+--repeat, each pair is timed that many times and the median of each is used.
+Run it from anywhere: ``python bench/bench.py [--n 200]``.
 """
 
 from __future__ import annotations
@@ -70,10 +73,29 @@ def evaluator(*args: str) -> None:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
 
 
-def timed(action) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (this process only on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return time.process_time()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(action) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of ``action``."""
+    started, cpu = time.perf_counter(), _cpu()
     action()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - cpu
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except (OSError, AttributeError):
+        return "?"
 
 
 def main() -> int:
@@ -92,12 +114,20 @@ def main() -> int:
         evaluator(str(root / "in"), *jobs)
 
         times: dict[str, list[float]] = {name: [] for name in ("annotate", "load+save", "check", "read-only")}
+        cpu: dict[str, list[float]] = {name: [] for name in times}
+        load_before = _load()
         for attempt in range(options.repeat):
             out = root / f"out-{attempt}"
-            times["load+save"].append(timed(lambda: floor_load_save(paths, root / f"floor-{attempt}")))
-            times["annotate"].append(timed(lambda: evaluator(str(root / "in"), "--out", str(out), *jobs)))
-            times["read-only"].append(timed(lambda: floor_read_only(paths)))
-            times["check"].append(timed(lambda: evaluator(str(root / "in"), *jobs)))
+            runs = {
+                "load+save": lambda: floor_load_save(paths, root / f"floor-{attempt}"),
+                "annotate": lambda: evaluator(str(root / "in"), "--out", str(out), *jobs),
+                "read-only": lambda: floor_read_only(paths),
+                "check": lambda: evaluator(str(root / "in"), *jobs),
+            }
+            for name, action in runs.items():
+                wall, used = timed(action)
+                times[name].append(wall)
+                cpu[name].append(used)
             annotated = len(list(out.glob("*.checked.xlsx")))
             if annotated != options.n:
                 raise SystemExit(f"expected {options.n} annotated copies, found {annotated}")
@@ -105,17 +135,20 @@ def main() -> int:
             shutil.rmtree(root / f"floor-{attempt}")
 
     median = {name: statistics.median(values) for name, values in times.items()}
+    median_cpu = {name: statistics.median(values) for name, values in cpu.items()}
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"{options.n} workbooks, {cores} cores, median of {options.repeat}, Python {sys.version.split()[0]}")
-    print(f"{'run':<44} {'seconds':>8} {'forms/s':>8}")
+    print(f"{options.n} workbooks, {cores} cores, median of {options.repeat}, Python {sys.version.split()[0]}, "
+          f"load average {load_before} before, {_load()} after")
+    print(f"{'run':<44} {'seconds':>8} {'forms/s':>8} {'CPU s':>8}")
     rows = [
-        ("evaluator check DIR --out OUT", median["annotate"]),
-        ("floor: openpyxl load + save, sequential", median["load+save"]),
-        ("evaluator check DIR", median["check"]),
-        ("floor: openpyxl read-only load, sequential", median["read-only"]),
+        ("evaluator check DIR --out OUT", "annotate"),
+        ("floor: openpyxl load + save, sequential", "load+save"),
+        ("evaluator check DIR", "check"),
+        ("floor: openpyxl read-only load, sequential", "read-only"),
     ]
-    for name, seconds in rows:
-        print(f"{name:<44} {seconds:8.2f} {options.n / seconds:8.1f}")
+    for label, name in rows:
+        seconds = median[name]
+        print(f"{label:<44} {seconds:8.2f} {options.n / seconds:8.1f} {median_cpu[name]:8.2f}")
     ratios = {
         "check + annotate": median["annotate"] / median["load+save"],
         "check only": median["check"] / median["read-only"],
