@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -121,30 +120,24 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
 
     workers = workers or available_cores()
     bar = _progress(len(tasks), progress)
-    redirect = nullcontext()
-    if bar is not None:
-        from tqdm.contrib.logging import logging_redirect_tqdm
-
-        redirect = logging_redirect_tqdm(loggers=[logging.getLogger("evaluator")])
     checked = 0
     try:
-        with redirect:
-            for number, outcome in run(tasks, catalog, workers=workers, stop=stop,
-                                       on_done=bar.update if bar is not None else None):
-                index = positions[number]
-                job = jobs[index]
-                for level, message in outcome.log:
-                    log.log(level, "%s", message)
-                rows[index] = outcome.entries
-                checked += 1
-                statuses = ", ".join(sorted({entry["status"] for entry in outcome.entries}))
-                log.info("%s：%s（%.2f 秒）", job.display, statuses, outcome.seconds)
-                if outcome.complete:
-                    settled.add(job.path)
-                if manifest is not None and outcome.complete and index in digests:
-                    annotated = targets.get(job.path) if outcome.annotated else None
-                    manifest.record(keys[index], digests[index], catalog.digest, __version__,
-                                    outcome.entries, annotated)
+        for number, outcome in run(tasks, catalog, workers=workers, stop=stop,
+                                   on_done=bar.update if bar is not None else None):
+            index = positions[number]
+            job = jobs[index]
+            for level, message in outcome.log:
+                log.log(level, "%s", message)
+            rows[index] = outcome.entries
+            checked += 1
+            statuses = ", ".join(sorted({entry["status"] for entry in outcome.entries}))
+            log.info("%s：%s（%.2f 秒）", job.display, statuses, outcome.seconds)
+            if outcome.complete:
+                settled.add(job.path)
+            if manifest is not None and outcome.complete and index in digests:
+                annotated = targets.get(job.path) if outcome.annotated else None
+                manifest.record(keys[index], digests[index], catalog.digest, __version__,
+                                outcome.entries, annotated)
     finally:
         if bar is not None:
             bar.close()

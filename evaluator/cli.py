@@ -144,6 +144,8 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
     """Check every workbook that arrives in INBOX, once completely written (Ctrl-C stops)."""
     from .watch import Watcher, WatchOptions
 
+    if archive is not None and archive.resolve() == inbox.resolve():
+        raise click.UsageError("--archive must be another folder than INBOX")
     catalog = _catalog(catalog_path)
     _folder(out_dir)
     if archive is not None:

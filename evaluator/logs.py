@@ -17,12 +17,24 @@ from typing import Iterator
 LOGGER = "evaluator"
 
 
+class _Console(logging.StreamHandler):
+    """stderr, written around a progress bar when one is showing rather than through it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(self.format(record), file=self.stream)
+        except Exception:  # noqa: BLE001 - logging must never fail the run
+            self.handleError(record)
+
+
 @contextmanager
 def configured(verbose: bool = False, quiet: bool = False, log_file: Path | None = None) -> Iterator[None]:
     """Send the tool's log to stderr and ``log_file`` for the duration of the block."""
     logger = logging.getLogger(LOGGER)
     previous = (logger.handlers[:], logger.level, logger.propagate)
-    stderr = logging.StreamHandler(sys.stderr)
+    stderr = _Console(sys.stderr)
     stderr.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
     stderr.setFormatter(logging.Formatter("%(message)s"))
     handlers: list[logging.Handler] = [stderr]

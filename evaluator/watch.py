@@ -201,6 +201,8 @@ class Watcher:
                 self.poll()
             except FolderBusy as exc:
                 log.warning("%s；下次轮询再试", exc)
+            except OSError as exc:  # a full disk, a share that went away: keep watching
+                log.error("处理失败（%s），下次轮询再试", exc)
             if self.stop.sleep(self.options.interval):
                 break
         log.warning("已停止监视 %s", self.options.inbox)

@@ -275,3 +275,13 @@ def test_outputs_are_as_readable_as_any_file_the_user_makes(inbox, tmp_path):
         os.umask(previous)
     for path in [*out.rglob("*.checked.xlsx"), out / "summary.xlsx", out / "report.html", out / "report.json"]:
         assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_a_progress_bar_does_not_let_info_lines_through(inbox, capsys, catalog):
+    from evaluator import logs
+
+    with logs.configured(verbose=False, quiet=False):
+        check_paths([inbox], catalog, workers=2, progress=True)
+    err = capsys.readouterr().err
+    assert "检查" in err  # the bar
+    assert "rate.xlsx" not in err  # per-file lines only with --verbose

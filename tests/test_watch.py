@@ -147,3 +147,8 @@ def test_watch_stops_cleanly_on_a_signal(folders, signum):
     assert process.returncode == 0, stderr
     assert "form.xlsx" in stdout and "已停止监视" in stderr
     assert (out / "summary.xlsx").is_file() and not list(out.rglob(".~tmp-*"))
+
+
+def test_the_archive_cannot_be_the_inbox(folders):
+    inbox, out, _ = folders
+    assert _run("watch", str(inbox), "--out", str(out), "--archive", str(inbox), "--once").exit_code == 2
