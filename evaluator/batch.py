@@ -27,6 +27,7 @@ from .reporters import json as json_reporter
 from .run import Job, Task, destinations, discover, run
 
 log = logging.getLogger("evaluator")
+SAVE_EVERY = 30.0  # seconds: a run killed outright loses at most this much work
 
 
 @dataclass
@@ -121,6 +122,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
     workers = workers or available_cores()
     bar = _progress(len(tasks), progress)
     checked = 0
+    saved = time.monotonic()
     try:
         for number, outcome in run(tasks, catalog, workers=workers, stop=stop,
                                    on_done=bar.update if bar is not None else None):
@@ -138,6 +140,9 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
                 annotated = targets.get(job.path) if outcome.annotated else None
                 manifest.record(keys[index], digests[index], catalog.digest, __version__,
                                 outcome.entries, annotated)
+                if time.monotonic() - saved > SAVE_EVERY:
+                    manifest.save()
+                    saved = time.monotonic()
     finally:
         if bar is not None:
             bar.close()

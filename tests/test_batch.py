@@ -285,3 +285,23 @@ def test_a_progress_bar_does_not_let_info_lines_through(inbox, capsys, catalog):
     err = capsys.readouterr().err
     assert "检查" in err  # the bar
     assert "rate.xlsx" not in err  # per-file lines only with --verbose
+
+
+def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, catalog, monkeypatch):
+    """A run killed outright (no finally) keeps what it had saved."""
+    from evaluator import batch as batch_module
+    from evaluator.manifest import Manifest
+
+    monkeypatch.setattr(batch_module, "SAVE_EVERY", 0.0)
+    out = tmp_path / "out"
+    manifest = Manifest(out)
+    saved_sizes = []
+    original = Manifest.save
+
+    def save(self):
+        original(self)
+        saved_sizes.append(len(self.records))
+
+    monkeypatch.setattr(Manifest, "save", save)
+    batch_module.check_jobs(batch_module.discover([inbox], out), catalog, out, manifest, workers=1)
+    assert saved_sizes[:3] == [1, 2, 3]
