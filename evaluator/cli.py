@@ -141,7 +141,10 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
 def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval: float, settle: float,
           catalog_path: Path | None, fail_on: str, jobs: int | None, wait: float, log_file: Path | None,
           quiet: bool, verbose: bool) -> None:
-    """Check every workbook that arrives in INBOX, once completely written (Ctrl-C stops)."""
+    """Check every workbook that arrives in INBOX, once it is completely written.
+
+    Runs until Ctrl-C or SIGTERM (then exits 0); with --once, exits like check.
+    """
     from .watch import Watcher, WatchOptions
 
     if archive is not None and archive.resolve() == inbox.resolve():
