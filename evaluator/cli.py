@@ -155,9 +155,13 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
         _folder(archive)
     options = WatchOptions(inbox=inbox, out_dir=out_dir, archive=archive, interval=interval, settle=settle,
                            workers=jobs, wait=wait, progress=_progress(quiet))
-    reporter = REPORTERS["text"]
+
+    def show(batch) -> None:  # each batch as it is done, also when stdout is a pipe to a log
+        REPORTERS["text"](batch.report, sys.stdout)
+        sys.stdout.flush()
+
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
-        watcher = Watcher(options, catalog, stop, on_batch=lambda batch: reporter(batch.report, sys.stdout))
+        watcher = Watcher(options, catalog, stop, on_batch=show)
         if not once:
             watcher.run()
             sys.exit(0)
