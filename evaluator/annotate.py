@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .atomic import as_created
 from .engine import FileResult
 from .findings import Finding, Severity
 from .numbers import fmt
@@ -50,6 +51,7 @@ def atomic_save(workbook: Workbook, destination: Path) -> None:
     os.close(handle)
     try:
         workbook.save(temporary)
+        as_created(temporary)  # a copy colleagues on a shared folder can open, not 0600
         os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

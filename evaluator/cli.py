@@ -1,28 +1,95 @@
 """The command line: parse options, call the library, pick a reporter, map findings to an exit code.
 
 Exit codes: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for a usage error or a
-failure of the tool itself (a bad catalog, an output folder that cannot be written).
+failure of the tool itself (a bad catalog, an output folder that cannot be written or is held by
+another run past ``--wait``), 130 when a check is interrupted (what finished is kept for the next
+run). stdout carries only the report; progress and logs go to stderr.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .catalog import CatalogError, load_catalog
+from . import __version__, logs
+from .batch import check_paths, fails
+from .catalog import Catalog, CatalogError, load_catalog
 from .checks import DOCS, RULES
 from .findings import Severity
-from .reporters import REPORTERS
-from .run import discover, run
+from .lock import FolderBusy
+from .parallel import Stop, stopping_on_signals
+from .reporters import REPORTERS, STREAM_FORMATS
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+INTERRUPTED = 130
 
 
 class ToolError(click.ClickException):
     exit_code = 2
+
+
+def _catalog(path: Path | None) -> Catalog:
+    try:
+        return load_catalog(path)
+    except CatalogError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def _folder(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ToolError(f"无法创建文件夹 {path}：{exc.strerror or exc}") from exc
+    return path
+
+
+def _progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def tool_failures(command):
+    """A failure of the tool itself (not of a file: those are findings) exits 2, with its reason."""
+
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:  # Ctrl-C twice: stopped at once; what finished is already saved
+            click.echo("已中断。", err=True)
+            sys.exit(INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except FolderBusy as exc:
+            raise ToolError(str(exc)) from exc
+        except OSError as exc:
+            where = f"{exc.filename}：" if exc.filename else ""
+            raise ToolError(f"{where}{exc.strerror or exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - a bug: say so, exit 2, never pass for "findings"
+            raise ToolError(f"内部错误：{type(exc).__name__}: {exc}") from exc
+
+    return guarded
+
+
+def run_options(command):
+    """The options a checking command shares: catalog, cores, lock wait, logging."""
+    options = [
+        click.option("--catalog", "catalog_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="An indicator catalog (YAML) for another year or city; default: the bundled Guangzhou one."),
+        click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
+                     help="Exit 1 when a finding of this severity or worse is found."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Worker processes (default: every core)."),
+        click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
+                     help="Seconds to wait for another run holding the output folder before giving up."),
+        click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write the log to this file."),
+        click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr; no progress bar."),
+        click.option("--verbose", "-v", is_flag=True, help="One line per file on stderr, and debug detail."),
+    ]
+    return functools.reduce(lambda decorated, option: option(decorated), reversed(options), command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,33 +101,72 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write <stem>.checked.xlsx for every readable file here (mirroring sub-folders).")
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
+              help="Write <stem>.checked.xlsx for every readable file here (mirroring sub-folders), "
+                   "and summary.xlsx, report.html and report.json.")
+@click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS), default="text",
               show_default=True, help="What to print on stdout.")
-@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
-              help="Exit 1 when a finding of this severity or worse is found.")
-@click.option("--catalog", "catalog_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An indicator catalog (YAML) for another year or city; default: the bundled Guangzhou one.")
-def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, fail_on: str,
-          catalog_path: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Check every file again, even those unchanged since the last run into --out.")
+@run_options
+@tool_failures
+def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, catalog_path: Path | None,
+          fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool) -> None:
     """Check the workbooks at PATHS (files, or folders searched recursively)."""
-    try:
-        catalog = load_catalog(catalog_path)
-    except CatalogError as exc:
-        raise ToolError(str(exc)) from exc
+    catalog = _catalog(catalog_path)
     if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ToolError(f"无法创建输出文件夹 {out_dir}：{exc.strerror or exc}") from exc
-    jobs = discover(paths, out_dir)
-    results = list(run(jobs, catalog, out_dir))
-    REPORTERS[output_format](results, sys.stdout)
-    threshold = FAIL_ON[fail_on]
-    failed = threshold is not None and any(
-        finding.severity.rank >= threshold.rank for result in results for finding in result.findings
-    )
-    sys.exit(1 if failed else 0)
+        _folder(out_dir)
+    with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
+        batch = check_paths(paths, catalog, out_dir, workers=jobs, force=force, wait=wait,
+                            progress=_progress(quiet), stop=stop)
+    if batch.interrupted:
+        click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
+                   "重新运行会从这里继续。", err=True)
+        sys.exit(INTERRUPTED)
+    REPORTERS[output_format](batch.report, sys.stdout)
+    sys.exit(1 if fails(batch.report, FAIL_ON[fail_on]) else 0)
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where annotated copies, summary.xlsx, report.html and report.json go.")
+@click.option("--archive", type=click.Path(file_okay=False, path_type=Path),
+              help="Move each processed original here (never overwriting).")
+@click.option("--once", is_flag=True, help="Process what is in INBOX now and exit (for cron).")
+@click.option("--interval", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Seconds between two looks at INBOX; a file is taken when unchanged across two.")
+@click.option("--settle", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds after which a file that never becomes a whole workbook is reported as unreadable.")
+@run_options
+@tool_failures
+def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval: float, settle: float,
+          catalog_path: Path | None, fail_on: str, jobs: int | None, wait: float, log_file: Path | None,
+          quiet: bool, verbose: bool) -> None:
+    """Check every workbook that arrives in INBOX, once it is completely written.
+
+    Runs until Ctrl-C or SIGTERM (then exits 0); with --once, exits like check.
+    """
+    from .watch import Watcher, WatchOptions
+
+    if archive is not None and archive.resolve() == inbox.resolve():
+        raise click.UsageError("--archive must be another folder than INBOX")
+    catalog = _catalog(catalog_path)
+    _folder(out_dir)
+    if archive is not None:
+        _folder(archive)
+    options = WatchOptions(inbox=inbox, out_dir=out_dir, archive=archive, interval=interval, settle=settle,
+                           workers=jobs, wait=wait, progress=_progress(quiet))
+
+    def show(batch) -> None:  # each batch as it is done, also when stdout is a pipe to a log
+        REPORTERS["text"](batch.report, sys.stdout)
+        sys.stdout.flush()
+
+    with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
+        watcher = Watcher(options, catalog, stop, on_batch=show)
+        if not once:
+            watcher.run()
+            sys.exit(0)
+        batch = watcher.once()
+    sys.exit(1 if batch is not None and fails(batch.report, FAIL_ON[fail_on]) else 0)
 
 
 def rules_table() -> str:

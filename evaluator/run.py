@@ -1,18 +1,29 @@
-"""A run over many paths: find the workbooks, check each, write annotated copies.
+"""A run over many paths: find the workbooks, check each on every core, write annotated copies.
 
-This is the library entry point the command line calls. One bad file never stops a run.
+One bad file never stops a run: a file that cannot be read, or whose check fails or kills its
+worker, gets an ``unreadable`` answer saying why, and the run goes on.
+
+A worker hands back an :class:`Outcome`: the file's report entries (plain, JSON-ready data, cheap
+to send between processes) and the log lines it produced, which the parent writes, so that nothing
+a worker says lands in the middle of a progress bar.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .annotate import write_annotated
 from .catalog import Catalog
 from .engine import SUFFIXES, FileResult, check_file
+from .parallel import Stop, ordered_map
+from .reporters import OUTPUT_FILES
+from .reporters import json as json_reporter
+from .reporters.summary_xlsx import is_own_summary
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
@@ -48,6 +59,12 @@ def _inside(path: Path, folder: Path | None) -> bool:
         return False
 
 
+def is_own_output(path: Path, out_dir: Path | None) -> bool:
+    """A report this tool wrote into ``out_dir`` (summary.xlsx), never a form to check."""
+    return (out_dir is not None and path.name in OUTPUT_FILES and path.parent.resolve() == out_dir.resolve()
+            and is_own_summary(path))
+
+
 def discover(paths: Iterable[Path], out_dir: Path | None = None) -> list[Job]:
     """The workbooks named or found (recursively, sorted) under ``paths``, skipping ``out_dir``."""
     jobs: list[Job] = []
@@ -58,6 +75,8 @@ def discover(paths: Iterable[Path], out_dir: Path | None = None) -> list[Job]:
                            and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1]))
             for path in found:
                 if _inside(path, out_dir) and not _inside(root, out_dir):
+                    continue
+                if is_own_output(path, out_dir):
                     continue
                 if path.resolve() not in seen:
                     seen.add(path.resolve())
@@ -100,8 +119,93 @@ def process(job: Job, catalog: Catalog, destination: Path | None) -> FileResult:
     return result
 
 
-def run(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None) -> Iterator[FileResult]:
-    """Check every job in order, yielding each result as soon as it is ready."""
-    targets = destinations(jobs, out_dir) if out_dir is not None else {}
-    for job in jobs:
-        yield process(job, catalog, targets.get(job.path))
+@dataclass(frozen=True)
+class Task:
+    """One file for a worker: the job and where its annotated copy goes (None: no copy)."""
+
+    job: Job
+    destination: Path | None = None
+
+
+@dataclass
+class Outcome:
+    """What checking one file gave: its report entries, and whether they may be kept for later.
+
+    ``complete`` is False when the answer says nothing about the file itself (the check failed or
+    the annotated copy could not be written): such an answer is reported but not kept in the
+    manifest, so the next run tries again.
+    """
+
+    entries: list[dict[str, Any]]
+    annotated: str | None = None
+    complete: bool = True
+    log: list[tuple[int, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+_CATALOG: Catalog | None = None
+
+
+def prepare(catalog: Catalog) -> None:
+    """Set the catalog that :func:`check_one` uses (once per worker process)."""
+    global _CATALOG
+    _CATALOG = catalog
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+@contextmanager
+def _collecting_log() -> Iterator[list[tuple[int, str]]]:
+    logger = logging.getLogger("evaluator")
+    handlers, propagate = logger.handlers[:], logger.propagate
+    collect = _Collect()
+    logger.handlers, logger.propagate = [collect], False
+    try:
+        yield collect.records
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+
+
+def failed(task: Task, reason: str) -> Outcome:
+    """The answer for a file whose check itself failed: ``unreadable``, with the reason."""
+    result = FileResult(path=task.job.path, display=task.job.display,
+                        error=f"{task.job.path.name}：检查时出错（{reason}），请把该文件反馈给维护者")
+    return Outcome(entries=json_reporter.entries([result]), complete=False)
+
+
+def check_one(task: Task) -> Outcome:
+    """Check one file and write its annotated copy (in a worker). Never raises for a bad file."""
+    if _CATALOG is None:
+        raise RuntimeError("prepare(catalog) was not called in this process")
+    started = time.perf_counter()
+    with _collecting_log() as records:
+        try:
+            result = process(task.job, _CATALOG, task.destination)
+            outcome = Outcome(
+                entries=json_reporter.entries([result]),
+                annotated=result.annotated,
+                complete=task.destination is None or result.annotated is not None or result.error is not None,
+            )
+        except Exception as exc:  # noqa: BLE001 - a bug on one file is that file's answer
+            log.error("%s：检查时出错（%s: %s）", task.job.display, type(exc).__name__, exc)
+            outcome = failed(task, f"{type(exc).__name__}: {exc}")
+    outcome.log = records
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def run(tasks: list[Task], catalog: Catalog, workers: int = 1, stop: Stop | None = None,
+        on_done: Callable[[], None] | None = None) -> Iterator[tuple[int, Outcome]]:
+    """Check every task on up to ``workers`` processes; ``(index, outcome)`` in input order.
+
+    When ``stop`` is set, files under way finish and are yielded; the others are not started.
+    """
+    yield from ordered_map(check_one, tasks, workers=workers, on_crash=failed, initializer=prepare,
+                           initargs=(catalog,), stop=stop, on_done=on_done)

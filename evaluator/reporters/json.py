@@ -1,7 +1,11 @@
 """The machine-readable contract: ``{"files": [...], "summary": {...}}``, numbers as decimal strings.
 
 One entry per form (a workbook with two forms gives two entries with the same path); an unreadable
-file or one without a form gives one entry.
+file or one without a form gives one entry. :func:`report` builds this data once; every reporter
+(text, JSON, HTML, the summary workbook) formats the same data and computes nothing.
+
+An entry reused from an earlier run (its file, catalog and tool version unchanged) has the status
+``unchanged`` and keeps what it was then as ``previous_status``; the summary counts it by that.
 """
 
 from __future__ import annotations
@@ -57,22 +61,33 @@ def entries(results: Iterable[FileResult]) -> list[dict[str, Any]]:
     return rows
 
 
+def effective_status(row: dict[str, Any]) -> str:
+    """What the file is: ok, findings or unreadable, also when its entry was reused unchanged."""
+    if row["status"] == "unchanged":
+        return row.get("previous_status") or "findings"
+    return row["status"]
+
+
 def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {
         "files": len(rows),
-        "ok": sum(1 for row in rows if row["status"] == "ok"),
-        "with_errors": sum(1 for row in rows if row["counts"]["error"] and row["status"] != "unreadable"),
+        "ok": sum(1 for row in rows if effective_status(row) == "ok"),
+        "with_errors": sum(1 for row in rows if row["counts"]["error"] and effective_status(row) != "unreadable"),
         "with_warnings": sum(1 for row in rows if row["counts"]["warning"]),
-        "unreadable": sum(1 for row in rows if row["status"] == "unreadable"),
+        "unreadable": sum(1 for row in rows if effective_status(row) == "unreadable"),
         "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
     }
 
 
-def report(results: Iterable[FileResult]) -> dict[str, Any]:
-    rows = entries(results)
+def assemble(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report of a run from its entries, in the order given."""
     return {"files": rows, "summary": summary(rows)}
 
 
-def render(results: Iterable[FileResult], stream: TextIO) -> None:
-    json.dump(report(results), stream, ensure_ascii=False, indent=2)
+def report(results: Iterable[FileResult]) -> dict[str, Any]:
+    return assemble(entries(results))
+
+
+def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> None:
+    json.dump(data, stream, ensure_ascii=False, indent=2)
     stream.write("\n")

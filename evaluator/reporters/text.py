@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from typing import Any, TextIO
 
-from ..engine import FileResult
 from . import json as json_reporter
 
 
-def render(results: Iterable[FileResult], stream: TextIO) -> None:
-    rows = json_reporter.entries(results)
+def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> None:
+    rows = data["files"]
     for row in rows:
         where = f" [{row['sheet']}]" if row["sheet"] else ""
         head = f"{row['path']}{where}"
@@ -32,7 +31,7 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
             stream.write("  通过：未发现问题\n")
         if row["annotated"]:
             stream.write(f"  批注副本：{row['annotated']}\n")
-    total = json_reporter.summary(rows)
+    total = data["summary"]
     stream.write(
         f"\n{total['files']} 份表：{total['ok']} 份通过，{total['with_errors']} 份有错误，"
         f"{total['with_warnings']} 份有警告，{total['unreadable']} 份无法读取"
