@@ -3,12 +3,20 @@ cell, and a new sheet 校验结果 listing every finding with a link to its cell
 
 The input is never modified: the copy is written to a temporary file beside its destination and
 renamed into place, so an interrupted run leaves no half-written workbook.
+
+The original is loaded only after :mod:`evaluator.safety` has passed it; sheets too large to read
+are left out of the copy (each keeps a note saying so), and a workbook too large for a full model
+is rebuilt from its values.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import tempfile
+import warnings
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -111,6 +119,8 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     put(ws, 1, 1, "绩效自评表校验结果").font = Font(bold=True, size=14)
     put(ws, 2, 1, "文件")
     put(ws, 2, 2, result.path.name)
+    if result.rebuild:
+        put(ws, 3, 1, "注：此副本按读到的值重建，未保留原文件的格式和公式")
     row = 4
     for form in result.forms:
         facts = [
@@ -153,11 +163,46 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     ws.freeze_panes = "A4"
 
 
+STUB_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def load_original(result: FileResult) -> Workbook:
+    """The original .xlsx as an openpyxl workbook, with every sheet too large to read replaced by an
+    empty one holding a note (a full model of a huge sheet would take minutes and gigabytes)."""
+    inspection = result.inspection
+    skipped = {inspection.parts[name]: name for name in inspection.skipped if name in inspection.parts} \
+        if inspection is not None else {}
+    with result.path.open("rb") as handle:   # a file object: the name's suffix does not matter
+        if not skipped:
+            return _load(handle)
+        package = io.BytesIO()
+        with zipfile.ZipFile(handle) as source, zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                if info.filename in skipped:
+                    target.writestr(info.filename, STUB_SHEET)
+                    continue
+                with source.open(info) as part, target.open(info.filename, "w") as copy:
+                    shutil.copyfileobj(part, copy, 1 << 20)
+    workbook = _load(package)
+    for name in skipped.values():
+        if name in workbook.sheetnames:
+            put(workbook[name], 1, 1, f"此工作表{inspection.skipped[name]}，未读取，批注副本中未保留其内容；请查看原文件")
+    return workbook
+
+
+def _load(source: Any) -> Workbook:
+    # openpyxl warns on stderr about parts it drops (data validation extensions, slicers); the copy
+    # does not need them and the user does not need the warnings.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(source)
+
+
 def annotated_workbook(result: FileResult) -> Workbook:
     """The annotated copy as an openpyxl workbook (not yet saved)."""
-    suffix = result.path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        workbook = load_workbook(result.path)
+    rebuild = result.rebuild or (result.inspection is None and result.path.suffix.lower() not in (".xlsx", ".xlsm"))
+    if not rebuild:
+        workbook = load_original(result)
     else:
         if result.grids is None:
             raise ValueError("grids are needed to rebuild a non-xlsx workbook")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 import python_calamine
 from openpyxl.utils import get_column_letter
@@ -92,8 +92,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def load_grids(path: Path) -> WorkbookGrids:
-    """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids.
+def load_grids(path: Path, skip: Collection[str] = ()) -> WorkbookGrids:
+    """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids, except those named in
+    ``skip`` (sheets :mod:`evaluator.safety` found too large to read).
 
     Raises the reader's own exceptions; :mod:`evaluator.engine` turns them into ``unreadable``.
     """
@@ -101,7 +102,7 @@ def load_grids(path: Path) -> WorkbookGrids:
     try:
         sheets = []
         for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in skip:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             cells: dict[Coord, Any] = {}

@@ -1,0 +1,283 @@
+"""Bad input: every file gets a clear answer, nothing is lost, nothing gets in.
+
+Each case makes a real file. The engine answers ``unreadable`` (with a one-line reason in Chinese
+that names the file and says what to do) or reads what can be read; the original never changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+import badfiles
+from conftest import SAMPLES
+from evaluator import engine
+from evaluator.engine import check_file
+from evaluator.limits import Limits
+from evaluator.texttables import read_html
+
+FORM = SAMPLES / "correct-form.xlsx"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_unreadable(result, path: Path, *words: str) -> None:
+    assert result.status == "unreadable", result.findings
+    reason = result.error
+    assert reason.startswith(f"{path.name}："), reason
+    assert "\n" not in reason and CJK.search(reason), reason
+    assert "；" in reason, f"the reason says what to do: {reason}"
+    for word in words:
+        assert word in reason, reason
+    (finding,) = result.findings
+    assert finding.rule == "unreadable" and finding.message == reason
+
+
+def _empty(tmp_path):
+    path = tmp_path / "空文件.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def _random(tmp_path):
+    path = tmp_path / "random.xlsx"
+    path.write_bytes(random.Random(7).randbytes(20_000))
+    return path
+
+
+def _truncated(tmp_path):
+    data = FORM.read_bytes()
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    return path
+
+
+def _truncated_inside(tmp_path):
+    # The directory survives but a part's data is cut short (a copy interrupted and patched up).
+    parts = badfiles.parts_of(FORM)
+    path = badfiles.write_parts(tmp_path / "cut-part.xlsx", parts)
+    data = bytearray(path.read_bytes())
+    sheet = data.find(b"xl/worksheets/sheet1.xml") + 200
+    data[sheet:sheet + 2000] = bytes(2000)
+    path.write_bytes(bytes(data))
+    return path
+
+
+CASES = {
+    "empty": (_empty, ["空的"]),
+    "random bytes": (_random, ["不是任何已知的表格格式"]),
+    "truncated zip": (_truncated, ["损坏或不完整"]),
+    "damaged part": (_truncated_inside, ["损坏或不完整"]),
+    "encrypted xlsx": (lambda tmp: badfiles.encrypted_xlsx(tmp / "加密.xlsx"), ["已加密", "未加密的副本"]),
+    "encrypted xls": (lambda tmp: badfiles.biff8(tmp / "加密.xls", {(0, 0): 1.0}, encrypted=True), ["已加密"]),
+    "zip bomb": (lambda tmp: badfiles.zip_bomb(FORM, tmp / "bomb.xlsx"), ["压缩炸弹"]),
+    "size lie": (lambda tmp: badfiles.lying_zip(FORM, tmp / "lie.xlsx"), ["超出压缩目录声明的大小"]),
+    "billion laughs": (lambda tmp: badfiles.billion_laughs(FORM, tmp / "laughs.xlsx"), ["DOCTYPE", "sharedStrings"]),
+    "billion laughs in a sheet": (
+        lambda tmp: badfiles.billion_laughs(FORM, tmp / "laughs2.xlsx", "xl/worksheets/sheet1.xml"), ["DOCTYPE"]),
+    "external entity": (lambda tmp: badfiles.external_entity(FORM, tmp / "xxe.xlsx"), ["DOCTYPE"]),
+    "lock file named": (lambda tmp: _lock(tmp), ["锁定文件"]),
+}
+
+
+def _lock(tmp_path):
+    path = tmp_path / "~$correct-form.xlsx"
+    path.write_bytes(b"\x07someone" + b" " * 150)
+    return path
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_bad_file_gets_one_clear_line(tmp_path, catalog, case, capfd):
+    make, words = CASES[case]
+    path = make(tmp_path)
+    before = digest(path)
+    result = check_file(path, catalog)
+    assert_unreadable(result, path, *words)
+    assert digest(path) == before
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_missing_file_and_folder(tmp_path, catalog):
+    assert_unreadable(check_file(tmp_path / "gone.xlsx", catalog), tmp_path / "gone.xlsx", "不存在")
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    assert_unreadable(check_file(folder, catalog), folder)
+
+
+def test_a_reader_panic_is_one_line_and_silent(tmp_path, catalog, monkeypatch, capfd):
+    # The native reader prints its panic to the process's stderr before Python sees the exception.
+    class PanicException(BaseException):
+        pass
+
+    def panic(path, skip=()):
+        import os
+
+        os.write(2, b"thread panicked at src/cfb.rs\nstack backtrace:\n")
+        raise PanicException("index out of bounds: the len is 0 but the index is 2")
+
+    monkeypatch.setattr(engine, "load_grids", panic)
+    result = check_file(FORM, catalog)
+    assert_unreadable(result, FORM, "PanicException", "另存为 .xlsx")
+    assert capfd.readouterr().err == ""
+
+
+def test_a_bug_of_ours_is_reported_not_raised(catalog, monkeypatch):
+    def broken(grids, catalog):
+        raise KeyError("level3")
+
+    monkeypatch.setattr(engine, "check_grids", broken)
+    result = check_file(FORM, catalog)
+    assert result.status == "unreadable" and "内部错误" in result.error and "维护人员" in result.error
+
+
+# --- what can be read is read ------------------------------------------------------------------
+
+def _rules(result) -> list[str]:
+    return [finding.rule for finding in result.findings]
+
+
+@pytest.mark.parametrize(("name", "make"), [
+    ("网页导出.xls", lambda form, path: badfiles.html_export(form, path)),
+    ("网页导出-gbk.xls", lambda form, path: badfiles.html_export(form, path, encoding="gb18030")),
+    ("文本导出.xlsx", lambda form, path: badfiles.csv_export(form, path)),
+    ("文本导出-gbk.xls", lambda form, path: badfiles.csv_export(form, path, encoding="gb18030")),
+])
+def test_an_html_or_csv_export_is_read_as_the_form(tmp_path, catalog, name, make):
+    path = make(FORM, tmp_path / name)
+    result = check_file(path, catalog)
+    assert result.status == "findings" and _rules(result) == ["wrong-extension"], result.findings
+    (form,) = result.forms
+    assert str(form.total_declared) == "94.31" and form.grade_computed == "优"
+    assert "内容却是" in result.findings[0].message
+
+
+def test_an_html_export_with_a_planted_error_is_checked(tmp_path, catalog):
+    path = badfiles.html_export(SAMPLES / "planted-total-mismatch.xlsx", tmp_path / "export.xls")
+    assert _rules(check_file(path, catalog)) == ["wrong-extension", "total-mismatch"]
+
+
+def test_html_spans_become_merged_ranges(tmp_path):
+    page = tmp_path / "t.xls"
+    page.write_text(
+        "<html><script>var x = '<td>no</td>';</script><table>"
+        "<tr><td rowspan=2>A</td><td colspan='2'>B<br>b</td></tr>"
+        "<tr><td>C<td>D</tr>"                                   # an unclosed cell, as old exporters write
+        "<tr><td>&nbsp;E&amp;<table><tr><td>inner</td></tr></table></td></tr>"
+        "</table><table><tr><th>second</th></tr></table>", encoding="utf-8")
+    (grid,) = read_html(page)
+    assert grid.cells == {(1, 1): "A", (1, 2): "B\nb", (2, 2): "C", (2, 3): "D", (3, 1): "E&\ninner", (5, 1): "second"}
+    assert sorted(grid.merged) == [(1, 1, 2, 1), (1, 2, 1, 3)]
+    assert grid.value(2, 1) == "A"
+
+
+def test_html_and_csv_beyond_the_limits_are_refused(tmp_path, catalog):
+    page = tmp_path / "wide.xls"
+    page.write_text("<table><tr><td rowspan=65534 colspan=1000>x</td></tr></table>", encoding="utf-8")
+    assert_unreadable(check_file(page, catalog), page, "表格超过上限")
+    text = tmp_path / "long.xls"
+    text.write_text("a,b\n" * 300, encoding="utf-8")
+    assert_unreadable(check_file(text, catalog, limits=Limits(max_rows=100)), text, "100 行")
+
+
+def test_an_xlsx_renamed_xls_is_read_by_its_content(tmp_path, catalog):
+    path = tmp_path / "改了扩展名.xls"
+    path.write_bytes(FORM.read_bytes())
+    result = check_file(path, catalog)
+    assert _rules(result) == ["wrong-extension"] and result.forms[0].form is not None
+    assert "Excel 工作簿（.xlsx）" in result.findings[0].message
+
+
+def test_a_legacy_xls_is_read(tmp_path, catalog):
+    path = badfiles.biff8(tmp_path / "old.xls", {(0, 0): 1.0})
+    result = check_file(path, catalog)
+    assert _rules(result) == ["form-not-found"]
+
+
+# --- huge but honest ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory) -> Path:
+    return badfiles.huge_workbook(FORM, tmp_path_factory.mktemp("huge") / "大表 100000 行.xlsx")
+
+
+def test_a_huge_sheet_beside_the_form_is_skipped_and_the_form_checked(huge, catalog):
+    started = time.perf_counter()
+    result = check_file(huge, catalog)
+    elapsed = time.perf_counter() - started
+    assert _rules(result) == ["sheet-skipped"], result.findings
+    note = result.findings[0]
+    assert note.sheet == "明细" and "50,000 行" in note.message and note.severity.value == "info"
+    assert result.forms[0].form is not None and str(result.forms[0].total_declared) == "94.31"
+    assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_a_large_sheet_within_the_limits_is_read(tmp_path, catalog):
+    path = badfiles.huge_workbook(FORM, tmp_path / "2000.xlsx", rows=2000)
+    result = check_file(path, catalog)
+    assert _rules(result) == [] and [grid.name for grid in engine.load(path, engine.inspect(path))] == \
+        ["部门整体支出绩效自评表", "明细"]
+
+
+def test_the_cell_budget_skips_the_largest_sheet_first(tmp_path, catalog):
+    path = badfiles.huge_workbook(FORM, tmp_path / "2000.xlsx", rows=2000)
+    result = check_file(path, catalog, limits=Limits(max_cells=10_000))
+    assert _rules(result) == ["sheet-skipped"] and "--max-cells" in result.findings[0].message
+    assert result.forms[0].form is not None
+
+
+def test_a_form_in_a_skipped_sheet_is_reported_as_not_found_with_the_reason(catalog):
+    result = check_file(FORM, catalog, limits=Limits(max_rows=10))
+    assert _rules(result) == ["sheet-skipped", "form-not-found"]
+
+
+# --- the annotated copy stays bounded too ------------------------------------------------------
+
+def test_the_copy_leaves_a_skipped_sheet_out_with_a_note(huge, catalog, tmp_path):
+    from openpyxl import load_workbook
+
+    from evaluator.annotate import write_annotated
+
+    started = time.perf_counter()
+    result = check_file(huge, catalog)
+    copy = write_annotated(result, tmp_path / "copy.checked.xlsx")
+    assert time.perf_counter() - started < 10
+    workbook = load_workbook(copy)
+    assert workbook.sheetnames == ["部门整体支出绩效自评表", "明细", "校验结果"]
+    assert workbook["明细"]["A1"].value.startswith("此工作表超过上限 50,000 行") and workbook["明细"].max_row == 1
+    assert workbook["部门整体支出绩效自评表"]["A1"].value == "部门整体支出绩效自评表"
+
+
+def test_the_copy_of_an_html_export_is_rebuilt_from_its_values(tmp_path, catalog):
+    from openpyxl import load_workbook
+
+    from evaluator.annotate import write_annotated
+
+    path = badfiles.html_export(FORM, tmp_path / "export.xls")
+    copy = write_annotated(check_file(path, catalog), tmp_path / "export.checked.xlsx")
+    workbook = load_workbook(copy)
+    assert workbook.sheetnames == ["export", "校验结果"]
+    assert workbook["校验结果"]["A3"].value.startswith("注：此副本按读到的值重建")
+    assert len(workbook["export"].merged_cells.ranges) > 10
+
+
+def test_a_workbook_too_large_for_a_full_model_is_copied_from_its_values(tmp_path, catalog):
+    from openpyxl import load_workbook
+
+    from evaluator.annotate import write_annotated
+
+    styled = "".join(f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>' for r in range(1, 2501))
+    sheet = f'<?xml version="1.0"?><worksheet xmlns="{badfiles.MAIN_NS}"><sheetData>{styled}</sheetData></worksheet>'
+    path = badfiles.write_parts(tmp_path / "styled.xlsx", badfiles.add_sheet(badfiles.parts_of(FORM), "格式", sheet.encode()))
+    result = check_file(path, catalog, limits=Limits(max_cells=3000))
+    assert _rules(result) == [] and result.rebuild
+    copy = write_annotated(result, tmp_path / "styled.checked.xlsx")
+    assert load_workbook(copy)["校验结果"]["A3"].value.startswith("注：此副本按读到的值重建")
