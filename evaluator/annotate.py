@@ -4,6 +4,10 @@ cell, and a new sheet 校验结果 listing every finding with a link to its cell
 The input is never modified: the copy is written to a temporary file beside its destination and
 renamed into place, so an interrupted run leaves no half-written workbook.
 
+Nothing from the input becomes live in the copy: every value written is inert data (a text that
+starts with "=" stays text, characters that XML cannot hold are dropped; see :mod:`evaluator.inert`),
+and only the formulas that were already formulas in the original stay formulas.
+
 The original is loaded only after :mod:`evaluator.safety` has passed it; sheets too large to read
 are left out of the copy (each keeps a note saying so), and a workbook too large for a full model
 is rebuilt from its values.
@@ -29,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .engine import FileResult
 from .findings import Finding, Severity
+from .inert import xlsx_text
 from .numbers import fmt
 from .workbook import SheetGrid
 
@@ -45,6 +50,8 @@ COLUMNS = [("规则", 22), ("严重程度", 9), ("单元格", 22), ("指标", 26
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
     """Write a value as inert data: a text that starts with "=" stays text, never a formula."""
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -98,7 +105,7 @@ def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
     for (sheet, address), group in by_cell.items():
         cell = workbook[sheet][address]
         worst = max(group, key=lambda f: f.severity.rank).severity
-        text = _comment_text(group)
+        text = xlsx_text(_comment_text(group))
         comment = Comment(text, AUTHOR)
         comment.width = 360
         comment.height = min(60 + 18 * text.count("\n") + len(text) // 2, 600)

@@ -24,6 +24,7 @@ from .catalog import Catalog
 from .checks import FORM_NOT_FOUND, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION, run_checks
 from .derive import computed_grade, declared_grade, recomputed_total
 from .findings import Finding, Severity
+from .inert import printable
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Form
 from .reader import diagnose, read_forms
@@ -98,13 +99,7 @@ class FileResult:
         return max(ranks, key=lambda severity: severity.rank) if ranks else None
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PASSWORD = re.compile(r"password|encrypt", re.IGNORECASE)
-
-
-def printable(text: str) -> str:
-    """One line without control characters: a file name or a message as it may be shown."""
-    return _CONTROL.sub("?", text)
 
 
 def describe_error(path: Path, exc: BaseException) -> str:

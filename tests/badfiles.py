@@ -173,12 +173,20 @@ LAUGHS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [\n <!ENTITY 
 
 def billion_laughs(form: Path, target: Path, part: str = "xl/sharedStrings.xml") -> Path:
     """The form's workbook with the billion-laughs entity bomb at the head of ``part``."""
-    if part == "xl/sharedStrings.xml":
+    parts = parts_of(form)
+    if part == "xl/sharedStrings.xml" and part not in parts:   # declare it, so that every reader reads it
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>'))
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'sharedStrings" Target="sharedStrings.xml" Id="rId77" /></Relationships>'))
         body = (f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>').encode()
     else:
-        original = parts_of(form)[part]
+        original = parts[part]
         body = original[original.index(b"?>") + 2:] if original.startswith(b"<?xml") else original
-    return with_part(form, target, part, LAUGHS + body)
+    parts[part] = LAUGHS + body
+    return write_parts(target, parts)
 
 
 def external_entity(form: Path, target: Path, part: str = "xl/workbook.xml") -> Path:

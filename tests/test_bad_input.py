@@ -281,3 +281,124 @@ def test_a_workbook_too_large_for_a_full_model_is_copied_from_its_values(tmp_pat
     assert _rules(result) == [] and result.rebuild
     copy = write_annotated(result, tmp_path / "styled.checked.xlsx")
     assert load_workbook(copy)["校验结果"]["A3"].value.startswith("注：此副本按读到的值重建")
+
+
+# --- formula-like text stays text --------------------------------------------------------------
+
+def _as_text_cells(path: Path, texts: tuple[str, ...]) -> Path:
+    """Store the planted texts as the string cells a user typed (the builder would make "=…" a formula)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in texts:
+                    cell.data_type = "s"
+    workbook.save(path)
+    return path
+
+
+def _run(args: list[str]):
+    from click.testing import CliRunner
+
+    from evaluator.cli import main
+
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+def test_formula_like_text_is_copied_as_inert_text_everywhere(make_form, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    from inert import HOSTILE, assert_no_new_formulas
+
+    planted = {
+        "rows.special-fund-spending-rate.score": HOSTILE[0],        # =HYPERLINK(...) where a score belongs
+        "rows.asset-management-compliance.score": HOSTILE[1],       # +cmd|...
+        "rows.special-fund-performance.reason": HOSTILE[3],         # @SUM(...)
+        "rows.asset-allocation-compliance.remedy": HOSTILE[6],      # <script>
+    }
+    texts = tuple(planted.values())
+    form = _as_text_cells(make_form(planted, name="公式注入.xlsx"), texts)
+    assert not (formula_before := __import__("inert").formula_cells(form))
+    before = digest(form)
+    out = tmp_path / "out"
+    result = _run(["check", str(form), "--out", str(out), "--format", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    actual = {finding["actual"] for entry in report["files"] for finding in entry["findings"]}
+    assert {HOSTILE[0], HOSTILE[1]} <= actual
+    copy = out / "公式注入.checked.xlsx"
+    assert_no_new_formulas(copy, form)
+    workbook = load_workbook(copy)
+    values = {cell.value for ws in workbook.worksheets for row in ws.iter_rows() for cell in row}
+    assert set(texts) <= values, "the texts are kept, as text"
+    results = workbook["校验结果"]
+    assert any(cell.value == HOSTILE[0] and cell.data_type == "s" for row in results.iter_rows() for cell in row)
+    assert digest(form) == before and not formula_before
+
+
+@pytest.mark.parametrize("export", [badfiles.html_export, badfiles.csv_export])
+def test_formula_like_text_in_an_export_stays_text_in_the_rebuilt_copy(tmp_path, export):
+    from openpyxl import load_workbook
+
+    from inert import HOSTILE, assert_no_new_formulas
+
+    book = tmp_path / "book.xlsx"
+    badfiles.write_parts(book, badfiles.parts_of(FORM))
+    from openpyxl import load_workbook as load
+
+    workbook = load(book)
+    ws = workbook.worksheets[0]
+    for offset, text in enumerate(HOSTILE[:6]):
+        ws.cell(row=50 + offset, column=1).value = text
+        ws.cell(row=50 + offset, column=1).data_type = "s"
+    workbook.save(book)
+    path = export(book, tmp_path / "export.xls")
+    out = tmp_path / "out"
+    assert _run(["check", str(path), "--out", str(out), "--fail-on", "never"]).exit_code == 0
+    copy = out / "export.checked.xlsx"
+    assert_no_new_formulas(copy)
+    values = {cell.value for row in load_workbook(copy)["export"].iter_rows() for cell in row}
+    assert {text.strip() for text in HOSTILE[:6]} <= values
+
+
+def test_the_terminal_sees_no_control_characters(tmp_path):
+    from inert import HOSTILE
+
+    name = tmp_path / "evil\x1b[2J\x1b]0;owned\x07.xls"
+    name.write_text(f"一级指标,分值\n{HOSTILE[-1]},1\n", encoding="utf-8")
+    output = _run(["check", str(tmp_path), "--fail-on", "never"]).output
+    assert "\x1b" not in output and "\x07" not in output and "\r" not in output
+    assert "evil?[2J" in output
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_the_copy_loader_refuses_entities_on_its_own(tmp_path, part):
+    # Behind the pre-flight, openpyxl parses with defusedxml when it is installed (a dependency).
+    from defusedxml import DefusedXmlException
+    from openpyxl import xml as openpyxl_xml
+
+    from evaluator.annotate import _load
+
+    assert openpyxl_xml.DEFUSEDXML
+    path = badfiles.billion_laughs(FORM, tmp_path / "laughs.xlsx", part)
+    with pytest.raises(Exception) as caught:
+        _load(path)
+    chain, error = [], caught.value
+    while error is not None:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    assert any(isinstance(error, DefusedXmlException) for error in chain), chain
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=1+1", "'=1+1"), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"), ("@SUM(1)", "'@SUM(1)"),
+    ("\t=1", "'\t=1"), ("-5", "-5"), ("+3.5%", "+3.5%"), ("-2+3", "'-2+3"), ("总分", "总分"), (94.31, 94.31),
+])
+def test_csv_fields_that_a_spreadsheet_would_evaluate_get_an_apostrophe(value, written):
+    from evaluator.inert import csv_field
+
+    assert csv_field(value) == written

@@ -1,14 +1,30 @@
-"""A short human summary: one block per form, one line per finding, a closing count."""
+"""A short human summary: one block per form, one line per finding, a closing count.
+
+Every text that comes from a file (its name, a cell quoted in a message) is printed without control
+characters, so a cell or a file name cannot move the cursor, recolour or retitle the terminal.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable, TextIO
 
 from ..engine import FileResult
+from ..inert import printable
 from . import json as json_reporter
 
 
+class _Printable:
+    """A stream that prints each line without control characters (the newline that ends it aside)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write("\n".join(printable(line) for line in text.split("\n")))
+
+
 def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    stream = _Printable(stream)
     rows = json_reporter.entries(results)
     for row in rows:
         where = f" [{row['sheet']}]" if row["sheet"] else ""
