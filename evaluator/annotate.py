@@ -58,6 +58,19 @@ def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
     return cell
 
 
+NAME_MAX = 255   # bytes in one file name, on every common file system
+
+
+def fit_name(stem: str, suffix: str) -> str:
+    """``stem + suffix``, the stem cut on a character boundary so that the name fits NAME_MAX bytes
+    (a 254-byte input name is legal; its copy, 8 bytes longer, would not be)."""
+    room = NAME_MAX - len(suffix.encode("utf-8"))
+    encoded = stem.encode("utf-8")
+    if len(encoded) <= room:
+        return stem + suffix
+    return encoded[:room].decode("utf-8", "ignore") + suffix
+
+
 def atomic_save(workbook: Workbook, destination: Path) -> None:
     """Save to a temporary file in the destination's folder, then rename it into place."""
     destination.parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .annotate import write_annotated
+from .annotate import fit_name, write_annotated
 from .catalog import Catalog
 from .engine import SUFFIXES, FileResult, check_file
+from .limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
@@ -74,22 +75,22 @@ def destinations(jobs: list[Job], out_dir: Path) -> dict[Path, Path]:
     result: dict[Path, Path] = {}
     for job in jobs:
         folder = out_dir / job.relative.parent
-        candidate = folder / f"{job.relative.stem}{CHECKED_SUFFIX}"
+        candidate = folder / fit_name(job.relative.stem, CHECKED_SUFFIX)
         if candidate in taken:
-            candidate = folder / f"{job.relative.stem}{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}"
+            candidate = folder / fit_name(job.relative.stem, f"{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}")
         counter = 2
         while candidate in taken:
-            candidate = folder / f"{job.relative.stem}-{counter}{CHECKED_SUFFIX}"
+            candidate = folder / fit_name(job.relative.stem, f"-{counter}{CHECKED_SUFFIX}")
             counter += 1
         taken.add(candidate)
         result[job.path] = candidate
     return result
 
 
-def process(job: Job, catalog: Catalog, destination: Path | None) -> FileResult:
+def process(job: Job, catalog: Catalog, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Check one file and, when asked, write its annotated copy. Never raises for a bad file."""
     keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
-    result = check_file(job.path, catalog, display=job.display, keep_grids=keep)
+    result = check_file(job.path, catalog, display=job.display, keep_grids=keep, limits=limits)
     if destination is not None and result.error is None:
         try:
             write_annotated(result, destination)
@@ -100,8 +101,9 @@ def process(job: Job, catalog: Catalog, destination: Path | None) -> FileResult:
     return result
 
 
-def run(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None) -> Iterator[FileResult]:
+def run(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None,
+        limits: Limits = DEFAULT_LIMITS) -> Iterator[FileResult]:
     """Check every job in order, yielding each result as soon as it is ready."""
     targets = destinations(jobs, out_dir) if out_dir is not None else {}
     for job in jobs:
-        yield process(job, catalog, targets.get(job.path))
+        yield process(job, catalog, targets.get(job.path), limits)

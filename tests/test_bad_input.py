@@ -402,3 +402,103 @@ def test_csv_fields_that_a_spreadsheet_would_evaluate_get_an_apostrophe(value, w
     from evaluator.inert import csv_field
 
     assert csv_field(value) == written
+
+
+# --- names and folders -------------------------------------------------------------------------
+
+def _json_run(args: list[str], env: dict[str, str] | None = None):
+    import json
+
+    from click.testing import CliRunner
+
+    from evaluator.cli import main
+
+    result = CliRunner().invoke(main, [*args, "--format", "json"], env=env, catch_exceptions=False)
+    return result, (json.loads(result.stdout) if result.exit_code in (0, 1) else None)
+
+
+NAMES = [
+    "2022 年 部门 自评表 final.xlsx",
+    "广州市工业和信息化局（终稿）【修订】.xlsx",
+    "自评表 (2) - 副本.xlsx",
+    "长" * 83 + ".xlsx",                      # 254 bytes: as long as a name can be
+]
+
+
+def test_names_with_spaces_chinese_full_width_brackets_and_great_length(tmp_path):
+    inbox = tmp_path / "收件箱 （2023）"
+    inbox.mkdir()
+    for name in NAMES:
+        (inbox / name).write_bytes(FORM.read_bytes())
+    (inbox / "~$广州市工业和信息化局（终稿）【修订】.xlsx").write_bytes(b"\x05owner" + b" " * 100)
+    out = tmp_path / "out"
+    result, report = _json_run(["check", str(inbox), "--out", str(out)])
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert sorted(Path(entry["path"]).name for entry in report["files"]) == sorted(NAMES), "lock file skipped"
+    for entry in report["files"]:
+        copy = Path(entry["annotated"])
+        assert copy.exists() and copy.parent == out and len(copy.name.encode()) <= 255
+
+
+def test_a_read_only_input_folder_is_checked_with_out_elsewhere(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "form.xlsx").write_bytes(FORM.read_bytes())
+    (inbox / "form.xlsx").chmod(0o444)
+    inbox.chmod(0o555)
+    try:
+        result, report = _json_run(["check", str(inbox), "--out", str(tmp_path / "out")])
+    finally:
+        inbox.chmod(0o755)
+    assert result.exit_code == 0 and Path(report["files"][0]["annotated"]).exists()
+    assert sorted(p.name for p in inbox.iterdir()) == ["form.xlsx"]
+
+
+def test_an_output_folder_that_does_not_exist_yet_is_created(tmp_path):
+    out = tmp_path / "新的" / "输出 文件夹"
+    result, report = _json_run(["check", str(FORM), "--out", str(out)])
+    assert result.exit_code == 0 and (out / "correct-form.checked.xlsx").exists()
+
+
+def _unwritable_folders(tmp_path) -> list[Path]:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    folders = [blocker / "out", blocker]
+    if Path("/proc/self").is_dir():
+        folders.append(Path("/proc/self"))     # a folder that even root cannot write in
+    return folders
+
+
+def test_an_output_folder_that_cannot_be_created_or_written_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from evaluator.cli import main
+
+    for out in _unwritable_folders(tmp_path):
+        result = CliRunner().invoke(main, ["check", str(FORM), "--out", str(out)], catch_exceptions=False)
+        assert result.exit_code == 2, (out, result.output)
+        assert "--out" in result.stderr and "Traceback" not in result.output
+        if out.name != "a-file":   # an existing file is refused by the option's own type check
+            assert "输出文件夹" in result.stderr and "无法创建或写入" in result.stderr
+
+
+@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0,
+                    reason="permissions do not bind the superuser")
+def test_a_read_only_output_folder_exits_2(tmp_path):
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result, _ = _json_run(["check", str(FORM), "--out", str(out)])
+    finally:
+        out.chmod(0o755)
+    assert result.exit_code == 2
+
+
+def test_limits_are_set_by_option_or_environment(tmp_path):
+    for args, env in ((["--max-rows", "10"], None), ([], {"EVALUATOR_MAX_ROWS": "10"})):
+        result, report = _json_run(["check", str(FORM), *args], env=env)
+        assert result.exit_code == 1
+        assert [f["rule"] for f in report["files"][0]["findings"]] == ["sheet-skipped", "form-not-found"]
+    result, _ = _json_run(["check", str(FORM), "--max-rows", "0"])
+    assert result.exit_code == 2
