@@ -26,6 +26,10 @@ Limit                  Default  Command line / environment          What happens
 The defaults are far above any real form (one form is about 50 rows by 10 columns, a few tens of
 kilobytes) and keep the peak memory of a whole run under 500 MB. A form sits in a small sheet, so
 skipping a huge attachment sheet still finds and checks the form beside it.
+
+Sheets are skipped only in an .xlsx. The reader builds every sheet of an .xls or an .ods as it
+opens the file, so there a sheet over ``max_rows`` or ``max_cells`` refuses the whole file
+(``unreadable``, saying to save it as .xlsx). HTML and CSV tables over the limits are refused too.
 """
 
 from __future__ import annotations

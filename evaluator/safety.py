@@ -16,7 +16,9 @@ one-line reason and what to do, in Chinese). Nothing here trusts the file:
   with expat up to its root element;
 * every sheet is measured as it streams by (the used range of its filled cells and the area of
   its merged ranges), because both become memory in the readers: a single filled cell at
-  XFD1048576 makes a reader allocate the whole sheet and abort the process.
+  XFD1048576 makes a reader allocate the whole sheet and abort the process. A sheet of an .xlsx
+  over the limits is skipped; an .xls or .ods, whose sheets the reader builds all at once when it
+  opens the file, is refused.
 
 The limits come from :class:`~evaluator.limits.Limits`.
 """
@@ -100,6 +102,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
     "unsupported-compression": ("部件 {part} 使用了不支持的压缩方式（{method}）",
                                 "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交"),
     "table-too-large": ("表格超过上限（{limit}）", "可用 --max-rows / --max-cells 调高上限后重试"),
+    "sheet-too-large": ("工作表“{sheet}”{why}；{kind}打开时各工作表整体读入，无法只跳过这一张",
+                        "请用 Excel 或 WPS 另存为 .xlsx 后再提交（.xlsx 中过大的工作表会被跳过），或调高上限"),
 }
 
 
@@ -316,8 +320,18 @@ def _inspect_zip(path: Path, handle: BinaryIO, size: int, limits: Limits) -> Ins
             _stream_part(handle, info, scan)
             if scan is not None:
                 sheets.extend(scan.sheets())
-    return Inspection(kind=kind, sheets=sheets, skipped=sheet_notes(sheets, limits),
-                      parts={name: part for part, name in sheet_parts.items()})
+    return _checked(Inspection(kind=kind, sheets=sheets, skipped=sheet_notes(sheets, limits),
+                               parts={name: part for part, name in sheet_parts.items()}))
+
+
+def _checked(inspection: Inspection) -> Inspection:
+    """Only an .xlsx can be read sheet by sheet: the reader builds every sheet of an .xls or .ods
+    when it opens the file (an .xls with one cell at the last row and column takes 560 MB even
+    with that sheet skipped), so a sheet over the limits refuses the whole file."""
+    if inspection.kind is not Kind.XLSX and inspection.skipped:
+        sheet, why = next(iter(inspection.skipped.items()))
+        raise Refused("sheet-too-large", sheet=sheet, why=why, kind=inspection.kind.label)
+    return inspection
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -844,7 +858,7 @@ def _inspect_ole(data: bytes, limits: Limits) -> Inspection:
             raise Refused("not-a-workbook", what="PowerPoint 演示文稿（.ppt）")
         raise Refused("not-a-workbook", what="Office 复合文档（不含工作簿）")
     sheets = _biff_sheets(stream)
-    return Inspection(kind=Kind.XLS, sheets=sheets, skipped=sheet_notes(sheets, limits))
+    return _checked(Inspection(kind=Kind.XLS, sheets=sheets, skipped=sheet_notes(sheets, limits)))
 
 
 _BIFF_BOF, _BIFF_EOF, _BIFF_FILEPASS, _BIFF_SHEET, _BIFF_MERGE = 0x0809, 0x000A, 0x002F, 0x0085, 0x00E5

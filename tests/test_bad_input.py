@@ -502,3 +502,100 @@ def test_limits_are_set_by_option_or_environment(tmp_path):
         assert [f["rule"] for f in report["files"][0]["findings"]] == ["sheet-skipped", "form-not-found"]
     result, _ = _json_run(["check", str(FORM), "--max-rows", "0"])
     assert result.exit_code == 2
+
+
+# --- the whole batch, as a user runs it ---------------------------------------------------------
+
+EXPECTED = {   # file → (status, rules of its findings)
+    "correct.xlsx": ("ok", []),
+    "空文件.xlsx": ("unreadable", ["unreadable"]),
+    "random.xlsx": ("unreadable", ["unreadable"]),
+    "truncated.xlsx": ("unreadable", ["unreadable"]),
+    "加密.xlsx": ("unreadable", ["unreadable"]),
+    "加密.xls": ("unreadable", ["unreadable"]),
+    "bomb.xlsx": ("unreadable", ["unreadable"]),
+    "lying.xlsx": ("unreadable", ["unreadable"]),
+    "laughs.xlsx": ("unreadable", ["unreadable"]),
+    "xxe.xlsx": ("unreadable", ["unreadable"]),
+    "网页导出.xls": ("findings", ["wrong-extension"]),
+    "文本导出.xls": ("findings", ["wrong-extension"]),
+    "大表 100000 行.xlsx": ("findings", ["sheet-skipped"]),
+    "far-cell.xlsx": ("findings", ["sheet-skipped", "form-not-found"]),
+    "merge-bomb.xlsx": ("findings", ["sheet-skipped", "form-not-found"]),
+    "repeat-bomb.ods": ("unreadable", ["unreadable"]),
+    "far-cell.xls": ("unreadable", ["unreadable"]),
+}
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory, huge) -> Path:
+    folder = tmp_path_factory.mktemp("inbox")
+    (folder / "correct.xlsx").write_bytes(FORM.read_bytes())
+    (folder / "空文件.xlsx").write_bytes(b"")
+    (folder / "random.xlsx").write_bytes(random.Random(3).randbytes(50_000))
+    (folder / "truncated.xlsx").write_bytes(FORM.read_bytes()[:5000])
+    badfiles.encrypted_xlsx(folder / "加密.xlsx")
+    badfiles.biff8(folder / "加密.xls", {(0, 0): 1.0}, encrypted=True)
+    badfiles.zip_bomb(FORM, folder / "bomb.xlsx")
+    badfiles.lying_zip(FORM, folder / "lying.xlsx")
+    badfiles.billion_laughs(FORM, folder / "laughs.xlsx")
+    badfiles.external_entity(FORM, folder / "xxe.xlsx")
+    badfiles.html_export(FORM, folder / "网页导出.xls")
+    badfiles.csv_export(FORM, folder / "文本导出.xls")
+    (folder / huge.name).write_bytes(huge.read_bytes())
+    badfiles.with_part(FORM, folder / "far-cell.xlsx", "xl/worksheets/sheet1.xml",
+                       badfiles.sheet_xml([[("A1", "x")], [("XFD1048576", "y")]]))
+    badfiles.with_part(FORM, folder / "merge-bomb.xlsx", "xl/worksheets/sheet1.xml", badfiles.sheet_xml(
+        [[("A1", "x")]], extra='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))
+    import test_safety
+
+    test_safety._ods(folder / "repeat-bomb.ods", 1_000_000, 16384)
+    badfiles.biff8(folder / "far-cell.xls", {(0, 0): 1.0, (65535, 255): 2.0})
+    (folder / "~$correct.xlsx").write_bytes(b"\x05owner" + b" " * 100)
+    (folder / ".hidden.xlsx").write_bytes(b"")
+    return folder
+
+
+# Runs the command as a child and reports the child's peak resident memory (kB on Linux, bytes on macOS).
+WRAPPER = """
+import json, resource, subprocess, sys
+child = subprocess.run(sys.argv[1:], capture_output=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": child.returncode, "peak": peak * (1 if sys.platform == "darwin" else 1024),
+                  "stdout": child.stdout.decode("utf-8"), "stderr": child.stderr.decode("utf-8", "replace")}))
+"""
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="resource is POSIX only")
+def test_a_batch_of_bad_files_answers_each_in_bounded_memory_and_time(inbox, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    before = {path.name: digest(path) for path in inbox.iterdir()}
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    wrapped = subprocess.run(
+        [sys.executable, "-c", WRAPPER, sys.executable, "-m", "evaluator", "check", str(inbox), "--out", str(out),
+         "--format", "json"],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "RUST_BACKTRACE": "1"}, check=True)
+    elapsed = time.perf_counter() - started
+    run = json.loads(wrapped.stdout)
+    assert run["stderr"] == "", run["stderr"]
+    assert run["code"] == 1   # unreadable files are error findings under the default --fail-on error
+    report = json.loads(run["stdout"])
+    found = {Path(entry["path"]).name: (entry["status"], [f["rule"] for f in entry["findings"]])
+             for entry in report["files"]}
+    assert found == EXPECTED
+    for entry in report["files"]:
+        if entry["status"] == "unreadable":
+            assert entry["findings"][0]["message"].startswith(Path(entry["path"]).name + "：")
+        else:
+            assert Path(entry["annotated"]).exists()
+    assert {path.name: digest(path) for path in inbox.iterdir()} == before
+    assert run["peak"] < 500 * 1024 * 1024, f"peak RSS {run['peak'] / 2**20:.0f} MB"
+    assert elapsed < 60, f"{elapsed:.1f} s"
+    print(f"\nbatch of {len(before)} files: {elapsed:.1f} s, peak RSS {run['peak'] / 2**20:.0f} MB")
