@@ -502,6 +502,9 @@ class _Stop(Exception):
     pass
 
 
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
 class _Prolog:
     """Reads an XML part with expat up to its root element and refuses a DOCTYPE (where entities
     are declared) or, for a part measured by byte patterns, any encoding but UTF-8."""
@@ -530,14 +533,20 @@ class _Prolog:
     def feed(self, chunk: bytes) -> None:
         if self.first:
             self.first = False
-            if self.utf8_only and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+            if self.utf8_only and (chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:4]):
                 raise Refused("xml-encoding", part=self.part, encoding="UTF-16")
         try:
             self.parser.Parse(chunk, False)
         except _Stop:
             self.done = True
-        except expat.ExpatError:
-            self.done = True   # not well-formed: the parser proper will say the file is damaged
+        except Refused:
+            raise
+        except Exception:  # noqa: BLE001 - ExpatError, or LookupError for an unknown encoding
+            # Not well-formed: the readers will say the file is damaged. A more lenient reader might
+            # still read on, so a declaration in what was seen is refused all the same.
+            self.done = True
+            if _DECLARATION.search(chunk):
+                raise Refused("xml-doctype", part=self.part) from None
 
     def close(self) -> None:
         self.done = True

@@ -75,6 +75,20 @@ def test_a_sheet_in_utf16_is_refused(tmp_path):
     assert refusal(path).slug == "xml-encoding"
 
 
+def test_a_sheet_in_utf16_without_a_bom_is_refused(tmp_path):
+    sheet = badfiles.parts_of(FORM)["xl/worksheets/sheet1.xml"].decode()
+    path = badfiles.with_part(FORM, tmp_path / "utf16.xlsx", "xl/worksheets/sheet1.xml", sheet.encode("utf-16-le"))
+    assert refusal(path).slug == "xml-encoding"
+
+
+def test_a_doctype_after_what_expat_rejects_is_still_refused(tmp_path):
+    sheet = b'<?xml version="1.0" encoding="x-no-such-encoding"?><!doctype x [<!entity a "b">]><x/>'
+    path = badfiles.with_part(FORM, tmp_path / "odd.xlsx", "xl/styles.xml", sheet)
+    assert refusal(path).slug == "xml-doctype"
+    in_a_sheet = badfiles.with_part(FORM, tmp_path / "odd-sheet.xlsx", "xl/worksheets/sheet1.xml", sheet)
+    assert refusal(in_a_sheet).slug == "xml-encoding"
+
+
 def _one_sheet(tmp_path: Path, name: str, sheet: bytes) -> Path:
     return badfiles.with_part(FORM, tmp_path / name, "xl/worksheets/sheet1.xml", sheet)
 
