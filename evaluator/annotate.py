@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -110,13 +111,28 @@ def _comment_text(findings: list[Finding]) -> str:
     return "\n\n".join(lines)
 
 
+def _anchor(ws: Worksheet, address: str) -> Any:
+    """The cell that can carry a comment for ``address``: itself, or the top-left cell of the merged
+    range it lies in (the reader's merged ranges and the workbook's may differ when ranges overlap)."""
+    cell = ws[address]
+    if not isinstance(cell, MergedCell):
+        return cell
+    for merged in sorted((r for r in ws.merged_cells.ranges if address in r), key=lambda r: (r.min_row, r.min_col)):
+        top_left = ws.cell(row=merged.min_row, column=merged.min_col)
+        if not isinstance(top_left, MergedCell):   # overlapping ranges: a corner inside another range
+            return top_left
+    return None
+
+
 def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in workbook.sheetnames:
             by_cell[(finding.sheet, finding.cell)].append(finding)
     for (sheet, address), group in by_cell.items():
-        cell = workbook[sheet][address]
+        cell = _anchor(workbook[sheet], address)
+        if cell is None:
+            continue
         worst = max(group, key=lambda f: f.severity.rank).severity
         text = xlsx_text(_comment_text(group))
         comment = Comment(text, AUTHOR)
