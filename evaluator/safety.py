@@ -25,6 +25,7 @@ The limits come from :class:`~evaluator.limits.Limits`.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import stat
@@ -177,7 +178,7 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> Inspection:
             return _inspect_zip(path, handle, size, limits)
         if head.startswith(OLE_MAGIC):
             handle.seek(0)
-            return _inspect_ole(handle.read(), limits)
+            return _inspect_ole(read_bounded(handle, limits), limits)
     return Inspection(kind=_sniff_other(head))
 
 
@@ -236,9 +237,15 @@ def decode_text(data: bytes, final: bool = True) -> tuple[str, str] | None:
 
 
 def _decode(data: bytes, encoding: str, final: bool) -> str:
-    import codecs
-
     return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
+
+
+def read_bounded(handle: BinaryIO, limits: Limits) -> bytes:
+    """The whole file, but never more than the limit (a file still being written may have grown)."""
+    data = handle.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise Refused("file-too-large", size=f"> {limits.max_file_mb}", limit=limits.max_file_mb)
+    return data
 
 
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|table|tr)[\s>]", re.IGNORECASE)
@@ -440,6 +447,10 @@ def _inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
         raise Refused("damaged", detail=f"部件 {name} 的位置无效")
     name_length, extra_length = struct.unpack_from("<HH", local, 26)
+    local_name = handle.read(name_length).decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
+    if local_name != info.orig_filename:
+        # Readers differ on which of the two names they trust: refuse rather than guess.
+        raise Refused("damaged", detail=f"部件 {name} 的文件头与压缩目录不一致")
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     left, produced, crc = info.compress_size, 0, 0

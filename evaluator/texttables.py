@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .limits import DEFAULT_LIMITS, Limits
-from .safety import Refused, decode_text
+from .safety import Refused, decode_text, read_bounded
 from .workbook import SheetGrid
 
 # The caps HTML itself puts on spans; anything above is a typo or an attack.
@@ -156,7 +156,8 @@ def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
     """The tables of an HTML file as one sheet (rowspan and colspan as merged ranges)."""
     grid = SheetGrid(name=sheet_name(path))
     parser = _Tables(grid, limits)
-    parser.feed(decode_html(path.read_bytes()))
+    with path.open("rb") as handle:
+        parser.feed(decode_html(read_bounded(handle, limits)))
     parser.close()
     grid.index_merges()
     return [grid]
@@ -164,7 +165,8 @@ def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
 
 def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
     """A delimited text file (comma, tab, semicolon or bar; UTF-8 or GB18030) as one sheet."""
-    decoded = decode_text(path.read_bytes())
+    with path.open("rb") as handle:
+        decoded = decode_text(read_bounded(handle, limits))
     if decoded is None:
         raise Refused("unknown-content")
     text = decoded[0]

@@ -52,6 +52,17 @@ def test_a_zip_bomb_is_refused_from_the_directory_without_inflating(tmp_path):
     assert time.perf_counter() - started < 1
 
 
+def test_a_part_whose_local_name_differs_from_the_directory_is_refused(tmp_path):
+    # Found by the fuzz test: one reader trusts the directory, another compares it with the header.
+    data = bytearray(FORM.read_bytes())
+    at = data.find(b"xl/worksheets/sheet1.xml")   # the local header comes before the directory
+    data[at + 9] ^= 0xD8
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(bytes(data))
+    refused = refusal(path)
+    assert refused.slug == "damaged" and "文件头与压缩目录不一致" in str(refused)
+
+
 def test_a_part_that_outgrows_its_declared_size_is_refused(tmp_path):
     refused = refusal(badfiles.lying_zip(FORM, tmp_path / "lying.xlsx"))
     assert refused.slug == "size-mismatch"
