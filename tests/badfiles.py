@@ -6,6 +6,7 @@ compound file, an HTML export really is the form laid out as a web system lays i
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import random
@@ -133,9 +134,9 @@ def _deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def zip_bomb(form: Path, target: Path, gib: int = 2) -> Path:
-    """The form's workbook whose first sheet is ``gib`` GiB of zeros, deflated about 1000:1 (a
-    real stream: the file is about 2 MB per GiB and inflates to exactly what it declares)."""
+@functools.lru_cache(maxsize=2)
+def _zeros(gib: int) -> tuple[bytes, int, int]:
+    """``gib`` GiB of zeros as one raw deflate stream, with its CRC and size (built once per run)."""
     block = bytes(1 << 24)
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     piece = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
@@ -143,11 +144,18 @@ def zip_bomb(form: Path, target: Path, gib: int = 2) -> Path:
     crc = 0
     for _ in range(count):
         crc = zlib.crc32(block, crc)
-    stream = piece * count + b"\x03\x00"   # identical full-flushed blocks, then an empty final block
+    # Full-flushed blocks of the same input are the same bytes; an empty final block ends the stream.
+    return piece * count + b"\x03\x00", crc, count * len(block)
+
+
+def zip_bomb(form: Path, target: Path, gib: int = 2) -> Path:
+    """The form's workbook whose first sheet is ``gib`` GiB of zeros, deflated about 1000:1 (a
+    real stream: the file is about 2 MB per GiB and inflates to exactly what it declares)."""
+    stream, crc, size = _zeros(gib)
     entries = []
     for name, data in parts_of(form).items():
         if name == "xl/worksheets/sheet1.xml":
-            entries.append((name, stream, crc, count * len(block)))
+            entries.append((name, stream, crc, size))
         else:
             entries.append((name, _deflate(data), zlib.crc32(data), len(data)))
     return _raw_zip(target, entries)

@@ -1,8 +1,10 @@
-"""A sheet was not read because it is larger than the limits (``--max-rows``, ``--max-cells``).
+"""A sheet of an .xlsx was not read because it is larger than the limits (``--max-rows``,
+``--max-cells``); in the annotated copy it is replaced by a note.
 
 Reported by the engine, not by a check. Why it matters: the form is looked for only in the sheets
 that were read. A form sits in a small sheet, so a huge attachment sheet beside it costs nothing;
-but if no form is found, this note says where else it might have been.
+but if no form is found, this note says where else it might have been. (An .xls or .ods cannot be
+read sheet by sheet: one with a sheet over the limits is ``unreadable``.)
 """
 
 from __future__ import annotations
