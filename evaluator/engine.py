@@ -219,7 +219,8 @@ def check_file(path: Path, catalog: Catalog, display: str | None = None, keep_gr
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a bug of ours must not end the batch either
-        log.warning("%s: internal error", path, exc_info=True)
+        # The traceback is for a maintainer who turns debug logging on; the user gets one line.
+        log.debug("%s: internal error", path, exc_info=True)
         result.error = describe_failure(path, exc)
         return result
     notes = file_notes(path, inspection)

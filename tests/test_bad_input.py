@@ -130,13 +130,18 @@ def test_a_reader_panic_is_one_line_and_silent(tmp_path, catalog, monkeypatch, c
     assert capfd.readouterr().err == ""
 
 
-def test_a_bug_of_ours_is_reported_not_raised(catalog, monkeypatch):
+def test_a_bug_of_ours_is_reported_not_raised(catalog, monkeypatch, caplog):
+    import logging
+
     def broken(grids, catalog):
         raise KeyError("level3")
 
     monkeypatch.setattr(engine, "check_grids", broken)
-    result = check_file(FORM, catalog)
+    with caplog.at_level(logging.DEBUG, logger="evaluator"):
+        result = check_file(FORM, catalog)
     assert result.status == "unreadable" and "内部错误" in result.error and "维护人员" in result.error
+    # Unconfigured, logging prints a warning's traceback to stderr; it is kept for debug logging.
+    assert [record.levelno for record in caplog.records if record.exc_info] == [logging.DEBUG]
 
 
 # --- what can be read is read ------------------------------------------------------------------
