@@ -3,17 +3,30 @@ cell, and a new sheet 校验结果 listing every finding with a link to its cell
 
 The input is never modified: the copy is written to a temporary file beside its destination and
 renamed into place, so an interrupted run leaves no half-written workbook.
+
+Nothing from the input becomes live in the copy: every value written is inert data (a text that
+starts with "=" stays text, characters that XML cannot hold are dropped; see :mod:`evaluator.inert`),
+and only the formulas that were already formulas in the original stay formulas.
+
+The original is loaded only after :mod:`evaluator.safety` has passed it; sheets too large to read
+are left out of the copy (each keeps a note saying so), and a workbook too large for a full model
+is rebuilt from its values.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import tempfile
+import warnings
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -22,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .atomic import as_created
 from .engine import FileResult
 from .findings import Finding, Severity
+from .inert import xlsx_text
 from .numbers import fmt
 from .workbook import SheetGrid
 
@@ -38,10 +52,25 @@ COLUMNS = [("规则", 22), ("严重程度", 9), ("单元格", 22), ("指标", 26
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
     """Write a value as inert data: a text that starts with "=" stays text, never a formula."""
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
     return cell
+
+
+NAME_MAX = 255   # bytes in one file name, on every common file system
+
+
+def fit_name(stem: str, suffix: str) -> str:
+    """``stem + suffix``, the stem cut on a character boundary so that the name fits NAME_MAX bytes
+    (a 254-byte input name is legal; its copy, 8 bytes longer, would not be)."""
+    room = NAME_MAX - len(suffix.encode("utf-8"))
+    encoded = stem.encode("utf-8")
+    if len(encoded) <= room:
+        return stem + suffix
+    return encoded[:room].decode("utf-8", "ignore") + suffix
 
 
 def atomic_save(workbook: Workbook, destination: Path) -> None:
@@ -84,15 +113,30 @@ def _comment_text(findings: list[Finding]) -> str:
     return "\n\n".join(lines)
 
 
+def _anchor(ws: Worksheet, address: str) -> Any:
+    """The cell that can carry a comment for ``address``: itself, or the top-left cell of the merged
+    range it lies in (the reader's merged ranges and the workbook's may differ when ranges overlap)."""
+    cell = ws[address]
+    if not isinstance(cell, MergedCell):
+        return cell
+    for merged in sorted((r for r in ws.merged_cells.ranges if address in r), key=lambda r: (r.min_row, r.min_col)):
+        top_left = ws.cell(row=merged.min_row, column=merged.min_col)
+        if not isinstance(top_left, MergedCell):   # overlapping ranges: a corner inside another range
+            return top_left
+    return None
+
+
 def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in workbook.sheetnames:
             by_cell[(finding.sheet, finding.cell)].append(finding)
     for (sheet, address), group in by_cell.items():
-        cell = workbook[sheet][address]
+        cell = _anchor(workbook[sheet], address)
+        if cell is None:
+            continue
         worst = max(group, key=lambda f: f.severity.rank).severity
-        text = _comment_text(group)
+        text = xlsx_text(_comment_text(group))
         comment = Comment(text, AUTHOR)
         comment.width = 360
         comment.height = min(60 + 18 * text.count("\n") + len(text) // 2, 600)
@@ -113,6 +157,8 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     put(ws, 1, 1, "绩效自评表校验结果").font = Font(bold=True, size=14)
     put(ws, 2, 1, "文件")
     put(ws, 2, 2, result.path.name)
+    if result.rebuild:
+        put(ws, 3, 1, "注：此副本按读到的值重建，未保留原文件的格式和公式")
     row = 4
     for form in result.forms:
         facts = [
@@ -158,11 +204,46 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
+STUB_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def load_original(result: FileResult) -> Workbook:
+    """The original .xlsx as an openpyxl workbook, with every sheet too large to read replaced by an
+    empty one holding a note (a full model of a huge sheet would take minutes and gigabytes)."""
+    inspection = result.inspection
+    skipped = {inspection.parts[name]: name for name in inspection.skipped if name in inspection.parts} \
+        if inspection is not None else {}
+    with result.path.open("rb") as handle:   # a file object: the name's suffix does not matter
+        if not skipped:
+            return _load(handle)
+        package = io.BytesIO()
+        with zipfile.ZipFile(handle) as source, zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                if info.filename in skipped:
+                    target.writestr(info.filename, STUB_SHEET)
+                    continue
+                with source.open(info) as part, target.open(info.filename, "w") as copy:
+                    shutil.copyfileobj(part, copy, 1 << 20)
+    workbook = _load(package)
+    for name in skipped.values():
+        if name in workbook.sheetnames:
+            put(workbook[name], 1, 1, f"此工作表{inspection.skipped[name]}，未读取，批注副本中未保留其内容；请查看原文件")
+    return workbook
+
+
+def _load(source: Any) -> Workbook:
+    # openpyxl warns on stderr about parts it drops (data validation extensions, slicers); the copy
+    # does not need them and the user does not need the warnings.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(source)
+
+
 def annotated_workbook(result: FileResult) -> Workbook:
     """The annotated copy as an openpyxl workbook (not yet saved)."""
-    suffix = result.path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        workbook = load_workbook(result.path)
+    rebuild = result.rebuild or (result.inspection is None and result.path.suffix.lower() not in (".xlsx", ".xlsm"))
+    if not rebuild:
+        workbook = load_original(result)
     else:
         if result.grids is None:
             raise ValueError("grids are needed to rebuild a non-xlsx workbook")

@@ -8,6 +8,7 @@ report.html and report.json, each atomically.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 import time
@@ -18,6 +19,7 @@ from typing import Any, Iterable
 from . import __version__
 from .atomic import remove_stale
 from .catalog import Catalog
+from .limits import DEFAULT_LIMITS, Limits
 from .findings import Severity
 from .lock import holding
 from .manifest import Manifest, content_digest
@@ -87,14 +89,22 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, file=sys.stderr, unit="份", desc="检查", dynamic_ncols=True, leave=False)
 
 
+def settings_digest(catalog: Catalog, limits: Limits) -> str:
+    """What the answers depend on besides the file and the tool: the catalog and the read limits."""
+    if limits == DEFAULT_LIMITS:
+        return catalog.digest
+    return hashlib.sha256(f"{catalog.digest}|{limits!r}".encode()).hexdigest()
+
+
 def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
-               stop: Stop | None = None) -> Batch:
+               stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
 
     The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs.
     """
     started = time.perf_counter()
+    settings = settings_digest(catalog, limits)
     targets = destinations(jobs, out_dir) if out_dir is not None else {}
     keys = manifest_keys(jobs)
     digests: dict[int, str] = {}
@@ -110,7 +120,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
             except OSError:
                 pass  # the check says why it cannot be read
             if index in digests and not force:
-                stored = manifest.reusable(keys[index], digests[index], catalog.digest, __version__, destination)
+                stored = manifest.reusable(keys[index], digests[index], settings, __version__, destination)
                 if stored is not None:
                     rows[index] = _unchanged(stored, job, destination)
                     settled.add(job.path)
@@ -125,7 +135,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
     saved = time.monotonic()
     try:
         for number, outcome in run(tasks, catalog, workers=workers, stop=stop,
-                                   on_done=bar.update if bar is not None else None):
+                                   on_done=bar.update if bar is not None else None, limits=limits):
             index = positions[number]
             job = jobs[index]
             for level, message in outcome.log:
@@ -138,7 +148,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
                 settled.add(job.path)
             if manifest is not None and outcome.complete and index in digests:
                 annotated = targets.get(job.path) if outcome.annotated else None
-                manifest.record(keys[index], digests[index], catalog.digest, __version__,
+                manifest.record(keys[index], digests[index], settings, __version__,
                                 outcome.entries, annotated)
                 if time.monotonic() - saved > SAVE_EVERY:
                     manifest.save()
@@ -153,7 +163,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
 
 def check_paths(paths: Iterable[Path], catalog: Catalog, out_dir: Path | None = None, *,
                 workers: int | None = None, force: bool = False, wait: float = 60.0,
-                progress: bool = False, stop: Stop | None = None) -> Batch:
+                progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
     """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
 
     An interrupted batch keeps what it finished in the manifest but writes no summary: the reports
@@ -161,13 +171,13 @@ def check_paths(paths: Iterable[Path], catalog: Catalog, out_dir: Path | None = 
     """
     jobs = discover(paths, out_dir)
     if out_dir is None:
-        return check_jobs(jobs, catalog, workers=workers, progress=progress, stop=stop)
+        return check_jobs(jobs, catalog, workers=workers, progress=progress, stop=stop, limits=limits)
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
         try:
             batch = check_jobs(jobs, catalog, out_dir, manifest, workers=workers, force=force,
-                               progress=progress, stop=stop)
+                               progress=progress, stop=stop, limits=limits)
         finally:
             manifest.save()
         if not batch.interrupted:

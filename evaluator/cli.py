@@ -3,13 +3,15 @@
 Exit codes: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for a usage error or a
 failure of the tool itself (a bad catalog, an output folder that cannot be written or is held by
 another run past ``--wait``), 130 when a check is interrupted (what finished is kept for the next
-run). stdout carries only the report; progress and logs go to stderr.
+run). A file that cannot be read is an ``unreadable`` finding (an error), never a reason to stop
+the batch. stdout carries only the report; progress and logs go to stderr.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -19,6 +21,7 @@ from .batch import check_paths, fails
 from .catalog import Catalog, CatalogError, load_catalog
 from .checks import DOCS, RULES
 from .findings import Severity
+from .limits import Limits
 from .lock import FolderBusy
 from .parallel import Stop, stopping_on_signals
 from .reporters import REPORTERS, STREAM_FORMATS
@@ -38,12 +41,21 @@ def _catalog(path: Path | None) -> Catalog:
         raise ToolError(str(exc)) from exc
 
 
-def _folder(path: Path) -> Path:
+def _folder(path: Path, option: str = "--out") -> Path:
+    """A folder the run writes into: created when missing, and proved writable before any work."""
     try:
         path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
     except OSError as exc:
-        raise ToolError(f"无法创建文件夹 {path}：{exc.strerror or exc}") from exc
+        what = "输出文件夹" if option == "--out" else "归档文件夹"
+        raise ToolError(f"{what} {path} 无法创建或写入（{exc.strerror or exc}）；"
+                        f"请用 {option} 指定一个可以写入的文件夹") from exc
     return path
+
+
+def _limits(values: dict[str, int]) -> Limits:
+    return Limits(**{name: values.pop(name) for name, *_ in Limits.options()})
 
 
 def _progress(quiet: bool) -> bool:
@@ -89,6 +101,12 @@ def run_options(command):
         click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr; no progress bar."),
         click.option("--verbose", "-v", is_flag=True, help="One line per file on stderr, and debug detail."),
     ]
+    # One option per read limit (--max-rows, …), with its default and environment variable.
+    options += [
+        click.option(f"--{name.replace('_', '-')}", name, type=click.IntRange(min=1), default=default,
+                     envvar=env, show_default=True, show_envvar=True, help=text)
+        for name, default, env, text in Limits.options()
+    ]
     return functools.reduce(lambda decorated, option: option(decorated), reversed(options), command)
 
 
@@ -109,14 +127,16 @@ def main() -> None:
 @run_options
 @tool_failures
 def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, catalog_path: Path | None,
-          fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool) -> None:
+          fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool,
+          **limit_values: int) -> None:
     """Check the workbooks at PATHS (files, or folders searched recursively)."""
     catalog = _catalog(catalog_path)
+    limits = _limits(limit_values)
     if out_dir is not None:
         _folder(out_dir)
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
         batch = check_paths(paths, catalog, out_dir, workers=jobs, force=force, wait=wait,
-                            progress=_progress(quiet), stop=stop)
+                            progress=_progress(quiet), stop=stop, limits=limits)
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
                    "重新运行会从这里继续。", err=True)
@@ -140,7 +160,7 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
 @tool_failures
 def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval: float, settle: float,
           catalog_path: Path | None, fail_on: str, jobs: int | None, wait: float, log_file: Path | None,
-          quiet: bool, verbose: bool) -> None:
+          quiet: bool, verbose: bool, **limit_values: int) -> None:
     """Check every workbook that arrives in INBOX, once it is completely written.
 
     Runs until Ctrl-C or SIGTERM (then exits 0); with --once, exits like check.
@@ -152,9 +172,9 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
     catalog = _catalog(catalog_path)
     _folder(out_dir)
     if archive is not None:
-        _folder(archive)
+        _folder(archive, "--archive")
     options = WatchOptions(inbox=inbox, out_dir=out_dir, archive=archive, interval=interval, settle=settle,
-                           workers=jobs, wait=wait, progress=_progress(quiet))
+                           workers=jobs, wait=wait, progress=_progress(quiet), limits=_limits(limit_values))
 
     def show(batch) -> None:  # each batch as it is done, also when stdout is a pipe to a log
         REPORTERS["text"](batch.report, sys.stdout)

@@ -1,22 +1,38 @@
 """Check one workbook file: read it, find its forms, run every check, collect the results.
 
-Everything here is pure data in, data out, apart from reading the file. One bad file gives an
-``unreadable`` result with a one-line reason; it never raises to the caller.
+Everything here is pure data in, data out, apart from reading the file. The file is inspected by
+:mod:`evaluator.safety` before any parser touches it, then read by its real format (whatever its
+name says). One bad file gives an ``unreadable`` result with a one-line reason in Chinese that
+names the file and says what to do; it never raises to the caller.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 from .catalog import Catalog
-from .checks import FORM_NOT_FOUND, UNREADABLE, run_checks
+from .checks import FORM_NOT_FOUND, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION, run_checks
 from .derive import computed_grade, declared_grade, recomputed_total
 from .findings import Finding, Severity
+from .inert import printable
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Form
 from .reader import diagnose, read_forms
+from .safety import EXPECTED_KIND, Inspection, Kind, Refused, inspect
+from .texttables import read_csv, read_html
 from .workbook import SheetGrid, load_grids
+
+log = logging.getLogger("evaluator")
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -61,6 +77,8 @@ class FileResult:
     annotated: str | None = None
     unchanged: bool = False
     grids: list[SheetGrid] | None = field(default=None, repr=False)
+    inspection: Inspection | None = field(default=None, repr=False)
+    rebuild: bool = False   # the annotated copy is rebuilt from the grids, not from the original
 
     @property
     def status(self) -> str:
@@ -81,20 +99,37 @@ class FileResult:
         return max(ranks, key=lambda severity: severity.rank) if ranks else None
 
 
+_PASSWORD = re.compile(r"password|encrypt", re.IGNORECASE)
+
+
 def describe_error(path: Path, exc: BaseException) -> str:
-    """One line, in Chinese, saying why a file cannot be read and what to do."""
-    name = path.name
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    kind = type(exc).__name__
-    if "Password" in kind or "password" in text.lower() or "encrypt" in text.lower():
-        return f"{name}：文件已加密（设有打开密码），请提供未加密的副本"
+    """One line, in Chinese, naming the file, saying why it cannot be read and what to do."""
+    name = printable(path.name)
+    if isinstance(exc, Refused):
+        return f"{name}：{printable(str(exc))}"
     if isinstance(exc, FileNotFoundError):
-        return f"{name}：文件不存在"
+        return f"{name}：文件不存在（可能已被移走或删除）；请确认路径后重试"
     if isinstance(exc, PermissionError):
-        return f"{name}：没有读取权限"
+        return f"{name}：没有读取权限；请检查文件权限，或复制一份可读的副本"
     if isinstance(exc, IsADirectoryError):
-        return f"{name}：这是一个文件夹，不是工作簿"
-    return f"{name}：无法作为 Excel 工作簿读取（{kind}: {text[:160]}），请用 Excel 或 WPS 另存为 .xlsx 后重试"
+        return f"{name}：这是一个文件夹，不是工作簿；请指定其中的文件"
+    if isinstance(exc, MemoryError):
+        return f"{name}：读取时内存不足；请降低 --max-cells / --max-rows，或把工作簿拆小"
+    if isinstance(exc, OSError):
+        return f"{name}：读取失败（{printable(exc.strerror or str(exc))}）；请检查磁盘或网络位置后重试"
+    text = printable(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
+    kind = type(exc).__name__
+    if _PASSWORD.search(kind) or _PASSWORD.search(text):
+        return f"{name}：文件已加密（设有打开密码），无法读取；请提供未加密的副本"
+    detail = f"{kind}: {text[:120]}" if text else kind
+    return f"{name}：无法作为工作簿读取，文件可能已损坏（{detail}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """One line for a file the tool read but then failed on: the tool's fault, not the file's."""
+    text = printable(str(exc).strip().splitlines()[0])[:120] if str(exc).strip() else ""
+    return (f"{printable(path.name)}：检查时出现内部错误（{type(exc).__name__}{': ' + text if text else ''}）；"
+            f"请把此文件交给维护人员")
 
 
 def check_grids(grids: list[SheetGrid], catalog: Catalog) -> list[FormResult]:
@@ -106,15 +141,94 @@ def check_grids(grids: list[SheetGrid], catalog: Catalog) -> list[FormResult]:
     return [FormResult(form=form, findings=run_checks(form, catalog), catalog=catalog) for form in forms]
 
 
-def check_file(path: Path, catalog: Catalog, display: str | None = None, keep_grids: bool = False) -> FileResult:
-    """Read and check one file. Never raises for a bad file: the result says ``unreadable``."""
+def load(path: Path, inspection: Inspection, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
+    """The grids of a file that passed :func:`~evaluator.safety.inspect`, read by its real format."""
+    if inspection.kind is Kind.HTML:
+        return read_html(path, limits)
+    if inspection.kind is Kind.CSV:
+        return read_csv(path, limits)
+    with _named_for(path, inspection.kind) as source, _quiet_stderr():
+        return load_grids(source, skip=inspection.skipped).sheets
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Keep the native reader's own messages off the terminal: when it panics on a damaged file it
+    prints a backtrace to the process's stderr itself, although the panic is caught as an exception
+    and reported as one line like any other failure."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@contextmanager
+def _named_for(path: Path, kind: Kind) -> Iterator[Path]:
+    """``path``, or a link to it named with the suffix of its real format (the reader picks its
+    format by the suffix): an .xlsx renamed .xls is still read. The original is never touched."""
+    if EXPECTED_KIND.get(path.suffix.lower()) is kind:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="evaluator-") as folder:
+        alias = Path(folder) / f"book.{kind.value}"
+        try:
+            alias.symlink_to(path.resolve())
+        except OSError:
+            shutil.copyfile(path, alias)
+        yield alias
+
+
+def file_notes(path: Path, inspection: Inspection) -> list[Finding]:
+    """What the reader of the results should know about the file itself: a wrong extension, and
+    every sheet too large to read."""
+    notes: list[Finding] = []
+    suffix = inspection.wrong_extension(path)
+    if suffix is not None:
+        rebuilt = "（网页和文本表格没有公式和格式，批注副本按读到的值重建）" if inspection.kind in (Kind.HTML, Kind.CSV) else ""
+        notes.append(WRONG_EXTENSION.emit(None, suffix=suffix, kind=inspection.kind.label, consequence=rebuilt))
+    for sheet, why in inspection.skipped.items():
+        notes.append(replace(SHEET_SKIPPED.emit(None, sheet=printable(sheet), why=why), sheet=sheet))
+    return notes
+
+
+def check_file(path: Path, catalog: Catalog, display: str | None = None, keep_grids: bool = False,
+               limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Read and check one file. Never raises for a bad file: the result says ``unreadable``, with
+    a one-line reason in Chinese. The file is inspected before any parser touches it."""
     result = FileResult(path=path, display=display or str(path))
     try:
-        grids = load_grids(path).sheets
-    except Exception as exc:  # noqa: BLE001 - any failure of a reader is this file's answer
+        inspection = inspect(path, limits)
+        grids = load(path, inspection, limits)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a reader's failure, even a Rust panic, is this file's answer
+        log.debug("%s: unreadable", path, exc_info=True)
         result.error = describe_error(path, exc)
         return result
-    result.forms = check_grids(grids, catalog)
-    if keep_grids:
+    try:
+        forms = check_grids(grids, catalog)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a bug of ours must not end the batch either
+        # The traceback is for a maintainer who turns debug logging on; the user gets one line.
+        log.debug("%s: internal error", path, exc_info=True)
+        result.error = describe_failure(path, exc)
+        return result
+    notes = file_notes(path, inspection)
+    for form in forms:
+        form.findings[:0] = notes
+    result.forms = forms
+    result.inspection = inspection
+    result.rebuild = inspection.kind is not Kind.XLSX or inspection.cells_to_copy() > limits.max_cells
+    if keep_grids or result.rebuild:
         result.grids = grids
     return result

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .annotate import write_annotated
+from .annotate import fit_name, write_annotated
 from .catalog import Catalog
 from .engine import SUFFIXES, FileResult, check_file
+from .limits import DEFAULT_LIMITS, Limits
 from .parallel import Stop, ordered_map
 from .reporters import OUTPUT_FILES
 from .reporters import json as json_reporter
@@ -93,22 +94,22 @@ def destinations(jobs: list[Job], out_dir: Path) -> dict[Path, Path]:
     result: dict[Path, Path] = {}
     for job in jobs:
         folder = out_dir / job.relative.parent
-        candidate = folder / f"{job.relative.stem}{CHECKED_SUFFIX}"
+        candidate = folder / fit_name(job.relative.stem, CHECKED_SUFFIX)
         if candidate in taken:
-            candidate = folder / f"{job.relative.stem}{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}"
+            candidate = folder / fit_name(job.relative.stem, f"{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}")
         counter = 2
         while candidate in taken:
-            candidate = folder / f"{job.relative.stem}-{counter}{CHECKED_SUFFIX}"
+            candidate = folder / fit_name(job.relative.stem, f"-{counter}{CHECKED_SUFFIX}")
             counter += 1
         taken.add(candidate)
         result[job.path] = candidate
     return result
 
 
-def process(job: Job, catalog: Catalog, destination: Path | None) -> FileResult:
+def process(job: Job, catalog: Catalog, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Check one file and, when asked, write its annotated copy. Never raises for a bad file."""
     keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
-    result = check_file(job.path, catalog, display=job.display, keep_grids=keep)
+    result = check_file(job.path, catalog, display=job.display, keep_grids=keep, limits=limits)
     if destination is not None and result.error is None:
         try:
             write_annotated(result, destination)
@@ -144,12 +145,13 @@ class Outcome:
 
 
 _CATALOG: Catalog | None = None
+_LIMITS: Limits = DEFAULT_LIMITS
 
 
-def prepare(catalog: Catalog) -> None:
-    """Set the catalog that :func:`check_one` uses (once per worker process)."""
-    global _CATALOG
-    _CATALOG = catalog
+def prepare(catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Set the catalog and limits that :func:`check_one` uses (once per worker process)."""
+    global _CATALOG, _LIMITS
+    _CATALOG, _LIMITS = catalog, limits
 
 
 class _Collect(logging.Handler):
@@ -187,7 +189,7 @@ def check_one(task: Task) -> Outcome:
     started = time.perf_counter()
     with _collecting_log() as records:
         try:
-            result = process(task.job, _CATALOG, task.destination)
+            result = process(task.job, _CATALOG, task.destination, _LIMITS)
             outcome = Outcome(
                 entries=json_reporter.entries([result]),
                 annotated=result.annotated,
@@ -202,10 +204,11 @@ def check_one(task: Task) -> Outcome:
 
 
 def run(tasks: list[Task], catalog: Catalog, workers: int = 1, stop: Stop | None = None,
-        on_done: Callable[[], None] | None = None) -> Iterator[tuple[int, Outcome]]:
+        on_done: Callable[[], None] | None = None,
+        limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, Outcome]]:
     """Check every task on up to ``workers`` processes; ``(index, outcome)`` in input order.
 
     When ``stop`` is set, files under way finish and are yielded; the others are not started.
     """
     yield from ordered_map(check_one, tasks, workers=workers, on_crash=failed, initializer=prepare,
-                           initargs=(catalog,), stop=stop, on_done=on_done)
+                           initargs=(catalog, limits), stop=stop, on_done=on_done)

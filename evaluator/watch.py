@@ -28,6 +28,7 @@ from typing import Callable
 from .atomic import remove_stale
 from .batch import Batch, check_jobs
 from .catalog import Catalog
+from .limits import DEFAULT_LIMITS, Limits
 from .lock import FolderBusy, holding
 from .manifest import Manifest
 from .parallel import Stop
@@ -50,6 +51,7 @@ class WatchOptions:
     workers: int | None = None
     wait: float = 60.0
     progress: bool = False
+    limits: Limits = DEFAULT_LIMITS
 
 
 def opens(path: Path) -> bool:
@@ -162,7 +164,7 @@ class Watcher:
             manifest = Manifest.load(options.out_dir)
             try:
                 batch = check_jobs(jobs, self.catalog, options.out_dir, manifest, workers=options.workers,
-                                   progress=options.progress, stop=self.stop)
+                                   progress=options.progress, stop=self.stop, limits=options.limits)
             finally:
                 manifest.save()
             write_reports(json_reporter.assemble(manifest.all_entries()), options.out_dir)

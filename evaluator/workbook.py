@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 import python_calamine
 from defusedxml import ElementTree
@@ -115,8 +115,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def load_grids(path: Path) -> WorkbookGrids:
-    """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids.
+def load_grids(path: Path, skip: Collection[str] = ()) -> WorkbookGrids:
+    """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids, except those named in
+    ``skip`` (sheets :mod:`evaluator.safety` found too large to read).
 
     Raises the reader's own exceptions; :mod:`evaluator.engine` turns them into ``unreadable``.
     """
@@ -124,7 +125,7 @@ def load_grids(path: Path) -> WorkbookGrids:
     try:
         sheets = []
         for meta in book.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet or meta.name in skip:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             cells: dict[Coord, Any] = {}

@@ -56,10 +56,10 @@ def test_every_core_gives_the_same_report_as_one(inbox, tmp_path):
 def test_a_file_whose_check_crashes_does_not_stop_the_batch(inbox, tmp_path, monkeypatch):
     real = run_module.process
 
-    def flaky(job, catalog, destination):
+    def flaky(job, catalog, destination, limits=None):
         if job.path.name == "correct.xlsx":
             raise RuntimeError("boom")
-        return real(job, catalog, destination)
+        return real(job, catalog, destination, limits)
 
     monkeypatch.setattr(run_module, "process", flaky)  # forked workers inherit the patch
     out = tmp_path / "out"

@@ -1,7 +1,7 @@
 """Every rule's cases, as data: tests/cases/<slug>.yaml.
 
-A case names edits to the correct sample form (and optionally a layout, or raw file content) and
-the exact findings expected: every expected finding must be found and nothing else.
+A case names edits to the correct sample form (and optionally a layout, or raw file content, or
+limits) and the exact findings expected: every expected finding must be found and nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import yaml
 
 from evaluator.checks import RULES
 from evaluator.engine import check_file
+from evaluator.limits import Limits
 
 CASES_DIR = Path(__file__).parent / "cases"
 FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual")
@@ -40,7 +41,7 @@ def test_case(rule, case, make_form, tmp_path, catalog, seed_data):
     else:
         base = seed_data if case.get("base") == "seed" else None
         path = make_form(case.get("edits"), case.get("layout"), base=base)
-    result = check_file(path, catalog)
+    result = check_file(path, catalog, limits=Limits(**case.get("limits", {})))
     found = [finding.to_dict() for finding in result.findings]
     expected = case["expect"]
     for item in expected:

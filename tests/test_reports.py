@@ -49,7 +49,7 @@ def checked(tmp_path_factory):
     shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "correct.xlsx")
     shutil.copy(SAMPLES / "planted-rate-score.xlsx", inbox / "sub" / "rate score #1.xlsx")
     shutil.copy(SAMPLES / "2022-广州市工业和信息化局.xlsx", inbox / "广州.xlsx")
-    (inbox / "broken.xlsx").write_text("not a workbook", encoding="utf-8")
+    (inbox / "broken.xlsx").write_bytes(b"PK\x03\x04 a damaged workbook")
     result = CliRunner().invoke(main, ["check", str(inbox), "--out", str(out), "--format", "json"],
                                 catch_exceptions=False)
     assert result.exit_code == 1, result.output

@@ -22,12 +22,14 @@ from . import (
     rate_score,
     score_not_number,
     score_out_of_range,
+    sheet_skipped,
     text_arithmetic,
     total_mismatch,
     unknown_indicator,
     unreadable,
     weight_mismatch,
     weight_sum,
+    wrong_extension,
 )
 from .base import Rule
 
@@ -48,6 +50,8 @@ _MODULES: tuple[ModuleType, ...] = (
     formula_no_value,
     form_not_found,
     unreadable,
+    sheet_skipped,
+    wrong_extension,
 )
 
 RULES: dict[str, Rule] = {module.RULE.slug: module.RULE for module in _MODULES}
@@ -57,6 +61,8 @@ CHECKS: dict[str, Callable[[Form, Catalog], Iterator[Finding]]] = {
 }
 FORM_NOT_FOUND = form_not_found.RULE
 UNREADABLE = unreadable.RULE
+SHEET_SKIPPED = sheet_skipped.RULE
+WRONG_EXTENSION = wrong_extension.RULE
 
 
 def run_checks(form: Form, catalog: Catalog) -> list[Finding]:

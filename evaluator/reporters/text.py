@@ -1,13 +1,29 @@
-"""A short human summary: one block per form, one line per finding, a closing count."""
+"""A short human summary: one block per form, one line per finding, a closing count.
+
+Every text that comes from a file (its name, a cell quoted in a message) is printed without control
+characters, so a cell or a file name cannot move the cursor, recolour or retitle the terminal.
+"""
 
 from __future__ import annotations
 
 from typing import Any, TextIO
 
+from ..inert import printable
 from . import json as json_reporter
 
 
+class _Printable:
+    """A stream that prints each line without control characters (the newline that ends it aside)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write("\n".join(printable(line) for line in text.split("\n")))
+
+
 def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> None:
+    stream = _Printable(stream)
     rows = data["files"]
     for row in rows:
         where = f" [{row['sheet']}]" if row["sheet"] else ""
