@@ -159,3 +159,13 @@ def test_a_catalog_of_another_year_is_used(tmp_path):
         ("weight-mismatch", "F19", "2", "1"),
         ("missing-explanation", "G19", "2", "1"),
     ]
+
+
+def test_a_form_with_notes_only_is_counted_as_such(make_form):
+    """A formula that cannot be evaluated is a note: the form neither passes nor has errors."""
+    path = make_form({"total": "=SUM([外部.xlsx]Sheet1!G12:G39)"})
+    result = _run("check", str(path), "--format", "json")
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)["summary"]
+    assert (summary["ok"], summary["with_errors"], summary["only_info"]) == (0, 0, 1)
+    assert "1 份仅有提示" in _run("check", str(path)).stdout

@@ -74,6 +74,9 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
         "ok": sum(1 for row in rows if effective_status(row) == "ok"),
         "with_errors": sum(1 for row in rows if row["counts"]["error"] and effective_status(row) != "unreadable"),
         "with_warnings": sum(1 for row in rows if row["counts"]["warning"]),
+        # Forms with notes only (e.g. a formula that could not be evaluated): not flagged, not passed.
+        "only_info": sum(1 for row in rows if row["counts"]["info"] and not row["counts"]["error"]
+                         and not row["counts"]["warning"] and effective_status(row) != "unreadable"),
         "unreadable": sum(1 for row in rows if effective_status(row) == "unreadable"),
         "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
     }

@@ -50,7 +50,9 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
     total = data["summary"]
     stream.write(
         f"\n{total['files']} 份表：{total['ok']} 份通过，{total['with_errors']} 份有错误，"
-        f"{total['with_warnings']} 份有警告，{total['unreadable']} 份无法读取"
+        f"{total['with_warnings']} 份有警告，"
+        + (f"{total['only_info']} 份仅有提示，" if total.get("only_info") else "")
+        + f"{total['unreadable']} 份无法读取"
         + (f"，{total['unchanged']} 份未变化" if total["unchanged"] else "")
         + "\n"
     )
