@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -24,6 +24,7 @@ from .engine import FileResult
 from .findings import Finding, Severity
 from .numbers import fmt
 from .workbook import SheetGrid
+from .xlsx_load import load_for_annotation
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "evaluator"
@@ -159,7 +160,7 @@ def annotated_workbook(result: FileResult) -> Workbook:
     """The annotated copy as an openpyxl workbook (not yet saved)."""
     suffix = result.path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        workbook = load_workbook(result.path)
+        workbook = load_for_annotation(result.path)
     else:
         if result.grids is None:
             raise ValueError("grids are needed to rebuild a non-xlsx workbook")
