@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -38,6 +38,7 @@ from .findings import Finding, Severity
 from .inert import xlsx_text
 from .numbers import fmt
 from .workbook import SheetGrid
+from .xlsx_load import load_for_annotation
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "evaluator"
@@ -236,7 +237,7 @@ def _load(source: Any) -> Workbook:
     # does not need them and the user does not need the warnings.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return load_workbook(source)
+        return load_for_annotation(source)
 
 
 def annotated_workbook(result: FileResult) -> Workbook:
