@@ -564,9 +564,24 @@ class _Prolog:
 
 
 class _Scan:
-    """Measures sheets as their XML streams by."""
+    """Measures sheets as their XML streams by, whole tags at a time."""
+
+    carry = b""
+    too_long = "工作表中有超长的标签"
 
     def feed(self, chunk: bytes) -> None:
+        """Scan the complete tags of a chunk; a tag cut at its end waits for the next chunk."""
+        buffer = self.carry + chunk
+        cut = buffer.rfind(b"<")
+        if cut < 0:
+            self.carry = b""
+            return
+        self.carry = buffer[cut:]
+        if len(self.carry) > CHUNK:
+            raise Refused("damaged", detail=self.too_long)
+        self._body(buffer[:cut])
+
+    def _body(self, body: bytes) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -610,16 +625,7 @@ class _OoxmlSheetScan(_Scan):
         self.bottom = self.right = 0
         self.stopped = False
 
-    def feed(self, chunk: bytes) -> None:
-        buffer = self.carry + chunk
-        cut = buffer.rfind(b"<")
-        if cut < 0:
-            self.carry = b""
-            return
-        self.carry = buffer[cut:]
-        if len(self.carry) > CHUNK:
-            raise Refused("damaged", detail="工作表中有超长的标签")
-        body = buffer[:cut]
+    def _body(self, body: bytes) -> None:
         for first, first_row, last, last_row in _MERGE.findall(body):
             rows = abs(int(last_row or first_row) - int(first_row)) + 1
             cols = abs(column_number(last or first) - column_number(first)) + 1
@@ -700,16 +706,10 @@ class _OdsScan(_Scan):
         self.row_filled = False
         self.bottom = self.right = 0
 
-    def feed(self, chunk: bytes) -> None:
-        buffer = self.carry + chunk
-        cut = buffer.rfind(b"<")
-        if cut < 0:
-            self.carry = b""
-            return
-        self.carry = buffer[cut:]
-        if len(self.carry) > CHUNK:
-            raise Refused("damaged", detail="表格中有超长的标签")
-        for closing, tag, attributes in _ODS_TAG.findall(buffer[:cut]):
+    too_long = "表格中有超长的标签"
+
+    def _body(self, body: bytes) -> None:
+        for closing, tag, attributes in _ODS_TAG.findall(body):
             self._tag(closing == b"/", tag, attributes)
 
     def _tag(self, closing: bool, tag: bytes, attributes: bytes) -> None:
