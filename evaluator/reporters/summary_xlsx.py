@@ -18,16 +18,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..inert import FORMULA_START, xlsx_text
 from .common import SEVERITY_LABELS, href, relative_path, status_label
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
 MARKER = "evaluator-run-summary"
-_FORMULA_START = ("=", "+", "-", "@")
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
@@ -89,10 +88,10 @@ def _make_inert(ws) -> None:
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
-                clean = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+                clean = xlsx_text(cell.value)
                 if clean != cell.value:
                     cell.value = clean
-                if clean.startswith(_FORMULA_START):
+                if clean.startswith(FORMULA_START):
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
