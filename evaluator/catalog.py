@@ -271,9 +271,6 @@ class Catalog:
     def group(self, level: int, name: str) -> Group | None:
         return self.groups.get((level, norm_label(name)))
 
-    def by_id(self, indicator_id: str) -> Indicator:
-        return next(ind for ind in self.indicators if ind.id == indicator_id)
-
 
 def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
     """Validate catalog text; raise :class:`CatalogError` naming the first problem."""
