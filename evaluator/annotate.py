@@ -99,7 +99,7 @@ def workbook_from_grids(grids: list[SheetGrid]) -> Workbook:
         for r0, c0, r1, c1 in grid.merged:
             if (r0, c0) != (r1, c1):
                 ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
-        for column, width in getattr(grid, "widths", {}).items():
+        for column, width in grid.widths.items():
             ws.column_dimensions[get_column_letter(column)].width = width
     return workbook
 
