@@ -1,3 +1,3 @@
-from .cli import main
+from evaluator.cli import main
 
 main()

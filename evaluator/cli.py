@@ -16,15 +16,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__, logs
-from .batch import check_paths, fails
-from .catalog import Catalog, CatalogError, load_catalog
-from .checks import DOCS, RULES
-from .findings import Severity
-from .limits import Limits
-from .lock import FolderBusy
-from .parallel import Stop, stopping_on_signals
-from .reporters import REPORTERS, STREAM_FORMATS
+from evaluator import __version__
+from evaluator.runner import logs
+from evaluator.runner.batch import check_paths, fails
+from evaluator.families.department.catalog import Catalog, CatalogError, load_catalog
+from evaluator.rules import DOCS, RULES
+from evaluator.findings import Severity
+from evaluator.intake.limits import Limits
+from evaluator.runner.lock import FolderBusy
+from evaluator.runner.parallel import Stop, stopping_on_signals
+from evaluator.outputs.reporters import REPORTERS, STREAM_FORMATS
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 INTERRUPTED = 130
@@ -165,7 +166,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
 
     Runs until Ctrl-C or SIGTERM (then exits 0); with --once, exits like check.
     """
-    from .watch import Watcher, WatchOptions
+    from evaluator.runner.watch import Watcher, WatchOptions
 
     if archive is not None and archive.resolve() == inbox.resolve():
         raise click.UsageError("--archive must be another folder than INBOX")

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from enum import Enum
 
-from .numbers import fmt
+from evaluator.values.numbers import fmt
 
 
 class Severity(str, Enum):
@@ -39,7 +39,7 @@ class CellRef:
 
     @property
     def a1(self) -> str:
-        from .workbook import a1
+        from evaluator.intake.workbook import a1
 
         return a1(self.row, self.col)
 

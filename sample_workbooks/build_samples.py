@@ -21,12 +21,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-if str(REPO) not in sys.path:  # run as a script from anywhere
-    sys.path.insert(0, str(REPO))
+for _path in (REPO, REPO / "tests"):  # run as a script from anywhere; the form builder is test support
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-from evaluator.formbuilder import apply_edits, build_form, load_yaml  # noqa: E402
+from formbuilder import apply_edits, build_form, load_yaml  # noqa: E402
 
-CATALOG = REPO / "evaluator" / "catalogs" / "guangzhou-department-2022.yaml"
+CATALOG = REPO / "evaluator" / "families" / "department" / "editions" / "guangzhou-department-2022.yaml"
 SEED_FORM = HERE / "forms" / "gz-industry-2022.yaml"
 
 #: Edits that turn the seed into a fully consistent form.

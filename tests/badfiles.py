@@ -18,7 +18,7 @@ from typing import Iterable
 
 from openpyxl.utils import get_column_letter
 
-from evaluator.workbook import load_grids
+from evaluator.intake.workbook import load_grids
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"

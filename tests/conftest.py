@@ -13,8 +13,8 @@ sys.path.insert(0, str(REPO / "sample_workbooks"))
 
 import build_samples  # noqa: E402
 
-from evaluator.catalog import load_catalog  # noqa: E402
-from evaluator.formbuilder import Layout, apply_edits, build_form, load_yaml  # noqa: E402
+from evaluator.families.department.catalog import load_catalog  # noqa: E402
+from formbuilder import Layout, apply_edits, build_form, load_yaml  # noqa: E402
 
 SAMPLES = REPO / "sample_workbooks"
 CATALOG_FILE = build_samples.CATALOG

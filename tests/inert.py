@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from evaluator.inert import is_formula_like
+from evaluator.outputs.inert import is_formula_like
 
 #: Texts typed into cells by people who mean harm (or by exporters that mean none).
 HOSTILE: tuple[str, ...] = (

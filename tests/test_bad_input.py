@@ -16,10 +16,10 @@ import pytest
 
 import badfiles
 from conftest import SAMPLES
-from evaluator import engine
-from evaluator.engine import check_file
-from evaluator.limits import Limits
-from evaluator.texttables import read_html
+from evaluator.runner import engine
+from evaluator.runner.engine import check_file
+from evaluator.intake.limits import Limits
+from evaluator.intake.texttables import read_html
 
 FORM = SAMPLES / "correct-form.xlsx"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -249,7 +249,7 @@ def test_a_form_in_a_skipped_sheet_is_reported_as_not_found_with_the_reason(cata
 def test_the_copy_leaves_a_skipped_sheet_out_with_a_note(huge, catalog, tmp_path):
     from openpyxl import load_workbook
 
-    from evaluator.annotate import write_annotated
+    from evaluator.outputs.annotate import write_annotated
 
     started = time.perf_counter()
     result = check_file(huge, catalog)
@@ -264,7 +264,7 @@ def test_the_copy_leaves_a_skipped_sheet_out_with_a_note(huge, catalog, tmp_path
 def test_the_copy_of_an_html_export_is_rebuilt_from_its_values(tmp_path, catalog):
     from openpyxl import load_workbook
 
-    from evaluator.annotate import write_annotated
+    from evaluator.outputs.annotate import write_annotated
 
     path = badfiles.html_export(FORM, tmp_path / "export.xls")
     copy = write_annotated(check_file(path, catalog), tmp_path / "export.checked.xlsx")
@@ -277,7 +277,7 @@ def test_the_copy_of_an_html_export_is_rebuilt_from_its_values(tmp_path, catalog
 def test_a_workbook_too_large_for_a_full_model_is_copied_from_its_values(tmp_path, catalog):
     from openpyxl import load_workbook
 
-    from evaluator.annotate import write_annotated
+    from evaluator.outputs.annotate import write_annotated
 
     styled = "".join(f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>' for r in range(1, 2501))
     sheet = f'<?xml version="1.0"?><worksheet xmlns="{badfiles.MAIN_NS}"><sheetData>{styled}</sheetData></worksheet>'
@@ -386,7 +386,7 @@ def test_the_copy_loader_refuses_entities_on_its_own(tmp_path, part):
     from defusedxml import DefusedXmlException
     from openpyxl import xml as openpyxl_xml
 
-    from evaluator.annotate import _load
+    from evaluator.outputs.annotate import _load
 
     assert openpyxl_xml.DEFUSEDXML
     path = badfiles.billion_laughs(FORM, tmp_path / "laughs.xlsx", part)
@@ -404,7 +404,7 @@ def test_the_copy_loader_refuses_entities_on_its_own(tmp_path, part):
     ("\t=1", "'\t=1"), ("-5", "-5"), ("+3.5%", "+3.5%"), ("-2+3", "'-2+3"), ("总分", "总分"), (94.31, 94.31),
 ])
 def test_csv_fields_that_a_spreadsheet_would_evaluate_get_an_apostrophe(value, written):
-    from evaluator.inert import csv_field
+    from evaluator.outputs.inert import csv_field
 
     assert csv_field(value) == written
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from evaluator import run as run_module
-from evaluator.batch import check_paths
-from evaluator.catalog import DEFAULT_CATALOG
+from evaluator.runner import run as run_module
+from evaluator.runner.batch import check_paths
+from evaluator.families.department.catalog import DEFAULT_CATALOG
 from evaluator.cli import main
-from evaluator.lock import HOLDER_NAME
-from evaluator.manifest import MANIFEST_NAME
-from evaluator.parallel import Stop
+from evaluator.runner.lock import HOLDER_NAME
+from evaluator.runner.manifest import MANIFEST_NAME
+from evaluator.runner.parallel import Stop
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_workbooks"
@@ -114,7 +114,7 @@ def test_another_catalog_checks_everything_again(inbox, tmp_path):
     out = tmp_path / "out"
     _run("check", str(inbox), "--out", str(out))
     other = tmp_path / "catalog.yaml"
-    bundled = REPO / "evaluator" / "catalogs" / DEFAULT_CATALOG
+    bundled = REPO / "evaluator" / "families" / "department" / "editions" / DEFAULT_CATALOG
     other.write_text(bundled.read_text("utf-8") + "\n# revised\n", encoding="utf-8")
     report = json.loads(_run("check", str(inbox), "--out", str(out), "--catalog", str(other),
                              "--format", "json").stdout)
@@ -193,7 +193,7 @@ def test_a_damaged_manifest_means_checking_everything(inbox, tmp_path):
 HOLD = """
 import sys, time
 from pathlib import Path
-from evaluator.lock import holding
+from evaluator.runner.lock import holding
 with holding(Path(sys.argv[1]), 0):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -278,7 +278,7 @@ def test_outputs_are_as_readable_as_any_file_the_user_makes(inbox, tmp_path):
 
 
 def test_a_progress_bar_does_not_let_info_lines_through(inbox, capsys, catalog):
-    from evaluator import logs
+    from evaluator.runner import logs
 
     with logs.configured(verbose=False, quiet=False):
         check_paths([inbox], catalog, workers=2, progress=True)
@@ -289,8 +289,8 @@ def test_a_progress_bar_does_not_let_info_lines_through(inbox, capsys, catalog):
 
 def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, catalog, monkeypatch):
     """A run killed outright (no finally) keeps what it had saved."""
-    from evaluator import batch as batch_module
-    from evaluator.manifest import Manifest
+    from evaluator.runner import batch as batch_module
+    from evaluator.runner.manifest import Manifest
 
     monkeypatch.setattr(batch_module, "SAVE_EVERY", 0.0)
     out = tmp_path / "out"

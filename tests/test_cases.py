@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from evaluator.checks import RULES
-from evaluator.engine import check_file
-from evaluator.limits import Limits
+from evaluator.rules import RULES
+from evaluator.runner.engine import check_file
+from evaluator.intake.limits import Limits
 
 CASES_DIR = Path(__file__).parent / "cases"
 FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual")

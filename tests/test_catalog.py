@@ -5,7 +5,7 @@ import copy
 import pytest
 import yaml
 
-from evaluator.catalog import CatalogError, load_catalog, parse_catalog
+from evaluator.families.department.catalog import CatalogError, load_catalog, parse_catalog
 
 
 def _text(data) -> str:

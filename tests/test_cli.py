@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from evaluator.checks import RULES
+from evaluator.rules import RULES
 from evaluator.cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
@@ -133,7 +133,7 @@ def test_rules_lists_every_rule_with_its_documentation():
 
 
 def test_every_rule_is_documented():
-    from evaluator.checks import DOCS
+    from evaluator.rules import DOCS
 
     for slug, rule in RULES.items():
         assert len(DOCS[slug]) > 80, f"{slug} needs a docstring saying what and why"

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from evaluator.formulas import FormulaBook, Unevaluable, evaluate, text_to_number
-from evaluator.workbook import a1, load_grids
+from evaluator.intake.formulas import FormulaBook, Unevaluable, evaluate, text_to_number
+from evaluator.intake.workbook import a1, load_grids
 
 # Sheet 表: A1..A4 numbers (as calamine gives them, floats), A5 numeric text, A6 other text,
 # B1 a formula of its own, B2/B3 a cycle; sheet 封 面 (with a space) one number.

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import SAMPLES
-from evaluator.annotate import write_annotated
-from evaluator.checks import RULES
-from evaluator.engine import check_file
+from evaluator.outputs.annotate import write_annotated
+from evaluator.rules import RULES
+from evaluator.runner.engine import check_file
 from inert import HOSTILE, assert_no_new_formulas
 
 FORM_BYTES = (SAMPLES / "correct-form.xlsx").read_bytes()

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluator.numbers import decimal_places, fmt, parse_number, round_half_up
+from evaluator.values.numbers import decimal_places, fmt, parse_number, round_half_up
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from evaluator.parallel import Stop, ordered_map
+from evaluator.runner.parallel import Stop, ordered_map
 
 
 def square_or_die(item: int) -> tuple[int, int]:

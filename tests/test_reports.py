@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from evaluator.cli import main
-from evaluator.reporters import REPORTERS, write_reports
-from evaluator.reporters import html as html_reporter
-from evaluator.reporters.json import assemble
+from evaluator.outputs.reporters import REPORTERS, write_reports
+from evaluator.outputs.reporters import html as html_reporter
+from evaluator.outputs.reporters.json import assemble
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 HOSTILE = "=HYPERLINK(\"http://example.invalid\",\"点我\")"

@@ -12,8 +12,8 @@ import python_calamine
 
 import badfiles
 from conftest import SAMPLES
-from evaluator.limits import Limits
-from evaluator.safety import Kind, Refused, inspect
+from evaluator.intake.limits import Limits
+from evaluator.intake.safety import Kind, Refused, inspect
 
 FORM = SAMPLES / "correct-form.xlsx"
 

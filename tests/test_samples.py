@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 import build_samples
-from evaluator.engine import check_file
+from evaluator.runner.engine import check_file
 from evaluator.findings import Severity
 
 SAMPLES = Path(build_samples.__file__).parent

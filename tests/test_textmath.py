@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from evaluator.textmath import find_rate, stated_deductions, statements
+from evaluator.values.textmath import find_rate, stated_deductions, statements
 
 
 def test_statement_holds_at_written_precision():

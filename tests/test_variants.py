@@ -17,10 +17,10 @@ import pytest
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 import variants
-from evaluator.annotate import write_annotated
-from evaluator.engine import check_file
-from evaluator.reporters.json import report
-from evaluator.workbook import a1, load_grids
+from evaluator.outputs.annotate import write_annotated
+from evaluator.runner.engine import check_file
+from evaluator.outputs.reporters.json import report
+from evaluator.intake.workbook import a1, load_grids
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_workbooks"
 SAMPLES = list(variants.samples())

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from evaluator.cli import main
-from evaluator.manifest import MANIFEST_NAME
-from evaluator.watch import Watcher, WatchOptions, archive_path, opens
+from evaluator.runner.manifest import MANIFEST_NAME
+from evaluator.runner.watch import Watcher, WatchOptions, archive_path, opens
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_workbooks"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaluator import xlsx_load
-from evaluator.annotate import write_annotated
-from evaluator.engine import check_file
+from evaluator.outputs import xlsx_load
+from evaluator.outputs.annotate import write_annotated
+from evaluator.runner.engine import check_file
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -30,7 +30,7 @@ for folder in (REPO, REPO / "sample_workbooks"):
 
 import build_samples  # noqa: E402
 
-from evaluator.formbuilder import Layout, apply_edits, build_form, load_yaml, save_workbook  # noqa: E402
+from formbuilder import Layout, apply_edits, build_form, load_yaml, save_workbook  # noqa: E402
 
 FIXTURES = HERE / "fixtures"
 CellMap = dict[tuple, tuple[str, int, int]]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..findings import CellRef, Finding, Severity
-from ..numbers import fmt
+from evaluator.findings import CellRef, Finding, Severity
+from evaluator.values.numbers import fmt
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ accountant can see what is off (a renamed header, the wrong file).
 
 from __future__ import annotations
 
-from ..findings import Severity
-from .base import Rule
+from evaluator.findings import Severity
+from evaluator.checks.base import Rule
 
 RULE = Rule(
     slug="form-not-found",

@@ -9,8 +9,8 @@ read sheet by sheet: one with a sheet over the limits is ``unreadable``.)
 
 from __future__ import annotations
 
-from ..findings import Severity
-from .base import Rule
+from evaluator.findings import Severity
+from evaluator.checks.base import Rule
 
 RULE = Rule(
     slug="sheet-skipped",

@@ -6,8 +6,8 @@ encrypted, too large) and what to do. The batch goes on with the next file.
 
 from __future__ import annotations
 
-from ..findings import Severity
-from .base import Rule
+from evaluator.findings import Severity
+from evaluator.checks.base import Rule
 
 RULE = Rule(
     slug="unreadable",

@@ -8,8 +8,8 @@ its annotated copy is rebuilt from the values that were read.
 
 from __future__ import annotations
 
-from ..findings import Severity
-from .base import Rule
+from evaluator.findings import Severity
+from evaluator.checks.base import Rule
 
 RULE = Rule(
     slug="wrong-extension",

@@ -1,0 +1,51 @@
+"""A budget identity of the 年度部门预算情况 block does not hold.
+
+The catalog declares the identities; for the Guangzhou form: 总预算 = 基本支出 + 项目支出 +
+专项资金 + 其他事业发展支出, and 市本级资金 + 对下转移支付 = 专项资金 + 其他事业发展支出. The finding
+points at the first cell of the left side. An identity with a blank or unevaluated cell is not
+judged.
+
+Why it matters: the budget block is the frame every other figure is read in; its parts must add up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from evaluator.families.department.catalog import Catalog
+from evaluator.findings import Finding, Severity
+from evaluator.families.department.model import Form
+from evaluator.values.numbers import fmt
+from evaluator.checks.base import Rule
+
+RULE = Rule(
+    slug="budget-sum",
+    severity=Severity.ERROR,
+    title="预算金额勾稽不符",
+    message="预算：{left} = {left_sum}，但 {arithmetic}（相差 {difference} {unit}）",
+    passing="303,054.14 = 14,225.14 + 7,357.27 + 238,331.68 + 43,140.05",
+    failing="303,054.14 ≠ 14,252.14 + 7,357.27 + 238,331.68 + 43,140.05 = 303,081.14",
+)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
+    for identity in catalog.budget.identities:
+        cells = [form.budget.get(key) for key in identity.left + identity.right]
+        if any(cell is None or cell.number is None for cell in cells):
+            continue
+        left = [form.budget[key].number for key in identity.left]
+        right = [form.budget[key].number for key in identity.right]
+        left_sum, right_sum = sum(left, Decimal(0)), sum(right, Decimal(0))
+        if left_sum == right_sum:
+            continue
+        arithmetic = " + ".join(f"{key} {_money(form.budget[key].number)}" for key in identity.right)
+        arithmetic += f" = {_money(right_sum)}"
+        yield RULE.emit(form.budget[identity.left[0]].ref, indicator=" + ".join(identity.left),
+                        expected=right_sum, actual=left_sum, arithmetic=arithmetic,
+                        left=" + ".join(identity.left), left_sum=_money(left_sum),
+                        difference=_money(abs(left_sum - right_sum)), unit=catalog.budget.unit)

@@ -1,0 +1,39 @@
+"""A cell holds a formula without a value that could be obtained, so it cannot be checked.
+
+Files written by scripts carry no cached results. Simple formulas over the form's own cells are
+evaluated by the reader; one that cannot be (another workbook, an unsupported function) is reported
+here, and the checks that need it stay undecided instead of reading it as blank or zero.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from evaluator.families.department.catalog import Catalog
+from evaluator.findings import Finding, Severity
+from evaluator.families.department.model import Form, Value
+from evaluator.checks.base import Rule
+
+RULE = Rule(
+    slug="formula-no-value",
+    severity=Severity.INFO,
+    title="公式无计算结果",
+    message="{indicator}：单元格 {cell} 的公式“{formula}”没有保存计算结果，也无法计算，相关校验未进行",
+    passing="G40: =SUM(G12:G39) with a cached value, or evaluated from the form's cells",
+    failing="G40: =SUM([其他工作簿.xlsx]Sheet1!G12:G39) with no cached value",
+)
+
+
+def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
+    values: list[tuple[str, Value]] = [(key, value) for key, value in form.budget.items()]
+    for row in form.rows:
+        values += [(row.label, row.weight), (row.label, row.score)]
+    for one in form.groups:
+        values.append((one.name, one.weight))
+        values += [(two.name, two.weight) for two in one.children]
+    values += [("总分", form.total), ("总分", form.total_weight)]
+    seen = set()
+    for label, value in values:
+        if value.undecided and value.ref not in seen:
+            seen.add(value.ref)
+            yield RULE.emit(value.ref, indicator=label, formula=value.formula)

@@ -1,0 +1,31 @@
+"""A 得分 (score) cell is blank or does not hold a number.
+
+Why it matters: the total, the grade and every rate check depend on the scores; a blank or a word
+where a number belongs leaves the form unscorable.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.derive import row_weight
+from evaluator.findings import Finding, Severity
+from evaluator.families.department.model import Form
+from evaluator.checks.base import Rule, shown
+
+RULE = Rule(
+    slug="score-not-number",
+    severity=Severity.ERROR,
+    title="得分不是数字",
+    message="{indicator}：得分应为 0 至 {expected} 之间的数字，实际为 {actual}",
+    passing="资产盘点情况 | 1.00 | 1",
+    failing="资产盘点情况 | 1.00 | 满分",
+)
+
+
+def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
+    for row in form.rows:
+        if row.score.undecided or row.score.number is not None:
+            continue
+        yield RULE.emit(row.score.ref, indicator=row.label, expected=row_weight(row), actual=shown(row.score.raw))

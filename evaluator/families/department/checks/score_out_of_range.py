@@ -1,0 +1,34 @@
+"""A 得分 (score) is below 0 or above its 分值 (weight).
+
+Why it matters: a score above its weight inflates the total and the grade; a negative score is
+never possible on this form.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.derive import row_weight
+from evaluator.findings import Finding, Severity
+from evaluator.families.department.model import Form
+from evaluator.checks.base import Rule
+
+RULE = Rule(
+    slug="score-out-of-range",
+    severity=Severity.ERROR,
+    title="得分超出分值范围",
+    message="{indicator}：得分 {actual} 超出 0 至 {expected} 的范围（分值 {expected}）",
+    passing="资产配置合规性 | 2.00 | 2",
+    failing="资产配置合规性 | 2.00 | 2.5",
+)
+
+
+def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
+    for row in form.rows:
+        score, weight = row.score.number, row_weight(row)
+        if score is None or weight is None:
+            continue
+        if score < Decimal(0) or score > weight:
+            yield RULE.emit(row.score.ref, indicator=row.label, expected=weight, actual=score)

@@ -1,0 +1,96 @@
+"""The machine-readable contract: ``{"files": [...], "summary": {...}}``, numbers as decimal strings.
+
+One entry per form (a workbook with two forms gives two entries with the same path); an unreadable
+file or one without a form gives one entry. :func:`report` builds this data once; every reporter
+(text, JSON, HTML, the summary workbook) formats the same data and computes nothing.
+
+An entry reused from an earlier run (its file, catalog and tool version unchanged) has the status
+``unchanged`` and keeps what it was then as ``previous_status``; the summary counts it by that.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, TextIO
+
+from evaluator.runner.engine import FileResult, FormResult
+from evaluator.findings import Severity
+from evaluator.values.numbers import fmt
+
+
+def _number(value) -> str | None:
+    return fmt(value) if value is not None else None
+
+
+def form_entry(result: FileResult, form: FormResult | None) -> dict[str, Any]:
+    findings = result.findings if form is None else form.findings
+    status = result.status if form is None or result.status in ("unreadable", "unchanged") else (
+        "findings" if form.findings else "ok")
+    entry: dict[str, Any] = {
+        "path": result.display,
+        "status": status,
+        "form": None,
+        "sheet": None,
+        "department": None,
+        "year": None,
+        "total": {"declared": None, "recomputed": None},
+        "grade": {"declared": None, "computed": None},
+        "findings": [finding.to_dict() for finding in findings],
+        "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
+        "annotated": result.annotated,
+    }
+    if form is not None and form.form is not None:
+        entry.update(
+            form=form.form.title,
+            sheet=form.form.sheet,
+            department=form.form.department,
+            year=form.form.year,
+            total={"declared": _number(form.total_declared), "recomputed": _number(form.total_recomputed)},
+            grade={"declared": form.grade_declared, "computed": form.grade_computed},
+        )
+    return entry
+
+
+def entries(results: Iterable[FileResult]) -> list[dict[str, Any]]:
+    rows = []
+    for result in results:
+        if result.forms:
+            rows.extend(form_entry(result, form) for form in result.forms)
+        else:
+            rows.append(form_entry(result, None))
+    return rows
+
+
+def effective_status(row: dict[str, Any]) -> str:
+    """What the file is: ok, findings or unreadable, also when its entry was reused unchanged."""
+    if row["status"] == "unchanged":
+        return row.get("previous_status") or "findings"
+    return row["status"]
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {
+        "files": len(rows),
+        "ok": sum(1 for row in rows if effective_status(row) == "ok"),
+        "with_errors": sum(1 for row in rows if row["counts"]["error"] and effective_status(row) != "unreadable"),
+        "with_warnings": sum(1 for row in rows if row["counts"]["warning"]),
+        # Forms with notes only (e.g. a formula that could not be evaluated): not flagged, not passed.
+        "only_info": sum(1 for row in rows if row["counts"]["info"] and not row["counts"]["error"]
+                         and not row["counts"]["warning"] and effective_status(row) != "unreadable"),
+        "unreadable": sum(1 for row in rows if effective_status(row) == "unreadable"),
+        "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
+    }
+
+
+def assemble(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report of a run from its entries, in the order given."""
+    return {"files": rows, "summary": summary(rows)}
+
+
+def report(results: Iterable[FileResult]) -> dict[str, Any]:
+    return assemble(entries(results))
+
+
+def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> None:
+    json.dump(data, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -1,0 +1,58 @@
+"""A short human summary: one block per form, one line per finding, a closing count.
+
+Every text that comes from a file (its name, a cell quoted in a message) is printed without control
+characters, so a cell or a file name cannot move the cursor, recolour or retitle the terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from evaluator.outputs.inert import printable
+from evaluator.outputs.reporters import json as json_reporter
+
+
+class _Printable:
+    """A stream that prints each line without control characters (the newline that ends it aside)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write("\n".join(printable(line) for line in text.split("\n")))
+
+
+def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> None:
+    stream = _Printable(stream)
+    rows = data["files"]
+    for row in rows:
+        where = f" [{row['sheet']}]" if row["sheet"] else ""
+        head = f"{row['path']}{where}"
+        if row["department"]:
+            head += f" — {row['department']}"
+        if row["year"]:
+            head += f" {row['year']}年度"
+        stream.write(head + "\n")
+        if row["status"] == "unchanged":
+            stream.write("  未变化，沿用上次结果\n")
+        if row["total"]["recomputed"] is not None or row["total"]["declared"] is not None:
+            stream.write(
+                f"  总分 申报 {row['total']['declared'] or '—'} / 复核 {row['total']['recomputed'] or '—'}；"
+                f"评价等级 申报 {row['grade']['declared'] or '—'} / 应为 {row['grade']['computed'] or '—'}\n"
+            )
+        for finding in row["findings"]:
+            cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
+            stream.write(f"  {cell:<14} {finding['severity']:<7} {finding['rule']:<20} {finding['message']}\n")
+        if not row["findings"] and row["status"] == "ok":
+            stream.write("  通过：未发现问题\n")
+        if row["annotated"]:
+            stream.write(f"  批注副本：{row['annotated']}\n")
+    total = data["summary"]
+    stream.write(
+        f"\n{total['files']} 份表：{total['ok']} 份通过，{total['with_errors']} 份有错误，"
+        f"{total['with_warnings']} 份有警告，"
+        + (f"{total['only_info']} 份仅有提示，" if total.get("only_info") else "")
+        + f"{total['unreadable']} 份无法读取"
+        + (f"，{total['unchanged']} 份未变化" if total["unchanged"] else "")
+        + "\n"
+    )

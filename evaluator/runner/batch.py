@@ -1,0 +1,186 @@
+"""A batch: check many files into an output folder, skip what is unchanged, write the run summary.
+
+This is what ``evaluator check`` and ``evaluator watch`` call. With an output folder, the run holds
+the folder's lock, reuses the manifest's answers for files whose content, catalog and tool version
+are unchanged, writes an annotated copy of every file it checks, and finally writes summary.xlsx,
+report.html and report.json, each atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from evaluator import __version__
+from evaluator.outputs.atomic import remove_stale
+from evaluator.families.department.catalog import Catalog
+from evaluator.intake.limits import DEFAULT_LIMITS, Limits
+from evaluator.findings import Severity
+from evaluator.runner.lock import holding
+from evaluator.runner.manifest import Manifest, content_digest
+from evaluator.runner.parallel import Stop, available_cores
+from evaluator.outputs.reporters import write_reports
+from evaluator.outputs.reporters import json as json_reporter
+from evaluator.runner.run import Job, Task, destinations, discover, run
+
+log = logging.getLogger("evaluator")
+SAVE_EVERY = 30.0  # seconds: a run killed outright loses at most this much work
+
+
+@dataclass
+class Batch:
+    """What a batch did: its report (the JSON contract), and how much of it is new."""
+
+    report: dict[str, Any]
+    checked: int
+    reused: int
+    skipped: int  # not started because the run was asked to stop
+    seconds: float
+    settled: set[Path] = field(default_factory=set)  # files whose answer is final (kept or reused)
+
+    @property
+    def interrupted(self) -> bool:
+        return self.skipped > 0
+
+
+def fails(report: dict[str, Any], threshold: Severity | None) -> bool:
+    """Whether any finding in the report reaches ``threshold`` (None: nothing fails)."""
+    if threshold is None:
+        return False
+    ranks = {severity.value: severity.rank for severity in Severity}
+    return any(ranks[finding["severity"]] >= threshold.rank
+               for row in report["files"] for finding in row["findings"])
+
+
+def manifest_keys(jobs: list[Job]) -> list[str]:
+    """The manifest key of each job: its path relative to the folder it was found in."""
+    keys, taken = [], set()
+    for job in jobs:
+        key = job.relative.as_posix()
+        if key in taken:  # the same relative path under two folders named on the command line
+            key = Path(job.display).as_posix()
+        taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def _unchanged(entries: list[dict[str, Any]], job: Job, destination: Path | None) -> list[dict[str, Any]]:
+    for entry in entries:
+        entry["previous_status"] = entry["status"]
+        entry["status"] = "unchanged"
+        entry["path"] = job.display
+        if entry.get("annotated") is not None:
+            entry["annotated"] = str(destination) if destination is not None else None
+    return entries
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or total == 0:
+        return None
+    from tqdm import tqdm
+
+    # No monitor thread: worker processes are forked, and forking beside a thread is unsafe.
+    tqdm.monitor_interval = 0
+    return tqdm(total=total, file=sys.stderr, unit="份", desc="检查", dynamic_ncols=True, leave=False)
+
+
+def settings_digest(catalog: Catalog, limits: Limits) -> str:
+    """What the answers depend on besides the file and the tool: the catalog and the read limits."""
+    if limits == DEFAULT_LIMITS:
+        return catalog.digest
+    return hashlib.sha256(f"{catalog.digest}|{limits!r}".encode()).hexdigest()
+
+
+def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, manifest: Manifest | None = None,
+               *, workers: int | None = None, force: bool = False, progress: bool = False,
+               stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
+    """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
+
+    The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs.
+    """
+    started = time.perf_counter()
+    settings = settings_digest(catalog, limits)
+    targets = destinations(jobs, out_dir) if out_dir is not None else {}
+    keys = manifest_keys(jobs)
+    digests: dict[int, str] = {}
+    rows: dict[int, list[dict[str, Any]]] = {}
+    tasks: list[Task] = []
+    positions: list[int] = []
+    settled: set[Path] = set()
+    for index, job in enumerate(jobs):
+        destination = targets.get(job.path)
+        if manifest is not None:
+            try:
+                digests[index] = content_digest(job.path)
+            except OSError:
+                pass  # the check says why it cannot be read
+            if index in digests and not force:
+                stored = manifest.reusable(keys[index], digests[index], settings, __version__, destination)
+                if stored is not None:
+                    rows[index] = _unchanged(stored, job, destination)
+                    settled.add(job.path)
+                    log.debug("%s：未变化，沿用上次结果", job.display)
+                    continue
+        tasks.append(Task(job=job, destination=destination))
+        positions.append(index)
+
+    workers = workers or available_cores()
+    bar = _progress(len(tasks), progress)
+    checked = 0
+    saved = time.monotonic()
+    try:
+        for number, outcome in run(tasks, catalog, workers=workers, stop=stop,
+                                   on_done=bar.update if bar is not None else None, limits=limits):
+            index = positions[number]
+            job = jobs[index]
+            for level, message in outcome.log:
+                log.log(level, "%s", message)
+            rows[index] = outcome.entries
+            checked += 1
+            statuses = ", ".join(sorted({entry["status"] for entry in outcome.entries}))
+            log.info("%s：%s（%.2f 秒）", job.display, statuses, outcome.seconds)
+            if outcome.complete:
+                settled.add(job.path)
+            if manifest is not None and outcome.complete and index in digests:
+                annotated = targets.get(job.path) if outcome.annotated else None
+                manifest.record(keys[index], digests[index], settings, __version__,
+                                outcome.entries, annotated)
+                if time.monotonic() - saved > SAVE_EVERY:
+                    manifest.save()
+                    saved = time.monotonic()
+    finally:
+        if bar is not None:
+            bar.close()
+    entries = [entry for index in sorted(rows) for entry in rows[index]]
+    return Batch(report=json_reporter.assemble(entries), checked=checked, reused=len(jobs) - len(tasks),
+                 skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled)
+
+
+def check_paths(paths: Iterable[Path], catalog: Catalog, out_dir: Path | None = None, *,
+                workers: int | None = None, force: bool = False, wait: float = 60.0,
+                progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
+    """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
+
+    An interrupted batch keeps what it finished in the manifest but writes no summary: the reports
+    of the previous run stay as they were.
+    """
+    jobs = discover(paths, out_dir)
+    if out_dir is None:
+        return check_jobs(jobs, catalog, workers=workers, progress=progress, stop=stop, limits=limits)
+    with holding(out_dir, wait):
+        remove_stale(out_dir)
+        manifest = Manifest.load(out_dir)
+        try:
+            batch = check_jobs(jobs, catalog, out_dir, manifest, workers=workers, force=force,
+                               progress=progress, stop=stop, limits=limits)
+        finally:
+            manifest.save()
+        if not batch.interrupted:
+            write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+    log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
+    return batch

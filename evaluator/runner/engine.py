@@ -1,0 +1,235 @@
+"""Check one workbook file: read it, find its forms, run every check, collect the results.
+
+Everything here is pure data in, data out, apart from reading the file. The file is inspected by
+:mod:`evaluator.safety` before any parser touches it, then read by its real format (whatever its
+name says). One bad file gives an ``unreadable`` result with a one-line reason in Chinese that
+names the file and says what to do; it never raises to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from evaluator.families.department.catalog import Catalog
+from evaluator.checks import FORM_NOT_FOUND, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION
+from evaluator.families.department.checks import run_checks
+from evaluator.families.department.derive import computed_grade, declared_grade, recomputed_total
+from evaluator.findings import Finding, Severity
+from evaluator.outputs.inert import printable
+from evaluator.intake.limits import DEFAULT_LIMITS, Limits
+from evaluator.families.department.model import Form
+from evaluator.families.department.reader import diagnose, read_forms
+from evaluator.intake.safety import EXPECTED_KIND, Inspection, Kind, Refused, inspect
+from evaluator.intake.texttables import read_csv, read_html
+from evaluator.intake.workbook import SheetGrid, load_grids
+
+log = logging.getLogger("evaluator")
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass
+class FormResult:
+    """One form and what the checks found in it (``form`` is None when no form was found)."""
+
+    form: Form | None
+    findings: list[Finding]
+    catalog: Catalog
+
+    @property
+    def total_declared(self) -> Decimal | None:
+        return self.form.total.number if self.form else None
+
+    @property
+    def total_recomputed(self) -> Decimal | None:
+        return recomputed_total(self.form) if self.form else None
+
+    @property
+    def grade_declared(self) -> str | None:
+        return declared_grade(self.form) if self.form else None
+
+    @property
+    def grade_computed(self) -> str | None:
+        band = computed_grade(self.form, self.catalog) if self.form else None
+        return band.name if band else None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity == severity)
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file: its forms, or why it could not be read."""
+
+    path: Path
+    display: str
+    forms: list[FormResult] = field(default_factory=list)
+    error: str | None = None
+    annotated: str | None = None
+    unchanged: bool = False
+    grids: list[SheetGrid] | None = field(default=None, repr=False)
+    inspection: Inspection | None = field(default=None, repr=False)
+    rebuild: bool = False   # the annotated copy is rebuilt from the grids, not from the original
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "unreadable"
+        if self.unchanged:
+            return "unchanged"
+        return "findings" if any(form.findings for form in self.forms) else "ok"
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self.error is not None:
+            return [UNREADABLE.emit(None, reason=self.error)]
+        return [finding for form in self.forms for finding in form.findings]
+
+    def worst(self) -> Severity | None:
+        ranks = [finding.severity for finding in self.findings]
+        return max(ranks, key=lambda severity: severity.rank) if ranks else None
+
+
+_PASSWORD = re.compile(r"password|encrypt", re.IGNORECASE)
+
+
+def describe_error(path: Path, exc: BaseException) -> str:
+    """One line, in Chinese, naming the file, saying why it cannot be read and what to do."""
+    name = printable(path.name)
+    if isinstance(exc, Refused):
+        return f"{name}：{printable(str(exc))}"
+    if isinstance(exc, FileNotFoundError):
+        return f"{name}：文件不存在（可能已被移走或删除）；请确认路径后重试"
+    if isinstance(exc, PermissionError):
+        return f"{name}：没有读取权限；请检查文件权限，或复制一份可读的副本"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name}：这是一个文件夹，不是工作簿；请指定其中的文件"
+    if isinstance(exc, MemoryError):
+        return f"{name}：读取时内存不足；请降低 --max-cells / --max-rows，或把工作簿拆小"
+    if isinstance(exc, OSError):
+        return f"{name}：读取失败（{printable(exc.strerror or str(exc))}）；请检查磁盘或网络位置后重试"
+    text = printable(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
+    kind = type(exc).__name__
+    if _PASSWORD.search(kind) or _PASSWORD.search(text):
+        return f"{name}：文件已加密（设有打开密码），无法读取；请提供未加密的副本"
+    detail = f"{kind}: {text[:120]}" if text else kind
+    return f"{name}：无法作为工作簿读取，文件可能已损坏（{detail}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """One line for a file the tool read but then failed on: the tool's fault, not the file's."""
+    text = printable(str(exc).strip().splitlines()[0])[:120] if str(exc).strip() else ""
+    return (f"{printable(path.name)}：检查时出现内部错误（{type(exc).__name__}{': ' + text if text else ''}）；"
+            f"请把此文件交给维护人员")
+
+
+def check_grids(grids: list[SheetGrid], catalog: Catalog) -> list[FormResult]:
+    """Find and check every form in a workbook's grids."""
+    forms = read_forms(grids, catalog)
+    if not forms:
+        details = diagnose(grids, catalog).describe()
+        return [FormResult(form=None, findings=[FORM_NOT_FOUND.emit(None, details=details)], catalog=catalog)]
+    return [FormResult(form=form, findings=run_checks(form, catalog), catalog=catalog) for form in forms]
+
+
+def load(path: Path, inspection: Inspection, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
+    """The grids of a file that passed :func:`~evaluator.safety.inspect`, read by its real format."""
+    if inspection.kind is Kind.HTML:
+        return read_html(path, limits)
+    if inspection.kind is Kind.CSV:
+        return read_csv(path, limits)
+    with _named_for(path, inspection.kind) as source, _quiet_stderr():
+        return load_grids(source, skip=inspection.skipped).sheets
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Keep the native reader's own messages off the terminal: when it panics on a damaged file it
+    prints a backtrace to the process's stderr itself, although the panic is caught as an exception
+    and reported as one line like any other failure."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@contextmanager
+def _named_for(path: Path, kind: Kind) -> Iterator[Path]:
+    """``path``, or a link to it named with the suffix of its real format (the reader picks its
+    format by the suffix): an .xlsx renamed .xls is still read. The original is never touched."""
+    if EXPECTED_KIND.get(path.suffix.lower()) is kind:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="evaluator-") as folder:
+        alias = Path(folder) / f"book.{kind.value}"
+        try:
+            alias.symlink_to(path.resolve())
+        except OSError:
+            shutil.copyfile(path, alias)
+        yield alias
+
+
+def file_notes(path: Path, inspection: Inspection) -> list[Finding]:
+    """What the reader of the results should know about the file itself: a wrong extension, and
+    every sheet too large to read."""
+    notes: list[Finding] = []
+    suffix = inspection.wrong_extension(path)
+    if suffix is not None:
+        rebuilt = "（网页和文本表格没有公式和格式，批注副本按读到的值重建）" if inspection.kind in (Kind.HTML, Kind.CSV) else ""
+        notes.append(WRONG_EXTENSION.emit(None, suffix=suffix, kind=inspection.kind.label, consequence=rebuilt))
+    for sheet, why in inspection.skipped.items():
+        notes.append(replace(SHEET_SKIPPED.emit(None, sheet=printable(sheet), why=why), sheet=sheet))
+    return notes
+
+
+def check_file(path: Path, catalog: Catalog, display: str | None = None, keep_grids: bool = False,
+               limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Read and check one file. Never raises for a bad file: the result says ``unreadable``, with
+    a one-line reason in Chinese. The file is inspected before any parser touches it."""
+    result = FileResult(path=path, display=display or str(path))
+    try:
+        inspection = inspect(path, limits)
+        grids = load(path, inspection, limits)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a reader's failure, even a Rust panic, is this file's answer
+        log.debug("%s: unreadable", path, exc_info=True)
+        result.error = describe_error(path, exc)
+        return result
+    try:
+        forms = check_grids(grids, catalog)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a bug of ours must not end the batch either
+        # The traceback is for a maintainer who turns debug logging on; the user gets one line.
+        log.debug("%s: internal error", path, exc_info=True)
+        result.error = describe_failure(path, exc)
+        return result
+    notes = file_notes(path, inspection)
+    for form in forms:
+        form.findings[:0] = notes
+    result.forms = forms
+    result.inspection = inspection
+    result.rebuild = inspection.kind is not Kind.XLSX or inspection.cells_to_copy() > limits.max_cells
+    if keep_grids or result.rebuild:
+        result.grids = grids
+    return result

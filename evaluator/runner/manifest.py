@@ -1,0 +1,113 @@
+"""What an output folder already holds: DIR/.evaluator-manifest.json.
+
+For every file checked into DIR, keyed by its path relative to the folder it was found in, the
+manifest keeps the SHA-256 of its content, the digest of the catalog and the version of the tool
+that checked it, where its annotated copy went, and the report entries of that check. A later run
+skips a file whose content, catalog and tool version are all the same (and whose annotated copy is
+still there) and reports its stored entries with the status ``unchanged``. ``--force`` ignores it.
+
+The manifest is written atomically, under the folder's lock. A damaged or foreign manifest is
+replaced, with a warning: the run then checks everything, which is slow but never wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from evaluator.outputs.atomic import write_text
+
+log = logging.getLogger("evaluator")
+MANIFEST_NAME = ".evaluator-manifest.json"
+FORMAT = 1
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+@dataclass
+class Manifest:
+    """The records of one output folder (see the module docstring)."""
+
+    folder: Path
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: bool = False
+
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, folder: Path) -> "Manifest":
+        path = folder / MANIFEST_NAME
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return cls(folder)
+        except (OSError, ValueError) as exc:
+            log.warning("清单 %s 无法读取（%s），本次全部重新检查", path, exc)
+            return cls(folder, changed=True)
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
+            log.warning("清单 %s 格式不符，本次全部重新检查", path)
+            return cls(folder, changed=True)
+        return cls(folder, records=data["files"])
+
+    def reusable(self, key: str, digest: str, catalog: str, version: str,
+                 destination: Path | None) -> list[dict[str, Any]] | None:
+        """The stored entries of ``key`` when nothing that decides them has changed, else None."""
+        record = self.records.get(key)
+        if not record or (record.get("sha256"), record.get("catalog"), record.get("version")) != (
+                digest, catalog, version):
+            return None
+        entries = record.get("entries")
+        if not isinstance(entries, list) or not entries:
+            return None
+        if destination is not None and record.get("annotated") is not None:
+            if record["annotated"] != self._relative(destination) or not destination.is_file():
+                return None
+        return copy.deepcopy(entries)
+
+    def record(self, key: str, digest: str, catalog: str, version: str, entries: list[dict[str, Any]],
+               annotated: Path | None) -> None:
+        self.records[key] = {
+            "sha256": digest,
+            "catalog": catalog,
+            "version": version,
+            "annotated": self._relative(annotated) if annotated is not None else None,
+            "checked": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "entries": entries,
+        }
+        self.changed = True
+
+    def all_entries(self) -> list[dict[str, Any]]:
+        """Every stored entry, by key: what the folder holds, for a summary of all of it."""
+        entries = []
+        for key in sorted(self.records):
+            record = self.records[key]
+            for entry in copy.deepcopy(record.get("entries") or []):
+                if record.get("annotated") is not None:
+                    entry["annotated"] = str(self.folder / record["annotated"])
+                entries.append(entry)
+        return entries
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        data = {"format": FORMAT, "files": self.records}
+        write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+        self.changed = False
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.folder.resolve()).as_posix()
+        except ValueError:
+            return str(path)
