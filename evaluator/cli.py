@@ -19,7 +19,7 @@ import click
 from evaluator import __version__
 from evaluator.runner import logs
 from evaluator.runner.batch import check_paths, fails
-from evaluator.families.department.catalog import Catalog, CatalogError, load_catalog
+from evaluator.families import CatalogError, Definitions, load_definitions
 from evaluator.rules import DOCS, RULES
 from evaluator.findings import Severity
 from evaluator.intake.limits import Limits
@@ -35,9 +35,9 @@ class ToolError(click.ClickException):
     exit_code = 2
 
 
-def _catalog(path: Path | None) -> Catalog:
+def _definitions(paths: tuple[Path, ...], edition: str | None) -> Definitions:
     try:
-        return load_catalog(path)
+        return load_definitions(paths, edition)
     except CatalogError as exc:
         raise ToolError(str(exc)) from exc
 
@@ -89,8 +89,10 @@ def tool_failures(command):
 def run_options(command):
     """The options a checking command shares: catalog, cores, lock wait, logging."""
     options = [
-        click.option("--catalog", "catalog_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="An indicator catalog (YAML) for another year or city; default: the bundled Guangzhou one."),
+        click.option("--catalog", "catalog_paths", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="An edition (YAML) to add to the family it names; one with a bundled id replaces it. Repeatable."),
+        click.option("--edition", default=None, help="Check every form against this edition id instead of the best-matching one."),
         click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
                      help="Exit 1 when a finding of this severity or worse is found."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -127,16 +129,16 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Check every file again, even those unchanged since the last run into --out.")
 @run_options
 @tool_failures
-def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, catalog_path: Path | None,
+def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, catalog_paths: tuple[Path, ...], edition: str | None,
           fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool,
           **limit_values: int) -> None:
     """Check the workbooks at PATHS (files, or folders searched recursively)."""
-    catalog = _catalog(catalog_path)
+    definitions = _definitions(catalog_paths, edition)
     limits = _limits(limit_values)
     if out_dir is not None:
         _folder(out_dir)
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
-        batch = check_paths(paths, catalog, out_dir, workers=jobs, force=force, wait=wait,
+        batch = check_paths(paths, definitions, out_dir, workers=jobs, force=force, wait=wait,
                             progress=_progress(quiet), stop=stop, limits=limits)
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
@@ -160,7 +162,7 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
 @run_options
 @tool_failures
 def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval: float, settle: float,
-          catalog_path: Path | None, fail_on: str, jobs: int | None, wait: float, log_file: Path | None,
+          catalog_paths: tuple[Path, ...], edition: str | None, fail_on: str, jobs: int | None, wait: float, log_file: Path | None,
           quiet: bool, verbose: bool, **limit_values: int) -> None:
     """Check every workbook that arrives in INBOX, once it is completely written.
 
@@ -170,7 +172,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
 
     if archive is not None and archive.resolve() == inbox.resolve():
         raise click.UsageError("--archive must be another folder than INBOX")
-    catalog = _catalog(catalog_path)
+    definitions = _definitions(catalog_paths, edition)
     _folder(out_dir)
     if archive is not None:
         _folder(archive, "--archive")
@@ -182,7 +184,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
         sys.stdout.flush()
 
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
-        watcher = Watcher(options, catalog, stop, on_batch=show)
+        watcher = Watcher(options, definitions, stop, on_batch=show)
         if not once:
             watcher.run()
             sys.exit(0)

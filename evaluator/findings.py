@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Iterable
 
 from evaluator.values.numbers import fmt
 
@@ -55,9 +56,20 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+#: What ``expected`` is the expected value of, so that a comment can say "扣分应为 0.2".
+EXPECTED_OF = ("score", "deduction", "weight", "rate", "total", "grade", "amount", "text")
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One disagreement between the workbook and what can be derived from it."""
+    """One disagreement between the workbook and what can be derived from it.
+
+    ``cell`` is the cell the author must change; ``related`` are the other cells involved, as
+    ``(sheet, cell)`` pairs. ``expected`` is a decimal string (None for a missing text) and
+    ``expected_of`` says what it is the expected value of. Where the sources of a form accept
+    several methods, ``expected`` is the edition's first method's and ``alternatives`` hold the
+    others as ``(method, expected)``; a band gives ``expected_range`` as ``(min, max)``.
+    """
 
     rule: str
     severity: Severity
@@ -68,6 +80,10 @@ class Finding:
     expected: str | None = None
     actual: str | None = None
     arithmetic: str | None = None
+    expected_of: str | None = None
+    related: tuple[tuple[str, str], ...] = ()
+    alternatives: tuple[tuple[str, str], ...] = ()
+    expected_range: tuple[str, str] | None = None
 
     @classmethod
     def make(
@@ -80,7 +96,13 @@ class Finding:
         expected: object = None,
         actual: object = None,
         arithmetic: str | None = None,
+        expected_of: str | None = None,
+        related: "Iterable[CellRef]" = (),
+        alternatives: "Iterable[tuple[str, object]]" = (),
+        expected_range: "tuple[object, object] | None" = None,
     ) -> "Finding":
+        if expected_of is not None and expected_of not in EXPECTED_OF:
+            raise ValueError(f"expected_of must be one of {EXPECTED_OF}, not {expected_of!r}")
         return cls(
             rule=rule,
             severity=severity,
@@ -91,11 +113,19 @@ class Finding:
             expected=_text(expected),
             actual=_text(actual),
             arithmetic=arithmetic,
+            expected_of=expected_of,
+            related=tuple((other.sheet, other.a1) for other in related if other is not None),
+            alternatives=tuple((method, _text(value)) for method, value in alternatives),
+            expected_range=(_text(expected_range[0]), _text(expected_range[1])) if expected_range else None,
         )
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["related"] = [{"sheet": sheet, "cell": cell} for sheet, cell in self.related]
+        data["alternatives"] = [{"method": method, "expected": value} for method, value in self.alternatives]
+        data["expected_range"] = (
+            {"min": self.expected_range[0], "max": self.expected_range[1]} if self.expected_range else None)
         return data
 
     @property

@@ -13,6 +13,7 @@ sys.path.insert(0, str(REPO / "sample_workbooks"))
 
 import build_samples  # noqa: E402
 
+from evaluator.families import load_definitions  # noqa: E402
 from evaluator.families.department.catalog import load_catalog  # noqa: E402
 from formbuilder import Layout, apply_edits, build_form, load_yaml  # noqa: E402
 
@@ -23,6 +24,12 @@ CATALOG_FILE = build_samples.CATALOG
 @pytest.fixture(scope="session")
 def catalog():
     return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def definitions():
+    """The bundled editions of every family, as a run loads them."""
+    return load_definitions()
 
 
 @pytest.fixture(scope="session")

@@ -95,25 +95,25 @@ def _lock(tmp_path):
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_bad_file_gets_one_clear_line(tmp_path, catalog, case, capfd):
+def test_a_bad_file_gets_one_clear_line(tmp_path, definitions, case, capfd):
     make, words = CASES[case]
     path = make(tmp_path)
     before = digest(path)
-    result = check_file(path, catalog)
+    result = check_file(path, definitions)
     assert_unreadable(result, path, *words)
     assert digest(path) == before
     out, err = capfd.readouterr()
     assert out == "" and err == ""
 
 
-def test_missing_file_and_folder(tmp_path, catalog):
-    assert_unreadable(check_file(tmp_path / "gone.xlsx", catalog), tmp_path / "gone.xlsx", "不存在")
+def test_missing_file_and_folder(tmp_path, definitions):
+    assert_unreadable(check_file(tmp_path / "gone.xlsx", definitions), tmp_path / "gone.xlsx", "不存在")
     folder = tmp_path / "folder.xlsx"
     folder.mkdir()
-    assert_unreadable(check_file(folder, catalog), folder)
+    assert_unreadable(check_file(folder, definitions), folder)
 
 
-def test_a_reader_panic_is_one_line_and_silent(tmp_path, catalog, monkeypatch, capfd):
+def test_a_reader_panic_is_one_line_and_silent(tmp_path, definitions, monkeypatch, capfd):
     # The native reader prints its panic to the process's stderr before Python sees the exception.
     class PanicException(BaseException):
         pass
@@ -125,20 +125,20 @@ def test_a_reader_panic_is_one_line_and_silent(tmp_path, catalog, monkeypatch, c
         raise PanicException("index out of bounds: the len is 0 but the index is 2")
 
     monkeypatch.setattr(engine, "load_grids", panic)
-    result = check_file(FORM, catalog)
+    result = check_file(FORM, definitions)
     assert_unreadable(result, FORM, "PanicException", "另存为 .xlsx")
     assert capfd.readouterr().err == ""
 
 
-def test_a_bug_of_ours_is_reported_not_raised(catalog, monkeypatch, caplog):
+def test_a_bug_of_ours_is_reported_not_raised(definitions, monkeypatch, caplog):
     import logging
 
-    def broken(grids, catalog):
+    def broken(grids, definitions):
         raise KeyError("level3")
 
     monkeypatch.setattr(engine, "check_grids", broken)
     with caplog.at_level(logging.DEBUG, logger="evaluator"):
-        result = check_file(FORM, catalog)
+        result = check_file(FORM, definitions)
     assert result.status == "unreadable" and "内部错误" in result.error and "维护人员" in result.error
     # Unconfigured, logging prints a warning's traceback to stderr; it is kept for debug logging.
     assert [record.levelno for record in caplog.records if record.exc_info] == [logging.DEBUG]
@@ -156,18 +156,18 @@ def _rules(result) -> list[str]:
     ("文本导出.xlsx", lambda form, path: badfiles.csv_export(form, path)),
     ("文本导出-gbk.xls", lambda form, path: badfiles.csv_export(form, path, encoding="gb18030")),
 ])
-def test_an_html_or_csv_export_is_read_as_the_form(tmp_path, catalog, name, make):
+def test_an_html_or_csv_export_is_read_as_the_form(tmp_path, definitions, name, make):
     path = make(FORM, tmp_path / name)
-    result = check_file(path, catalog)
+    result = check_file(path, definitions)
     assert result.status == "findings" and _rules(result) == ["wrong-extension"], result.findings
     (form,) = result.forms
-    assert str(form.total_declared) == "94.31" and form.grade_computed == "优"
+    assert str(form.total.declared) == "94.31" and form.grade.computed == "优"
     assert "内容却是" in result.findings[0].message
 
 
-def test_an_html_export_with_a_planted_error_is_checked(tmp_path, catalog):
+def test_an_html_export_with_a_planted_error_is_checked(tmp_path, definitions):
     path = badfiles.html_export(SAMPLES / "planted-total-mismatch.xlsx", tmp_path / "export.xls")
-    assert _rules(check_file(path, catalog)) == ["wrong-extension", "total-mismatch"]
+    assert _rules(check_file(path, definitions)) == ["wrong-extension", "total-mismatch"]
 
 
 def test_html_spans_become_merged_ranges(tmp_path):
@@ -184,26 +184,26 @@ def test_html_spans_become_merged_ranges(tmp_path):
     assert grid.value(2, 1) == "A"
 
 
-def test_html_and_csv_beyond_the_limits_are_refused(tmp_path, catalog):
+def test_html_and_csv_beyond_the_limits_are_refused(tmp_path, definitions):
     page = tmp_path / "wide.xls"
     page.write_text("<table><tr><td rowspan=65534 colspan=1000>x</td></tr></table>", encoding="utf-8")
-    assert_unreadable(check_file(page, catalog), page, "表格超过上限")
+    assert_unreadable(check_file(page, definitions), page, "表格超过上限")
     text = tmp_path / "long.xls"
     text.write_text("a,b\n" * 300, encoding="utf-8")
-    assert_unreadable(check_file(text, catalog, limits=Limits(max_rows=100)), text, "100 行")
+    assert_unreadable(check_file(text, definitions, limits=Limits(max_rows=100)), text, "100 行")
 
 
-def test_an_xlsx_renamed_xls_is_read_by_its_content(tmp_path, catalog):
+def test_an_xlsx_renamed_xls_is_read_by_its_content(tmp_path, definitions):
     path = tmp_path / "改了扩展名.xls"
     path.write_bytes(FORM.read_bytes())
-    result = check_file(path, catalog)
-    assert _rules(result) == ["wrong-extension"] and result.forms[0].form is not None
+    result = check_file(path, definitions)
+    assert _rules(result) == ["wrong-extension"] and result.forms[0].model is not None
     assert "Excel 工作簿（.xlsx）" in result.findings[0].message
 
 
-def test_a_legacy_xls_is_read(tmp_path, catalog):
+def test_a_legacy_xls_is_read(tmp_path, definitions):
     path = badfiles.biff8(tmp_path / "old.xls", {(0, 0): 1.0})
-    result = check_file(path, catalog)
+    result = check_file(path, definitions)
     assert _rules(result) == ["form-not-found"]
 
 
@@ -214,45 +214,45 @@ def huge(tmp_path_factory) -> Path:
     return badfiles.huge_workbook(FORM, tmp_path_factory.mktemp("huge") / "大表 100000 行.xlsx")
 
 
-def test_a_huge_sheet_beside_the_form_is_skipped_and_the_form_checked(huge, catalog):
+def test_a_huge_sheet_beside_the_form_is_skipped_and_the_form_checked(huge, definitions):
     started = time.perf_counter()
-    result = check_file(huge, catalog)
+    result = check_file(huge, definitions)
     elapsed = time.perf_counter() - started
     assert _rules(result) == ["sheet-skipped"], result.findings
     note = result.findings[0]
     assert note.sheet == "明细" and "50,000 行" in note.message and note.severity.value == "info"
-    assert result.forms[0].form is not None and str(result.forms[0].total_declared) == "94.31"
+    assert result.forms[0].model is not None and str(result.forms[0].total.declared) == "94.31"
     assert elapsed < 10, f"{elapsed:.1f} s"
 
 
-def test_a_large_sheet_within_the_limits_is_read(tmp_path, catalog):
+def test_a_large_sheet_within_the_limits_is_read(tmp_path, definitions):
     path = badfiles.huge_workbook(FORM, tmp_path / "2000.xlsx", rows=2000)
-    result = check_file(path, catalog)
+    result = check_file(path, definitions)
     assert _rules(result) == [] and [grid.name for grid in engine.load(path, engine.inspect(path))] == \
         ["部门整体支出绩效自评表", "明细"]
 
 
-def test_the_cell_budget_skips_the_largest_sheet_first(tmp_path, catalog):
+def test_the_cell_budget_skips_the_largest_sheet_first(tmp_path, definitions):
     path = badfiles.huge_workbook(FORM, tmp_path / "2000.xlsx", rows=2000)
-    result = check_file(path, catalog, limits=Limits(max_cells=10_000))
+    result = check_file(path, definitions, limits=Limits(max_cells=10_000))
     assert _rules(result) == ["sheet-skipped"] and "--max-cells" in result.findings[0].message
-    assert result.forms[0].form is not None
+    assert result.forms[0].model is not None
 
 
-def test_a_form_in_a_skipped_sheet_is_reported_as_not_found_with_the_reason(catalog):
-    result = check_file(FORM, catalog, limits=Limits(max_rows=10))
+def test_a_form_in_a_skipped_sheet_is_reported_as_not_found_with_the_reason(definitions):
+    result = check_file(FORM, definitions, limits=Limits(max_rows=10))
     assert _rules(result) == ["sheet-skipped", "form-not-found"]
 
 
 # --- the annotated copy stays bounded too ------------------------------------------------------
 
-def test_the_copy_leaves_a_skipped_sheet_out_with_a_note(huge, catalog, tmp_path):
+def test_the_copy_leaves_a_skipped_sheet_out_with_a_note(huge, definitions, tmp_path):
     from openpyxl import load_workbook
 
     from evaluator.outputs.annotate import write_annotated
 
     started = time.perf_counter()
-    result = check_file(huge, catalog)
+    result = check_file(huge, definitions)
     copy = write_annotated(result, tmp_path / "copy.checked.xlsx")
     assert time.perf_counter() - started < 10
     workbook = load_workbook(copy)
@@ -261,20 +261,20 @@ def test_the_copy_leaves_a_skipped_sheet_out_with_a_note(huge, catalog, tmp_path
     assert workbook["部门整体支出绩效自评表"]["A1"].value == "部门整体支出绩效自评表"
 
 
-def test_the_copy_of_an_html_export_is_rebuilt_from_its_values(tmp_path, catalog):
+def test_the_copy_of_an_html_export_is_rebuilt_from_its_values(tmp_path, definitions):
     from openpyxl import load_workbook
 
     from evaluator.outputs.annotate import write_annotated
 
     path = badfiles.html_export(FORM, tmp_path / "export.xls")
-    copy = write_annotated(check_file(path, catalog), tmp_path / "export.checked.xlsx")
+    copy = write_annotated(check_file(path, definitions), tmp_path / "export.checked.xlsx")
     workbook = load_workbook(copy)
     assert workbook.sheetnames == ["export", "校验结果"]
     assert workbook["校验结果"]["A3"].value.startswith("注：此副本按读到的值重建")
     assert len(workbook["export"].merged_cells.ranges) > 10
 
 
-def test_a_workbook_too_large_for_a_full_model_is_copied_from_its_values(tmp_path, catalog):
+def test_a_workbook_too_large_for_a_full_model_is_copied_from_its_values(tmp_path, definitions):
     from openpyxl import load_workbook
 
     from evaluator.outputs.annotate import write_annotated
@@ -282,7 +282,7 @@ def test_a_workbook_too_large_for_a_full_model_is_copied_from_its_values(tmp_pat
     styled = "".join(f'<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" s="0"/></row>' for r in range(1, 2501))
     sheet = f'<?xml version="1.0"?><worksheet xmlns="{badfiles.MAIN_NS}"><sheetData>{styled}</sheetData></worksheet>'
     path = badfiles.write_parts(tmp_path / "styled.xlsx", badfiles.add_sheet(badfiles.parts_of(FORM), "格式", sheet.encode()))
-    result = check_file(path, catalog, limits=Limits(max_cells=3000))
+    result = check_file(path, definitions, limits=Limits(max_cells=3000))
     assert _rules(result) == [] and result.rebuild
     copy = write_annotated(result, tmp_path / "styled.checked.xlsx")
     assert load_workbook(copy)["校验结果"]["A3"].value.startswith("注：此副本按读到的值重建")

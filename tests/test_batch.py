@@ -56,10 +56,10 @@ def test_every_core_gives_the_same_report_as_one(inbox, tmp_path):
 def test_a_file_whose_check_crashes_does_not_stop_the_batch(inbox, tmp_path, monkeypatch):
     real = run_module.process
 
-    def flaky(job, catalog, destination, limits=None):
+    def flaky(job, definitions, destination, limits=None):
         if job.path.name == "correct.xlsx":
             raise RuntimeError("boom")
-        return real(job, catalog, destination, limits)
+        return real(job, definitions, destination, limits)
 
     monkeypatch.setattr(run_module, "process", flaky)  # forked workers inherit the patch
     out = tmp_path / "out"
@@ -152,7 +152,7 @@ def test_stdout_is_the_report_and_logs_go_to_stderr_and_the_log_file(inbox, tmp_
     assert quiet.stderr == "" and "4 份表" in quiet.stdout
 
 
-def test_an_interrupted_run_keeps_its_work_and_writes_no_half_report(inbox, tmp_path, catalog):
+def test_an_interrupted_run_keeps_its_work_and_writes_no_half_report(inbox, tmp_path, definitions):
     out = tmp_path / "out"
 
     class StopAfterOne(Stop):
@@ -162,7 +162,7 @@ def test_an_interrupted_run_keeps_its_work_and_writes_no_half_report(inbox, tmp_
             self.asked += 1
             return self.asked > 1
 
-    batch = check_paths([inbox], catalog, out, workers=1, stop=StopAfterOne())
+    batch = check_paths([inbox], definitions, out, workers=1, stop=StopAfterOne())
     assert batch.interrupted and batch.checked == 1
     assert not (out / "summary.xlsx").exists() and not (out / "report.json").exists()
     assert not list(out.rglob(".~tmp-*"))
@@ -277,17 +277,17 @@ def test_outputs_are_as_readable_as_any_file_the_user_makes(inbox, tmp_path):
         assert path.stat().st_mode & 0o777 == 0o644, path
 
 
-def test_a_progress_bar_does_not_let_info_lines_through(inbox, capsys, catalog):
+def test_a_progress_bar_does_not_let_info_lines_through(inbox, capsys, definitions):
     from evaluator.runner import logs
 
     with logs.configured(verbose=False, quiet=False):
-        check_paths([inbox], catalog, workers=2, progress=True)
+        check_paths([inbox], definitions, workers=2, progress=True)
     err = capsys.readouterr().err
     assert "检查" in err  # the bar
     assert "rate.xlsx" not in err  # per-file lines only with --verbose
 
 
-def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, catalog, monkeypatch):
+def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, definitions, monkeypatch):
     """A run killed outright (no finally) keeps what it had saved."""
     from evaluator.runner import batch as batch_module
     from evaluator.runner.manifest import Manifest
@@ -303,5 +303,5 @@ def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, catalog, monkeypat
         saved_sizes.append(len(self.records))
 
     monkeypatch.setattr(Manifest, "save", save)
-    batch_module.check_jobs(batch_module.discover([inbox], out), catalog, out, manifest, workers=1)
+    batch_module.check_jobs(batch_module.discover([inbox], out), definitions, out, manifest, workers=1)
     assert saved_sizes[:3] == [1, 2, 3]

@@ -34,14 +34,14 @@ def _flatten(finding: dict[str, Any], keys) -> tuple:
 
 
 @pytest.mark.parametrize(("rule", "case"), _load_cases())
-def test_case(rule, case, make_form, tmp_path, catalog, seed_data):
+def test_case(rule, case, make_form, tmp_path, definitions, seed_data):
     if "content" in case:
         path = tmp_path / case.get("file", "form.xlsx")
         path.write_bytes(case["content"].encode("utf-8"))
     else:
         base = seed_data if case.get("base") == "seed" else None
         path = make_form(case.get("edits"), case.get("layout"), base=base)
-    result = check_file(path, catalog, limits=Limits(**case.get("limits", {})))
+    result = check_file(path, definitions, limits=Limits(**case.get("limits", {})))
     found = [finding.to_dict() for finding in result.findings]
     expected = case["expect"]
     for item in expected:

@@ -45,8 +45,10 @@ def test_json_contract(inbox):
     seed = by_path["seed.xlsx"]
     assert seed["status"] == "findings"
     assert seed["department"] == "广州市工业和信息化局" and seed["year"] == 2022
-    assert seed["total"] == {"declared": "94.31", "recomputed": "94.31"}
-    assert seed["grade"] == {"declared": "优", "computed": "优"}
+    assert report["contract"] == 2
+    assert (seed["family"], seed["edition"]) == ("department", "guangzhou-department-2022")
+    assert {k: seed["total"][k] for k in ("declared", "recomputed")} == {"declared": "94.31", "recomputed": "94.31"}
+    assert {k: seed["grade"][k] for k in ("declared", "computed")} == {"declared": "优", "computed": "优"}
     assert [f["rule"] for f in seed["findings"]] == ["deduction-mismatch"]
     planted = by_path["sub/seed.xlsx"]
     (finding,) = planted["findings"]

@@ -89,8 +89,8 @@ def _mutate(operations) -> bytes:
     return buffer.getvalue()
 
 
-def _documented(path: Path, catalog, out: Path) -> None:
-    result = check_file(path, catalog)
+def _documented(path: Path, definitions, out: Path) -> None:
+    result = check_file(path, definitions)
     assert result.status in STATUSES
     assert all(finding.rule in RULES for finding in result.findings)
     if result.status == "unreadable":
@@ -102,11 +102,11 @@ def _documented(path: Path, catalog, out: Path) -> None:
 
 @FUZZ_FORMS
 @given(operations=mutations)
-def test_mutated_forms_give_documented_outcomes(operations, catalog, tmp_path_factory, capfd):
+def test_mutated_forms_give_documented_outcomes(operations, definitions, tmp_path_factory, capfd):
     folder = tmp_path_factory.mktemp("fuzz")
     path = folder / "mutated.xlsx"
     path.write_bytes(_mutate(operations))
-    _documented(path, catalog, folder)
+    _documented(path, definitions, folder)
     assert capfd.readouterr().err == ""
 
 
@@ -117,7 +117,7 @@ damage = st.lists(st.tuples(st.sampled_from(["flip", "cut", "insert", "zero"]),
 
 @FUZZ
 @given(damages=damage, suffix=st.sampled_from([".xlsx", ".xls", ".ods"]))
-def test_damaged_bytes_give_documented_outcomes(damages, suffix, catalog, tmp_path_factory, capfd):
+def test_damaged_bytes_give_documented_outcomes(damages, suffix, definitions, tmp_path_factory, capfd):
     data = bytearray(FORM_BYTES)
     for kind, where, junk in damages:
         if not data:
@@ -134,16 +134,16 @@ def test_damaged_bytes_give_documented_outcomes(damages, suffix, catalog, tmp_pa
     folder = tmp_path_factory.mktemp("damaged")
     path = folder / f"damaged{suffix}"
     path.write_bytes(bytes(data))
-    _documented(path, catalog, folder)
+    _documented(path, definitions, folder)
     assert capfd.readouterr().err == ""
 
 
 @FUZZ
 @given(blob=st.binary(max_size=2048), head=st.sampled_from([b"", b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"),
                                                            b"<table><tr><td>", b"\xef\xbb\xbf"]))
-def test_arbitrary_bytes_give_documented_outcomes(blob, head, catalog, tmp_path_factory, capfd):
+def test_arbitrary_bytes_give_documented_outcomes(blob, head, definitions, tmp_path_factory, capfd):
     folder = tmp_path_factory.mktemp("blob")
     path = folder / f"blob-{random.randrange(10**6)}.xlsx"
     path.write_bytes(head + blob)
-    _documented(path, catalog, folder)
+    _documented(path, definitions, folder)
     assert capfd.readouterr().err == ""

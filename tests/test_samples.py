@@ -15,14 +15,14 @@ SAMPLES = Path(build_samples.__file__).parent
 SEED = SAMPLES / "2022-广州市工业和信息化局.xlsx"
 
 
-def test_seed_sample(catalog):
-    result = check_file(SEED, catalog)
+def test_seed_sample(definitions):
+    result = check_file(SEED, definitions)
     (form,) = result.forms
-    assert form.form.department == "广州市工业和信息化局"
-    assert form.form.year == 2022
-    assert str(form.total_declared) == "94.31"
-    assert form.total_recomputed == form.total_declared
-    assert form.grade_declared == form.grade_computed == "优"
+    assert form.model.department == "广州市工业和信息化局"
+    assert form.model.year == 2022
+    assert str(form.total.declared) == "94.31"
+    assert form.total.recomputed == form.total.declared
+    assert form.grade.declared == form.grade.computed == "优"
     assert form.count(Severity.ERROR) == 0
     (warning,) = form.findings
     assert (warning.rule, warning.severity, warning.cell, warning.indicator) == (
@@ -30,24 +30,24 @@ def test_seed_sample(catalog):
     assert (warning.expected, warning.actual) == ("0.2", "1")
 
 
-def test_correct_sample_has_no_finding(catalog):
-    assert check_file(SAMPLES / "correct-form.xlsx", catalog).findings == []
+def test_correct_sample_has_no_finding(definitions):
+    assert check_file(SAMPLES / "correct-form.xlsx", definitions).findings == []
 
 
 @pytest.mark.parametrize("name", sorted(build_samples.PLANTED))
-def test_planted_sample_yields_its_finding_and_nothing_else(name, catalog):
+def test_planted_sample_yields_its_finding_and_nothing_else(name, definitions):
     planted = name.removeprefix("planted-").removesuffix(".xlsx")
-    findings = check_file(SAMPLES / name, catalog).findings
+    findings = check_file(SAMPLES / name, definitions).findings
     assert [finding.rule for finding in findings] == [planted]
 
 
-def test_seed_budget_and_texts_are_read(catalog):
-    (form,) = check_file(SEED, catalog).forms
-    budget = {key: str(value.number) for key, value in form.form.budget.items()}
+def test_seed_budget_and_texts_are_read(definitions):
+    (form,) = check_file(SEED, definitions).forms
+    budget = {key: str(value.number) for key, value in form.model.budget.items()}
     assert budget["总预算"] == "303054.14"
     assert budget["对下转移支付"] == "87664.73"
-    assert form.form.texts["unmet_reason"].text == "无"
-    assert len(form.form.rows) == 28
+    assert form.model.texts["unmet_reason"].text == "无"
+    assert len(form.model.rows) == 28
 
 
 def test_committed_samples_are_what_the_script_builds(tmp_path):

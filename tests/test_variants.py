@@ -32,13 +32,13 @@ def _position(sheet: str, cell: str) -> tuple[str, int, int]:
 
 
 @pytest.fixture(scope="session")
-def originals(catalog):
+def originals(definitions):
     """Each sample's findings, as (rule, severity, indicator, builder key of the cell)."""
     result = {}
     for sample, data in variants.samples().items():
         keys = {where: key for key, where in variants.cell_map(data).items()}
         found = []
-        for finding in check_file(SAMPLE_DIR / f"{sample}.xlsx", catalog).findings:
+        for finding in check_file(SAMPLE_DIR / f"{sample}.xlsx", definitions).findings:
             key = keys.get(_position(finding.sheet, finding.cell)) if finding.cell else None
             assert finding.cell is None or key is not None, f"{sample}: no cell key for {finding}"
             found.append((finding.rule, finding.severity.value, finding.indicator, key))
@@ -63,9 +63,9 @@ def found_findings(result) -> list[tuple]:
 
 @pytest.mark.parametrize("sample", SAMPLES)
 @pytest.mark.parametrize("variant", variants.VARIANTS, ids=[variant.name for variant in variants.VARIANTS])
-def test_variant_gives_the_same_findings(variant, sample, originals, catalog, catalog_data, tmp_path):
+def test_variant_gives_the_same_findings(variant, sample, originals, definitions, catalog_data, tmp_path):
     built = variants.build(variant, sample, tmp_path, catalog_data)
-    result = check_file(built.path, catalog)
+    result = check_file(built.path, definitions)
     assert result.error is None, result.error
     assert len(result.forms) == len(built.forms)
     assert found_findings(result) == expected_findings(originals, sample, built)
@@ -80,9 +80,9 @@ def test_the_samples_have_the_findings_they_were_planted_with(originals):
             assert [rule for rule, *_ in originals[name]] == [name.removeprefix("planted-")]
 
 
-def test_two_forms_are_two_json_entries_each_with_its_sheet(catalog, catalog_data, tmp_path):
+def test_two_forms_are_two_json_entries_each_with_its_sheet(definitions, catalog_data, tmp_path):
     built = variants.build(variants.BY_NAME["two-forms"], "planted-total-mismatch", tmp_path, catalog_data)
-    entries = report([check_file(built.path, catalog)])["files"]
+    entries = report([check_file(built.path, definitions)])["files"]
     assert [(e["sheet"], e["department"]) for e in entries] == [
         ("部门整体支出绩效自评表", "广州市工业和信息化局"), (variants.SECOND_SHEET, variants.SECOND_DEPARTMENT)]
     assert [[f["rule"] for f in e["findings"]] for e in entries] == [["total-mismatch"], ["deduction-mismatch"]]
@@ -115,9 +115,9 @@ def _sheet_xml(path: Path) -> str:
         return archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
 
 
-def test_annotated_copy_of_an_xls_keeps_values_merges_and_widths(catalog, tmp_path):
+def test_annotated_copy_of_an_xls_keeps_values_merges_and_widths(definitions, tmp_path):
     source = variants.fixture_path(variants.BY_NAME["libreoffice-formulas-xls"], "planted-total-mismatch")
-    result = check_file(source, catalog, keep_grids=True)
+    result = check_file(source, definitions, keep_grids=True)
     destination = tmp_path / "copy.checked.xlsx"
     write_annotated(result, destination)
     sheet = openpyxl.load_workbook(destination).worksheets[0]
@@ -132,9 +132,9 @@ def test_annotated_copy_of_an_xls_keeps_values_merges_and_widths(catalog, tmp_pa
     assert sheet[total.cell].comment is not None
 
 
-def test_a_form_that_is_not_found_says_which_labels_were_seen(make_form, catalog):
+def test_a_form_that_is_not_found_says_which_labels_were_seen(make_form, definitions):
     path = make_form(layout={"headers": {"score": "分数"}, "cover_sheet": True})
-    [finding] = check_file(path, catalog).findings
+    [finding] = check_file(path, definitions).findings
     assert finding.rule == "form-not-found"
     assert "“三级指标”在 部门整体支出绩效自评表!E11" in finding.message
     assert "没有找到：“得分”（也可写作：自评分" in finding.message

@@ -79,11 +79,11 @@ def test_the_summary_covers_every_file_the_folder_holds(folders):
         assert Path(entry["annotated"]).is_file()
 
 
-def test_a_file_still_growing_is_not_taken(folders, catalog):
+def test_a_file_still_growing_is_not_taken(folders, definitions):
     inbox, out, _ = folders
     target = inbox / "form.xlsx"
     shutil.copy(SAMPLES / "correct-form.xlsx", target)
-    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, interval=0), catalog)
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, interval=0), definitions)
     watcher.seen = watcher.scan()
     with target.open("ab") as stream:  # the copy is still going on
         stream.write(b"\x00" * 10)

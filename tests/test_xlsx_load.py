@@ -42,12 +42,12 @@ def _borders(path: Path, sheet: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["planted-rate-score.xlsx", "2022-广州市工业和信息化局.xlsx"])
-def test_the_annotated_copy_keeps_every_border(name, tmp_path, catalog):
+def test_the_annotated_copy_keeps_every_border(name, tmp_path, definitions):
     source = tmp_path / name
     shutil.copy(SAMPLES / name, source)
-    result = check_file(source, catalog)
+    result = check_file(source, definitions)
     copy = write_annotated(result, tmp_path / "copy.xlsx")
-    sheet = result.forms[0].form.sheet
+    sheet = result.forms[0].sheet
     original = _borders(source, sheet)
     assert len(original) > 100
     assert _borders(copy, sheet) == original

@@ -163,13 +163,13 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     row = 4
     for form in result.forms:
         facts = [
-            ("工作表", form.form.sheet if form.form else "—"),
-            ("部门", (form.form.department if form.form else None) or "—"),
-            ("年度", str(form.form.year) if form.form and form.form.year else "—"),
-            ("申报总分", fmt(form.total_declared) if form.total_declared is not None else "—"),
-            ("复核总分", fmt(form.total_recomputed) if form.total_recomputed is not None else "—"),
-            ("申报等级", form.grade_declared or "—"),
-            ("应得等级", form.grade_computed or "—"),
+            ("工作表", form.sheet or "—"),
+            ("部门", form.department or "—"),
+            ("年度", str(form.year) if form.year else "—"),
+            ("申报总分", fmt(form.total.declared) if form.total and form.total.declared is not None else "—"),
+            ("复核总分", fmt(form.total.recomputed) if form.total and form.total.recomputed is not None else "—"),
+            ("申报等级", (form.grade.declared if form.grade else None) or "—"),
+            ("应得等级", (form.grade.computed if form.grade else None) or "—"),
             ("错误 / 警告 / 提示", f"{form.count(Severity.ERROR)} / {form.count(Severity.WARNING)} / {form.count(Severity.INFO)}"),
         ]
         for label, value in facts:

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from evaluator import __version__
 from evaluator.outputs.atomic import remove_stale
-from evaluator.families.department.catalog import Catalog
+from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.findings import Severity
 from evaluator.runner.lock import holding
@@ -89,14 +89,14 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, file=sys.stderr, unit="份", desc="检查", dynamic_ncols=True, leave=False)
 
 
-def settings_digest(catalog: Catalog, limits: Limits) -> str:
-    """What the answers depend on besides the file and the tool: the catalog and the read limits."""
+def settings_digest(definitions: Definitions, limits: Limits) -> str:
+    """What the answers depend on besides the file and the tool: the editions and the read limits."""
     if limits == DEFAULT_LIMITS:
-        return catalog.digest
-    return hashlib.sha256(f"{catalog.digest}|{limits!r}".encode()).hexdigest()
+        return definitions.digest
+    return hashlib.sha256(f"{definitions.digest}|{limits!r}".encode()).hexdigest()
 
 
-def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, manifest: Manifest | None = None,
+def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
                stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
@@ -104,7 +104,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
     The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs.
     """
     started = time.perf_counter()
-    settings = settings_digest(catalog, limits)
+    settings = settings_digest(definitions, limits)
     targets = destinations(jobs, out_dir) if out_dir is not None else {}
     keys = manifest_keys(jobs)
     digests: dict[int, str] = {}
@@ -134,7 +134,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
     checked = 0
     saved = time.monotonic()
     try:
-        for number, outcome in run(tasks, catalog, workers=workers, stop=stop,
+        for number, outcome in run(tasks, definitions, workers=workers, stop=stop,
                                    on_done=bar.update if bar is not None else None, limits=limits):
             index = positions[number]
             job = jobs[index]
@@ -161,7 +161,7 @@ def check_jobs(jobs: list[Job], catalog: Catalog, out_dir: Path | None = None, m
                  skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled)
 
 
-def check_paths(paths: Iterable[Path], catalog: Catalog, out_dir: Path | None = None, *,
+def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
                 workers: int | None = None, force: bool = False, wait: float = 60.0,
                 progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
     """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
@@ -171,12 +171,12 @@ def check_paths(paths: Iterable[Path], catalog: Catalog, out_dir: Path | None = 
     """
     jobs = discover(paths, out_dir)
     if out_dir is None:
-        return check_jobs(jobs, catalog, workers=workers, progress=progress, stop=stop, limits=limits)
+        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits)
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
         try:
-            batch = check_jobs(jobs, catalog, out_dir, manifest, workers=workers, force=force,
+            batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
                                progress=progress, stop=stop, limits=limits)
         finally:
             manifest.save()

@@ -16,19 +16,15 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from evaluator.families.department.catalog import Catalog
+from evaluator.families import FAMILIES, Definitions
+from evaluator.families.base import CheckedForm
 from evaluator.checks import FORM_NOT_FOUND, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION
-from evaluator.families.department.checks import run_checks
-from evaluator.families.department.derive import computed_grade, declared_grade, recomputed_total
 from evaluator.findings import Finding, Severity
 from evaluator.outputs.inert import printable
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
-from evaluator.families.department.model import Form
-from evaluator.families.department.reader import diagnose, read_forms
 from evaluator.intake.safety import EXPECTED_KIND, Inspection, Kind, Refused, inspect
 from evaluator.intake.texttables import read_csv, read_html
 from evaluator.intake.workbook import SheetGrid, load_grids
@@ -38,33 +34,8 @@ log = logging.getLogger("evaluator")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-@dataclass
-class FormResult:
-    """One form and what the checks found in it (``form`` is None when no form was found)."""
-
-    form: Form | None
-    findings: list[Finding]
-    catalog: Catalog
-
-    @property
-    def total_declared(self) -> Decimal | None:
-        return self.form.total.number if self.form else None
-
-    @property
-    def total_recomputed(self) -> Decimal | None:
-        return recomputed_total(self.form) if self.form else None
-
-    @property
-    def grade_declared(self) -> str | None:
-        return declared_grade(self.form) if self.form else None
-
-    @property
-    def grade_computed(self) -> str | None:
-        band = computed_grade(self.form, self.catalog) if self.form else None
-        return band.name if band else None
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for finding in self.findings if finding.severity == severity)
+# A checked form of any family; the name the outputs have always used.
+FormResult = CheckedForm
 
 
 @dataclass
@@ -133,13 +104,15 @@ def describe_failure(path: Path, exc: BaseException) -> str:
             f"请把此文件交给维护人员")
 
 
-def check_grids(grids: list[SheetGrid], catalog: Catalog) -> list[FormResult]:
-    """Find and check every form in a workbook's grids."""
-    forms = read_forms(grids, catalog)
-    if not forms:
-        details = diagnose(grids, catalog).describe()
-        return [FormResult(form=None, findings=[FORM_NOT_FOUND.emit(None, details=details)], catalog=catalog)]
-    return [FormResult(form=form, findings=run_checks(form, catalog), catalog=catalog) for form in forms]
+def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[FormResult]:
+    """Offer the workbook to every family and check every form found; a workbook in which no
+    family finds a form gets one ``form-not-found`` naming what each family looked for."""
+    forms = [form for family in FAMILIES for form in family.check(grids, definitions)]
+    if forms:
+        return forms
+    details = "；".join(f"{family.title}：{family.seen(grids, definitions)}" for family in FAMILIES)
+    return [FormResult(family=None, edition=None, title=None, sheet=None,
+                       findings=[FORM_NOT_FOUND.emit(None, details=details)])]
 
 
 def load(path: Path, inspection: Inspection, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
@@ -201,7 +174,7 @@ def file_notes(path: Path, inspection: Inspection) -> list[Finding]:
     return notes
 
 
-def check_file(path: Path, catalog: Catalog, display: str | None = None, keep_grids: bool = False,
+def check_file(path: Path, definitions: Definitions, display: str | None = None, keep_grids: bool = False,
                limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Read and check one file. Never raises for a bad file: the result says ``unreadable``, with
     a one-line reason in Chinese. The file is inspected before any parser touches it."""
@@ -216,7 +189,7 @@ def check_file(path: Path, catalog: Catalog, display: str | None = None, keep_gr
         result.error = describe_error(path, exc)
         return result
     try:
-        forms = check_grids(grids, catalog)
+        forms = check_grids(grids, definitions)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a bug of ours must not end the batch either

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from evaluator.outputs.annotate import fit_name, write_annotated
-from evaluator.families.department.catalog import Catalog
+from evaluator.families import Definitions
 from evaluator.runner.engine import SUFFIXES, FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
@@ -106,10 +106,10 @@ def destinations(jobs: list[Job], out_dir: Path) -> dict[Path, Path]:
     return result
 
 
-def process(job: Job, catalog: Catalog, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Check one file and, when asked, write its annotated copy. Never raises for a bad file."""
     keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
-    result = check_file(job.path, catalog, display=job.display, keep_grids=keep, limits=limits)
+    result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits)
     if destination is not None and result.error is None:
         try:
             write_annotated(result, destination)
@@ -144,14 +144,14 @@ class Outcome:
     seconds: float = 0.0
 
 
-_CATALOG: Catalog | None = None
+_DEFINITIONS: Definitions | None = None
 _LIMITS: Limits = DEFAULT_LIMITS
 
 
-def prepare(catalog: Catalog, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Set the catalog and limits that :func:`check_one` uses (once per worker process)."""
-    global _CATALOG, _LIMITS
-    _CATALOG, _LIMITS = catalog, limits
+def prepare(definitions: Definitions, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Set the definitions and limits that :func:`check_one` uses (once per worker process)."""
+    global _DEFINITIONS, _LIMITS
+    _DEFINITIONS, _LIMITS = definitions, limits
 
 
 class _Collect(logging.Handler):
@@ -184,12 +184,12 @@ def failed(task: Task, reason: str) -> Outcome:
 
 def check_one(task: Task) -> Outcome:
     """Check one file and write its annotated copy (in a worker). Never raises for a bad file."""
-    if _CATALOG is None:
-        raise RuntimeError("prepare(catalog) was not called in this process")
+    if _DEFINITIONS is None:
+        raise RuntimeError("prepare(definitions) was not called in this process")
     started = time.perf_counter()
     with _collecting_log() as records:
         try:
-            result = process(task.job, _CATALOG, task.destination, _LIMITS)
+            result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
             outcome = Outcome(
                 entries=json_reporter.entries([result]),
                 annotated=result.annotated,
@@ -203,7 +203,7 @@ def check_one(task: Task) -> Outcome:
     return outcome
 
 
-def run(tasks: list[Task], catalog: Catalog, workers: int = 1, stop: Stop | None = None,
+def run(tasks: list[Task], definitions: Definitions, workers: int = 1, stop: Stop | None = None,
         on_done: Callable[[], None] | None = None,
         limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, Outcome]]:
     """Check every task on up to ``workers`` processes; ``(index, outcome)`` in input order.
@@ -211,4 +211,4 @@ def run(tasks: list[Task], catalog: Catalog, workers: int = 1, stop: Stop | None
     When ``stop`` is set, files under way finish and are yielded; the others are not started.
     """
     yield from ordered_map(check_one, tasks, workers=workers, on_crash=failed, initializer=prepare,
-                           initargs=(catalog, limits), stop=stop, on_done=on_done)
+                           initargs=(definitions, limits), stop=stop, on_done=on_done)

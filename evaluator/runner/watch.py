@@ -27,7 +27,7 @@ from typing import Callable
 
 from evaluator.outputs.atomic import remove_stale
 from evaluator.runner.batch import Batch, check_jobs
-from evaluator.families.department.catalog import Catalog
+from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
 from evaluator.runner.manifest import Manifest
@@ -80,10 +80,10 @@ def archive_path(archive: Path, relative: Path) -> Path:
 class Watcher:
     """Polls an inbox and checks what is ready; see the module docstring."""
 
-    def __init__(self, options: WatchOptions, catalog: Catalog, stop: Stop | None = None,
+    def __init__(self, options: WatchOptions, definitions: Definitions, stop: Stop | None = None,
                  on_batch: Callable[[Batch], None] | None = None) -> None:
         self.options = options
-        self.catalog = catalog
+        self.definitions = definitions
         self.stop = stop if stop is not None else Stop()
         self.on_batch = on_batch
         self.seen: dict[Path, Signature] = {}
@@ -163,7 +163,7 @@ class Watcher:
                     for path in paths if path.exists()]  # another watcher may have taken it meanwhile
             manifest = Manifest.load(options.out_dir)
             try:
-                batch = check_jobs(jobs, self.catalog, options.out_dir, manifest, workers=options.workers,
+                batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
                                    progress=options.progress, stop=self.stop, limits=options.limits)
             finally:
                 manifest.save()

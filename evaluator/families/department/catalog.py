@@ -250,6 +250,11 @@ class Catalog:
                     position += 1
 
     @property
+    def id(self) -> str:
+        """The edition's id: its file name without the suffix (``guangzhou-department-2022``)."""
+        return Path(self.source).stem
+
+    @property
     def form(self) -> FormIdentity:
         return self.model.form
 

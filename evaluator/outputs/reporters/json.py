@@ -22,6 +22,19 @@ def _number(value) -> str | None:
     return fmt(value) if value is not None else None
 
 
+def _totals(form: FormResult) -> dict[str, Any] | None:
+    if form.total is None:
+        return None
+    return {"declared": _number(form.total.declared), "recomputed": _number(form.total.recomputed),
+            "corrected": _number(form.total.corrected)}
+
+
+def _grades(form: FormResult) -> dict[str, Any] | None:
+    if form.grade is None:
+        return None
+    return {"declared": form.grade.declared, "computed": form.grade.computed, "corrected": form.grade.corrected}
+
+
 def form_entry(result: FileResult, form: FormResult | None) -> dict[str, Any]:
     findings = result.findings if form is None else form.findings
     status = result.status if form is None or result.status in ("unreadable", "unchanged") else (
@@ -29,24 +42,30 @@ def form_entry(result: FileResult, form: FormResult | None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "path": result.display,
         "status": status,
+        "family": None,
+        "edition": None,
         "form": None,
         "sheet": None,
         "department": None,
         "year": None,
-        "total": {"declared": None, "recomputed": None},
-        "grade": {"declared": None, "computed": None},
+        "facts": {},
+        "total": None,
+        "grade": None,
         "findings": [finding.to_dict() for finding in findings],
         "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
         "annotated": result.annotated,
     }
-    if form is not None and form.form is not None:
+    if form is not None and form.family is not None:
         entry.update(
-            form=form.form.title,
-            sheet=form.form.sheet,
-            department=form.form.department,
-            year=form.form.year,
-            total={"declared": _number(form.total_declared), "recomputed": _number(form.total_recomputed)},
-            grade={"declared": form.grade_declared, "computed": form.grade_computed},
+            family=form.family,
+            edition=form.edition,
+            form=form.title,
+            sheet=form.sheet,
+            department=form.department,
+            year=form.year,
+            facts=form.facts,
+            total=_totals(form),
+            grade=_grades(form),
         )
     return entry
 
@@ -82,9 +101,13 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
+#: The version of this contract; bumped with every change to it (the README keeps the changelog).
+CONTRACT = 2
+
+
 def assemble(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The report of a run from its entries, in the order given."""
-    return {"files": rows, "summary": summary(rows)}
+    return {"contract": CONTRACT, "files": rows, "summary": summary(rows)}
 
 
 def report(results: Iterable[FileResult]) -> dict[str, Any]:

@@ -35,11 +35,12 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         stream.write(head + "\n")
         if row["status"] == "unchanged":
             stream.write("  未变化，沿用上次结果\n")
-        if row["total"]["recomputed"] is not None or row["total"]["declared"] is not None:
-            stream.write(
-                f"  总分 申报 {row['total']['declared'] or '—'} / 复核 {row['total']['recomputed'] or '—'}；"
-                f"评价等级 申报 {row['grade']['declared'] or '—'} / 应为 {row['grade']['computed'] or '—'}\n"
-            )
+        total, grade = row["total"] or {}, row["grade"] or {}
+        if total.get("recomputed") is not None or total.get("declared") is not None:
+            line = f"  总分 申报 {total['declared'] or '—'} / 复核 {total['recomputed'] or '—'}"
+            if grade:
+                line += f"；评价等级 申报 {grade['declared'] or '—'} / 应为 {grade['computed'] or '—'}"
+            stream.write(line + "\n")
         for finding in row["findings"]:
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
             stream.write(f"  {cell:<14} {finding['severity']:<7} {finding['rule']:<20} {finding['message']}\n")
