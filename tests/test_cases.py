@@ -2,6 +2,8 @@
 
 A case names edits to the correct sample form (and optionally a layout, or raw file content, or
 limits) and the exact findings expected: every expected finding must be found and nothing else.
+An expected finding names the fields it asserts; ``related`` is a list of ``{sheet, cell}`` and
+``expected_range`` a ``{min, max}``, as in the JSON report.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from evaluator.runner.engine import check_file
 from evaluator.intake.limits import Limits
 
 CASES_DIR = Path(__file__).parent / "cases"
-FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual")
+FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual", "expected_of", "related",
+          "expected_range")
 
 
 def _load_cases() -> list[Any]:

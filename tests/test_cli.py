@@ -157,9 +157,9 @@ def test_a_catalog_of_another_year_is_used(tmp_path):
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert [(f["rule"], f["cell"], f["expected"], f["actual"]) for f in findings] == [
         ("weight-mismatch", "F17", "1", "2"),
-        ("score-out-of-range", "G17", "1", "2"),
+        ("score-out-of-range", "G17", None, "2"),
         ("weight-mismatch", "F19", "2", "1"),
-        ("missing-explanation", "G19", "2", "1"),
+        ("missing-explanation", "H19", None, "（空）"),
     ]
 
 

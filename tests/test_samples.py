@@ -30,6 +30,13 @@ def test_seed_sample(definitions):
     assert (warning.expected, warning.actual) == ("0.2", "1")
 
 
+def test_planted_missing_explanation_sits_on_the_empty_cell(definitions):
+    """The score 1.5 is right; the cell to fill is the empty 改进措施 I21, not G21."""
+    (finding,) = check_file(SAMPLES / "planted-missing-explanation.xlsx", definitions).findings
+    assert (finding.rule, finding.cell, finding.expected, finding.expected_of, finding.related) == (
+        "missing-explanation", "I21", None, "text", ())
+
+
 def test_correct_sample_has_no_finding(definitions):
     assert check_file(SAMPLES / "correct-form.xlsx", definitions).findings == []
 

@@ -34,16 +34,16 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         group = catalog.group(1, one.name)
         if group and _differs(one.weight, group.weight):
             yield RULE.emit(one.weight.ref, indicator=group.name, expected=group.weight,
-                            actual=shown(one.weight.raw), level="一级指标")
+                            actual=shown(one.weight.raw), level="一级指标", expected_of="weight")
         for two in one.children:
             group = catalog.group(2, two.name)
             if group and _differs(two.weight, group.weight):
                 yield RULE.emit(two.weight.ref, indicator=group.name, expected=group.weight,
-                                actual=shown(two.weight.raw), level="二级指标")
+                                actual=shown(two.weight.raw), level="二级指标", expected_of="weight")
     for row in form.rows:
         if row.indicator and _differs(row.weight, row.indicator.weight):
             yield RULE.emit(row.weight.ref, indicator=row.label, expected=row.indicator.weight,
-                            actual=shown(row.weight.raw), level="三级指标")
+                            actual=shown(row.weight.raw), level="三级指标", expected_of="weight")
     if form.total_weight.ref is not None and not form.total_weight.is_blank and _differs(form.total_weight, catalog.total_weight):
         yield RULE.emit(form.total_weight.ref, indicator="总分", expected=catalog.total_weight,
-                        actual=shown(form.total_weight.raw), level="总分")
+                        actual=shown(form.total_weight.raw), level="总分", expected_of="weight")
