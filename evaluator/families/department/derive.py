@@ -5,12 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from evaluator.families.department.catalog import Catalog, GradeBand
-from evaluator.families.department.model import Form, IndicatorRow
+from evaluator.families.department.model import Form, IndicatorRow, Value
+
+
+def weight_differs(value: Value, expected: Decimal | None) -> bool:
+    """The form prints a 分值 other than ``expected`` (a formula without a value is undecided, and a
+    form without a 分值 column prints none)."""
+    if value.undecided or value.ref is None:
+        return False
+    return value.number != expected
 
 
 def row_weight(row: IndicatorRow) -> Decimal | None:
-    """The weight a row is scored against: the catalog's, else the one written on the row."""
-    return row.indicator.weight if row.indicator else row.weight.number
+    """The weight a row is scored against: the catalog's, else the one written on the row.
+
+    None when the row prints a 分值 other than the catalog's: ``weight-mismatch`` reports that cell,
+    and the row's score is not judged against a 分值 the form does not print (one error, one finding).
+    """
+    if row.indicator is None:
+        return row.weight.number
+    if weight_differs(row.weight, row.indicator.weight):
+        return None
+    return row.indicator.weight
 
 
 def recomputed_total(form: Form) -> Decimal | None:

@@ -4,7 +4,7 @@ Empty includes the words that mean nothing: 无, /, —. When the form has one c
 (偏差原因分析及改进措施) and no 改进措施 column, that one column must be filled. One finding per
 row, on the empty cell to fill: the 未达标原因 when it is empty (an empty 改进措施 beside it is
 named in ``related``), else the 改进措施. ``expected`` is null: the text to write is the
-department's.
+department's. A row that prints a 分值 other than the catalog's is ``weight-mismatch``'s alone.
 
 Why it matters: the published form must say why points were lost and what will be done about it.
 """

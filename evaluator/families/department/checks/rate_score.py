@@ -6,7 +6,7 @@ Arithmetic is decimal and rounds half-up like Excel's ROUND: 92.31% × 5 = 4.615
 74.5% × 1 = 0.745 → 0.75 (a binary float gives 0.74). A rate above 100% earns the full 分值. A full
 score with no rate stated passes; a text with several percentages and no cue word is left
 undecided. The finding sits on the 得分 cell, with the text cell the rate was read from in
-``related``.
+``related``. A row that prints a 分值 other than the catalog's is ``weight-mismatch``'s alone.
 
 Why it matters: these scores are not judgement calls; they follow from a figure the department
 itself reports.
@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.derive import row_weight
 from evaluator.findings import Finding, Severity
 from evaluator.families.department.model import Form
 from evaluator.values.numbers import fmt, fmt_percent, round_half_up
@@ -38,7 +39,9 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for row in form.rows:
         if not row.indicator or row.indicator.scoring != "rate" or row.score.number is None:
             continue
-        weight = row.indicator.weight
+        weight = row_weight(row)
+        if weight is None:
+            continue
         found = source_cell = None
         for text in (row.reason, row.remedy):
             found = find_rate(text.text, weight)

@@ -1,7 +1,7 @@
 """A 得分 (score) is below 0 or above its 分值 (weight).
 
-The finding gives the allowed range (``expected_range`` 0 to the 分值), not a single expected
-score.
+The row's 分值 is the catalog's; a row that prints another is ``weight-mismatch``'s alone. The
+finding gives the allowed range (``expected_range`` 0 to the 分值), not a single expected score.
 
 Why it matters: a score above its weight inflates the total and the grade; a negative score is
 never possible on this form.
