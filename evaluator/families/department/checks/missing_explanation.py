@@ -41,7 +41,7 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
             empty.append(("改进措施", row.remedy))
         if not empty:
             continue
-        (_, first), others = empty[0], [value.ref for _, value in empty[1:]]
+        first = empty[0][1]
         yield RULE.emit(first.ref, indicator=row.label, actual=shown(first.raw), expected_of="text",
-                        related=others, score=score, weight=weight,
+                        related=[value.ref for _, value in empty[1:]], score=score, weight=weight,
                         missing="和".join(name for name, _ in empty))
