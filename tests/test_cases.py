@@ -2,6 +2,10 @@
 
 A case names edits to the correct sample form (and optionally a layout, or raw file content, or
 limits) and the exact findings expected: every expected finding must be found and nothing else.
+An expected finding names the fields it asserts; ``related`` is a list of ``{sheet, cell}`` and
+``expected_range`` a ``{min, max}``, as in the JSON report. A case may also assert the form's
+``total`` ({declared, recomputed, corrected}) and ``grade`` ({declared, computed, corrected}) on the
+keys it names, as the JSON report gives them (decimal strings, null).
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from typing import Any
 import pytest
 import yaml
 
+from evaluator.outputs.reporters.json import report
 from evaluator.rules import RULES
 from evaluator.runner.engine import check_file
 from evaluator.intake.limits import Limits
 
 CASES_DIR = Path(__file__).parent / "cases"
-FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual")
+FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual", "expected_of", "related",
+          "expected_range")
 
 
 def _load_cases() -> list[Any]:
@@ -55,6 +61,11 @@ def test_case(rule, case, make_form, tmp_path, definitions, seed_data):
         assert match is not None, f"expected {item}, found {[_flatten(f, FIELDS) for f in remaining]}"
         remaining.remove(match)
     assert not remaining, f"unexpected findings: {[(f['rule'], f['cell'], f['message']) for f in remaining]}"
+    for key in ("total", "grade"):
+        if key in case:
+            (entry,) = report([result])["files"]
+            shown = {name: (entry[key] or {}).get(name) for name in case[key]}
+            assert shown == case[key], f"{key}: expected {case[key]}, found {entry[key]}"
 
 
 def test_every_rule_has_cases_that_pass_and_fail():

@@ -253,3 +253,23 @@ def test_an_input_named_like_a_report_is_never_overwritten(tmp_path):
 
 def test_template_is_found_in_the_checkout():
     assert "{% for row in rows %}" in html_reporter.template_text()
+
+
+def test_text_report_shows_the_corrected_total_where_it_differs():
+    """更正后 stands beside 申报/复核 only when putting the expected scores in place changes the total."""
+    from io import StringIO
+
+    corrected = _entry("a.xlsx", total={"declared": "89.91", "recomputed": "89.91", "corrected": "90.01"},
+                       grade={"declared": "良", "computed": "良", "corrected": "优"})
+    unknown = _entry("b.xlsx", total={"declared": "94.81", "recomputed": "94.81", "corrected": None},
+                     grade={"declared": "优", "computed": "优", "corrected": None})
+    same = _entry("c.xlsx", total={"declared": "95.31", "recomputed": "94.31", "corrected": "94.31"},
+                  grade={"declared": "优", "computed": "优", "corrected": "优"})
+    stream = StringIO()
+    REPORTERS["text"](assemble([corrected, unknown, same]), stream)
+    lines = [line for line in stream.getvalue().splitlines() if "总分" in line]
+    assert lines == [
+        "  总分 申报 89.91 / 复核 89.91 / 更正后 90.01；评价等级 申报 良 / 应为 良 / 更正后 优",
+        "  总分 申报 94.81 / 复核 94.81 / 更正后 —；评价等级 申报 优 / 应为 优 / 更正后 —",
+        "  总分 申报 95.31 / 复核 94.31；评价等级 申报 优 / 应为 优",
+    ]

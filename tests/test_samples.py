@@ -10,6 +10,7 @@ import pytest
 import build_samples
 from evaluator.runner.engine import check_file
 from evaluator.findings import Severity
+from evaluator.outputs.reporters.json import report
 
 SAMPLES = Path(build_samples.__file__).parent
 SEED = SAMPLES / "2022-广州市工业和信息化局.xlsx"
@@ -28,6 +29,39 @@ def test_seed_sample(definitions):
     assert (warning.rule, warning.severity, warning.cell, warning.indicator) == (
         "deduction-mismatch", Severity.WARNING, "G12", "专项资金绩效完成情况")
     assert (warning.expected, warning.actual) == ("0.2", "1")
+
+
+def test_seed_sample_corrected_figures(definitions):
+    """The seed's one warning is about a text, not a score: corrected is recomputed, 94.31 优."""
+    (form,) = check_file(SEED, definitions).forms
+    assert str(form.total.corrected) == "94.31"
+    assert form.grade.corrected == "优"
+
+
+def test_planted_rate_score_states_the_corrected_total(definitions):
+    """4.52 declared where 92.31% × 5 = 4.62: declared and recomputed 94.21, corrected 94.31."""
+    (entry,) = report([check_file(SAMPLES / "planted-rate-score.xlsx", definitions)])["files"]
+    assert entry["total"] == {"declared": "94.21", "recomputed": "94.21", "corrected": "94.31"}
+    assert entry["grade"] == {"declared": "优", "computed": "优", "corrected": "优"}
+    (finding,) = entry["findings"]
+    assert (finding["cell"], finding["expected"], finding["expected_of"], finding["related"]) == (
+        "G13", "4.62", "score", [{"sheet": "部门整体支出绩效自评表", "cell": "H13"}])
+
+
+def test_planted_missing_explanation_sits_on_the_empty_cell(definitions):
+    """The score 1.5 is right; the cell to fill is the empty 改进措施 I21, not G21."""
+    (finding,) = check_file(SAMPLES / "planted-missing-explanation.xlsx", definitions).findings
+    assert (finding.rule, finding.cell, finding.expected, finding.expected_of, finding.related) == (
+        "missing-explanation", "I21", None, "text", ())
+
+
+def test_planted_score_out_of_range_states_no_corrected_total(definitions):
+    """2.5 above its 分值 2: the right score is anywhere in 0 to 2, so no corrected total is stated."""
+    result = check_file(SAMPLES / "planted-score-out-of-range.xlsx", definitions)
+    (form,) = result.forms
+    (finding,) = result.findings
+    assert (finding.cell, finding.expected, finding.expected_range) == ("G17", None, ("0", "2"))
+    assert (str(form.total.recomputed), form.total.corrected, form.grade.corrected) == ("94.81", None, None)
 
 
 def test_correct_sample_has_no_finding(definitions):

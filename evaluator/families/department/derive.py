@@ -1,16 +1,36 @@
-"""What can be derived from a form: the recomputed total (总分) and the grade (评价等级) it earns."""
+"""What can be derived from a form: the recomputed total (总分), the grade (评价等级) it earns, and
+both again once every finding's expected score is put in place."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
 
 from evaluator.families.department.catalog import Catalog, GradeBand
-from evaluator.families.department.model import Form, IndicatorRow
+from evaluator.families.department.model import Form, IndicatorRow, Value
+from evaluator.findings import Finding
+
+
+def weight_differs(value: Value, expected: Decimal | None) -> bool:
+    """The form prints a 分值 other than ``expected`` (a formula without a value is undecided, and a
+    form without a 分值 column prints none)."""
+    if value.undecided or value.ref is None:
+        return False
+    return value.number != expected
 
 
 def row_weight(row: IndicatorRow) -> Decimal | None:
-    """The weight a row is scored against: the catalog's, else the one written on the row."""
-    return row.indicator.weight if row.indicator else row.weight.number
+    """The weight a row is scored against: the catalog's, else the one written on the row.
+
+    None when the row prints a 分值 other than the catalog's: ``weight-mismatch`` reports that cell,
+    and the row's score is not judged against a 分值 the form does not print (one error, one finding).
+    """
+    if row.indicator is None:
+        return row.weight.number
+    if weight_differs(row.weight, row.indicator.weight):
+        return None
+    return row.indicator.weight
 
 
 def recomputed_total(form: Form) -> Decimal | None:
@@ -43,3 +63,45 @@ def computed_grade(form: Form, catalog: Catalog) -> GradeBand | None:
 def declared_grade(form: Form) -> str | None:
     ticked = [mark.name for mark in form.grade_marks if mark.ticked]
     return ticked[0] if len(ticked) == 1 else None
+
+
+_ROW_NUMBER = re.compile(r"^[A-Z]+([0-9]+)$")
+
+
+def corrected_total(form: Form, findings: Iterable[Finding]) -> Decimal | None:
+    """Σ 三级 得分 with every finding's expected score put in place of the declared one.
+
+    A finding about a score (``expected_of == "score"``) replaces the score of the row it sits on.
+    None when the total cannot be recomputed, or when some finding about a score gives no single
+    expected score: none at all (not a number, an unevaluated formula), a range (out of range),
+    several accepted methods, two findings on one row that disagree, or a cell on no row of the
+    table. With no finding about a score, the corrected total is the recomputed one.
+    """
+    if recomputed_total(form) is None:
+        return None
+    rows = {(row.name.ref.sheet, row.name.ref.row): index
+            for index, row in enumerate(form.rows) if row.name.ref is not None}
+    scores = [row.score.number for row in form.rows]
+    placed: dict[int, Decimal] = {}
+    for finding in findings:
+        if finding.expected_of != "score":
+            continue
+        if finding.expected is None or finding.alternatives or finding.expected_range is not None:
+            return None
+        number = _ROW_NUMBER.match(finding.cell or "")
+        index = rows.get((finding.sheet, int(number.group(1)))) if number else None
+        try:
+            expected = Decimal(finding.expected)
+        except InvalidOperation:
+            return None
+        if index is None or placed.get(index, expected) != expected:
+            return None
+        placed[index] = expected
+    for index, expected in placed.items():
+        scores[index] = expected
+    return sum(scores, Decimal(0))
+
+
+def corrected_grade(total: Decimal | None, catalog: Catalog) -> GradeBand | None:
+    """The band the corrected total earns (None without a corrected total)."""
+    return catalog.grade_for(total) if total is not None else None

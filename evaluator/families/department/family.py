@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.checks import run_checks
-from evaluator.families.department.derive import computed_grade, declared_grade, recomputed_total
+from evaluator.families.department.derive import (
+    computed_grade, corrected_grade, corrected_total, declared_grade, recomputed_total)
 from evaluator.families.department.reader import diagnose, read_forms
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ class DepartmentFamily:
         results = []
         for form in read_forms(grids, catalog):
             band = computed_grade(form, catalog)
+            findings = run_checks(form, catalog)
+            corrected = corrected_total(form, findings)
+            corrected_band = corrected_grade(corrected, catalog)
             results.append(CheckedForm(
                 family=ID,
                 edition=catalog.id,
@@ -32,9 +36,10 @@ class DepartmentFamily:
                 sheet=form.sheet,
                 department=form.department,
                 year=form.year,
-                findings=run_checks(form, catalog),
-                total=Totals(declared=form.total.number, recomputed=recomputed_total(form)),
-                grade=Grades(declared=declared_grade(form), computed=band.name if band else None),
+                findings=findings,
+                total=Totals(declared=form.total.number, recomputed=recomputed_total(form), corrected=corrected),
+                grade=Grades(declared=declared_grade(form), computed=band.name if band else None,
+                             corrected=corrected_band.name if corrected_band else None),
                 model=form,
             ))
         return results

@@ -37,9 +37,15 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
             stream.write("  未变化，沿用上次结果\n")
         total, grade = row["total"] or {}, row["grade"] or {}
         if total.get("recomputed") is not None or total.get("declared") is not None:
+            # 更正后: the total once every finding's expected score is in place, shown when it differs.
+            corrected = "corrected" in total and total["corrected"] != total.get("recomputed")
             line = f"  总分 申报 {total['declared'] or '—'} / 复核 {total['recomputed'] or '—'}"
+            if corrected:
+                line += f" / 更正后 {total.get('corrected') or '—'}"
             if grade:
                 line += f"；评价等级 申报 {grade['declared'] or '—'} / 应为 {grade['computed'] or '—'}"
+                if corrected and grade.get("corrected") != grade.get("computed"):
+                    line += f" / 更正后 {grade.get('corrected') or '—'}"
             stream.write(line + "\n")
         for finding in row["findings"]:
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"

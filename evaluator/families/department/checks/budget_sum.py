@@ -2,7 +2,7 @@
 
 The catalog declares the identities; for the Guangzhou form: 总预算 = 基本支出 + 项目支出 +
 专项资金 + 其他事业发展支出, and 市本级资金 + 对下转移支付 = 专项资金 + 其他事业发展支出. The finding
-points at the first cell of the left side. An identity with a blank or unevaluated cell is not
+points at the first cell of the left side; the other cells of the identity are in ``related``. An identity with a blank or unevaluated cell is not
 judged.
 
 Why it matters: the budget block is the frame every other figure is read in; its parts must add up.
@@ -45,7 +45,9 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
             continue
         arithmetic = " + ".join(f"{key} {_money(form.budget[key].number)}" for key in identity.right)
         arithmetic += f" = {_money(right_sum)}"
+        related = [form.budget[key].ref for key in identity.left[1:] + identity.right]
         yield RULE.emit(form.budget[identity.left[0]].ref, indicator=" + ".join(identity.left),
                         expected=right_sum, actual=left_sum, arithmetic=arithmetic,
                         left=" + ".join(identity.left), left_sum=_money(left_sum),
-                        difference=_money(abs(left_sum - right_sum)), unit=catalog.budget.unit)
+                        difference=_money(abs(left_sum - right_sum)), unit=catalog.budget.unit,
+                        expected_of="amount", related=related)

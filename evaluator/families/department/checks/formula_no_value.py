@@ -2,7 +2,9 @@
 
 Files written by scripts carry no cached results. Simple formulas over the form's own cells are
 evaluated by the reader; one that cannot be (another workbook, an unsupported function) is reported
-here, and the checks that need it stay undecided instead of reading it as blank or zero.
+here, and the checks that need it stay undecided instead of reading it as blank or zero. No value
+is expected (``expected`` is null); ``expected_of`` says what the cell holds (score, weight,
+amount, total), and an undecided score leaves the corrected total unstated.
 """
 
 from __future__ import annotations
@@ -25,15 +27,16 @@ RULE = Rule(
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    values: list[tuple[str, Value]] = [(key, value) for key, value in form.budget.items()]
+    # (label, value, what the value is) for every figure a check reads.
+    values: list[tuple[str, Value, str]] = [(key, value, "amount") for key, value in form.budget.items()]
     for row in form.rows:
-        values += [(row.label, row.weight), (row.label, row.score)]
+        values += [(row.label, row.weight, "weight"), (row.label, row.score, "score")]
     for one in form.groups:
-        values.append((one.name, one.weight))
-        values += [(two.name, two.weight) for two in one.children]
-    values += [("总分", form.total), ("总分", form.total_weight)]
+        values.append((one.name, one.weight, "weight"))
+        values += [(two.name, two.weight, "weight") for two in one.children]
+    values += [("总分", form.total, "total"), ("总分", form.total_weight, "weight")]
     seen = set()
-    for label, value in values:
+    for label, value, kind in values:
         if value.undecided and value.ref not in seen:
             seen.add(value.ref)
-            yield RULE.emit(value.ref, indicator=label, formula=value.formula)
+            yield RULE.emit(value.ref, indicator=label, formula=value.formula, expected_of=kind)

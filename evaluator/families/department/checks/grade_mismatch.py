@@ -2,7 +2,8 @@
 
 The total is the recomputed Σ 得分 (the declared total when the recomputation is undecided); the
 bands are the catalog's, half-open as printed: 优 90≤得分≤100, 良 80≤得分<90, 中 60≤得分<80,
-差 得分<60.
+差 得分<60. The finding sits on the ticked box (the first box when none is), with the 总分 cell in
+``related``.
 
 Why it matters: the grade is the form's conclusion; it must follow from the score.
 """
@@ -37,13 +38,17 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         return
     ticked = [mark for mark in form.grade_marks if mark.ticked]
     label = "" if recomputed_total(form) is not None else "（申报）"
+    related = [form.total.ref]
     if not ticked:
         ref = form.grade_marks[0].ref if form.grade_marks else form.total.ref
         yield RULE.emit(ref, indicator="评价等级", expected=band.name, actual="（未勾选）",
-                        message=NONE_TICKED, total=fmt(total) + label)
+                        message=NONE_TICKED, total=fmt(total) + label,
+                        expected_of="grade", related=related)
     elif len(ticked) > 1:
         yield RULE.emit(ticked[0].ref, indicator="评价等级", expected=band.name,
-                        actual="、".join(mark.name for mark in ticked), message=SEVERAL, total=fmt(total) + label)
+                        actual="、".join(mark.name for mark in ticked), message=SEVERAL, total=fmt(total) + label,
+                        expected_of="grade", related=related)
     elif ticked[0].name != band.name:
         yield RULE.emit(ticked[0].ref, indicator="评价等级", expected=band.name, actual=ticked[0].name,
-                        total=fmt(total) + label, band=band.describe())
+                        total=fmt(total) + label, band=band.describe(),
+                        expected_of="grade", related=related)

@@ -1,6 +1,6 @@
 """An indicator of the catalog has no row in the form.
 
-The finding points at the 三级指标 header of the table. Why it matters: a dropped row drops its
+The finding points at the 三级指标 header of the table; ``expected`` is the missing row's 分值. Why it matters: a dropped row drops its
 points from the total without anyone having scored it.
 """
 
@@ -28,4 +28,4 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for indicator in catalog.indicators:
         if indicator.id not in present:
             yield RULE.emit(form.header_ref, indicator=indicator.name, expected=indicator.weight,
-                            level1=indicator.level1, level2=indicator.level2)
+                            level1=indicator.level1, level2=indicator.level2, expected_of="weight")

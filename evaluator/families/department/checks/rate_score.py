@@ -5,7 +5,8 @@ The rate is read from the row's 未达标原因 text, in any of the styles the f
 Arithmetic is decimal and rounds half-up like Excel's ROUND: 92.31% × 5 = 4.6155 → 4.62, and
 74.5% × 1 = 0.745 → 0.75 (a binary float gives 0.74). A rate above 100% earns the full 分值. A full
 score with no rate stated passes; a text with several percentages and no cue word is left
-undecided.
+undecided. The finding sits on the 得分 cell, with the text cell the rate was read from in
+``related``. A row that prints a 分值 other than the catalog's is ``weight-mismatch``'s alone.
 
 Why it matters: these scores are not judgement calls; they follow from a figure the department
 itself reports.
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.derive import row_weight
 from evaluator.findings import Finding, Severity
 from evaluator.families.department.model import Form
 from evaluator.values.numbers import fmt, fmt_percent, round_half_up
@@ -37,11 +39,14 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for row in form.rows:
         if not row.indicator or row.indicator.scoring != "rate" or row.score.number is None:
             continue
-        weight = row.indicator.weight
-        found = None
+        weight = row_weight(row)
+        if weight is None:
+            continue
+        found = source_cell = None
         for text in (row.reason, row.remedy):
             found = find_rate(text.text, weight)
             if found:
+                source_cell = text.ref
                 break
         if found is None:
             continue
@@ -56,4 +61,4 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         if product != expected:
             arithmetic += f" → {fmt(expected)}"
         yield RULE.emit(row.score.ref, indicator=row.label, expected=expected, actual=row.score.number,
-                        arithmetic=arithmetic, source=source)
+                        arithmetic=arithmetic, source=source, expected_of="score", related=[source_cell])

@@ -1,11 +1,15 @@
 """A 得分 (score) cell is blank or does not hold a number.
 
+The finding gives no single expected score: ``expected`` is null and ``expected_range`` is 0 to
+the 分值 (when the row prints the catalog's 分值), so no corrected total is stated for the form.
+
 Why it matters: the total, the grade and every rate check depend on the scores; a blank or a word
 where a number belongs leaves the form unscorable.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
 
 from evaluator.families.department.catalog import Catalog
@@ -18,14 +22,18 @@ RULE = Rule(
     slug="score-not-number",
     severity=Severity.ERROR,
     title="得分不是数字",
-    message="{indicator}：得分应为 0 至 {expected} 之间的数字，实际为 {actual}",
+    message="{indicator}：得分应为 0 至 {weight} 之间的数字，实际为 {actual}",
     passing="资产盘点情况 | 1.00 | 1",
     failing="资产盘点情况 | 1.00 | 满分",
 )
+NO_WEIGHT = "{indicator}：得分应为数字，实际为 {actual}"
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for row in form.rows:
         if row.score.undecided or row.score.number is not None:
             continue
-        yield RULE.emit(row.score.ref, indicator=row.label, expected=row_weight(row), actual=shown(row.score.raw))
+        weight = row_weight(row)
+        yield RULE.emit(row.score.ref, indicator=row.label, actual=shown(row.score.raw), expected_of="score",
+                        expected_range=(Decimal(0), weight) if weight is not None else None,
+                        message=None if weight is not None else NO_WEIGHT, weight=weight)

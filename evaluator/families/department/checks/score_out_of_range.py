@@ -1,5 +1,8 @@
 """A 得分 (score) is below 0 or above its 分值 (weight).
 
+The row's 分值 is the catalog's; a row that prints another is ``weight-mismatch``'s alone. The
+finding gives the allowed range (``expected_range`` 0 to the 分值), not a single expected score.
+
 Why it matters: a score above its weight inflates the total and the grade; a negative score is
 never possible on this form.
 """
@@ -19,7 +22,7 @@ RULE = Rule(
     slug="score-out-of-range",
     severity=Severity.ERROR,
     title="得分超出分值范围",
-    message="{indicator}：得分 {actual} 超出 0 至 {expected} 的范围（分值 {expected}）",
+    message="{indicator}：得分 {actual} 超出 0 至 {weight} 的范围（分值 {weight}）",
     passing="资产配置合规性 | 2.00 | 2",
     failing="资产配置合规性 | 2.00 | 2.5",
 )
@@ -31,4 +34,5 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         if score is None or weight is None:
             continue
         if score < Decimal(0) or score > weight:
-            yield RULE.emit(row.score.ref, indicator=row.label, expected=weight, actual=score)
+            yield RULE.emit(row.score.ref, indicator=row.label, actual=score, expected_of="score",
+                            expected_range=(Decimal(0), weight), weight=weight)

@@ -41,4 +41,4 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     ref = form.total.ref
     yield RULE.emit(ref, indicator="总分", expected=total,
                     actual=declared if declared is not None else shown(form.total.raw),
-                    arithmetic=arithmetic)
+                    arithmetic=arithmetic, expected_of="total")

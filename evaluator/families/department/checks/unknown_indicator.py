@@ -28,4 +28,4 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for row in form.rows:
         if row.indicator is None:
             yield RULE.emit(row.name.ref, indicator=row.name.text or None, actual=shown(row.name.raw),
-                            level2=row.level2 or "（无）")
+                            level2=row.level2 or "（无）", expected_of="text")

@@ -1,7 +1,11 @@
 """A 分值 (weight) written in the workbook differs from the catalog's.
 
-Covers 三级, 二级 and 一级 weights and the 分值 of the 总分 row. Why it matters: the weights are
-fixed by the published form; a changed weight silently changes what every score is worth.
+Covers 三级, 二级 and 一级 weights and the 分值 of the 总分 row. A 三级 row with a changed weight
+is reported here once: its score is not also judged against the catalog's 分值 (out of range,
+points lost without a reason, rate × 分值), which the form does not print.
+
+Why it matters: the weights are fixed by the published form; a changed weight silently changes
+what every score is worth.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.derive import weight_differs
 from evaluator.findings import Finding, Severity
-from evaluator.families.department.model import Form, Value
+from evaluator.families.department.model import Form
 from evaluator.checks.base import Rule, shown
 
 RULE = Rule(
@@ -23,27 +28,21 @@ RULE = Rule(
 )
 
 
-def _differs(value: Value, expected) -> bool:
-    if value.undecided or value.ref is None:
-        return False
-    return value.number != expected
-
-
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for one in form.groups:
         group = catalog.group(1, one.name)
-        if group and _differs(one.weight, group.weight):
+        if group and weight_differs(one.weight, group.weight):
             yield RULE.emit(one.weight.ref, indicator=group.name, expected=group.weight,
-                            actual=shown(one.weight.raw), level="一级指标")
+                            actual=shown(one.weight.raw), level="一级指标", expected_of="weight")
         for two in one.children:
             group = catalog.group(2, two.name)
-            if group and _differs(two.weight, group.weight):
+            if group and weight_differs(two.weight, group.weight):
                 yield RULE.emit(two.weight.ref, indicator=group.name, expected=group.weight,
-                                actual=shown(two.weight.raw), level="二级指标")
+                                actual=shown(two.weight.raw), level="二级指标", expected_of="weight")
     for row in form.rows:
-        if row.indicator and _differs(row.weight, row.indicator.weight):
+        if row.indicator and weight_differs(row.weight, row.indicator.weight):
             yield RULE.emit(row.weight.ref, indicator=row.label, expected=row.indicator.weight,
-                            actual=shown(row.weight.raw), level="三级指标")
-    if form.total_weight.ref is not None and not form.total_weight.is_blank and _differs(form.total_weight, catalog.total_weight):
+                            actual=shown(row.weight.raw), level="三级指标", expected_of="weight")
+    if not form.total_weight.is_blank and weight_differs(form.total_weight, catalog.total_weight):
         yield RULE.emit(form.total_weight.ref, indicator="总分", expected=catalog.total_weight,
-                        actual=shown(form.total_weight.raw), level="总分")
+                        actual=shown(form.total_weight.raw), level="总分", expected_of="weight")

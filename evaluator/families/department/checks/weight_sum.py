@@ -68,7 +68,8 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
             if _group_weight(two, catalog) == effective + missing_weight(2, two.name):
                 continue
             yield RULE.emit(two.weight.ref, indicator=two.name, expected=_sum(written), actual=parent,
-                            arithmetic=_arithmetic(written))
+                            arithmetic=_arithmetic(written), expected_of="weight",
+                            related=[row.weight.ref for row in two.children])
         written = [two.weight.number for two in one.children]
         parent = one.weight.number
         if parent is None or any(w is None for w in written) or _sum(written) == parent:
@@ -77,7 +78,8 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         if _group_weight(one, catalog) == effective + missing_weight(1, one.name):
             continue
         yield RULE.emit(one.weight.ref, indicator=one.name, expected=_sum(written), actual=parent,
-                        arithmetic=_arithmetic(written))
+                        arithmetic=_arithmetic(written), expected_of="weight",
+                        related=[two.weight.ref for two in one.children])
 
     written = [one.weight.number for one in form.groups]
     if not written or any(w is None for w in written) or _sum(written) == catalog.total_weight:
@@ -88,5 +90,6 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         return
     ref = form.total_weight.ref if form.total_weight.ref else form.groups[0].weight.ref
     yield RULE.emit(ref, indicator="一级指标", expected=catalog.total_weight, actual=_sum(written),
-                    arithmetic=_arithmetic(written),
+                    arithmetic=_arithmetic(written), expected_of="weight",
+                    related=[one.weight.ref for one in form.groups if one.weight.ref != ref],
                     message="一级指标分值合计 {arithmetic}，应为 {expected}")
