@@ -43,6 +43,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from evaluator.intake.limits import DEFAULT_LIMITS, MB, Limits
+from evaluator.intake.parts import Names, case_twins, declared_workbook, sheet_parts, workbook_part
 
 CHUNK = 1 << 20          # inflate and scan a part a megabyte at a time
 HEAD = 64 * 1024         # bytes read to tell the format of a file
@@ -400,43 +401,27 @@ def _parse_small(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo], name: str)
         raise Refused("damaged", detail=f"部件 {name} 无法解析") from exc
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _relationships(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo], owner: str) -> dict[str, tuple[str, str]]:
-    """Relationship id → (type, part name) of ``owner``'s relationships part."""
-    folder, name = posixpath.split(owner)
-    root = _parse_small(handle, parts, posixpath.join(folder, "_rels", f"{name}.rels"))
-    found: dict[str, tuple[str, str]] = {}
-    for node in root.iter() if root is not None else ():
-        if _local(node.tag) != "Relationship" or node.get("TargetMode") == "External":
-            continue
-        target = node.get("Target") or ""
-        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found[node.get("Id") or ""] = ((node.get("Type") or "").rsplit("/", 1)[-1], target)
-    return found
-
-
 def _ooxml_sheets(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    """Worksheet part → sheet name, from the package and workbook relationships."""
-    documents = [target for kind, target in _relationships(handle, parts, "").values() if kind == "officeDocument"]
-    workbook = documents[0] if documents else "xl/workbook.xml"
-    if workbook.endswith(".bin"):
+    """Worksheet part → sheet name, found as the reader finds them (:mod:`evaluator.intake.parts`)."""
+    names = Names(parts)
+
+    def parse(name: str):
+        return _parse_small(handle, parts, name)
+
+    twins = case_twins(parts)
+    if twins is not None:
+        # Readers look parts up ignoring case, and each picks its own of the two.
+        raise Refused("damaged", detail=f"压缩包内有两个仅大小写不同的部件 {twins[0]} 与 {twins[1]}")
+    workbook = workbook_part(names, parse)
+    if workbook is not None and workbook.lower().endswith(".bin"):
         raise Refused("unsupported-format", what="Excel 二进制工作簿（.xlsb）")
-    if workbook not in parts or not posixpath.basename(workbook).startswith("workbook"):
+    if workbook is None or not posixpath.basename(workbook).lower().startswith("workbook"):
         raise Refused("not-a-workbook", what=_zip_what(parts))
-    root = _parse_small(handle, parts, workbook)
-    targets = _relationships(handle, parts, workbook)
-    sheets: dict[str, str] = {}
-    for node in root.iter() if root is not None else ():
-        if _local(node.tag) != "sheet":
-            continue
-        rid = next((value for key, value in node.attrib.items() if key.startswith("{") and _local(key) == "id"), "")
-        _, target = targets.get(rid, ("", ""))
-        if target in parts:
-            sheets[target] = node.get("name") or ""
-    return sheets
+    declared = declared_workbook(names, parse)
+    if declared is not None and declared != workbook:
+        # The annotated copy's reader takes the declared one: the sheets measured would not be its sheets.
+        raise Refused("damaged", detail=f"工作簿主部件不明确：包关系指向 {workbook}，内容类型声明为 {declared}")
+    return {sheet.part: sheet.name for sheet in sheet_parts(workbook, names, parse) if sheet.part is not None}
 
 
 def _inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:

@@ -16,7 +16,6 @@ only for the annotated copy, are read on first use.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -31,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
 from evaluator.intake.formulas import FormulaBook
+from evaluator.intake.parts import Names, sheet_parts, workbook_part
 
 Coord = tuple[int, int]
 
@@ -159,7 +159,6 @@ def load_grids(path: Path, skip: Collection[str] = ()) -> WorkbookGrids:
 
 # Any element named f (with or without a namespace prefix) in a sheet part: a formula.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # The parts of sheetData that matter here. The sheet XML is matched, not parsed: the elements are
 # few and flat, a match never expands an entity, and a sheet without formulas costs one search.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -180,34 +179,18 @@ def _text(raw: bytes | None) -> str | None:
     return None if raw is None else html.unescape(raw.decode("utf-8"))
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet name → its part in the archive, from the workbook part and its relationships."""
-    workbook = "xl/workbook.xml"
-    try:
-        for rel in ElementTree.fromstring(archive.read("_rels/.rels")):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                workbook = rel.get("Target", workbook).lstrip("/")
-    except KeyError:
-        pass
-    folder, name = posixpath.split(workbook)
-    targets: dict[str, str] = {}
-    for rel in ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels"))):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                      else posixpath.normpath(posixpath.join(folder, target)))
-    parts: dict[str, str] = {}
-    for element in ElementTree.fromstring(archive.read(workbook)).iter():
-        if _local(element.tag) == "sheet":
-            rid = element.get(f"{{{_RELS}}}id")
-            if rid in targets:
-                parts[element.get("name", "")] = targets[rid]
-    return parts
+    """Worksheet name → its part in the archive, found as the inspection finds it
+    (:mod:`evaluator.intake.parts`)."""
+    names = Names(archive.namelist())
+
+    def parse(name: str):
+        return ElementTree.fromstring(archive.read(name))
+
+    workbook = workbook_part(names, parse)
+    if workbook is None:
+        return {}
+    return {sheet.name: sheet.part for sheet in sheet_parts(workbook, names, parse) if sheet.part is not None}
 
 
 def _formula_cells(data: bytes) -> Iterator[tuple[Coord, str | None, str | None, dict[str, str], str | None]]:
@@ -338,26 +321,16 @@ def _add_formulas(path: Path, sheets: list[SheetGrid]) -> None:
         return
     pending: dict[str, _Pending] = {}
     with archive:
-        # Most files have no formula without a result: settle that before reading the workbook
-        # part, by looking at the worksheet parts where every writer puts them.
-        members = [name for name in archive.namelist() if "worksheets/" in name and name.endswith(".xml")]
-        with_formulas: dict[str, bytes] = {}
-        for name in members:
-            data = archive.read(name)
-            if _FORMULA_TAG.search(data):
-                with_formulas[name] = data
-        if members and not with_formulas:
-            return
         try:
             parts = _sheet_parts(archive)
         except (KeyError, ElementTree.ParseError, ValueError):
             return
         for grid in sheets:
             part = parts.get(grid.name)
-            if part is None or (part in members and part not in with_formulas):
+            if part is None:
                 continue
             try:
-                data = with_formulas.get(part) or archive.read(part)
+                data = archive.read(part)
             except KeyError:
                 continue
             if not _FORMULA_TAG.search(data):
