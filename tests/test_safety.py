@@ -330,3 +330,29 @@ def test_a_package_naming_two_workbook_parts_is_refused(tmp_path):
     package["_rels/.rels"] = package["_rels/.rels"].replace(b'Target="xl/workbook.xml"', b'Target="/other/workbook.xml"')
     refused = refusal(badfiles.write_parts(tmp_path / "two.xlsx", package))
     assert refused.slug == "damaged" and "工作簿主部件不明确" in str(refused)
+
+
+def test_a_compound_file_stream_larger_than_the_file_is_refused(tmp_path):
+    data = bytearray(badfiles.biff8(tmp_path / "ok.xls", {(0, 0): 1.0}).read_bytes())
+    entry = data.find("Workbook".encode("utf-16-le"))   # its directory entry
+    data[entry + 120:entry + 124] = (0x7FFFFFF0).to_bytes(4, "little")   # the stream's size
+    lying = tmp_path / "lying.xls"
+    lying.write_bytes(bytes(data))
+    refused = refusal(lying)
+    assert refused.slug == "damaged" and "流" in str(refused)
+
+
+def test_a_compound_file_whose_sector_chains_loop_is_read_in_bounds(tmp_path):
+    data = bytearray(badfiles.biff8(tmp_path / "ok.xls", {(0, 0): 1.0}).read_bytes())
+    # The FAT (sector 0, right after the 512-byte header): every chain runs into sector 1, which
+    # points at itself. No stream is read past its declared size, which is checked against the file.
+    for index in range(1, 16):
+        data[512 + index * 4:512 + index * 4 + 4] = (1).to_bytes(4, "little")
+    looping = tmp_path / "loop.xls"
+    looping.write_bytes(bytes(data))
+    started = time.perf_counter()
+    try:
+        inspect(looping)
+    except Refused:
+        pass
+    assert time.perf_counter() - started < 1
