@@ -6,9 +6,12 @@ bounded memory and time and either says what it is (:class:`Inspection`: the rea
 size of every sheet, the sheets too large to read) or refuses it (:class:`Refused`, with a
 one-line reason and what to do, in Chinese). Nothing here trusts the file:
 
+* it is read once, from the descriptor opened without following a link swapped in after the
+  folder was walked (:mod:`evaluator.intake.files`), within the size limit; the readers parse
+  those same bytes (``Inspection.data``), never the file opened again by name;
 * the format comes from the magic bytes, not the name: an OOXML zip, an OLE2 compound file
-  (a legacy .xls, or an encrypted .xlsx, which is an OLE2 file holding ``EncryptionInfo``), an
-  HTML table or CSV text saved as ".xls" by a web system, or something else;
+  (read with olefile: a legacy .xls, or an encrypted .xlsx, which is an OLE2 file holding
+  ``EncryptionInfo``), an HTML table or CSV text saved as ".xls" by a web system, or something else;
 * a zip is measured from its directory (number of parts, uncompressed sizes, compression ratios)
   before anything is inflated, then every part is inflated as a stream, never more than a
   megabyte at a time, and refused the moment it grows past the size its directory declared;
@@ -20,7 +23,8 @@ one-line reason and what to do, in Chinese). Nothing here trusts the file:
   over the limits is skipped; an .xls or .ods, whose sheets the reader builds all at once when it
   opens the file, is refused.
 
-The limits come from :class:`~evaluator.limits.Limits`.
+The limits come from :class:`~evaluator.intake.limits.Limits`; where a sheet lives in an .xlsx,
+from :mod:`evaluator.intake.parts`, as the reader finds it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ import codecs
 import io
 import posixpath
 import re
-import stat
 import struct
 import zipfile
 import zlib
@@ -44,6 +47,7 @@ import olefile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
+from evaluator.intake.files import read_file
 from evaluator.intake.limits import DEFAULT_LIMITS, MB, Limits
 from evaluator.intake.parts import Names, case_twins, declared_workbook, sheet_parts, workbook_part
 
@@ -79,6 +83,8 @@ EXPECTED_KIND: dict[str, Kind] = {
 #: Every reason to refuse a file: slug → (reason, what to do). Rendered with the refusal's fields.
 REFUSALS: dict[str, tuple[str, str]] = {
     "not-a-file": ("这不是普通文件", "请提交工作簿文件本身"),
+    "symlink": ("这是一个符号链接（可能在检查之后才被换上），为安全起见没有跟随读取它指向的文件",
+                "请把工作簿文件本身放进来，或直接指定链接指向的文件"),
     "lock-file": ("这是 Office 打开工作簿时留下的锁定文件（~$ 开头），不是工作簿",
                   "忽略即可，请检查去掉“~$”的同名文件"),
     "empty": ("文件是空的（0 字节）", "请向报送单位重新索取文件"),
@@ -148,6 +154,12 @@ class Inspection:
     sheets: list[SheetSize] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)   # sheet name → its part in an .xlsx
+    #: The bytes inspected, which the readers parse (the file is never opened by name again).
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    def open(self) -> BinaryIO:
+        """The bytes inspected, as a file object."""
+        return io.BytesIO(self.data)
 
     def cells_to_copy(self) -> int:
         """The cell objects a full model of the workbook would hold for the sheets that are read:
@@ -163,26 +175,30 @@ class Inspection:
 def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> Inspection:
     """Tell what ``path`` really is and whether it may be parsed; raise :class:`Refused` if not.
 
+    The file is read once (:func:`~evaluator.intake.files.read_file`: without following a link
+    swapped in, from the descriptor opened, within the size limit); the inspection keeps the
+    bytes (``Inspection.data``) for the readers, so that what is parsed is what was inspected.
     Raises :class:`OSError` when the file cannot be opened at all.
     """
     if path.name.startswith("~$"):
         raise Refused("lock-file")
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused("not-a-file")
-    size = info.st_size
-    if size == 0:
+    return inspect_data(read_file(path, limits), limits)
+
+
+def inspect_data(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Inspection:
+    """:func:`inspect` of a file's bytes."""
+    if not data:
         raise Refused("empty")
-    if size > limits.max_file_bytes:
-        raise Refused("file-too-large", size=_mb(size), limit=limits.max_file_mb)
-    with path.open("rb") as handle:
-        head = handle.read(HEAD)
-        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            return _inspect_zip(path, handle, size, limits)
-        if head.startswith(OLE_MAGIC):
-            handle.seek(0)
-            return _inspect_ole(read_bounded(handle, limits), limits)
-    return Inspection(kind=_sniff_other(head))
+    if len(data) > limits.max_file_bytes:
+        raise Refused("file-too-large", size=_mb(len(data)), limit=limits.max_file_mb)
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        inspection = _inspect_zip(io.BytesIO(data), len(data), limits)
+    elif data.startswith(OLE_MAGIC):
+        inspection = _inspect_ole(data, limits)
+    else:
+        inspection = Inspection(kind=_sniff_other(data[:HEAD]))
+    inspection.data = data
+    return inspection
 
 
 def sheet_notes(sheets: Iterable[SheetSize], limits: Limits) -> dict[str, str]:
@@ -243,14 +259,6 @@ def _decode(data: bytes, encoding: str, final: bool) -> str:
     return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
 
 
-def read_bounded(handle: BinaryIO, limits: Limits) -> bytes:
-    """The whole file, but never more than the limit (a file still being written may have grown)."""
-    data = handle.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise Refused("file-too-large", size=f"> {limits.max_file_mb}", limit=limits.max_file_mb)
-    return data
-
-
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|table|tr)[\s>]", re.IGNORECASE)
 
 
@@ -299,14 +307,14 @@ def _zip_entry_count(handle: BinaryIO, size: int) -> int | None:
     return count
 
 
-def _inspect_zip(path: Path, handle: BinaryIO, size: int, limits: Limits) -> Inspection:
+def _inspect_zip(handle: BinaryIO, size: int, limits: Limits) -> Inspection:
     count = _zip_entry_count(handle, size)
     if count is None:
         raise Refused("damaged", detail="找不到压缩目录，文件被截断了")
     if count > limits.max_entries:
         raise Refused("too-many-entries", count=f"{count:,}", limit=f"{limits.max_entries:,}")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(handle)
     except Exception as exc:  # noqa: BLE001 - any failure to read the directory means a damaged file
         raise Refused("damaged", detail=f"压缩目录无法读取：{exc}") from exc
     with archive:
