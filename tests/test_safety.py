@@ -356,3 +356,14 @@ def test_a_compound_file_whose_sector_chains_loop_is_read_in_bounds(tmp_path):
     except Refused:
         pass
     assert time.perf_counter() - started < 1
+
+
+def test_sheets_sharing_one_part_are_each_measured(tmp_path):
+    # Every sheet is read, so each one pointing at the far-corner part is too large, not only the last.
+    package = badfiles.parts_of(badfiles.one_sheet_package(
+        tmp_path / "one.xlsx", badfiles.sheet_xml([[("A1", "x")], [("XFD1048576", "y")]]), "worksheets/sheet1.xml"))
+    package["xl/workbook.xml"] = package["xl/workbook.xml"].replace(
+        b"</sheets>", '<sheet name="另一张" sheetId="2" r:id="rId1"/></sheets>'.encode())
+    inspection = inspect(badfiles.write_parts(tmp_path / "shared.xlsx", package))
+    assert sorted(inspection.skipped) == sorted(["表", "另一张"])
+    assert inspection.parts == {"表": "xl/worksheets/sheet1.xml", "另一张": "xl/worksheets/sheet1.xml"}

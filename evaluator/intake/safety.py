@@ -36,7 +36,7 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
@@ -322,24 +322,28 @@ def _inspect_zip(handle: BinaryIO, size: int, limits: Limits) -> Inspection:
         _check_directory(infos, limits)
         parts = {info.filename: info for info in infos}
         if "[Content_Types].xml" in parts:
-            kind, sheet_parts = Kind.XLSX, _ooxml_sheets(handle, parts)
+            kind, names_of = Kind.XLSX, _ooxml_sheets(handle, parts)
         elif "content.xml" in parts and _is_ods(handle, parts):
-            kind, sheet_parts = Kind.ODS, {}
+            kind, names_of = Kind.ODS, {}
         else:
             raise Refused("not-a-workbook", what=_zip_what(parts))
         sheets: list[SheetSize] = []
         for info in infos:
-            if kind is Kind.XLSX and info.filename in sheet_parts:
-                scan: _Scan | None = _OoxmlSheetScan(sheet_parts[info.filename], limits)
+            names = names_of.get(info.filename, []) if kind is Kind.XLSX else []
+            if names:
+                scan: _Scan | None = _OoxmlSheetScan(names[0], limits)
             elif kind is Kind.ODS and info.filename == "content.xml":
                 scan = _OdsScan()
             else:
                 scan = None
             _stream_part(handle, info, scan)
             if scan is not None:
-                sheets.extend(scan.sheets())
+                measured = scan.sheets()
+                sheets.extend(measured)
+                # Sheets sharing a part: each is read, so each holds what the part holds.
+                sheets.extend(replace(measured[0], name=name) for name in names[1:])
     return _checked(Inspection(kind=kind, sheets=sheets, skipped=sheet_notes(sheets, limits),
-                               parts={name: part for part, name in sheet_parts.items()}))
+                               parts={name: part for part, names in names_of.items() for name in names}))
 
 
 def _checked(inspection: Inspection) -> Inspection:
@@ -411,8 +415,9 @@ def _parse_small(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo], name: str)
         raise Refused("damaged", detail=f"部件 {name} 无法解析") from exc
 
 
-def _ooxml_sheets(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    """Worksheet part → sheet name, found as the reader finds them (:mod:`evaluator.intake.parts`)."""
+def _ooxml_sheets(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[str, list[str]]:
+    """Worksheet part → the names of the sheets it holds (one, unless a hostile workbook points
+    several sheets at one part), found as the reader finds them (:mod:`evaluator.intake.parts`)."""
     names = Names(parts)
 
     def parse(name: str):
@@ -431,7 +436,11 @@ def _ooxml_sheets(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[s
     if declared is not None and declared != workbook:
         # The annotated copy's reader takes the declared one: the sheets measured would not be its sheets.
         raise Refused("damaged", detail=f"工作簿主部件不明确：包关系指向 {workbook}，内容类型声明为 {declared}")
-    return {sheet.part: sheet.name for sheet in sheet_parts(workbook, names, parse) if sheet.part is not None}
+    found: dict[str, list[str]] = {}
+    for sheet in sheet_parts(workbook, names, parse):
+        if sheet.part is not None:
+            found.setdefault(sheet.part, []).append(sheet.name)
+    return found
 
 
 def _inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
