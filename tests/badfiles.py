@@ -80,6 +80,39 @@ def sheet_xml(rows: Iterable[Iterable[tuple[str, object]]], extra: str = "") -> 
     return "".join(out).encode()
 
 
+WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+PACKAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def one_sheet_package(target: Path, sheet: bytes, rel_target: str, stored: str = "xl/worksheets/sheet1.xml",
+                      name: str = "表", workbook: str = "xl/workbook.xml") -> Path:
+    """A one-sheet .xlsx whose workbook names its sheet's part as ``rel_target`` (as some writer
+    spells it) while the zip stores the part as ``stored``."""
+    folder, base = workbook.rsplit("/", 1)
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{workbook}" ContentType="{WORKBOOK_TYPE}"/>'
+            f'<Override PartName="/{stored}" ContentType="{SHEET_TYPE}"/></Types>').encode(),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{PACKAGE_REL}" Target="{workbook}"/>'
+            '</Relationships>').encode(),
+        workbook: (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" xmlns:r="http://schemas.'
+            f'openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{html.escape(name)}" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
+        f"{folder}/_rels/{base}.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships"><Relationship Id="rId1" Type="{SHEET_REL}" '
+            f'Target="{html.escape(rel_target)}"/></Relationships>').encode(),
+        stored: sheet,
+    }
+    return write_parts(target, parts)
+
+
 def huge_workbook(form: Path, target: Path, rows: int = 100_000, cols: int = 8) -> Path:
     """The form plus a second sheet 明细 of ``rows`` honest rows (text and numbers)."""
     letters = [get_column_letter(c) for c in range(1, cols + 1)]

@@ -118,7 +118,7 @@ def test_a_reader_panic_is_one_line_and_silent(tmp_path, definitions, monkeypatc
     class PanicException(BaseException):
         pass
 
-    def panic(path, skip=()):
+    def panic(path, skip=(), data=None):
         import os
 
         os.write(2, b"thread panicked at src/cfb.rs\nstack backtrace:\n")
@@ -604,3 +604,97 @@ def test_a_batch_of_bad_files_answers_each_in_bounded_memory_and_time(inbox, tmp
     assert run["peak"] < 500 * 1024 * 1024, f"peak RSS {run['peak'] / 2**20:.0f} MB"
     assert elapsed < 60, f"{elapsed:.1f} s"
     print(f"\nbatch of {len(before)} files: {elapsed:.1f} s, peak RSS {run['peak'] / 2**20:.0f} MB")
+
+
+# --- what is read is what was checked: no link swapped in is followed ---------------------------
+
+SECRET = "机密,工资\n张三,99999\n"
+
+
+def _secret(tmp_path: Path) -> Path:
+    """A file outside the folder being checked, which its readers must never see."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.csv"
+    secret.write_text(SECRET, encoding="utf-8")
+    return secret
+
+
+def test_a_link_swapped_in_after_discovery_is_refused_not_followed(tmp_path, definitions):
+    from evaluator.intake.safety import Refused, inspect
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / "x.xlsx"
+    path.write_bytes(FORM.read_bytes())
+    assert path.is_file() and not path.is_symlink()   # what the folder walk saw
+    link = inbox / ".swap"
+    link.symlink_to(_secret(tmp_path))
+    link.replace(path)                                 # swapped before the file is opened
+    with pytest.raises(Refused) as caught:
+        inspect(path)
+    assert caught.value.slug == "symlink"
+    result = check_file(path, definitions)
+    assert_unreadable(result, path, "符号链接", "没有跟随")
+    assert "张三" not in repr(result) and result.grids is None
+
+
+def test_a_link_to_a_workbook_is_refused_too(tmp_path, definitions):
+    path = tmp_path / "form.xlsx"
+    path.symlink_to(FORM)
+    assert_unreadable(check_file(path, definitions), path, "符号链接")
+    # A caller that means to follow it passes the link's target.
+    assert check_file(path.resolve(), definitions).status == "ok"
+
+
+def test_what_is_parsed_is_what_was_inspected(tmp_path):
+    from evaluator.intake.safety import inspect
+
+    path = tmp_path / "form.xlsx"
+    path.write_bytes(FORM.read_bytes())
+    inspection = inspect(path)
+    # Swapped after the inspection: first for other content, then for a link out of the folder.
+    path.write_bytes(SECRET.encode())
+    grids = engine.load(path, inspection)
+    path.unlink()
+    path.symlink_to(_secret(tmp_path))
+    assert [grid.name for grid in grids] == [grid.name for grid in engine.load(path, inspection)] \
+        == ["部门整体支出绩效自评表"]
+
+
+def test_the_annotated_copy_is_made_from_the_bytes_checked(tmp_path, definitions):
+    from openpyxl import load_workbook
+
+    from evaluator.outputs.annotate import write_annotated
+
+    path = tmp_path / "form.xlsx"
+    path.write_bytes((SAMPLES / "planted-rate-score.xlsx").read_bytes())
+    result = check_file(path, definitions)
+    assert result.status == "findings"
+    other = tmp_path / "outside" / "other.xlsx"
+    other.parent.mkdir()
+    other.write_bytes(badfiles.write_parts(tmp_path / "o.xlsx", badfiles.add_sheet(
+        badfiles.parts_of(FORM), "机密", badfiles.sheet_xml([[("A1", "张三")]]))).read_bytes())
+    path.unlink()
+    path.symlink_to(other)   # swapped between the check and the copy
+    copy = load_workbook(write_annotated(result, tmp_path / "copy.xlsx"))
+    assert "机密" not in copy.sheetnames
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "folder"])
+def test_what_is_not_a_regular_file_is_refused_without_waiting(tmp_path, definitions, kind):
+    import os
+    import socket
+
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "fifo":
+        os.mkfifo(path)      # opening it for reading would wait for a writer forever
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+    else:
+        path.mkdir()
+    started = time.perf_counter()
+    result = check_file(path, definitions)
+    assert result.status == "unreadable" and time.perf_counter() - started < 5
+    assert "普通文件" in result.error or "文件夹" in result.error

@@ -13,7 +13,9 @@ import python_calamine
 import badfiles
 from conftest import SAMPLES
 from evaluator.intake.limits import Limits
+from evaluator.intake import parts
 from evaluator.intake.safety import Kind, Refused, inspect
+from evaluator.intake.workbook import load_grids
 
 FORM = SAMPLES / "correct-form.xlsx"
 
@@ -246,3 +248,122 @@ def test_lock_files_and_empty_files(tmp_path):
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     assert refusal(empty).slug == "empty"
+
+
+# --- where a sheet's part is: one way for the inspection and the reader -------------------------
+
+# (relationship target as a writer spells it, the part as the zip stores it)
+SPELLINGS = [
+    ("worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),            # Excel, WPS: relative
+    ("/xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),        # openpyxl: absolute
+    ("./worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+    ("../xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+    ("/xl/worksheets/../worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+    ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),         # from the root, without the slash
+    ("worksheets/Sheet1.xml", "xl/worksheets/sheet1.xml"),            # part names ignore case
+    ("/XL/Worksheets/SHEET1.xml", "xl/worksheets/sheet1.xml"),
+    ("worksheets/sheet1.xml", "xl/worksheets/Sheet1.xml"),            # stored in another case
+    ("sheets/data.xml", "xl/sheets/data.xml"),                        # not where most writers put it
+]
+# The spellings the value reader (calamine) reads: the others are unreadable files, still measured.
+READ_BY_CALAMINE = [spelling for spelling in SPELLINGS
+                    if spelling[0] not in ("./worksheets/sheet1.xml", "../xl/worksheets/sheet1.xml",
+                                           "/xl/worksheets/../worksheets/sheet1.xml", "xl/worksheets/sheet1.xml")]
+
+
+@pytest.mark.parametrize(("target", "stored"), SPELLINGS)
+def test_every_spelling_of_a_sheet_target_is_measured(tmp_path, target, stored):
+    # The sheet that would make a reader allocate A1:XFD1048576 must be found however it is named.
+    far = badfiles.sheet_xml([[("A1", "x")], [("XFD1048576", "y")]])
+    inspection = inspect(badfiles.one_sheet_package(tmp_path / "far.xlsx", far, target, stored))
+    assert inspection.parts == {"表": stored}
+    assert list(inspection.skipped) == ["表"]
+
+
+@pytest.mark.parametrize(("target", "stored"), READ_BY_CALAMINE)
+def test_the_reader_finds_the_same_part_as_the_inspection(tmp_path, target, stored):
+    # A formula without a cached result is found only in the sheet's own part.
+    sheet = (f'<worksheet xmlns="{badfiles.MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>2</v></c>'
+             '<c r="B1"><f>A1*3</f></c></row></sheetData></worksheet>').encode()
+    path = badfiles.one_sheet_package(tmp_path / "formula.xlsx", sheet, target, stored)
+    assert inspect(path).parts == {"表": stored}
+    (grid,) = load_grids(path).sheets
+    assert grid.cells[(1, 2)] == 6 and grid.computed == {(1, 2): "=A1*3"}
+
+
+def test_parts_resolve_as_stored_and_never_outside_the_package():
+    names = parts.Names(["xl/workbook.xml", "xl/worksheets/Sheet1.xml", "xl/xl/worksheets/sheet2.xml",
+                         "xl/worksheets/sheet2.xml", "xl/_rels/workbook.xml.rels"])
+    assert parts.resolve("xl/workbook.xml", "worksheets/sheet1.xml", names) == "xl/worksheets/Sheet1.xml"
+    # A target without a leading slash is relative first, as the readers take it.
+    assert parts.resolve("xl/workbook.xml", "xl/worksheets/sheet2.xml", names) == "xl/xl/worksheets/sheet2.xml"
+    assert parts.resolve("xl/workbook.xml", "../../etc/passwd", names) is None
+    assert parts.resolve("xl/workbook.xml", "/", names) is None
+    assert parts.rels_part("") == "_rels/.rels"
+    assert parts.rels_part("xl/workbook.xml") == "xl/_rels/workbook.xml.rels"
+
+
+def test_two_parts_whose_names_differ_only_in_case_are_refused(tmp_path):
+    # Readers look a part up ignoring case and pick different ones of the two: the sheet measured
+    # would not be the sheet read.
+    path = badfiles.with_part(FORM, tmp_path / "twins.xlsx", "xl/worksheets/Sheet1.xml",
+                              badfiles.sheet_xml([[("A1", "x")], [("XFD1048576", "y")]]))
+    refused = refusal(path)
+    assert refused.slug == "damaged" and "仅大小写不同" in str(refused)
+
+
+def test_the_workbook_part_may_live_elsewhere(tmp_path):
+    sheet = badfiles.sheet_xml([[("A1", "x")], [("XFD1048576", "y")]])
+    path = badfiles.one_sheet_package(tmp_path / "book.xlsx", sheet, "../sheets/s.xml", "sheets/s.xml",
+                                      workbook="book/workbook.xml")
+    assert inspect(path).parts == {"表": "sheets/s.xml"} and list(inspect(path).skipped) == ["表"]
+
+
+def test_a_package_naming_two_workbook_parts_is_refused(tmp_path):
+    # The value reader follows the package relationship, the annotated copy's reader the content
+    # types: each would read the sheets of another workbook part.
+    sheet = badfiles.sheet_xml([[("A1", "x")]])
+    path = badfiles.one_sheet_package(tmp_path / "two.xlsx", sheet, "/xl/worksheets/sheet1.xml")
+    package = badfiles.parts_of(path)
+    package["other/workbook.xml"] = package["xl/workbook.xml"]
+    package["other/_rels/workbook.xml.rels"] = package["xl/_rels/workbook.xml.rels"]
+    package["_rels/.rels"] = package["_rels/.rels"].replace(b'Target="xl/workbook.xml"', b'Target="/other/workbook.xml"')
+    refused = refusal(badfiles.write_parts(tmp_path / "two.xlsx", package))
+    assert refused.slug == "damaged" and "工作簿主部件不明确" in str(refused)
+
+
+def test_a_compound_file_stream_larger_than_the_file_is_refused(tmp_path):
+    data = bytearray(badfiles.biff8(tmp_path / "ok.xls", {(0, 0): 1.0}).read_bytes())
+    entry = data.find("Workbook".encode("utf-16-le"))   # its directory entry
+    data[entry + 120:entry + 124] = (0x7FFFFFF0).to_bytes(4, "little")   # the stream's size
+    lying = tmp_path / "lying.xls"
+    lying.write_bytes(bytes(data))
+    refused = refusal(lying)
+    assert refused.slug == "damaged" and "流" in str(refused)
+
+
+def test_a_compound_file_whose_sector_chains_loop_is_read_in_bounds(tmp_path):
+    data = bytearray(badfiles.biff8(tmp_path / "ok.xls", {(0, 0): 1.0}).read_bytes())
+    # The FAT (sector 0, right after the 512-byte header): every chain runs into sector 1, which
+    # points at itself. No stream is read past its declared size, which is checked against the file.
+    for index in range(1, 16):
+        data[512 + index * 4:512 + index * 4 + 4] = (1).to_bytes(4, "little")
+    looping = tmp_path / "loop.xls"
+    looping.write_bytes(bytes(data))
+    started = time.perf_counter()
+    try:
+        inspect(looping)
+    except Refused:
+        pass
+    assert time.perf_counter() - started < 1
+
+
+def test_sheets_sharing_one_part_are_each_measured(tmp_path):
+    # Every sheet is read, so each one pointing at the far-corner part is too large, not only the last.
+    package = badfiles.parts_of(badfiles.one_sheet_package(
+        tmp_path / "one.xlsx", badfiles.sheet_xml([[("A1", "x")], [("XFD1048576", "y")]]), "worksheets/sheet1.xml"))
+    package["xl/workbook.xml"] = package["xl/workbook.xml"].replace(
+        b"</sheets>", '<sheet name="另一张" sheetId="2" r:id="rId1"/></sheets>'.encode())
+    inspection = inspect(badfiles.write_parts(tmp_path / "shared.xlsx", package))
+    assert sorted(inspection.skipped) == sorted(["表", "另一张"])
+    assert inspection.parts == {"表": "xl/worksheets/sheet1.xml", "另一张": "xl/worksheets/sheet1.xml"}

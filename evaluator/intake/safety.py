@@ -6,9 +6,12 @@ bounded memory and time and either says what it is (:class:`Inspection`: the rea
 size of every sheet, the sheets too large to read) or refuses it (:class:`Refused`, with a
 one-line reason and what to do, in Chinese). Nothing here trusts the file:
 
+* it is read once, from the descriptor opened without following a link swapped in after the
+  folder was walked (:mod:`evaluator.intake.files`), within the size limit; the readers parse
+  those same bytes (``Inspection.data``), never the file opened again by name;
 * the format comes from the magic bytes, not the name: an OOXML zip, an OLE2 compound file
-  (a legacy .xls, or an encrypted .xlsx, which is an OLE2 file holding ``EncryptionInfo``), an
-  HTML table or CSV text saved as ".xls" by a web system, or something else;
+  (read with olefile: a legacy .xls, or an encrypted .xlsx, which is an OLE2 file holding
+  ``EncryptionInfo``), an HTML table or CSV text saved as ".xls" by a web system, or something else;
 * a zip is measured from its directory (number of parts, uncompressed sizes, compression ratios)
   before anything is inflated, then every part is inflated as a stream, never more than a
   megabyte at a time, and refused the moment it grows past the size its directory declared;
@@ -20,29 +23,33 @@ one-line reason and what to do, in Chinese). Nothing here trusts the file:
   over the limits is skipped; an .xls or .ods, whose sheets the reader builds all at once when it
   opens the file, is refused.
 
-The limits come from :class:`~evaluator.limits.Limits`.
+The limits come from :class:`~evaluator.intake.limits.Limits`; where a sheet lives in an .xlsx,
+from :mod:`evaluator.intake.parts`, as the reader finds it.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import posixpath
 import re
-import stat
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 from xml.parsers import expat
 from xml.sax.saxutils import unescape
 
+import olefile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
+from evaluator.intake.files import read_file
 from evaluator.intake.limits import DEFAULT_LIMITS, MB, Limits
+from evaluator.intake.parts import Names, case_twins, declared_workbook, sheet_parts, workbook_part
 
 CHUNK = 1 << 20          # inflate and scan a part a megabyte at a time
 HEAD = 64 * 1024         # bytes read to tell the format of a file
@@ -76,6 +83,8 @@ EXPECTED_KIND: dict[str, Kind] = {
 #: Every reason to refuse a file: slug → (reason, what to do). Rendered with the refusal's fields.
 REFUSALS: dict[str, tuple[str, str]] = {
     "not-a-file": ("这不是普通文件", "请提交工作簿文件本身"),
+    "symlink": ("这是一个符号链接（可能在检查之后才被换上），为安全起见没有跟随读取它指向的文件",
+                "请把工作簿文件本身放进来，或直接指定链接指向的文件"),
     "lock-file": ("这是 Office 打开工作簿时留下的锁定文件（~$ 开头），不是工作簿",
                   "忽略即可，请检查去掉“~$”的同名文件"),
     "empty": ("文件是空的（0 字节）", "请向报送单位重新索取文件"),
@@ -145,6 +154,12 @@ class Inspection:
     sheets: list[SheetSize] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)   # sheet name → its part in an .xlsx
+    #: The bytes inspected, which the readers parse (the file is never opened by name again).
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    def open(self) -> BinaryIO:
+        """The bytes inspected, as a file object."""
+        return io.BytesIO(self.data)
 
     def cells_to_copy(self) -> int:
         """The cell objects a full model of the workbook would hold for the sheets that are read:
@@ -160,26 +175,30 @@ class Inspection:
 def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> Inspection:
     """Tell what ``path`` really is and whether it may be parsed; raise :class:`Refused` if not.
 
+    The file is read once (:func:`~evaluator.intake.files.read_file`: without following a link
+    swapped in, from the descriptor opened, within the size limit); the inspection keeps the
+    bytes (``Inspection.data``) for the readers, so that what is parsed is what was inspected.
     Raises :class:`OSError` when the file cannot be opened at all.
     """
     if path.name.startswith("~$"):
         raise Refused("lock-file")
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise Refused("not-a-file")
-    size = info.st_size
-    if size == 0:
+    return inspect_data(read_file(path, limits), limits)
+
+
+def inspect_data(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Inspection:
+    """:func:`inspect` of a file's bytes."""
+    if not data:
         raise Refused("empty")
-    if size > limits.max_file_bytes:
-        raise Refused("file-too-large", size=_mb(size), limit=limits.max_file_mb)
-    with path.open("rb") as handle:
-        head = handle.read(HEAD)
-        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            return _inspect_zip(path, handle, size, limits)
-        if head.startswith(OLE_MAGIC):
-            handle.seek(0)
-            return _inspect_ole(read_bounded(handle, limits), limits)
-    return Inspection(kind=_sniff_other(head))
+    if len(data) > limits.max_file_bytes:
+        raise Refused("file-too-large", size=_mb(len(data)), limit=limits.max_file_mb)
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        inspection = _inspect_zip(io.BytesIO(data), len(data), limits)
+    elif data.startswith(OLE_MAGIC):
+        inspection = _inspect_ole(data, limits)
+    else:
+        inspection = Inspection(kind=_sniff_other(data[:HEAD]))
+    inspection.data = data
+    return inspection
 
 
 def sheet_notes(sheets: Iterable[SheetSize], limits: Limits) -> dict[str, str]:
@@ -240,14 +259,6 @@ def _decode(data: bytes, encoding: str, final: bool) -> str:
     return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
 
 
-def read_bounded(handle: BinaryIO, limits: Limits) -> bytes:
-    """The whole file, but never more than the limit (a file still being written may have grown)."""
-    data = handle.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise Refused("file-too-large", size=f"> {limits.max_file_mb}", limit=limits.max_file_mb)
-    return data
-
-
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|table|tr)[\s>]", re.IGNORECASE)
 
 
@@ -296,14 +307,14 @@ def _zip_entry_count(handle: BinaryIO, size: int) -> int | None:
     return count
 
 
-def _inspect_zip(path: Path, handle: BinaryIO, size: int, limits: Limits) -> Inspection:
+def _inspect_zip(handle: BinaryIO, size: int, limits: Limits) -> Inspection:
     count = _zip_entry_count(handle, size)
     if count is None:
         raise Refused("damaged", detail="找不到压缩目录，文件被截断了")
     if count > limits.max_entries:
         raise Refused("too-many-entries", count=f"{count:,}", limit=f"{limits.max_entries:,}")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(handle)
     except Exception as exc:  # noqa: BLE001 - any failure to read the directory means a damaged file
         raise Refused("damaged", detail=f"压缩目录无法读取：{exc}") from exc
     with archive:
@@ -311,24 +322,28 @@ def _inspect_zip(path: Path, handle: BinaryIO, size: int, limits: Limits) -> Ins
         _check_directory(infos, limits)
         parts = {info.filename: info for info in infos}
         if "[Content_Types].xml" in parts:
-            kind, sheet_parts = Kind.XLSX, _ooxml_sheets(handle, parts)
+            kind, names_of = Kind.XLSX, _ooxml_sheets(handle, parts)
         elif "content.xml" in parts and _is_ods(handle, parts):
-            kind, sheet_parts = Kind.ODS, {}
+            kind, names_of = Kind.ODS, {}
         else:
             raise Refused("not-a-workbook", what=_zip_what(parts))
         sheets: list[SheetSize] = []
         for info in infos:
-            if kind is Kind.XLSX and info.filename in sheet_parts:
-                scan: _Scan | None = _OoxmlSheetScan(sheet_parts[info.filename], limits)
+            names = names_of.get(info.filename, []) if kind is Kind.XLSX else []
+            if names:
+                scan: _Scan | None = _OoxmlSheetScan(names[0], limits)
             elif kind is Kind.ODS and info.filename == "content.xml":
                 scan = _OdsScan()
             else:
                 scan = None
             _stream_part(handle, info, scan)
             if scan is not None:
-                sheets.extend(scan.sheets())
+                measured = scan.sheets()
+                sheets.extend(measured)
+                # Sheets sharing a part: each is read, so each holds what the part holds.
+                sheets.extend(replace(measured[0], name=name) for name in names[1:])
     return _checked(Inspection(kind=kind, sheets=sheets, skipped=sheet_notes(sheets, limits),
-                               parts={name: part for part, name in sheet_parts.items()}))
+                               parts={name: part for part, names in names_of.items() for name in names}))
 
 
 def _checked(inspection: Inspection) -> Inspection:
@@ -400,43 +415,32 @@ def _parse_small(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo], name: str)
         raise Refused("damaged", detail=f"部件 {name} 无法解析") from exc
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _ooxml_sheets(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[str, list[str]]:
+    """Worksheet part → the names of the sheets it holds (one, unless a hostile workbook points
+    several sheets at one part), found as the reader finds them (:mod:`evaluator.intake.parts`)."""
+    names = Names(parts)
 
+    def parse(name: str):
+        return _parse_small(handle, parts, name)
 
-def _relationships(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo], owner: str) -> dict[str, tuple[str, str]]:
-    """Relationship id → (type, part name) of ``owner``'s relationships part."""
-    folder, name = posixpath.split(owner)
-    root = _parse_small(handle, parts, posixpath.join(folder, "_rels", f"{name}.rels"))
-    found: dict[str, tuple[str, str]] = {}
-    for node in root.iter() if root is not None else ():
-        if _local(node.tag) != "Relationship" or node.get("TargetMode") == "External":
-            continue
-        target = node.get("Target") or ""
-        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found[node.get("Id") or ""] = ((node.get("Type") or "").rsplit("/", 1)[-1], target)
-    return found
-
-
-def _ooxml_sheets(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    """Worksheet part → sheet name, from the package and workbook relationships."""
-    documents = [target for kind, target in _relationships(handle, parts, "").values() if kind == "officeDocument"]
-    workbook = documents[0] if documents else "xl/workbook.xml"
-    if workbook.endswith(".bin"):
+    twins = case_twins(parts)
+    if twins is not None:
+        # Readers look parts up ignoring case, and each picks its own of the two.
+        raise Refused("damaged", detail=f"压缩包内有两个仅大小写不同的部件 {twins[0]} 与 {twins[1]}")
+    workbook = workbook_part(names, parse)
+    if workbook is not None and workbook.lower().endswith(".bin"):
         raise Refused("unsupported-format", what="Excel 二进制工作簿（.xlsb）")
-    if workbook not in parts or not posixpath.basename(workbook).startswith("workbook"):
+    if workbook is None or not posixpath.basename(workbook).lower().startswith("workbook"):
         raise Refused("not-a-workbook", what=_zip_what(parts))
-    root = _parse_small(handle, parts, workbook)
-    targets = _relationships(handle, parts, workbook)
-    sheets: dict[str, str] = {}
-    for node in root.iter() if root is not None else ():
-        if _local(node.tag) != "sheet":
-            continue
-        rid = next((value for key, value in node.attrib.items() if key.startswith("{") and _local(key) == "id"), "")
-        _, target = targets.get(rid, ("", ""))
-        if target in parts:
-            sheets[target] = node.get("name") or ""
-    return sheets
+    declared = declared_workbook(names, parse)
+    if declared is not None and declared != workbook:
+        # The annotated copy's reader takes the declared one: the sheets measured would not be its sheets.
+        raise Refused("damaged", detail=f"工作簿主部件不明确：包关系指向 {workbook}，内容类型声明为 {declared}")
+    found: dict[str, list[str]] = {}
+    for sheet in sheet_parts(workbook, names, parse):
+        if sheet.part is not None:
+            found.setdefault(sheet.part, []).append(sheet.name)
+    return found
 
 
 def _inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -771,112 +775,35 @@ def _count(raw: bytes | None) -> int:
 # --- OLE2 compound files: legacy .xls, encrypted .xlsx ----------------------------------------
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_END = 0xFFFFFFFE
-_FREE = 0xFFFFFFFF
-
-
-class _Ole:
-    """Just enough of an OLE2 compound file to list its streams and read one, with every index
-    checked (a damaged or hostile file raises :class:`Refused`, never loops)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        if len(data) < 512:
-            self._damaged()
-        shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
-        if shift not in (9, 12) or mini_shift != 6:
-            self._damaged()
-        self.sector_size = 1 << shift
-        fat_count, self.directory_start = struct.unpack_from("<LL", data, 0x2C)
-        self.cutoff, mini_fat_start, mini_fat_count, difat_start, difat_count = struct.unpack_from("<5L", data, 0x38)
-        sectors = max(0, (len(data) - self.sector_size) // self.sector_size + 1)
-        difat = list(struct.unpack_from("<109L", data, 0x4C))
-        per_sector = self.sector_size // 4
-        sector, steps = difat_start, 0
-        while sector not in (_END, _FREE) and steps < min(difat_count, sectors):
-            values = struct.unpack(f"<{per_sector}L", self._sector(sector))
-            difat.extend(values[:-1])
-            sector, steps = values[-1], steps + 1
-        self.fat: list[int] = []
-        for sector in difat[:min(fat_count, sectors)]:
-            if sector in (_END, _FREE):
-                continue
-            self.fat.extend(struct.unpack(f"<{per_sector}L", self._sector(sector)))
-        self.entries: dict[str, tuple[int, int, int]] = {}
-        directory = self._chain_bytes(self.directory_start, self.fat, self.sector_size, self._sector)
-        root: tuple[int, int] | None = None
-        for offset in range(0, len(directory) - 127, 128):
-            name_length = struct.unpack_from("<H", directory, offset + 64)[0]
-            kind = directory[offset + 66]
-            start, size = struct.unpack_from("<LQ", directory, offset + 116)
-            if self.sector_size == 512:
-                size &= 0xFFFFFFFF
-            name = directory[offset:offset + max(0, min(name_length, 64) - 2)].decode("utf-16-le", "replace")
-            if kind == 5 and root is None:
-                root = (start, size)
-            elif kind == 2:
-                self.entries.setdefault(name, (kind, start, size))
-        self.mini_stream = b""
-        self.mini_fat: list[int] = []
-        if root is not None and mini_fat_count:
-            self.mini_stream = self._chain_bytes(root[0], self.fat, self.sector_size, self._sector)[:root[1]]
-            raw = self._chain_bytes(mini_fat_start, self.fat, self.sector_size, self._sector)
-            self.mini_fat = list(struct.unpack(f"<{len(raw) // 4}L", raw[:len(raw) // 4 * 4]))
-
-    def _damaged(self) -> None:
-        raise Refused("damaged", detail="复合文档结构无效")
-
-    def _sector(self, index: int) -> bytes:
-        offset = (index + 1) * self.sector_size
-        if index >= _END or offset >= len(self.data):
-            self._damaged()
-        block = self.data[offset:offset + self.sector_size]
-        return block.ljust(self.sector_size, b"\0")
-
-    def _mini_sector(self, index: int) -> bytes:
-        offset = index * 64
-        if offset >= len(self.mini_stream):
-            self._damaged()
-        return self.mini_stream[offset:offset + 64]
-
-    def _chain_bytes(self, start: int, table: list[int], size: int, read) -> bytes:
-        blocks: list[bytes] = []
-        sector, seen = start, set()
-        while sector not in (_END, _FREE):
-            if sector in seen or sector >= len(table):
-                if sector in seen:
-                    self._damaged()
-                blocks.append(read(sector))
-                break
-            seen.add(sector)
-            blocks.append(read(sector))
-            sector = table[sector]
-        return b"".join(blocks)
-
-    def stream(self, name: str) -> bytes | None:
-        entry = self.entries.get(name)
-        if entry is None:
-            return None
-        _, start, size = entry
-        if size < self.cutoff:
-            data = self._chain_bytes(start, self.mini_fat, 64, self._mini_sector)
-        else:
-            data = self._chain_bytes(start, self.fat, self.sector_size, self._sector)
-        return data[:size]
 
 
 def _inspect_ole(data: bytes, limits: Limits) -> Inspection:
-    ole = _Ole(data)
-    names = set(ole.entries)
-    if names & {"EncryptionInfo", "EncryptedPackage"}:
-        raise Refused("encrypted")
-    stream = ole.stream("Workbook") if "Workbook" in names else ole.stream("Book")
-    if stream is None:
-        if "WordDocument" in names:
-            raise Refused("not-a-workbook", what="Word 文档（.doc）")
-        if "PowerPoint Document" in names:
-            raise Refused("not-a-workbook", what="PowerPoint 演示文稿（.ppt）")
-        raise Refused("not-a-workbook", what="Office 复合文档（不含工作簿）")
+    """An OLE2 compound file, read with olefile (every sector index and chain checked; a defect
+    the specification calls an error refuses the file): an encrypted .xlsx, a legacy .xls (its
+    Workbook stream measured record by record), or another Office document."""
+    try:
+        # A file object, never the bytes themselves: olefile takes short bytes for a file name.
+        ole = olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT)
+    except Exception as exc:  # noqa: BLE001 - any defect of the container is a damaged file
+        raise Refused("damaged", detail="复合文档结构无效") from exc
+    with ole:
+        if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+            raise Refused("encrypted")
+        name = next((name for name in ("Workbook", "Book") if ole.exists(name)
+                     and ole.get_type(name) == olefile.STGTY_STREAM), None)
+        if name is None:
+            if ole.exists("WordDocument"):
+                raise Refused("not-a-workbook", what="Word 文档（.doc）")
+            if ole.exists("PowerPoint Document"):
+                raise Refused("not-a-workbook", what="PowerPoint 演示文稿（.ppt）")
+            raise Refused("not-a-workbook", what="Office 复合文档（不含工作簿）")
+        # A stream's sectors can be chained over and over: one larger than the file is a lie.
+        if ole.get_size(name) > len(data):
+            raise Refused("damaged", detail=f"复合文档中 {name} 流声明的大小超过文件本身")
+        try:
+            stream = ole.openstream(name).read()
+        except Exception as exc:  # noqa: BLE001 - a broken chain of sectors
+            raise Refused("damaged", detail=f"复合文档中 {name} 流无法读取") from exc
     sheets = _biff_sheets(stream)
     return _checked(Inspection(kind=Kind.XLS, sheets=sheets, skipped=sheet_notes(sheets, limits)))
 

@@ -17,7 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
-from evaluator.intake.safety import Refused, decode_text, read_bounded
+from evaluator.intake.files import read_file
+from evaluator.intake.safety import Refused, decode_text
 from evaluator.intake.workbook import SheetGrid
 
 # The caps HTML itself puts on spans; anything above is a typo or an attack.
@@ -152,21 +153,21 @@ def _span(raw: str | None, cap: int) -> int:
     return min(max(value, 1), cap)
 
 
-def read_html(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
-    """The tables of an HTML file as one sheet (rowspan and colspan as merged ranges)."""
+def read_html(path: Path, limits: Limits = DEFAULT_LIMITS, *, data: bytes | None = None) -> list[SheetGrid]:
+    """The tables of an HTML file as one sheet (rowspan and colspan as merged ranges); ``data``:
+    the file's bytes as inspected (read from ``path`` when not given)."""
     grid = SheetGrid(name=sheet_name(path))
     parser = _Tables(grid, limits)
-    with path.open("rb") as handle:
-        parser.feed(decode_html(read_bounded(handle, limits)))
+    parser.feed(decode_html(read_file(path, limits) if data is None else data))
     parser.close()
     grid.index_merges()
     return [grid]
 
 
-def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
-    """A delimited text file (comma, tab, semicolon or bar; UTF-8 or GB18030) as one sheet."""
-    with path.open("rb") as handle:
-        decoded = decode_text(read_bounded(handle, limits))
+def read_csv(path: Path, limits: Limits = DEFAULT_LIMITS, *, data: bytes | None = None) -> list[SheetGrid]:
+    """A delimited text file (comma, tab, semicolon or bar; UTF-8 or GB18030) as one sheet;
+    ``data``: the file's bytes as inspected (read from ``path`` when not given)."""
+    decoded = decode_text(read_file(path, limits) if data is None else data)
     if decoded is None:
         raise Refused("unknown-content")
     text = decoded[0]

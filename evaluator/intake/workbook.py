@@ -16,7 +16,7 @@ only for the annotated copy, are read on first use.
 from __future__ import annotations
 
 import html
-import posixpath
+import io
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -30,7 +30,10 @@ from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 
+from evaluator.intake.files import read_file
 from evaluator.intake.formulas import FormulaBook
+from evaluator.intake.parts import Names, sheet_parts, workbook_part
+from evaluator.intake.safety import OLE_MAGIC
 
 Coord = tuple[int, int]
 
@@ -115,13 +118,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def load_grids(path: Path, skip: Collection[str] = ()) -> WorkbookGrids:
+def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = None) -> WorkbookGrids:
     """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids, except those named in
-    ``skip`` (sheets :mod:`evaluator.safety` found too large to read).
+    ``skip`` (sheets :mod:`evaluator.intake.safety` found too large to read).
 
-    Raises the reader's own exceptions; :mod:`evaluator.engine` turns them into ``unreadable``.
+    ``data`` is the file's bytes as the inspection read them (``Inspection.data``), which are
+    parsed instead of opening ``path`` again; without it the file is read from ``path`` (never
+    through a link, :func:`~evaluator.intake.files.read_file`). The format comes from the bytes,
+    whatever the name says. Raises the reader's own exceptions; the engine turns them into
+    ``unreadable``.
     """
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    if data is None:
+        data = read_file(path, limits=None)
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         sheets = []
         for meta in book.sheets_metadata:
@@ -143,11 +152,10 @@ def load_grids(path: Path, skip: Collection[str] = ()) -> WorkbookGrids:
             sheets.append(SheetGrid(name=meta.name, cells=cells, merged=merged))
     finally:
         book.close()
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        _add_formulas(path, sheets)
-    elif suffix == ".xls":
-        widths = _XlsWidths(path)
+    if data.startswith(b"PK"):
+        _add_formulas(data, sheets)
+    elif data.startswith(OLE_MAGIC):
+        widths = _XlsWidths(data)
         for grid in sheets:
             last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
             grid.widths = _SheetWidths(widths, grid.name, last)
@@ -159,7 +167,6 @@ def load_grids(path: Path, skip: Collection[str] = ()) -> WorkbookGrids:
 
 # Any element named f (with or without a namespace prefix) in a sheet part: a formula.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # The parts of sheetData that matter here. The sheet XML is matched, not parsed: the elements are
 # few and flat, a match never expands an entity, and a sheet without formulas costs one search.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -180,34 +187,18 @@ def _text(raw: bytes | None) -> str | None:
     return None if raw is None else html.unescape(raw.decode("utf-8"))
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet name → its part in the archive, from the workbook part and its relationships."""
-    workbook = "xl/workbook.xml"
-    try:
-        for rel in ElementTree.fromstring(archive.read("_rels/.rels")):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                workbook = rel.get("Target", workbook).lstrip("/")
-    except KeyError:
-        pass
-    folder, name = posixpath.split(workbook)
-    targets: dict[str, str] = {}
-    for rel in ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels"))):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                      else posixpath.normpath(posixpath.join(folder, target)))
-    parts: dict[str, str] = {}
-    for element in ElementTree.fromstring(archive.read(workbook)).iter():
-        if _local(element.tag) == "sheet":
-            rid = element.get(f"{{{_RELS}}}id")
-            if rid in targets:
-                parts[element.get("name", "")] = targets[rid]
-    return parts
+    """Worksheet name → its part in the archive, found as the inspection finds it
+    (:mod:`evaluator.intake.parts`)."""
+    names = Names(archive.namelist())
+
+    def parse(name: str):
+        return ElementTree.fromstring(archive.read(name))
+
+    workbook = workbook_part(names, parse)
+    if workbook is None:
+        return {}
+    return {sheet.name: sheet.part for sheet in sheet_parts(workbook, names, parse) if sheet.part is not None}
 
 
 def _formula_cells(data: bytes) -> Iterator[tuple[Coord, str | None, str | None, dict[str, str], str | None]]:
@@ -330,34 +321,24 @@ def _spans(ref: str) -> bool:
     return bool(last) and first != last
 
 
-def _add_formulas(path: Path, sheets: list[SheetGrid]) -> None:
+def _add_formulas(data: bytes, sheets: list[SheetGrid]) -> None:
     """Find formulas without cached values, evaluate them, and record the rest as undecided."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (OSError, zipfile.BadZipFile):
         return
     pending: dict[str, _Pending] = {}
     with archive:
-        # Most files have no formula without a result: settle that before reading the workbook
-        # part, by looking at the worksheet parts where every writer puts them.
-        members = [name for name in archive.namelist() if "worksheets/" in name and name.endswith(".xml")]
-        with_formulas: dict[str, bytes] = {}
-        for name in members:
-            data = archive.read(name)
-            if _FORMULA_TAG.search(data):
-                with_formulas[name] = data
-        if members and not with_formulas:
-            return
         try:
             parts = _sheet_parts(archive)
         except (KeyError, ElementTree.ParseError, ValueError):
             return
         for grid in sheets:
             part = parts.get(grid.name)
-            if part is None or (part in members and part not in with_formulas):
+            if part is None:
                 continue
             try:
-                data = with_formulas.get(part) or archive.read(part)
+                data = archive.read(part)
             except KeyError:
                 continue
             if not _FORMULA_TAG.search(data):
@@ -401,8 +382,8 @@ class _XlsWidths:
     and its annotated copy gets default widths.
     """
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, data: bytes):
+        self.data = data
         self._sheets: dict[str, dict[int, float]] | None = None
 
     def sheet(self, name: str) -> dict[int, float]:
@@ -411,7 +392,7 @@ class _XlsWidths:
             try:
                 import xlrd
 
-                book = xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
+                book = xlrd.open_workbook(file_contents=self.data, formatting_info=True, on_demand=True)
                 try:
                     for index, sheet_name in enumerate(book.sheet_names()):
                         sheet = book.sheet_by_index(index)
@@ -422,6 +403,7 @@ class _XlsWidths:
                     book.release_resources()
             except Exception:  # noqa: BLE001 - widths are cosmetic; any failure means defaults
                 self._sheets = {}
+            self.data = b""   # read once: the file's bytes are not kept with the grids
         return self._sheets.get(name, {})
 
 

@@ -214,7 +214,9 @@ def load_original(result: FileResult) -> Workbook:
     inspection = result.inspection
     skipped = {inspection.parts[name]: name for name in inspection.skipped if name in inspection.parts} \
         if inspection is not None else {}
-    with result.path.open("rb") as handle:   # a file object: the name's suffix does not matter
+    # The bytes that were inspected and checked, not the file opened again by name (it may have
+    # been swapped for a link since); a file object: the name's suffix does not matter.
+    with (inspection.open() if inspection is not None and inspection.data else result.path.open("rb")) as handle:
         if not skipped:
             return _load(handle)
         package = io.BytesIO()

@@ -8,8 +8,13 @@ form with 36 merged ranges, spent building and hashing border objects.
 
 :func:`load_for_annotation` has each covered cell keep the style the file stores for it instead:
 the copy's borders are the original's, byte for byte, and loading takes a third of the time. It
-swaps openpyxl's ``Worksheet._clean_merge_range`` for the duration of one load, under a lock; if a
-later openpyxl lacks that hook, or the hook fails, it loads the ordinary way.
+swaps openpyxl's private ``Worksheet._clean_merge_range`` for the duration of one load, under a
+lock. A private hook may change in any release, so it is used only on the openpyxl versions it
+was checked against (:data:`HOOKED_VERSIONS`: the reader calls it once per merged range, as
+``ws._clean_merge_range(MergedCellRange)``, and ``MergedCell(ws, row, column)`` takes a style);
+pyproject.toml caps openpyxl below its next minor version, and tests/test_xlsx_load.py fails on
+any other version until the hook has been checked there and the version added. On another version,
+or if the hook fails, the workbook is loaded the ordinary way.
 """
 
 from __future__ import annotations
@@ -19,12 +24,23 @@ import threading
 from pathlib import Path
 from typing import BinaryIO
 
+import openpyxl
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 _HOOK = "_clean_merge_range"
 _LOCK = threading.Lock()
+
+#: The openpyxl releases whose reader and ``_clean_merge_range`` the hook was checked against
+#: (the same code in each).
+HOOKED_VERSIONS = frozenset({"3.1.0", "3.1.1", "3.1.2", "3.1.3", "3.1.4", "3.1.5"})
+
+
+def hook_applies(version: str | None = None) -> bool:
+    """Whether the hook is used with this openpyxl (the installed one by default)."""
+    version = openpyxl.__version__ if version is None else version
+    return version in HOOKED_VERSIONS and callable(getattr(Worksheet, _HOOK, None))
 
 
 def _keep_styles(self: Worksheet, merged_range) -> None:
@@ -41,7 +57,7 @@ def _keep_styles(self: Worksheet, merged_range) -> None:
 
 def load_for_annotation(path: str | Path | BinaryIO) -> Workbook:
     """openpyxl's ``load_workbook(path)``, keeping the file's styles inside merged ranges."""
-    if not callable(getattr(Worksheet, _HOOK, None)):
+    if not hook_applies():
         return load_workbook(path)
     with _LOCK:
         ordinary = getattr(Worksheet, _HOOK)

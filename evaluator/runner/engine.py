@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import sys
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +23,7 @@ from evaluator.checks import FORM_NOT_FOUND, SHEET_SKIPPED, UNREADABLE, WRONG_EX
 from evaluator.findings import Finding, Severity
 from evaluator.outputs.inert import printable
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
-from evaluator.intake.safety import EXPECTED_KIND, Inspection, Kind, Refused, inspect
+from evaluator.intake.safety import Inspection, Kind, Refused, inspect
 from evaluator.intake.texttables import read_csv, read_html
 from evaluator.intake.workbook import SheetGrid, load_grids
 
@@ -116,13 +114,15 @@ def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[FormRe
 
 
 def load(path: Path, inspection: Inspection, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
-    """The grids of a file that passed :func:`~evaluator.safety.inspect`, read by its real format."""
+    """The grids of a file that passed :func:`~evaluator.intake.safety.inspect`, read by its real
+    format from the very bytes inspected (the file is not opened again)."""
+    data = inspection.data or None
     if inspection.kind is Kind.HTML:
-        return read_html(path, limits)
+        return read_html(path, limits, data=data)
     if inspection.kind is Kind.CSV:
-        return read_csv(path, limits)
-    with _named_for(path, inspection.kind) as source, _quiet_stderr():
-        return load_grids(source, skip=inspection.skipped).sheets
+        return read_csv(path, limits, data=data)
+    with _quiet_stderr():
+        return load_grids(path, skip=inspection.skipped, data=data).sheets
 
 
 @contextmanager
@@ -143,22 +143,6 @@ def _quiet_stderr() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-
-
-@contextmanager
-def _named_for(path: Path, kind: Kind) -> Iterator[Path]:
-    """``path``, or a link to it named with the suffix of its real format (the reader picks its
-    format by the suffix): an .xlsx renamed .xls is still read. The original is never touched."""
-    if EXPECTED_KIND.get(path.suffix.lower()) is kind:
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="evaluator-") as folder:
-        alias = Path(folder) / f"book.{kind.value}"
-        try:
-            alias.symlink_to(path.resolve())
-        except OSError:
-            shutil.copyfile(path, alias)
-        yield alias
 
 
 def file_notes(path: Path, inspection: Inspection) -> list[Finding]:
