@@ -348,6 +348,27 @@ def test_result_sheet_shows_a_project_forms_facts():
     assert facts["申报总分"].value == "—" and facts["申报等级"].value == "—"
 
 
+def test_result_sheet_of_a_clean_form_and_of_several_forms(checked):
+    out, _ = checked
+    clean = openpyxl.load_workbook(out / "correct.checked.xlsx")["校验结果"]
+    assert clean["A2"].value.startswith("结论：未发现问题")
+    assert clean["A2"].fill.start_color.rgb.endswith("E2F0D9")
+    header = next(row for row in range(1, 20) if clean.cell(row=row, column=1).value == "严重程度")
+    assert clean.freeze_panes == f"A{header + 1}" and clean.auto_filter.ref == f"A{header}:L{header + 1}"
+    assert clean.cell(row=header + 1, column=1).value == "未发现问题"
+
+    result = check_file(SAMPLES / "planted-rate-score.xlsx", load_definitions())
+    second = replace(result.forms[0], sheet="另一张表", department="广州市财政局", findings=[])
+    result.forms.append(second)
+    sheet = annotated_workbook(result)["校验结果"]
+    assert sheet["A3"].value == "共 2 张表（部门整体支出 2 张），各表的总分和概况见问题清单下方"
+    table = sheet.tables["evaluator_forms"]
+    first, last = table.ref.split(":")
+    assert last[0] == "C"   # 项目, then one column per form
+    assert sheet["A3"].hyperlink.location == f"'校验结果'!{first}"
+    assert [sheet[f"{col}{first[1:]}"].value for col in "ABC"] == ["项目", "部门整体支出绩效自评表", "另一张表"]
+
+
 def test_summary_workbook_text_is_inert(tmp_path):
     data = assemble([_entry("a.xlsx", department=HOSTILE, status="findings",
                             findings=[_finding("+1 分，@SUM(A1)", indicator="-负数")],

@@ -303,7 +303,7 @@ def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
         text = show_fund(key, value)
         if key in MONEY_FUNDS and unit and text != DASH:
             text = f"{text} {unit}"
-        lines.append((f"项目资金 {label}" if key in ("weight", "score") else label, text))
+        lines.append((f"资金{label}" if key in ("weight", "score") else label, text))
     return lines
 
 
