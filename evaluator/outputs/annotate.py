@@ -196,12 +196,12 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
     put(ws, top, 1, "各表概况").font = Font(bold=True, size=12)
     header = top + 1
     sheets = [entry.get("sheet") or f"表 {index}" for index, entry in enumerate(entries, start=1)]
-    titles, seen = ["项目"], set()
-    for name in sheets:   # a table's headers must differ
+    titles, seen = ["项目"], {"项目"}
+    for name in sheets:   # a table's headers must differ, letter case aside
         title, counter = name, 2
-        while title in seen:
+        while title.casefold() in seen:
             title, counter = f"{name} ({counter})", counter + 1
-        seen.add(title)
+        seen.add(title.casefold())
         titles.append(title)
     header_row(ws, header, titles)
     columns = [_form_facts(entry) for entry in entries]
