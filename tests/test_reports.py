@@ -572,6 +572,23 @@ def test_the_reports_own_words_space_chinese_and_latin_alike():
         assert not _CJK_NEXT_TO_LATIN.search(line.replace("project-national", "")), line
 
 
+@pytest.mark.parametrize("text, kind, shown", [
+    ("4.6155", "score", "4.62"), ("0.745", "score", "0.75"), ("2", "weight", "2.00"), ("0.2", "deduction", "0.20"),
+    ("303081.14", "amount", "303,081.14"), ("303081.1", "amount", "303,081.1"), ("0.9231", "rate", "92.31%"),
+    ("92.3%", "rate", "92.30%"), ("79.27", "rate", "79.27%"), ("优", "grade", "优"), ("4.52", None, "4.52"),
+    (None, "score", "—")])
+def test_values_are_shown_one_way(text, kind, shown):
+    assert common.show_value(text, kind) == shown
+
+
+@pytest.mark.parametrize("text, kind, value, number_format", [
+    ("4.52", "score", Decimal("4.52"), "0.00"), ("303,054.14", "amount", Decimal("303054.14"), "#,##0.00"),
+    ("0.9231", "rate", Decimal("0.9231"), "0.00%"), ("92.31%", None, Decimal("0.9231"), "0.00%"),
+    ("良", "grade", "良", None), ("=1+1", None, "=1+1", None), ("NaN", "score", "NaN", None), (None, "score", None, None)])
+def test_spreadsheet_values_are_numbers_when_they_parse(text, kind, value, number_format):
+    assert common.cell_value(text, kind) == (value, number_format)
+
+
 def test_unchanged_rows_say_so(tmp_path):
     data = assemble([_entry("a.xlsx", status="unchanged", previous_status="findings",
                             counts={"error": 1, "warning": 0, "info": 0}, findings=[_finding("总分不符")])])

@@ -181,11 +181,18 @@ def is_rate_text(text: Any) -> bool:
 
 
 def rate_number(text: Any) -> Decimal | None:
-    """A rate as a fraction: "92.31%" → 0.9231, "0.9231" → 0.9231."""
+    """A rate as a fraction: "92.31%" → 0.9231, "0.9231" → 0.9231.
+
+    The contract gives a rate as a fraction; a bare number above 10 (1000%) can only be a
+    percentage written without its sign (79.27), and is shown as one rather than as 7927%.
+    """
     if is_rate_text(text):
         value = number(text.strip()[:-1])
         return None if value is None else value / 100
-    return number(text)
+    value = number(text)
+    if value is not None and value > 10:
+        return value / 100
+    return value
 
 
 def show_number(text: Any, places: int | None = 2, grouped: bool = False) -> str:
