@@ -1,14 +1,21 @@
 """Write the annotated copy of a workbook: the original with a comment and a fill on every flagged
 cell, and a new sheet 校验结果 listing every finding with a link to its cell.
 
+The flag sits on ``finding.cell``, the cell the author must change. Its comment names the rule in
+Chinese with the slug beside it, gives the message, what the value should be ("扣分应为：0.20";
+"需填写" for a missing text), the other accepted methods and the band, and the other cells
+involved (``related``). 校验结果 opens with a verdict line and the totals (申报 / 复核 / 更正后),
+then the findings as a table (numbers stored as numbers, header frozen, filter on, each cell a
+link to its place in the workbook), then the forms side by side with each family's facts.
+
 The input is never modified: the copy is written to a temporary file beside its destination and
 renamed into place, so an interrupted run leaves no half-written workbook.
 
 Nothing from the input becomes live in the copy: every value written is inert data (a text that
-starts with "=" stays text, characters that XML cannot hold are dropped; see :mod:`evaluator.inert`),
+starts with "=" stays text, characters that XML cannot hold are dropped; see :mod:`evaluator.outputs.inert`),
 and only the formulas that were already formulas in the original stay formulas.
 
-The original is loaded only after :mod:`evaluator.safety` has passed it; sheets too large to read
+The original is loaded only after :mod:`evaluator.intake.safety` has passed it; sheets too large to read
 are left out of the copy (each keeps a note saying so), and a workbook too large for a full model
 is rebuilt from its values.
 """
