@@ -191,6 +191,9 @@ def test_columns_sort_as_numbers_and_text(page):
     headers[errors].click()
     assert _column(page, "overview", errors) == ["0", "0", "1", "1", "1"]
 
+    cell = page.find_elements("css selector", "#findings thead th")[1]
+    cell.click()   # cells in their natural order: G13 before G20 before G40, H7 before H12
+    assert _column(page, "findings", 1) == ["—", "表!G13", "表!G20", "表!G40", "表!H7", "表!H12"]
     severity = page.find_elements("css selector", "#findings thead th")[2]
     severity.click()   # ascending: 提示, 警告, 错误
     assert _column(page, "findings", 2) == ["提示", "警告", "警告", "错误", "错误", "错误"]
