@@ -111,9 +111,10 @@ def page(driver, tmp_path):
 
 
 def _visible(driver, selector: str):
-    from selenium.webdriver.common.by import By
-
-    return [element for element in driver.find_elements(By.CSS_SELECTOR, selector) if element.is_displayed()]
+    """The elements the page shows (one round trip: the script asks the layout, as is_displayed does)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).filter(e => e.getClientRects().length > 0);",
+        selector)
 
 
 def _choose(driver, name: str, value: str) -> None:
