@@ -17,12 +17,6 @@ from urllib.parse import quote
 
 from evaluator.outputs.reporters.json import effective_status
 
-STATUS_LABELS = {
-    "ok": "通过",
-    "findings": "有问题",
-    "unreadable": "无法读取",
-    "unchanged": "未变化",
-}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITIES = ("error", "warning", "info")
 #: Fill colours (as Excel ARGB without alpha) of the severities, and of a form's status.
