@@ -348,6 +348,24 @@ def test_result_sheet_shows_a_project_forms_facts():
     assert facts["申报总分"].value == "—" and facts["申报等级"].value == "—"
 
 
+def test_result_sheet_lines_up_the_facts_of_forms_of_two_families():
+    result = check_file(SAMPLES / "planted-rate-score.xlsx", load_definitions())
+    department = result.forms[0]
+    project = CheckedForm(family="project", edition="project-national", title="项目支出绩效自评表", sheet="项目",
+                          findings=[], department="市教育局", year=2023,
+                          facts={"project_name": "校园安全改造工程", "department": "市教育局", "unit": "第一中学",
+                                 "money_unit": "万元", "funds": {"rate": "0.9231", "score": "9.23"}})
+    result.forms = [department, project]
+    sheet = annotated_workbook(result)["校验结果"]
+    first, last = (int(corner[1:]) for corner in sheet.tables["evaluator_forms"].ref.split(":"))
+    rows = {sheet.cell(row=r, column=1).value: (sheet.cell(row=r, column=2).value, sheet.cell(row=r, column=3).value)
+            for r in range(first + 1, last + 1)}
+    assert rows["部门"] == ("广州市工业和信息化局", "市教育局") and rows["年度"] == (2022, 2023)
+    assert rows["项目名称"] == ("—", "校园安全改造工程") and rows["执行率"] == ("—", Decimal("0.9231"))
+    assert rows["复核总分"] == (Decimal("94.21"), "—") and rows["错误"] == (1, 0)
+    assert list(rows)[-3:] == ["错误", "警告", "提示"]
+
+
 def test_result_sheet_of_a_clean_form_and_of_several_forms(checked):
     out, _ = checked
     clean = openpyxl.load_workbook(out / "correct.checked.xlsx")["校验结果"]

@@ -211,13 +211,18 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
         seen.add(title.casefold())
         titles.append(title)
     header_row(ws, header, titles)
-    columns = [_form_facts(entry) for entry in entries]
+    # Forms of different families show different facts: one row per fact any of them has, in the
+    # order a project form lists them, — where a form has no such fact.
+    columns = [{label: (value, number_format) for label, value, number_format in _form_facts(entry)}
+               for entry in entries]
+    order = [label for label, _, _ in _form_facts({"family": "project", "counts": entries[0]["counts"]})]
+    labels = [label for label in order if any(label in facts for facts in columns)]
     wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
-    for offset, (label, _, _) in enumerate(columns[0]):
+    for offset, label in enumerate(labels):
         row = header + 1 + offset
         put(ws, row, 1, label).font = Font(bold=True)
         for col, facts in enumerate(columns, start=2):
-            _, value, number_format = facts[offset]
+            value, number_format = facts.get(label, (None, None))
             cell = write_cell(ws, row, col, DASH if value is None else value, number_format)
             if isinstance(cell.value, str):
                 cell.alignment = wrap
@@ -225,7 +230,7 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
                 cell.fill = fill(SEVERITY_COLOURS[{v: k for k, v in SEVERITY_LABELS.items()}[label]])
     for col, entry in enumerate(entries, start=2):
         ws.cell(row=header, column=col).fill = fill(STATUS_COLOURS[status_key(entry)])
-    last = header + len(columns[0])
+    last = header + len(labels)
     name, counter = FORMS_TABLE, 2
     while name.lower() in table_names:
         name, counter = f"{FORMS_TABLE}{counter}", counter + 1
