@@ -1,14 +1,21 @@
 """Write the annotated copy of a workbook: the original with a comment and a fill on every flagged
 cell, and a new sheet 校验结果 listing every finding with a link to its cell.
 
+The flag sits on ``finding.cell``, the cell the author must change. Its comment names the rule in
+Chinese with the slug beside it, gives the message, what the value should be ("扣分应为：0.20";
+"需填写" for a missing text), the other accepted methods and the band, and the other cells
+involved (``related``). 校验结果 opens with a verdict line and the totals (申报 / 复核 / 更正后),
+then the findings as a table (numbers stored as numbers, header frozen, filter on, each cell a
+link to its place in the workbook), then the forms side by side with each family's facts.
+
 The input is never modified: the copy is written to a temporary file beside its destination and
 renamed into place, so an interrupted run leaves no half-written workbook.
 
 Nothing from the input becomes live in the copy: every value written is inert data (a text that
-starts with "=" stays text, characters that XML cannot hold are dropped; see :mod:`evaluator.inert`),
+starts with "=" stays text, characters that XML cannot hold are dropped; see :mod:`evaluator.outputs.inert`),
 and only the formulas that were already formulas in the original stay formulas.
 
-The original is loaded only after :mod:`evaluator.safety` has passed it; sheets too large to read
+The original is loaded only after :mod:`evaluator.intake.safety` has passed it; sheets too large to read
 are left out of the copy (each keeps a note saying so), and a workbook too large for a full model
 is rebuilt from its values.
 """
@@ -16,12 +23,13 @@ is rebuilt from its values.
 from __future__ import annotations
 
 import io
+import math
 import os
 import shutil
 import tempfile
 import warnings
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +37,21 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaluator.outputs.atomic import as_created
-from evaluator.runner.engine import FileResult
 from evaluator.findings import Finding, Severity
-from evaluator.outputs.inert import xlsx_text
-from evaluator.values.numbers import fmt
 from evaluator.intake.workbook import SheetGrid
+from evaluator.outputs.atomic import as_created
+from evaluator.outputs.inert import xlsx_text
+from evaluator.outputs.reporters.common import (
+    DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_LABELS, SEVERITY_COLOURS, STATUS_COLOURS, alternatives_text, cell_name, cell_value,
+    department_of, display_width, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
+    landscape, link_cell, range_text, rule_label, rule_title, sheet_location, status_key, totals_line, verdict,
+    worst_severity, write_cell)
+from evaluator.outputs.reporters.json import form_entry
 from evaluator.outputs.xlsx_load import load_for_annotation
+from evaluator.runner.engine import FileResult
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "evaluator"
@@ -47,8 +60,6 @@ FILLS = {
     Severity.WARNING: PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C"),
     Severity.INFO: PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7"),
 }
-COLUMNS = [("规则", 22), ("严重程度", 9), ("单元格", 22), ("指标", 26), ("申报值", 12), ("应为", 12),
-           ("说明", 80), ("算式", 40)]
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
@@ -105,13 +116,16 @@ def workbook_from_grids(grids: list[SheetGrid]) -> Workbook:
 
 
 def _comment_text(findings: list[Finding]) -> str:
-    lines = []
+    """What the accountant reads on the cell: per finding its severity and rule (Chinese title, slug
+    beside it), the message, what the value should be ("扣分应为 0.2"), other accepted methods or a
+    band, and the other cells involved."""
+    blocks = []
     for finding in findings:
-        line = f"【{finding.severity.label}】{finding.message}"
-        if finding.expected is not None:
-            line += f"\n应为：{finding.expected}"
-        lines.append(line + f"\n（{finding.rule}）")
-    return "\n\n".join(lines)
+        data = finding.to_dict()
+        lines = [f"【{finding.severity.label}】{rule_label(finding.rule)}", finding.message]
+        lines.extend(finding_details(data))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _anchor(ws: Worksheet, address: str) -> Any:
@@ -128,6 +142,8 @@ def _anchor(ws: Worksheet, address: str) -> Any:
 
 
 def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
+    """A comment and a fill on each finding's cell, the cell to change (related cells are named in
+    the comment, not filled: the fill says where to act)."""
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.sheet and finding.cell and finding.sheet in workbook.sheetnames:
@@ -138,71 +154,207 @@ def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
             continue
         worst = max(group, key=lambda f: f.severity.rank).severity
         text = xlsx_text(_comment_text(group))
-        comment = Comment(text, AUTHOR)
-        comment.width = 360
-        comment.height = min(60 + 18 * text.count("\n") + len(text) // 2, 600)
+        width = min(480, max(300, 7 * max(display_width(line) for line in text.split("\n"))))
+        lines = sum(1 + display_width(line) * 7 // width for line in text.split("\n"))
         if cell.comment is not None:
-            comment = Comment(f"{cell.comment.text}\n\n{text}", AUTHOR, width=comment.width, height=comment.height)
-        cell.comment = comment
+            text = xlsx_text(f"{cell.comment.text}\n\n{text}")
+            lines += 2 + cell.comment.text.count("\n")
+        cell.comment = Comment(text, AUTHOR, width=width, height=min(40 + 19 * lines, 640))
         cell.fill = FILLS[worst]
 
 
+#: The findings table of 校验结果: (title, width).
+FINDING_COLUMNS = [("严重程度", 12), ("规则", 24), ("规则代号", 20), ("单元格", 28), ("指标", 24),
+                   ("申报值", 12), ("应为", 12), ("应为何值", 12), ("相关单元格", 14), ("说明", 60),
+                   ("算式", 36), ("其他可接受值", 24)]
+FORMS_TABLE = "evaluator_forms"
+
+
+def _form_facts(entry: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """(label, value, number format) of a form, as the 各表概况 table shows them."""
+    total, grade = entry.get("total") or {}, entry.get("grade") or {}
+    facts = entry.get("facts") or {}
+    rows: list[tuple[str, Any, str | None]] = [
+        ("工作表", entry.get("sheet"), None), ("表名", entry.get("form"), None),
+        ("类别", family_label(entry), None), ("版本", entry.get("edition"), None),
+        ("部门", department_of(entry), None), ("年度", entry.get("year"), None)]
+    if entry.get("family") == "project" or facts:
+        rows += [("项目名称", facts.get("project_name"), None), ("实施单位", facts.get("unit"), None),
+                 ("金额单位", facts.get("money_unit"), None)]
+        for key, label, value in funds_facts(entry) or [(key, label, None) for key, label in FUNDS_FACTS]:
+            kind = "amount" if key in MONEY_FUNDS else "rate" if key == "rate" else "score"
+            rows.append((f"资金{label}" if key in ("weight", "score") else label, *cell_value(value, kind)))
+    rows += [("申报总分", *cell_value(total.get("declared"), "total")),
+             ("复核总分", *cell_value(total.get("recomputed"), "total")),
+             ("更正后总分", *cell_value(total.get("corrected"), "total")),
+             ("申报等级", grade.get("declared"), None), ("应得等级", grade.get("computed"), None),
+             ("更正后等级", grade.get("corrected"), None)]
+    rows += [(SEVERITY_LABELS[severity], entry["counts"][severity], None) for severity in SEVERITIES]
+    return rows
+
+
+def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_names: set[str]) -> int:
+    """The forms of the workbook side by side, one column each (a fact per row: sheet, family,
+    edition, department, a project's facts and funds, the totals and grades, the counts), as an
+    Excel table with its filter. Returns the row of its header."""
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    put(ws, top, 1, "各表概况").font = Font(bold=True, size=12)
+    header = top + 1
+    sheets = [entry.get("sheet") or f"表 {index}" for index, entry in enumerate(entries, start=1)]
+    titles, seen = ["项目"], {"项目"}
+    for name in sheets:   # a table's headers must differ, letter case aside
+        title, counter = name, 2
+        while title.casefold() in seen:
+            title, counter = f"{name} ({counter})", counter + 1
+        seen.add(title.casefold())
+        titles.append(title)
+    header_row(ws, header, titles)
+    # Forms of different families show different facts: one row per fact any of them has, in the
+    # order a project form lists them, — where a form has no such fact.
+    columns = [{label: (value, number_format) for label, value, number_format in _form_facts(entry)}
+               for entry in entries]
+    order = [label for label, _, _ in _form_facts({"family": "project", "counts": entries[0]["counts"]})]
+    labels = [label for label in order if any(label in facts for facts in columns)]
+    wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    for offset, label in enumerate(labels):
+        row = header + 1 + offset
+        put(ws, row, 1, label).font = Font(bold=True)
+        for col, facts in enumerate(columns, start=2):
+            value, number_format = facts.get(label, (None, None))
+            cell = write_cell(ws, row, col, DASH if value is None else value, number_format)
+            if isinstance(cell.value, str):
+                cell.alignment = wrap
+            if label in SEVERITY_LABELS.values() and value:
+                cell.fill = fill(SEVERITY_COLOURS[{v: k for k, v in SEVERITY_LABELS.items()}[label]])
+    for col, entry in enumerate(entries, start=2):
+        ws.cell(row=header, column=col).fill = fill(STATUS_COLOURS[status_key(entry)])
+    last = header + len(labels)
+    name, counter = FORMS_TABLE, 2
+    while name.lower() in table_names:
+        name, counter = f"{FORMS_TABLE}{counter}", counter + 1
+    table = Table(displayName=name, ref=f"A{header}:{get_column_letter(len(entries) + 1)}{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+    table.autoFilter = AutoFilter(ref=table.ref)   # a filter button on every column
+    ws.add_table(table)
+    return header
+
+
+def _facts_line(entry: dict[str, Any]) -> str:
+    """One line that says which form this is: 部门整体支出 · guangzhou-department-2022 · 广州市… · 2022 年度."""
+    parts = [family_label(entry), entry.get("edition")]
+    facts = entry.get("facts") or {}
+    if facts.get("project_name"):
+        parts.append(f"项目名称：{facts['project_name']}")
+        if department_of(entry):
+            parts.append(f"主管部门：{department_of(entry)}")
+        if facts.get("unit"):
+            parts.append(f"实施单位：{facts['unit']}")
+    elif department_of(entry):
+        parts.append(department_of(entry))
+    if entry.get("year"):
+        parts.append(f"{entry['year']} 年度")
+    funds = [f"{label} {show_fund(key, value)}" for key, label, value in funds_facts(entry)
+             if key in ("budget", "spent", "rate") and value not in (None, "")]
+    if funds:
+        parts.append("，".join(funds) + (f"（{facts['money_unit']}）" if facts.get("money_unit") else ""))
+    return " · ".join(part for part in parts if part)
+
+
+def _widen(ws: Worksheet, columns: list[tuple[str, int]]) -> None:
+    for col, (_, width) in enumerate(columns, start=1):
+        letter = get_column_letter(col)
+        current = ws.column_dimensions[letter].width if letter in ws.column_dimensions else None
+        ws.column_dimensions[letter].width = max(width, current or 0)
+
+
+def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames: list[str]) -> tuple[int, int]:
+    """Every finding, one row each, linked to its cell. Returns (header row, last row)."""
+    header = top
+    header_row(ws, header, [title for title, _ in FINDING_COLUMNS])
+    row = header + 1
+    wrap = Alignment(wrap_text=True, vertical="top")
+    if not findings:
+        put(ws, row, 1, "未发现问题")
+        row += 1
+    for finding in findings:
+        data = finding.to_dict()
+        kind = finding.expected_of
+        put(ws, row, 1, finding.severity.label).fill = FILLS[finding.severity]
+        put(ws, row, 2, rule_title(finding.rule))
+        put(ws, row, 3, finding.rule)
+        if finding.sheet and finding.cell:
+            link = put(ws, row, 4, f"{finding.sheet}!{finding.cell}")
+            if finding.sheet in sheetnames:
+                link_cell(link, location=sheet_location(finding.sheet, finding.cell), tooltip="转到此单元格")
+        put(ws, row, 5, finding.indicator or "")
+        write_cell(ws, row, 6, *cell_value(finding.actual, kind))
+        write_cell(ws, row, 7, *cell_value(finding.expected, kind))
+        put(ws, row, 8, expected_label(data) if (finding.expected is not None or kind == "text") else "")
+        put(ws, row, 9, "、".join(cell_name(sheet, cell, finding.sheet) for sheet, cell in finding.related))
+        put(ws, row, 10, finding.message).alignment = wrap
+        put(ws, row, 11, finding.arithmetic or "").alignment = wrap
+        put(ws, row, 12, "\n".join(line for line in (alternatives_text(data), range_text(data)) if line)).alignment = wrap
+        for col in range(1, 10):
+            ws.cell(row=row, column=col).alignment = Alignment(vertical="top")
+        # Tall enough for its wrapped text (a row height is not fitted when the file opens).
+        lines = max(sum(math.ceil(max(1, display_width(part)) / (FINDING_COLUMNS[col - 1][1] - 1))
+                        for part in str(ws.cell(row=row, column=col).value or "").split("\n"))
+                    for col in (10, 11, 12))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines + 2
+        row += 1
+    _widen(ws, FINDING_COLUMNS)
+    return header, row - 1
+
+
 def _result_sheet(workbook: Workbook, result: FileResult) -> None:
+    """校验结果: a verdict line (with the totals: 申报 / 复核 / 更正后) and the form it is about, every
+    finding with a link to its cell (header frozen, filter on), then the forms side by side."""
     name = RESULT_SHEET
     counter = 2
     while name in workbook.sheetnames:
         name = f"{RESULT_SHEET}{counter}"
         counter += 1
+    sheetnames = list(workbook.sheetnames)
+    table_names = {table.lower() for sheet in workbook.worksheets for table in sheet.tables}
     ws = workbook.create_sheet(name)
-    bold = Font(bold=True)
-    put(ws, 1, 1, "绩效自评表校验结果").font = Font(bold=True, size=14)
-    put(ws, 2, 1, "文件")
-    put(ws, 2, 2, result.path.name)
+    entries = [form_entry(result, form) for form in result.forms]
+    findings = sorted(result.findings, key=lambda f: f.sort_key)
+    counts = {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity}
+
+    put(ws, 1, 1, f"绩效自评表校验结果 · {result.path.name}").font = Font(bold=True, size=14)
+    line = verdict(counts)
+    if len(entries) == 1:
+        line += f"。总分 {totals_line(entries[0])}"
+        if entries[0].get("grade"):
+            line += f"；评价等级 {grades_line(entries[0])}"
+    verdict_cell = put(ws, 2, 1, line)
+    verdict_cell.font = Font(bold=True, size=12)
+    for col in range(1, len(FINDING_COLUMNS) + 1):
+        ws.cell(row=2, column=col).fill = fill(STATUS_COLOURS[worst_severity(counts) or "ok"])
+    row = 3
     if result.rebuild:
-        put(ws, 3, 1, "注：此副本按读到的值重建，未保留原文件的格式和公式")
-    row = 4
-    for form in result.forms:
-        facts = [
-            ("工作表", form.sheet or "—"),
-            ("部门", form.department or "—"),
-            ("年度", str(form.year) if form.year else "—"),
-            ("申报总分", fmt(form.total.declared) if form.total and form.total.declared is not None else "—"),
-            ("复核总分", fmt(form.total.recomputed) if form.total and form.total.recomputed is not None else "—"),
-            ("申报等级", (form.grade.declared if form.grade else None) or "—"),
-            ("应得等级", (form.grade.computed if form.grade else None) or "—"),
-            ("错误 / 警告 / 提示", f"{form.count(Severity.ERROR)} / {form.count(Severity.WARNING)} / {form.count(Severity.INFO)}"),
-        ]
-        for label, value in facts:
-            put(ws, row, 1, label).font = bold
-            put(ws, row, 2, value)
-            row += 1
+        put(ws, row, 1, "注：此副本按读到的值重建，未保留原文件的格式和公式。")
         row += 1
-        for col, (title, width) in enumerate(COLUMNS, start=1):
-            put(ws, row, col, title).font = bold
-            ws.column_dimensions[get_column_letter(col)].width = width
-        row += 1
-        if not form.findings:
-            put(ws, row, 1, "未发现问题")
-            row += 1
-        for finding in form.findings:
-            put(ws, row, 1, finding.rule)
-            put(ws, row, 2, finding.severity.label).fill = FILLS[finding.severity]
-            if finding.sheet and finding.cell:
-                link = put(ws, row, 3, f"{finding.sheet}!{finding.cell}")
-                if finding.sheet in workbook.sheetnames:
-                    link.hyperlink = f"#{quote_sheetname(finding.sheet)}!{finding.cell}"
-                    link.font = Font(color="0563C1", underline="single")
-            put(ws, row, 4, finding.indicator or "")
-            put(ws, row, 5, finding.actual or "")
-            put(ws, row, 6, finding.expected or "")
-            put(ws, row, 7, finding.message).alignment = Alignment(wrap_text=True, vertical="top")
-            put(ws, row, 8, finding.arithmetic or "")
-            row += 1
-        row += 1
-    ws.freeze_panes = "A4"
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    facts_row = row
+    if len(entries) == 1:
+        put(ws, row, 1, _facts_line(entries[0]))
+    elif entries:
+        families = Counter(family_label(entry) or "其他" for entry in entries)
+        put(ws, row, 1, f"共 {len(entries)} 张表（" + "，".join(f"{label} {n} 张" for label, n in families.items())
+            + "），各表的总分和概况见问题清单下方")
+    put(ws, row + 1, 1, "批注和底色标在须修改的单元格上；单击“单元格”一列转到该单元格。")
+    header, last = _findings_table(ws, row + 3, findings, sheetnames)
+    # Also over the one row that says 未发现问题: every table has its filter.
+    ws.auto_filter.ref = f"A{header}:{get_column_letter(len(FINDING_COLUMNS))}{last}"
+    if entries:
+        forms_header = _forms_table(ws, last + 2, entries, table_names)
+        if len(entries) > 1:
+            link_cell(ws.cell(row=facts_row, column=1), location=sheet_location(name, f"A{forms_header}"))
+    ws.freeze_panes = f"A{header + 1}"
+    landscape(ws, f"{header}:{header}")
 
 
 STUB_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'

@@ -1,26 +1,320 @@
-"""What the file-writing reporters share: status labels in Chinese and links to annotated copies."""
+"""What the outputs people read share: Chinese labels, rule titles, the expected value said in words,
+the totals with their corrected figures, each family's facts, and links to annotated copies.
+
+Everything here formats the report data (the JSON contract) or a finding; nothing computes a figure.
+Nothing here imports openpyxl or pandas: the command line imports the reporters at start-up.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import quote
 
 from evaluator.outputs.reporters.json import effective_status
 
-STATUS_LABELS = {
-    "ok": "通过",
-    "findings": "有问题",
-    "unreadable": "无法读取",
-    "unchanged": "未变化",
-}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITIES = ("error", "warning", "info")
+#: Fill colours (as Excel ARGB without alpha) of the severities, and of a form's status.
+SEVERITY_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+STATUS_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7", "ok": "E2F0D9", "unreadable": "D9D9D9"}
 
+FAMILY_LABELS = {"department": "部门整体支出", "project": "项目支出"}
+
+#: What ``expected`` is the expected value of, said before the value: "扣分应为：0.20".
+EXPECTED_LABELS = {
+    "score": "得分应为",
+    "deduction": "扣分应为",
+    "weight": "分值应为",
+    "rate": "执行率应为",
+    "total": "总分应为",
+    "grade": "评价等级应为",
+    "amount": "金额应为",
+    "text": "需填写",
+}
+
+#: A project form's facts, in the order shown: (key in ``facts``, label).
+PROJECT_FACTS = (("project_name", "项目名称"), ("department", "主管部门"), ("unit", "实施单位"),
+                 ("money_unit", "金额单位"))
+#: The funds row of a project form: (key in ``facts["funds"]``, label).
+FUNDS_FACTS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"),
+               ("rate", "执行率"), ("weight", "分值"), ("score", "得分"))
+MONEY_FUNDS = ("initial", "budget", "spent")
+
+DASH = "—"
+
+
+# ----------------------------------------------------------------------------------------- rules
+
+@lru_cache(maxsize=None)
+def rule_title(slug: str) -> str:
+    """The rule's Chinese title (RULES[slug].title); the slug itself for a rule this build lacks."""
+    from evaluator.rules import RULES   # the registry loads every family: only when a report is written
+
+    rule = RULES.get(slug)
+    return rule.title if rule is not None else slug
+
+
+def rule_label(slug: str) -> str:
+    """The Chinese title with the slug beside it, for people and for searching: 按比例计分的得分不符（rate-score）."""
+    title = rule_title(slug)
+    return slug if title == slug else f"{title}（{slug}）"
+
+
+# ------------------------------------------------------------------------------------- findings
+
+def expected_label(finding: dict[str, Any]) -> str:
+    """What the expected value is the expected value of: 得分应为, 扣分应为, … (应为 when unsaid)."""
+    return EXPECTED_LABELS.get(finding.get("expected_of") or "", "应为")
+
+
+def expected_text(finding: dict[str, Any]) -> str | None:
+    """The expected value in words, "扣分应为：0.20", "需填写"; None when the finding expects nothing."""
+    label = expected_label(finding)
+    expected = finding.get("expected")
+    if finding.get("expected_of") == "text":
+        return label if expected is None else f"{label}：{expected}"
+    if expected is None:
+        return None
+    return f"{label}：{show_value(expected, finding.get('expected_of'))}"
+
+
+def alternatives_text(finding: dict[str, Any]) -> str | None:
+    """The other accepted methods: "其他方法：线性 → 4.5；A/B × 分值 → 4.62"."""
+    alternatives = finding.get("alternatives") or []
+    if not alternatives:
+        return None
+    parts = [f"{item['method']} → {show_value(item['expected'], finding.get('expected_of'))}"
+             for item in alternatives]
+    return "其他方法：" + "；".join(parts)
+
+
+def range_text(finding: dict[str, Any]) -> str | None:
+    """The accepted band: "应在 4 至 5 之间"."""
+    band = finding.get("expected_range")
+    if not band:
+        return None
+    kind = finding.get("expected_of")
+    return f"应在 {show_value(band['min'], kind)} 至 {show_value(band['max'], kind)} 之间"
+
+
+def cell_name(sheet: str | None, cell: str | None, home: str | None = None) -> str | None:
+    """"G13" on the finding's own sheet, "Sheet!G13" elsewhere; None without a cell."""
+    if not cell:
+        return None
+    return cell if sheet is None or sheet == home else f"{sheet}!{cell}"
+
+
+def related_text(finding: dict[str, Any]) -> str | None:
+    """The other cells involved: "相关单元格：H13、I13"."""
+    related = finding.get("related") or []
+    names = [cell_name(item.get("sheet"), item.get("cell"), finding.get("sheet")) for item in related]
+    names = [name for name in names if name]
+    return "相关单元格：" + "、".join(names) if names else None
+
+
+def finding_details(finding: dict[str, Any]) -> list[str]:
+    """The lines that follow a finding's message: expected, alternatives, band, related cells."""
+    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding)]
+    return [line for line in lines if line]
+
+
+def worst_severity(counts: dict[str, int]) -> str | None:
+    return next((severity for severity in SEVERITIES if counts.get(severity)), None)
+
+
+def status_key(row: dict[str, Any]) -> str:
+    """The colour key of an entry: unreadable, error, warning, info or ok."""
+    if effective_status(row) == "unreadable":
+        return "unreadable"
+    return worst_severity(row.get("counts") or {}) or "ok"
+
+
+def verdict(counts: dict[str, int], unreadable: int = 0) -> str:
+    """One line that says what to do: 结论：有 2 处错误须更正（另有 1 处警告），…"""
+    errors, warnings, infos = (counts.get(severity, 0) for severity in SEVERITIES)
+    others = [f"{n} 处{SEVERITY_LABELS[s]}" for s, n in (("warning", warnings), ("info", infos)) if n]
+    if unreadable:
+        return f"结论：{unreadable} 份文件无法读取，请按说明提供可读取的文件"
+    if errors:
+        tail = f"（另有 {'、'.join(others)}）" if others else ""
+        return f"结论：有 {errors} 处错误{tail}，请按批注更正后再报送"
+    if warnings:
+        tail = f"（另有 {infos} 处提示）" if infos else ""
+        return f"结论：未发现错误；有 {warnings} 处警告{tail}，请核对"
+    if infos:
+        return f"结论：未发现错误或警告；有 {infos} 处提示"
+    return "结论：未发现问题"
+
+
+# ---------------------------------------------------------------------------------------- values
+
+def number(text: Any) -> Decimal | None:
+    """A decimal string (or a number) as a Decimal; None for anything else."""
+    if text is None or isinstance(text, bool):
+        return None
+    if isinstance(text, (int, Decimal)):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(repr(text))
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def is_rate_text(text: Any) -> bool:
+    return isinstance(text, str) and text.strip().endswith("%")
+
+
+def rate_number(text: Any) -> Decimal | None:
+    """A rate as a fraction: "92.31%" → 0.9231, "0.9231" → 0.9231.
+
+    The contract gives a rate as a fraction; a bare number above 10 (1000%) can only be a
+    percentage written without its sign (79.27), and is shown as one rather than as 7927%.
+    """
+    if is_rate_text(text):
+        value = number(text.strip()[:-1])
+        return None if value is None else value / 100
+    value = number(text)
+    if value is not None and value > 10:
+        return value / 100
+    return value
+
+
+def show_number(text: Any, places: int | None = 2, grouped: bool = False) -> str:
+    """A decimal string for people: fixed places (scores: 2), thousands grouped for money."""
+    value = number(text)
+    if value is None:
+        return DASH if text is None or text == "" else str(text)
+    if places is None:
+        exponent = value.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)   # as the form rounds
+    return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+
+
+def show_rate(text: Any) -> str:
+    """A rate as a percentage with two places: "0.9231" → "92.31%"; a written "92.3%" → "92.30%"."""
+    value = rate_number(text)
+    if value is None:
+        return DASH if text is None or text == "" else str(text)
+    return f"{(value * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}%"
+
+
+def show_value(text: Any, kind: str | None = None) -> str:
+    """A finding's value as people read it, by what it is: scores to 0.01, money grouped, rates in %."""
+    if text is None:
+        return DASH
+    if kind == "rate":
+        return show_rate(text)
+    if kind == "amount":
+        return show_number(text, None, grouped=True)
+    if kind in ("score", "deduction", "weight", "total") and number(text) is not None:
+        return show_number(text, 2)
+    return str(text)
+
+
+def total_parts(row: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """(label, decimal string) of 申报, 复核 and 更正后 总分; [] when the form prints no total."""
+    total = row.get("total")
+    if not total:
+        return []
+    return [("申报", total.get("declared")), ("复核", total.get("recomputed")), ("更正后", total.get("corrected"))]
+
+
+def grade_parts(row: dict[str, Any]) -> list[tuple[str, str | None]]:
+    grade = row.get("grade")
+    if not grade:
+        return []
+    return [("申报", grade.get("declared")), ("应得", grade.get("computed")), ("更正后", grade.get("corrected"))]
+
+
+def totals_line(row: dict[str, Any]) -> str:
+    """"申报 94.21 / 复核 94.21 / 更正后 94.31"; — when the form prints no total."""
+    parts = total_parts(row)
+    if not parts:
+        return DASH
+    return " / ".join(f"{label} {show_number(value) if value is not None else DASH}" for label, value in parts)
+
+
+def grades_line(row: dict[str, Any]) -> str:
+    parts = grade_parts(row)
+    if not parts:
+        return DASH
+    return " / ".join(f"{label} {value or DASH}" for label, value in parts)
+
+
+# ----------------------------------------------------------------------------------------- facts
+
+def family_label(row: dict[str, Any]) -> str | None:
+    family = row.get("family")
+    return FAMILY_LABELS.get(family, family) if family else None
+
+
+def department_of(row: dict[str, Any]) -> str | None:
+    """The department a form belongs to: 部门名称, or a project's 主管部门."""
+    return row.get("department") or (row.get("facts") or {}).get("department")
+
+
+def project_facts(row: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, value) of a project form's facts, None where a fact is missing; [] for other forms."""
+    facts = row.get("facts") or {}
+    if row.get("family") != "project" and not facts:
+        return []
+    return [(label, facts.get(key)) for key, label in PROJECT_FACTS]
+
+
+def funds_facts(row: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(key, label, decimal string) of a project form's funds row; [] when the form has none."""
+    funds = (row.get("facts") or {}).get("funds") or {}
+    if not funds:
+        return []
+    return [(key, label, funds.get(key)) for key, label in FUNDS_FACTS]
+
+
+def show_fund(key: str, value: Any, unit: str | None = None) -> str:
+    if value is None or value == "":
+        return DASH
+    if key == "rate":
+        return show_rate(value)
+    if key in MONEY_FUNDS:
+        return show_number(value, 2, grouped=True)
+    return show_number(value, 2)
+
+
+def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every fact of a form as (label, text), in the order the outputs show them."""
+    lines: list[tuple[str, str]] = []
+    if row.get("family"):
+        lines.append(("类别", family_label(row) or DASH))
+    if row.get("edition"):
+        lines.append(("版本", row["edition"]))
+    for label, value in project_facts(row):
+        lines.append((label, DASH if value in (None, "") else str(value)))
+    unit = (row.get("facts") or {}).get("money_unit")
+    for key, label, value in funds_facts(row):
+        text = show_fund(key, value)
+        if key in MONEY_FUNDS and unit and text != DASH:
+            text = f"{text} {unit}"
+        lines.append((f"资金{label}" if key in ("weight", "score") else label, text))
+    return lines
+
+
+# ----------------------------------------------------------------------------------------- links
 
 def status_label(row: dict[str, Any]) -> str:
-    """通过, 有问题, 无法读取; a reused entry says so: 有问题（未变化）."""
-    label = STATUS_LABELS.get(effective_status(row), effective_status(row))
+    """通过, 有错误, 有警告, 仅有提示, 无法读取; a reused entry says so: 有错误（未变化）."""
+    key = status_key(row)
+    label = {"ok": "通过", "error": "有错误", "warning": "有警告", "info": "仅有提示",
+             "unreadable": "无法读取"}[key]
     if row["status"] == "unchanged":
         return f"{label}（未变化）"
     return label
@@ -44,3 +338,106 @@ def href(target: str | None, base: Path | None) -> str | None:
     if path is None or path.startswith("file:"):
         return path
     return quote(path, safe="/")
+
+
+def sheet_location(sheet: str, cell: str) -> str:
+    """A place in a workbook as a hyperlink's location: 'Sheet name'!G13 (always quoted)."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+def distinct(values: Iterable[Any]) -> list[Any]:
+    """The values in first-seen order, without repeats or blanks."""
+    seen: dict[Any, None] = {}
+    for value in values:
+        if value not in (None, ""):
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+# ------------------------------------------------------------------------------ spreadsheet cells
+# Shared by the 校验结果 sheet of the annotated copy and summary.xlsx. openpyxl is imported inside
+# each function: only a run that writes a workbook pays for it.
+
+NUMBER_FORMATS = {"rate": "0.00%", "amount": "#,##0.00", "score": "0.00", "deduction": "0.00",
+                  "weight": "0.00", "total": "0.00"}
+LINK_COLOUR = "0563C1"
+HEADER_COLOUR = "D9E1F2"
+
+
+def cell_value(text: Any, kind: str | None = None) -> tuple[Any, str | None]:
+    """A finding's value as a spreadsheet should hold it: a number when it parses (a Decimal, exact),
+    with the number format of what it is; otherwise the text as it is."""
+    if text is None or text == "":
+        return None, None
+    if kind == "rate" or is_rate_text(text):
+        value = rate_number(text)
+        if value is not None:
+            return value, "0.00%"
+    value = number(text) if isinstance(text, str) else None
+    if value is None:
+        return text, None
+    return value, NUMBER_FORMATS.get(kind or "", "General")
+
+
+def fill(colour: str):
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def write_cell(ws, row: int, col: int, value: Any, number_format: str | None = None):
+    """Write a value as inert data: a text never becomes a formula (see :mod:`evaluator.outputs.inert`)."""
+    from evaluator.outputs.inert import FORMULA_START, xlsx_text
+
+    if isinstance(value, str):
+        value = xlsx_text(value)
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def link_cell(cell, *, location: str | None = None, target: str | None = None, tooltip: str | None = None) -> None:
+    """A hyperlink: ``location`` alone is a place in this workbook ('Sheet'!G13); with ``target`` it
+    is that place in another file (file#'Sheet'!G13)."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, target=target, tooltip=tooltip)
+    cell.font = Font(color=LINK_COLOUR, underline="single")
+
+
+def header_row(ws, row: int, titles: Iterable[str], col: int = 1) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin", color="8EA9DB")
+    for offset, title in enumerate(titles):
+        cell = write_cell(ws, row, col + offset, title)
+        cell.font = Font(bold=True)
+        cell.fill = fill(HEADER_COLOUR)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+
+
+def landscape(ws, title_rows: str | None = None) -> None:
+    """Printed landscape, every column on one page wide, as many pages tall as it takes."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_options.gridLines = False
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def display_width(value: Any) -> int:
+    """Columns a value takes on screen: a Chinese character is two."""
+    text = "" if value is None else str(value)
+    longest = max(text.split("\n"), key=len) if text else ""
+    return len(longest) + len(_WIDE.findall(longest))
