@@ -36,6 +36,7 @@ from evaluator.outputs.atomic import as_created
 from evaluator.runner.engine import FileResult
 from evaluator.findings import Finding, Severity
 from evaluator.outputs.inert import xlsx_text
+from evaluator.outputs.marker import stamp
 from evaluator.values.numbers import fmt
 from evaluator.intake.workbook import SheetGrid
 from evaluator.outputs.xlsx_load import load_for_annotation
@@ -251,6 +252,7 @@ def annotated_workbook(result: FileResult) -> Workbook:
         workbook = workbook_from_grids(result.grids)
     _mark_cells(workbook, result.findings)
     _result_sheet(workbook, result)
+    stamp(workbook)  # its own output: a later run over a folder holding it skips it
     return workbook
 
 

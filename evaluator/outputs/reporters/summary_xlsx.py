@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evaluator.outputs.inert import FORMULA_START, xlsx_text
+from evaluator.outputs.marker import stamp
 from evaluator.outputs.reporters.common import SEVERITY_LABELS, href, relative_path, status_label
 
 SUMMARY_SHEET = "汇总"
@@ -127,6 +128,7 @@ def render(data: dict[str, Any], stream: IO[bytes], base: Path | None = None) ->
         book.properties.title = "绩效自评表校验汇总"
         book.properties.creator = "evaluator"
         book.properties.keywords = MARKER
+        stamp(book)
         sheet = writer.sheets[SUMMARY_SHEET]
         link_column = list(summary.columns).index("批注副本") + 1
         for offset, row in enumerate(data["files"], start=2):
