@@ -87,7 +87,7 @@ def effective_status(row: dict[str, Any]) -> str:
     return row["status"]
 
 
-def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+def summary(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, int]:
     return {
         "files": len(rows),
         "ok": sum(1 for row in rows if effective_status(row) == "ok"),
@@ -98,16 +98,20 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
                          and not row["counts"]["warning"] and effective_status(row) != "unreadable"),
         "unreadable": sum(1 for row in rows if effective_status(row) == "unreadable"),
         "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
+        # Paths found and deliberately not read (a link out of the folder, a pipe): not in "files".
+        "skipped": len(skipped or []),
     }
 
 
 #: The version of this contract; bumped with every change to it (the README keeps the changelog).
-CONTRACT = 2
+CONTRACT = 3
 
 
-def assemble(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report of a run from its entries, in the order given."""
-    return {"contract": CONTRACT, "files": rows, "summary": summary(rows)}
+def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The report of a run from its entries, in the order given, and the paths it did not read
+    (``skipped``: ``{"path", "reason"}`` each)."""
+    skipped = list(skipped or [])
+    return {"contract": CONTRACT, "files": rows, "skipped": skipped, "summary": summary(rows, skipped)}
 
 
 def report(results: Iterable[FileResult]) -> dict[str, Any]:
