@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -190,6 +191,26 @@ def test_watch_never_reads_a_link_out_of_its_inbox(folders, tmp_path):
     # nothing new in the inbox but the links: the reports still say what is skipped, once
     again = _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
     assert again.exit_code == 0 and again.stderr.count("x.xlsx") == 1
+
+
+@pytest.mark.skipif(not Path("/etc/passwd").is_file(), reason="needs /etc/passwd")
+def test_the_reported_reproduction_a_link_to_etc_passwd(folders):
+    inbox, out, _ = folders
+    wout = out
+    (inbox / "x.xlsx").symlink_to("/etc/passwd")
+    result = _run("watch", str(inbox), "--out", str(wout), "--once", "--interval", "0.05")
+    assert result.exit_code == 0
+    assert not (wout / "x.checked.xlsx").exists()
+    report = json.loads((wout / "report.json").read_text("utf-8"))
+    assert report["files"] == [] and [Path(item["path"]).name for item in report["skipped"]] == ["x.xlsx"]
+    first_line = Path("/etc/passwd").read_text("utf-8", "replace").splitlines()[0].encode()
+    for path in wout.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as package:
+                    data = b"".join(package.read(name) for name in package.namelist())
+            assert first_line not in data
 
 
 def test_a_watcher_logs_a_skipped_path_once_per_version(folders, tmp_path, definitions, caplog):

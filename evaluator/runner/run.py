@@ -151,7 +151,9 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if kind is not None:
             skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
             continue
-        add(root, root, str(root), Path(root.name), info.st_mode if info is not None else 0o666, False)
+        # A link named is followed, to its target: the file is then opened without following links.
+        target = Path(os.path.realpath(root)) if root.is_symlink() else root
+        add(root, target, str(root), Path(root.name), info.st_mode if info is not None else 0o666, False)
     for item in skipped:
         log.warning("%s：%s", printable(item.path), item.reason)
     return Discovery(jobs, skipped)

@@ -6,6 +6,12 @@ file or one without a form gives one entry. :func:`report` builds this data once
 
 An entry reused from an earlier run (its file, catalog and tool version unchanged) has the status
 ``unchanged`` and keeps what it was then as ``previous_status``; the summary counts it by that.
+
+Contract 3: the top-level ``skipped`` lists what a run found and deliberately did not read (a link
+out of the folder, a named pipe), ``{"path", "reason"}`` each, counted in ``summary.skipped`` and
+never in ``files``. Entries may carry ``not_annotated`` (why there is no annotated copy: no form, or
+unreadable), ``dropped_as`` (the hot folder's inbox path of a file checked from its archive) and
+``replaced`` (``{sha256, checked_at}`` of the earlier result a file of the same name replaced).
 """
 
 from __future__ import annotations
