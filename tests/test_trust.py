@@ -254,3 +254,16 @@ def test_outputs_are_never_more_readable_than_the_input(tmp_path):
         assert mode(out / name) == 0o600, name
     assert mode(tmp_path / "out-shared" / "shared.checked.xlsx") == 0o644
     assert mode(tmp_path / "out-shared" / "summary.xlsx") == 0o644
+
+
+def test_a_changed_file_says_which_result_it_replaced(tmp_path):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "planted-rate-score.xlsx", folder / "form.xlsx")
+    _run("check", str(folder), "--out", str(out))
+    earlier = json.loads((out / ".evaluator-manifest.json").read_text("utf-8"))["files"]["form.xlsx"]
+    shutil.copy(SAMPLES / "correct-form.xlsx", folder / "form.xlsx")
+    (entry,) = json.loads(_run("check", str(folder), "--out", str(out), "--format", "json").stdout)["files"]
+    assert entry["replaced"] == {"sha256": earlier["sha256"], "checked_at": earlier["checked"]}
+    (again,) = json.loads(_run("check", str(folder), "--out", str(out), "--format", "json", "--force").stdout)["files"]
+    assert "replaced" not in again   # the same content checked again replaces nothing

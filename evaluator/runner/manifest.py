@@ -18,9 +18,12 @@ replaced, with a warning: the run then checks everything, which is slow but neve
 from __future__ import annotations
 
 import copy
+import errno
 import hashlib
 import json
 import logging
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,8 +37,11 @@ FORMAT = 1
 
 
 def content_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    with path.open("rb") as stream:
+    """SHA-256 of a regular file's bytes, opened without following a link (OSError otherwise)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 

@@ -144,6 +144,7 @@ class Watcher:
         self.skipped: list[Skipped] = []              # what the last look found and did not read
         self._told: dict[str, tuple[int, ...]] = {}   # skipped path → the version of it already logged
         self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
+        self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
 
     def scan(self) -> dict[Path, Signature]:
         """Every candidate workbook in the inbox with its size and modification time.
@@ -235,9 +236,13 @@ class Watcher:
                     if job is not None:
                         jobs.append(job)
                 try:
+                    # A batch's own report (printed as it is done) shows what is newly skipped; the
+                    # reports in DIR show all that the inbox holds and is not read.
+                    fresh = [item for item in self.skipped if item not in self._shown]
                     batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
                                        progress=options.progress, stop=self.stop, limits=options.limits,
-                                       skipped=[item.to_dict() for item in self.skipped])
+                                       skipped=[item.to_dict() for item in fresh])
+                    self._shown = set(self.skipped)
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
