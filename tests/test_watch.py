@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from evaluator.cli import main
 from evaluator.runner.manifest import MANIFEST_NAME
+from evaluator.runner.parallel import Stop
 from evaluator.runner.watch import Watcher, WatchOptions, archive_path, opens
 
 REPO = Path(__file__).resolve().parent.parent
@@ -263,3 +264,18 @@ def test_watch_stops_cleanly_on_a_signal(folders, signum):
 def test_the_archive_cannot_be_the_inbox(folders):
     inbox, out, _ = folders
     assert _run("watch", str(inbox), "--out", str(out), "--archive", str(inbox), "--once").exit_code == 2
+
+
+def test_files_not_checked_before_a_stop_go_back_to_the_inbox(folders, definitions):
+    inbox, out, archive = folders
+    archive.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(SAMPLES / "correct-form.xlsx", inbox / name)
+    stop = Stop()
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, archive=archive, interval=0), definitions, stop)
+    now = watcher.scan()
+    stop.set()   # asked to stop just as the batch begins: nothing is started
+    batch = watcher.process(sorted(now), now)
+    assert batch.checked == 0
+    assert sorted(p.name for p in inbox.iterdir()) == ["a.xlsx", "b.xlsx"]
+    assert list(archive.iterdir()) == [] and not watcher.handled   # taken again by the next run

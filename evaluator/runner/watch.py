@@ -206,9 +206,13 @@ class Watcher:
         self.waiting &= set(now)
         if not ready:
             if frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
-                # what is skipped changed: the reports say so even when nothing new was checked
-                with holding(self.options.out_dir, self.options.wait):
-                    self._write_reports(Manifest.load(self.options.out_dir))
+                # What is skipped changed: the reports say so even when nothing new was checked, when
+                # DIR is free now (a run holding it rewrites them, and so does the next batch).
+                try:
+                    with holding(self.options.out_dir, 0):
+                        self._write_reports(Manifest.load(self.options.out_dir))
+                except FolderBusy:
+                    pass
             return None
         batch = self.process(ready, now)
         if batch is not None and self.on_batch is not None:
@@ -248,7 +252,11 @@ class Watcher:
                         manifest.save()
                 self._write_reports(manifest)
             finally:
-                settled = batch.settled if batch is not None else set()
+                settled = set(batch.settled) if batch is not None else set()
+                # Interrupted outright: what reached the manifest is done all the same (an archived
+                # name is never a key before its file is checked).
+                settled |= {job.path for job in jobs
+                            if job.dropped_as is not None and job.relative.as_posix() in manifest.records}
                 for job in jobs:
                     if job.path not in settled:
                         self._give_back(job, now, retry=batch is None or bool(self.stop))
