@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from evaluator.outputs.annotate import fit_name, write_annotated
 from evaluator.families import Definitions
-from evaluator.runner.engine import SUFFIXES, FileResult, check_file
+from evaluator.runner.engine import FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
 from evaluator.outputs.reporters import OUTPUT_FILES
@@ -52,27 +52,6 @@ class Job:
     dropped_as: str | None = None
     own_output: bool = False
     mode: int | None = None
-
-
-def is_candidate(path: Path) -> bool:
-    """A workbook worth checking: a known suffix, not an Office lock file, dotfile or our own output."""
-    name = path.name
-    return (
-        path.suffix.lower() in SUFFIXES
-        and not name.startswith("~$")
-        and not name.startswith(".")
-        and not name.lower().endswith(CHECKED_SUFFIX)
-    )
-
-
-def _inside(path: Path, folder: Path | None) -> bool:
-    if folder is None:
-        return False
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def is_own_output(path: Path, out_dir: Path | None) -> bool:
