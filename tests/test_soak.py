@@ -74,8 +74,8 @@ def _pool(folder: Path, outside: Path) -> dict[str, list[tuple[str, bytes]]]:
 class Dropper:
     """Drops files into the inbox at random moments, and keeps count of every regular file dropped."""
 
-    def __init__(self, inbox: Path, staging: Path, rng: random.Random, deadline: float) -> None:
-        self.inbox, self.staging, self.rng, self.deadline = inbox, staging, rng, deadline
+    def __init__(self, inbox: Path, staging: Path, deadline: float) -> None:
+        self.inbox, self.staging, self.deadline = inbox, staging, deadline
         self.dropped: list[tuple[str, str, bool]] = []   # (inbox name, sha256, whether a form is in it)
         self.errors: list[str] = []
         self._lock = threading.Lock()
@@ -97,17 +97,17 @@ class Dropper:
         os.rename(staged, target)
         self._note(relative, data, form)
 
-    def slowly(self, relative: str, data: bytes, form: bool) -> None:
+    def slowly(self, relative: str, data: bytes, form: bool, rng: random.Random) -> None:
         """Written in place in chunks, each pause well below the watcher's interval."""
         target = self.inbox / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        chunks = self.rng.randint(4, 10)
+        chunks = rng.randint(4, 10)
         size = -(-len(data) // chunks)
         with target.open("wb") as stream:
             for start in range(0, len(data), size):
                 stream.write(data[start:start + size])
                 stream.flush()
-                time.sleep(self.rng.uniform(0.02, INTERVAL / 3))
+                time.sleep(rng.uniform(0.02, INTERVAL / 3))
         self._note(relative, data, form)
 
     def wait_gone(self, relative: str) -> bool:
@@ -162,7 +162,9 @@ def test_the_hot_folder_under_random_drops(tmp_path):
              "--interval", str(INTERVAL), "--settle", "30", "--jobs", "2", "--log", str(log_file)],
             cwd=REPO, stdout=stdout, stderr=stderr)
     try:
-        dropper = Dropper(inbox, staging, rng, deadline)
+        dropper = Dropper(inbox, staging, deadline)
+        # one generator per thread, so that a seed replays the same drops whatever the interleaving
+        rngs = [random.Random(seed * 3 + i) for i in range(3)]
         spread = 8.0
 
         def pick(kind):
@@ -178,7 +180,7 @@ def test_the_hot_folder_under_random_drops(tmp_path):
                 relative = f"{'sub/' if number % 7 == 0 else ''}{number:02d}-{kind}{suffix}"
                 form = kind in ("form", "xls")
                 slow = suffix != ".xls" and rng.random() < 0.5
-                action = (lambda r=relative, d=data, f=form: dropper.slowly(r, d, f)) if slow else \
+                action = (lambda r=relative, d=data, f=form, g=rngs[number % 2]: dropper.slowly(r, d, f, g)) if slow else \
                     (lambda r=relative, d=data, f=form: dropper.renamed(r, d, f))
                 plans[number % 2].append((rng.uniform(0, spread), action))
         damaged = os.urandom(3000)   # never becomes a workbook; an hour old, so it is taken at once
@@ -191,13 +193,14 @@ def test_the_hot_folder_under_random_drops(tmp_path):
             plan.sort(key=lambda item: item[0])
 
         def same_name() -> None:   # one name, one file after the other, each once the last was taken
+            own = rngs[2]
             for turn in range(6):
                 if turn and not dropper.wait_gone(NAME):
                     return
-                time.sleep(rng.uniform(0, 0.5))
-                suffix, data = pick("form" if turn % 3 else "list")
-                if rng.random() < 0.5:
-                    dropper.slowly(NAME, data, turn % 3 != 0)
+                time.sleep(own.uniform(0, 0.5))
+                suffix, data = own.choice(pool["form" if turn % 3 else "list"])
+                if own.random() < 0.5:
+                    dropper.slowly(NAME, data, turn % 3 != 0, own)
                 else:
                     dropper.renamed(NAME, data, turn % 3 != 0)
 
