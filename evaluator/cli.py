@@ -127,9 +127,12 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS), default="text",
               show_default=True, help="What to print on stdout.")
 @click.option("--force", is_flag=True, help="Check every file again, even those unchanged since the last run into --out.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Also read symbolic links in a folder that point outside it (for your own files; never for a shared folder).")
 @run_options
 @tool_failures
-def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, catalog_paths: tuple[Path, ...], edition: str | None,
+def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, follow_symlinks: bool,
+          catalog_paths: tuple[Path, ...], edition: str | None,
           fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool,
           **limit_values: int) -> None:
     """Check the workbooks at PATHS (files, or folders searched recursively)."""
@@ -139,7 +142,7 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
         _folder(out_dir)
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
         batch = check_paths(paths, definitions, out_dir, workers=jobs, force=force, wait=wait,
-                            progress=_progress(quiet), stop=stop, limits=limits)
+                            progress=_progress(quiet), stop=stop, limits=limits, follow_symlinks=follow_symlinks)
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
                    "重新运行会从这里继续。", err=True)

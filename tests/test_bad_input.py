@@ -598,6 +598,8 @@ def test_a_batch_of_bad_files_answers_each_in_bounded_memory_and_time(inbox, tmp
     for entry in report["files"]:
         if entry["status"] == "unreadable":
             assert entry["findings"][0]["message"].startswith(Path(entry["path"]).name + "：")
+        if entry["family"] is None:   # unreadable, or no form in it: nothing to annotate, no copy
+            assert entry["annotated"] is None and entry["not_annotated"]
         else:
             assert Path(entry["annotated"]).exists()
     assert {path.name: digest(path) for path in inbox.iterdir()} == before

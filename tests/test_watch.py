@@ -9,14 +9,17 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from evaluator.cli import main
 from evaluator.runner.manifest import MANIFEST_NAME
+from evaluator.runner.parallel import Stop
 from evaluator.runner.watch import Watcher, WatchOptions, archive_path, opens
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,15 +119,124 @@ def test_archive_never_overwrites(tmp_path):
     assert archive_path(archive, Path("new.xlsx")) == archive / "new.xlsx"
 
 
-def test_the_same_content_again_is_archived_without_a_new_check(folders):
+NAME = "部门整体支出绩效自评表.xlsx"   # what every unit calls its file
+
+
+def test_two_files_dropped_under_one_name_keep_both_results_with_an_archive(folders):
     inbox, out, archive = folders
-    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "form.xlsx")
+    shutil.copy(SAMPLES / "planted-rate-score.xlsx", inbox / NAME)
     _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / NAME)
+    _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
+    stem = NAME.removesuffix(".xlsx")
+    assert sorted(p.name for p in archive.iterdir()) == sorted([NAME, f"{stem}-2.xlsx"])
+    assert sorted(p.name for p in out.glob("*.checked.xlsx")) == sorted(
+        [f"{stem}.checked.xlsx", f"{stem}-2.checked.xlsx"])
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    entries = {Path(entry["path"]).name: entry for entry in report["files"]}
+    assert set(entries) == {NAME, f"{stem}-2.xlsx"}
+    assert entries[NAME]["status"] == "findings" and entries[f"{stem}-2.xlsx"]["status"] == "ok"
+    for name, entry in entries.items():
+        assert Path(entry["path"]) == archive / name and entry["dropped_as"] == str(inbox / NAME)
+        assert Path(entry["annotated"]).name == name.replace(".xlsx", ".checked.xlsx")
+        assert "replaced" not in entry
+    first = load_workbook(out / f"{stem}.checked.xlsx")["部门整体支出绩效自评表"]["G13"].value
+    second = load_workbook(out / f"{stem}-2.checked.xlsx")["部门整体支出绩效自评表"]["G13"].value
+    assert (first, second) == (4.52, 4.62)
+    assert len(json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]) == 2
+    assert len(pd.read_excel(out / "summary.xlsx", engine="openpyxl")) == 2
+
+
+def test_the_same_content_again_is_archived_and_reported_again(folders):
+    inbox, out, archive = folders
+    for _ in range(2):
+        shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "form.xlsx")
+        _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
+    assert sorted(p.name for p in archive.iterdir()) == ["form-2.xlsx", "form.xlsx"]
+    assert sorted(p.name for p in out.glob("*.checked.xlsx")) == ["form-2.checked.xlsx", "form.checked.xlsx"]
+    assert len(json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]) == 2
+
+
+def test_without_an_archive_a_later_file_replaces_the_earlier_result_and_says_so(folders):
+    inbox, out, _ = folders
+    shutil.copy(SAMPLES / "planted-rate-score.xlsx", inbox / NAME)
+    _run("watch", str(inbox), "--out", str(out), "--once", "--interval", "0.05")
+    earlier = json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"][NAME]
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / NAME)
+    _run("watch", str(inbox), "--out", str(out), "--once", "--interval", "0.05")
+    (entry,) = json.loads((out / "report.json").read_text("utf-8"))["files"]
+    assert entry["status"] == "ok" and "dropped_as" not in entry
+    assert entry["replaced"] == {"sha256": earlier["sha256"], "checked_at": earlier["checked"]}
+    assert load_workbook(Path(entry["annotated"]))["部门整体支出绩效自评表"]["G13"].value == 4.62
+
+
+def test_watch_never_reads_a_link_out_of_its_inbox(folders, tmp_path):
+    inbox, out, archive = folders
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:外部机密:/root:/bin/sh\n", "utf-8")
+    (inbox / "x.xlsx").symlink_to(secret)
+    (inbox / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
     shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "form.xlsx")
     result = _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
-    assert "未变化" in result.stdout
-    assert sorted(p.name for p in archive.iterdir()) == ["form-2.xlsx", "form.xlsx"]
-    assert len(json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]) == 1
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.glob("*.checked.xlsx")) == ["form.checked.xlsx"]
+    assert sorted(p.name for p in archive.iterdir()) == ["form.xlsx"]   # links are never archived
+    assert (inbox / "x.xlsx").is_symlink()
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert sorted(Path(item["path"]).name for item in report["skipped"]) == ["elsewhere", "x.xlsx"]
+    assert report["summary"] == {**report["summary"], "files": 1, "skipped": 2}
+    assert result.stderr.count("x.xlsx") == 1
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert "外部机密".encode() not in path.read_bytes()
+    # nothing new in the inbox but the links: the reports still say what is skipped, once
+    again = _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
+    assert again.exit_code == 0 and again.stderr.count("x.xlsx") == 1
+
+
+@pytest.mark.skipif(not Path("/etc/passwd").is_file(), reason="needs /etc/passwd")
+def test_the_reported_reproduction_a_link_to_etc_passwd(folders):
+    inbox, out, _ = folders
+    wout = out
+    (inbox / "x.xlsx").symlink_to("/etc/passwd")
+    result = _run("watch", str(inbox), "--out", str(wout), "--once", "--interval", "0.05")
+    assert result.exit_code == 0
+    assert not (wout / "x.checked.xlsx").exists()
+    report = json.loads((wout / "report.json").read_text("utf-8"))
+    assert report["files"] == [] and [Path(item["path"]).name for item in report["skipped"]] == ["x.xlsx"]
+    first_line = Path("/etc/passwd").read_text("utf-8", "replace").splitlines()[0].encode()
+    for path in wout.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as package:
+                    data = b"".join(package.read(name) for name in package.namelist())
+            assert first_line not in data
+
+
+def test_a_watcher_logs_a_skipped_path_once_per_version(folders, tmp_path, definitions, caplog):
+    inbox, out, _ = folders
+    (inbox / "x.xlsx").symlink_to(tmp_path / "one")
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, interval=0), definitions)
+    with caplog.at_level("WARNING", logger="evaluator"):
+        for _ in range(3):
+            watcher.poll()
+        (inbox / "x.xlsx").unlink()
+        (inbox / "x.xlsx").symlink_to(tmp_path / "another")
+        watcher.poll()
+        watcher.poll()
+    assert sum("x.xlsx" in record.getMessage() for record in caplog.records) == 2
+
+
+def test_an_unmodified_output_dropped_into_the_inbox_is_left_alone(folders, tmp_path):
+    inbox, out, archive = folders
+    _run("check", str(SAMPLES / "correct-form.xlsx"), "--out", str(tmp_path / "earlier"))
+    shutil.copy(tmp_path / "earlier" / "correct-form.checked.xlsx", inbox / "returned.xlsx")
+    result = _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05",
+                  "--verbose")
+    assert result.exit_code == 0 and "returned.xlsx" in result.stderr and "未修改" in result.stderr
+    assert (inbox / "returned.xlsx").is_file()
+    assert list(archive.iterdir()) == [] and not list(out.glob("*.checked.xlsx"))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")
@@ -152,3 +264,18 @@ def test_watch_stops_cleanly_on_a_signal(folders, signum):
 def test_the_archive_cannot_be_the_inbox(folders):
     inbox, out, _ = folders
     assert _run("watch", str(inbox), "--out", str(out), "--archive", str(inbox), "--once").exit_code == 2
+
+
+def test_files_not_checked_before_a_stop_go_back_to_the_inbox(folders, definitions):
+    inbox, out, archive = folders
+    archive.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(SAMPLES / "correct-form.xlsx", inbox / name)
+    stop = Stop()
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, archive=archive, interval=0), definitions, stop)
+    now = watcher.scan()
+    stop.set()   # asked to stop just as the batch begins: nothing is started
+    batch = watcher.process(sorted(now), now)
+    assert batch.checked == 0
+    assert sorted(p.name for p in inbox.iterdir()) == ["a.xlsx", "b.xlsx"]
+    assert list(archive.iterdir()) == [] and not watcher.handled   # taken again by the next run

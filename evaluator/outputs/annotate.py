@@ -41,6 +41,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluator.findings import Finding, Severity
+from evaluator.outputs.marker import stamp
 from evaluator.intake.workbook import SheetGrid
 from evaluator.outputs.atomic import as_created
 from evaluator.outputs.inert import xlsx_text
@@ -405,6 +406,7 @@ def annotated_workbook(result: FileResult) -> Workbook:
         workbook = workbook_from_grids(result.grids)
     _mark_cells(workbook, result.findings)
     _result_sheet(workbook, result)
+    stamp(workbook)  # its own output: a later run over a folder holding it skips it
     return workbook
 
 

@@ -3,6 +3,12 @@
 A run that is interrupted (Ctrl-C, a crash, a full disk) leaves the previous version of every report
 and annotated copy intact, never a half-written one. What it may leave is a temporary file named
 ``.~tmp-*``; :func:`remove_stale` clears those at the start of the next run on the same folder.
+
+An output gets the permissions of a file the user creates (the umask), but is never more readable
+than what it was made from: inside :func:`no_more_readable_than`, every output written is also
+limited to the permission bits given (a 0600 workbook gives a 0600 annotated copy, never a
+world-readable one). The limit is set before the file is renamed into place, so there is no moment
+at which the output is more readable.
 """
 
 from __future__ import annotations
@@ -10,10 +16,13 @@ from __future__ import annotations
 import os
 import tempfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Iterator
 
 TEMP_PREFIX = ".~tmp-"
+PERMISSIONS = 0o666
+_CEILING: ContextVar[int] = ContextVar("output_permission_ceiling", default=PERMISSIONS)
 
 
 def _umask() -> int:
@@ -23,8 +32,24 @@ def _umask() -> int:
 
 
 def as_created(path: str | Path) -> None:
-    """Give a temporary file the permissions of a file the user creates (mkstemp makes it 0600)."""
-    os.chmod(path, 0o666 & ~_umask())
+    """Give a temporary file the permissions of a file the user creates (mkstemp makes it 0600),
+    within the limit of :func:`no_more_readable_than`."""
+    os.chmod(path, PERMISSIONS & ~_umask() & _CEILING.get())
+
+
+@contextmanager
+def no_more_readable_than(*modes: int) -> Iterator[int]:
+    """Outputs written in this block are readable by no one who cannot read every one of ``modes``
+    (the permission bits of the inputs they are made from); yields the combined limit. Only read
+    bits are limited: whether the output is writable stays the umask's business."""
+    ceiling = _CEILING.get()
+    for mode in modes:
+        ceiling &= mode | 0o333
+    token = _CEILING.set(ceiling & PERMISSIONS)
+    try:
+        yield ceiling & PERMISSIONS
+    finally:
+        _CEILING.reset(token)
 
 
 @contextmanager

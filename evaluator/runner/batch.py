@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from evaluator import __version__
-from evaluator.outputs.atomic import remove_stale
+from evaluator.outputs.atomic import no_more_readable_than, remove_stale
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.findings import Severity
@@ -26,7 +26,7 @@ from evaluator.runner.manifest import Manifest, content_digest
 from evaluator.runner.parallel import Stop, available_cores
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
-from evaluator.runner.run import Job, Task, destinations, discover, run
+from evaluator.runner.run import Job, Task, destinations, discover, find, run  # noqa: F401 - discover for callers
 
 log = logging.getLogger("evaluator")
 SAVE_EVERY = 30.0  # seconds: a run killed outright loses at most this much work
@@ -98,15 +98,20 @@ def settings_digest(definitions: Definitions, limits: Limits) -> str:
 
 def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
-               stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
+               stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
+               skipped: list[dict[str, str]] | None = None) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
 
-    The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs.
+    The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs;
+    ``skipped`` (paths found and not read) goes into the report as it is. An entry of a file the hot
+    folder archived before checking it carries ``dropped_as``; one that replaces the record of
+    other content under the same name carries ``replaced``.
     """
     started = time.perf_counter()
     settings = settings_digest(definitions, limits)
-    targets = destinations(jobs, out_dir) if out_dir is not None else {}
     keys = manifest_keys(jobs)
+    reserved = manifest.annotated_paths(set(keys)) if manifest is not None else set()
+    targets = destinations(jobs, out_dir, reserved) if out_dir is not None else {}
     digests: dict[int, str] = {}
     rows: dict[int, list[dict[str, Any]]] = {}
     tasks: list[Task] = []
@@ -140,6 +145,13 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
             job = jobs[index]
             for level, message in outcome.log:
                 log.log(level, "%s", message)
+            replaced = manifest.replaces(keys[index], digests[index]) \
+                if manifest is not None and index in digests and outcome.complete else None
+            for entry in outcome.entries:
+                if job.dropped_as is not None:
+                    entry["dropped_as"] = job.dropped_as
+                if replaced is not None:
+                    entry["replaced"] = replaced
             rows[index] = outcome.entries
             checked += 1
             statuses = ", ".join(sorted({entry["status"] for entry in outcome.entries}))
@@ -149,7 +161,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
             if manifest is not None and outcome.complete and index in digests:
                 annotated = targets.get(job.path) if outcome.annotated else None
                 manifest.record(keys[index], digests[index], settings, __version__,
-                                outcome.entries, annotated)
+                                outcome.entries, annotated, job.mode)
                 if time.monotonic() - saved > SAVE_EVERY:
                     manifest.save()
                     saved = time.monotonic()
@@ -157,30 +169,39 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
         if bar is not None:
             bar.close()
     entries = [entry for index in sorted(rows) for entry in rows[index]]
-    return Batch(report=json_reporter.assemble(entries), checked=checked, reused=len(jobs) - len(tasks),
+    return Batch(report=json_reporter.assemble(entries, skipped), checked=checked, reused=len(jobs) - len(tasks),
                  skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled)
 
 
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
                 workers: int | None = None, force: bool = False, wait: float = 60.0,
-                progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
+                progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
+                follow_symlinks: bool = False) -> Batch:
     """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
+
+    A folder is read only inside (:mod:`evaluator.runner.discovery`) unless ``follow_symlinks``;
+    what it skips is listed in the report's ``skipped``.
 
     An interrupted batch keeps what it finished in the manifest but writes no summary: the reports
     of the previous run stay as they were.
     """
-    jobs = discover(paths, out_dir)
+    found = find(paths, out_dir, follow=follow_symlinks, limits=limits)
+    jobs, skipped = found.jobs, [item.to_dict() for item in found.skipped]
     if out_dir is None:
-        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits)
+        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
+                          skipped=skipped)
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
-                               progress=progress, stop=stop, limits=limits)
+                               progress=progress, stop=stop, limits=limits, skipped=skipped)
         finally:
-            manifest.save()
+            with no_more_readable_than(*manifest.modes()):
+                manifest.save()
         if not batch.interrupted:
-            write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+            # The reports hold what every file checked says: readable by no one who cannot read all of them.
+            with no_more_readable_than(*(job.mode for job in jobs if job.mode is not None)):
+                write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
     log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
     return batch

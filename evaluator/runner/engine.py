@@ -15,7 +15,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from evaluator.families import FAMILIES, Definitions
 from evaluator.families.base import CheckedForm
@@ -159,13 +159,16 @@ def file_notes(path: Path, inspection: Inspection) -> list[Finding]:
 
 
 def check_file(path: Path, definitions: Definitions, display: str | None = None, keep_grids: bool = False,
-               limits: Limits = DEFAULT_LIMITS) -> FileResult:
+               limits: Limits = DEFAULT_LIMITS, ignore_sheet: Callable[[str], bool] | None = None) -> FileResult:
     """Read and check one file. Never raises for a bad file: the result says ``unreadable``, with
-    a one-line reason in Chinese. The file is inspected before any parser touches it."""
+    a one-line reason in Chinese. The file is inspected before any parser touches it. Sheets for
+    which ``ignore_sheet`` is true (the 校验结果 sheet of an annotated copy sent back) are not read."""
     result = FileResult(path=path, display=display or str(path))
     try:
         inspection = inspect(path, limits)
         grids = load(path, inspection, limits)
+        if ignore_sheet is not None:
+            grids = [grid for grid in grids if not ignore_sheet(grid.name)]
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - a reader's failure, even a Rust panic, is this file's answer

@@ -6,6 +6,11 @@ that checked it, where its annotated copy went, and the report entries of that c
 skips a file whose content, catalog and tool version are all the same (and whose annotated copy is
 still there) and reports its stored entries with the status ``unchanged``. ``--force`` ignores it.
 
+A file checked again under the same key with other content (the hot folder without an archive,
+where every file dropped under one name replaces the last) replaces the record; its entries then
+carry ``replaced: {sha256, checked_at}`` of the record they replaced. Each record also keeps the
+permission bits of the file (``mode``): the reports covering it are never more readable than it.
+
 The manifest is written atomically, under the folder's lock. A damaged or foreign manifest is
 replaced, with a warning: the run then checks everything, which is slow but never wrong.
 """
@@ -13,9 +18,12 @@ replaced, with a warning: the run then checks everything, which is slow but neve
 from __future__ import annotations
 
 import copy
+import errno
 import hashlib
 import json
 import logging
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,8 +37,11 @@ FORMAT = 1
 
 
 def content_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    with path.open("rb") as stream:
+    """SHA-256 of a regular file's bytes, opened without following a link (OSError otherwise)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
@@ -76,17 +87,37 @@ class Manifest:
                 return None
         return copy.deepcopy(entries)
 
+    def replaces(self, key: str, digest: str) -> dict[str, Any] | None:
+        """``{sha256, checked_at}`` of the record a file of content ``digest`` would replace under
+        ``key`` (None when there is none, or it holds the same content)."""
+        record = self.records.get(key)
+        if not record or record.get("sha256") == digest:
+            return None
+        return {"sha256": record.get("sha256"), "checked_at": record.get("checked")}
+
     def record(self, key: str, digest: str, catalog: str, version: str, entries: list[dict[str, Any]],
-               annotated: Path | None) -> None:
+               annotated: Path | None, mode: int | None = None) -> None:
         self.records[key] = {
             "sha256": digest,
             "catalog": catalog,
             "version": version,
             "annotated": self._relative(annotated) if annotated is not None else None,
             "checked": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "mode": mode,
             "entries": entries,
         }
         self.changed = True
+
+    def annotated_paths(self, besides: set[str] = frozenset()) -> set[Path]:
+        """The annotated copies recorded for every key but those in ``besides``: names a new file's
+        copy must not take."""
+        return {self.folder / record["annotated"] for key, record in self.records.items()
+                if key not in besides and record.get("annotated")}
+
+    def modes(self) -> list[int]:
+        """The permission bits of every file recorded (no limit for a record of an earlier version)."""
+        return [record["mode"] if isinstance(record.get("mode"), int) else 0o666
+                for record in self.records.values()]
 
     def all_entries(self) -> list[dict[str, Any]]:
         """Every stored entry, by key: what the folder holds, for a summary of all of it."""

@@ -11,6 +11,8 @@ a worker says lands in the middle of a progress bar.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,12 +21,16 @@ from typing import Any, Callable, Iterable, Iterator
 
 from evaluator.outputs.annotate import fit_name, write_annotated
 from evaluator.families import Definitions
-from evaluator.runner.engine import SUFFIXES, FileResult, check_file
+from evaluator.runner.engine import FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
 from evaluator.outputs.reporters import OUTPUT_FILES
 from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.reporters.summary_xlsx import is_own_summary
+from evaluator.outputs.atomic import no_more_readable_than
+from evaluator.outputs.inert import printable
+from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
+from evaluator.runner.discovery import Skipped, special_kind, walk
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
@@ -32,32 +38,20 @@ CHECKED_SUFFIX = ".checked.xlsx"
 
 @dataclass(frozen=True)
 class Job:
-    """One file to check: where it is, how to show it, where its annotated copy goes."""
+    """One file to check: where it is, how to show it, where its annotated copy goes.
+
+    ``dropped_as`` is where the hot folder found it, when it was moved into the archive before
+    being checked; ``own_output`` says it is an annotated copy of this tool's that someone has
+    saved since (its 校验结果 sheet is then not read); ``mode`` is its permission bits, which its
+    outputs never exceed.
+    """
 
     path: Path
     display: str
     relative: Path
-
-
-def is_candidate(path: Path) -> bool:
-    """A workbook worth checking: a known suffix, not an Office lock file, dotfile or our own output."""
-    name = path.name
-    return (
-        path.suffix.lower() in SUFFIXES
-        and not name.startswith("~$")
-        and not name.startswith(".")
-        and not name.lower().endswith(CHECKED_SUFFIX)
-    )
-
-
-def _inside(path: Path, folder: Path | None) -> bool:
-    if folder is None:
-        return False
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+    dropped_as: str | None = None
+    own_output: bool = False
+    mode: int | None = None
 
 
 def is_own_output(path: Path, out_dir: Path | None) -> bool:
@@ -66,31 +60,93 @@ def is_own_output(path: Path, out_dir: Path | None) -> bool:
             and is_own_summary(path))
 
 
-def discover(paths: Iterable[Path], out_dir: Path | None = None) -> list[Job]:
-    """The workbooks named or found (recursively, sorted) under ``paths``, skipping ``out_dir``."""
+def own_output(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bool | None:
+    """Whether ``path`` is a workbook this tool wrote: True when unmodified since (skip it), False
+    when someone saved it since (check it, without its 校验结果 sheet), None when it is not one."""
+    mark = read_mark(path, limits)
+    if mark is None:
+        return None
+    if mark.modified:
+        log.info("%s：本工具写出的工作簿，之后已被修改，照常检查（不读其“%s”工作表）", display, RESULT_SHEET)
+        return False
+    log.info("%s：本工具写出的工作簿（%s），未修改，跳过", display,
+             mark.written.isoformat() if mark.written else "汇总表")
+    return True
+
+
+@dataclass
+class Discovery:
+    """What a look at the paths given found: the files to check, and what was deliberately not read."""
+
+    jobs: list[Job]
+    skipped: list[Skipped]
+
+
+def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = False,
+         limits: Limits = DEFAULT_LIMITS) -> Discovery:
+    """The workbooks named or found (recursively, sorted) under ``paths``, skipping ``out_dir``.
+
+    A folder is a boundary (:mod:`evaluator.runner.discovery`): links out of it, pipes, sockets and
+    devices are skipped with a reason, unless ``follow``. A workbook this tool wrote is skipped
+    while unmodified. A file named on the command line is read as given (a link is followed), but
+    a pipe, socket or device named is not opened either.
+    """
     jobs: list[Job] = []
-    seen: set[Path] = set()
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+
+    def add(path: Path, target: Path, display: str, relative: Path, mode: int, found: bool) -> None:
+        real = os.path.realpath(target)
+        if real in seen:
+            return
+        seen.add(real)
+        if not found:  # named on the command line: read as given, without its 校验结果 sheet if ours
+            jobs.append(Job(path=target, display=display, relative=relative,
+                            own_output=read_mark(target, limits) is not None, mode=stat.S_IMODE(mode)))
+            return
+        mark = own_output(target, display, limits)
+        if mark:
+            return
+        if mark is None and path.name.lower().endswith(CHECKED_SUFFIX):
+            log.debug("%s：按名称是批注副本，跳过", display)
+            return  # an annotated copy of an earlier version, without the mark
+        jobs.append(Job(path=target, display=display, relative=relative, own_output=mark is False,
+                        mode=stat.S_IMODE(mode)))
+
     for root in paths:
         if root.is_dir():
-            found = sorted(p for p in root.rglob("*") if p.is_file() and is_candidate(p)
-                           and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1]))
-            for path in found:
-                if _inside(path, out_dir) and not _inside(root, out_dir):
+            walked = walk(root, follow=follow, exclude=[out_dir] if out_dir is not None else [])
+            skipped.extend(walked.skipped)
+            for item in walked.found:
+                if is_own_output(item.target, out_dir):
                     continue
-                if is_own_output(path, out_dir):
-                    continue
-                if path.resolve() not in seen:
-                    seen.add(path.resolve())
-                    jobs.append(Job(path=path, display=str(path), relative=path.relative_to(root)))
-        elif root.resolve() not in seen:
-            seen.add(root.resolve())
-            jobs.append(Job(path=root, display=str(root), relative=Path(root.name)))
-    return jobs
+                add(item.path, item.target, str(item.path), item.relative, item.info.st_mode, True)
+            continue
+        try:
+            info = os.stat(root)
+        except OSError:
+            info = None
+        kind = special_kind(info.st_mode) if info is not None else None
+        if kind is not None:
+            skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
+            continue
+        # A link named is followed, to its target: the file is then opened without following links.
+        target = Path(os.path.realpath(root)) if root.is_symlink() else root
+        add(root, target, str(root), Path(root.name), info.st_mode if info is not None else 0o666, False)
+    for item in skipped:
+        log.warning("%s：%s", printable(item.path), item.reason)
+    return Discovery(jobs, skipped)
 
 
-def destinations(jobs: list[Job], out_dir: Path) -> dict[Path, Path]:
-    """Where each job's annotated copy goes: DIR/<sub-folders>/<stem>.checked.xlsx, never twice the same."""
-    taken: set[Path] = set()
+def discover(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = False) -> list[Job]:
+    """The workbooks :func:`find` finds under ``paths``."""
+    return find(paths, out_dir, follow=follow).jobs
+
+
+def destinations(jobs: list[Job], out_dir: Path, reserved: Iterable[Path] = ()) -> dict[Path, Path]:
+    """Where each job's annotated copy goes: DIR/<sub-folders>/<stem>.checked.xlsx, never twice the
+    same, and never one of ``reserved`` (the copies of files checked earlier into DIR)."""
+    taken: set[Path] = set(reserved)
     result: dict[Path, Path] = {}
     for job in jobs:
         folder = out_dir / job.relative.parent
@@ -106,13 +162,27 @@ def destinations(jobs: list[Job], out_dir: Path) -> dict[Path, Path]:
     return result
 
 
+def no_copy_reason(result: FileResult) -> str | None:
+    """Why a checked file gets no annotated copy (None: it gets one). A copy is made only of a file
+    in which a form was found: anything else would only reproduce the file's content elsewhere."""
+    if result.error is not None:
+        return "文件无法读取，不生成批注副本"
+    if not any(form.family is not None for form in result.forms):
+        return "未找到自评表，不生成批注副本"
+    return None
+
+
 def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
-    """Check one file and, when asked, write its annotated copy. Never raises for a bad file."""
+    """Check one file and, when asked and a form was found, write its annotated copy (never more
+    readable than the file). Never raises for a bad file."""
     keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
-    result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits)
-    if destination is not None and result.error is None:
+    result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
+                        ignore_sheet=is_result_sheet if job.own_output else None)
+    if destination is not None and no_copy_reason(result) is None:
         try:
-            write_annotated(result, destination)
+            mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
+            with no_more_readable_than(mode):
+                write_annotated(result, destination)
             result.annotated = str(destination)
         except Exception as exc:  # noqa: BLE001 - the check stands; only the copy failed
             log.warning("%s：批注副本写入失败（%s: %s）", job.display, type(exc).__name__, exc)
@@ -190,10 +260,15 @@ def check_one(task: Task) -> Outcome:
     with _collecting_log() as records:
         try:
             result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
+            reason = no_copy_reason(result) if task.destination is not None else None
+            entries = json_reporter.entries([result])
+            if reason is not None:
+                for entry in entries:
+                    entry["not_annotated"] = reason
             outcome = Outcome(
-                entries=json_reporter.entries([result]),
+                entries=entries,
                 annotated=result.annotated,
-                complete=task.destination is None or result.annotated is not None or result.error is not None,
+                complete=task.destination is None or result.annotated is not None or reason is not None,
             )
         except Exception as exc:  # noqa: BLE001 - a bug on one file is that file's answer
             log.error("%s：检查时出错（%s: %s）", task.job.display, type(exc).__name__, exc)

@@ -8,24 +8,39 @@ network shares) and takes a file when it is complete:
   A file that never opens (a damaged upload) is taken once it has been still for ``settle``
   seconds, so that it is reported as unreadable rather than waited for forever.
 
-Office lock files (``~$…``), dotfiles, hidden folders and the tool's own outputs are ignored. Each
-batch of ready files is checked like ``evaluator check INBOX --out DIR`` (lock, manifest, annotated
-copies), then the summary in DIR is rewritten to cover every file DIR holds, and with ``archive``
-the originals are moved there (never overwriting: ``name-2.xlsx`` on a clash). A file whose check
-failed for a reason of the tool's own stays in INBOX and is not retried until it changes.
+The inbox is a trust boundary. It is walked without following any symbolic link, and only regular
+files are opened (without following a link swapped in since): links, named pipes, sockets and
+devices are listed in the reports' ``skipped`` and logged once per version, never read, never
+archived. Office lock files (``~$…``), dotfiles and hidden folders are ignored; a workbook this
+tool wrote is left alone while unmodified (see :mod:`evaluator.outputs.marker`).
+
+Each batch of ready files is checked like ``evaluator check INBOX --out DIR`` (lock, manifest,
+annotated copies), then the reports in DIR are rewritten to cover every file DIR holds. With
+``archive``, each file is first moved there, never overwriting (``name-2.xlsx`` on a clash), and is
+checked from there: its annotated copy, manifest record and report entry follow the name it was
+archived under (``name-2.checked.xlsx``), with ``path`` the archived path and ``dropped_as`` where
+it was dropped, so a file dropped later under the same name never takes an earlier one's results.
+Without an archive, results are keyed by the name in INBOX: a later file replaces the earlier one's
+result, and its entry says so (``replaced``). A file whose check failed for a reason of the tool's
+own goes back to INBOX and is not retried until it changes; one not started before a stop goes
+back to be taken next time.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import shutil
+import stat
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from evaluator.outputs.atomic import remove_stale
+from evaluator.outputs.atomic import no_more_readable_than, remove_stale, replacing
+from evaluator.outputs.inert import printable
 from evaluator.runner.batch import Batch, check_jobs
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
@@ -34,7 +49,8 @@ from evaluator.runner.manifest import Manifest
 from evaluator.runner.parallel import Stop
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
-from evaluator.runner.run import Job, is_candidate, is_own_output
+from evaluator.runner.discovery import Skipped, walk
+from evaluator.runner.run import CHECKED_SUFFIX, Job, is_own_output, own_output
 
 log = logging.getLogger("evaluator")
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -55,26 +71,62 @@ class WatchOptions:
 
 
 def opens(path: Path) -> bool:
-    """Whether the file is whole as far as its format tells: a zip directory, an OLE header."""
+    """Whether the file is whole as far as its format tells: a zip directory, an OLE header.
+
+    Opened without following a link and without blocking: only a regular file is looked at."""
     try:
-        with path.open("rb") as stream:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return False
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
             head = stream.read(8)
-        if path.suffix.lower() == ".xls":
-            return head == OLE_MAGIC
-        with zipfile.ZipFile(path):
-            return True
+            if path.suffix.lower() == ".xls":
+                return head == OLE_MAGIC
+            stream.seek(0)
+            with zipfile.ZipFile(stream):
+                return True
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
+    finally:
+        os.close(descriptor)
 
 
-def archive_path(archive: Path, relative: Path) -> Path:
-    """Where an original goes in the archive: its relative path, suffixed -2, -3… on a clash."""
+def archive_path(archive: Path, relative: Path, taken: Callable[[Path], bool] | None = None) -> Path:
+    """Where an original goes in the archive: its relative path, suffixed -2, -3… on a clash (with a
+    file there, or with a name ``taken`` says an earlier file's results are kept under)."""
     candidate = archive / relative
     counter = 2
-    while candidate.exists():
+    while os.path.lexists(candidate) or (taken is not None and taken(candidate)):
         candidate = archive / relative.parent / f"{relative.stem}-{counter}{relative.suffix}"
         counter += 1
     return candidate
+
+
+def _move(source: Path, destination: Path) -> None:
+    """Move a file without following a link: a rename, or across file systems a copy of the regular
+    file opened without following links, then the original removed."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(source, destination)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    descriptor = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件", str(source))
+        with os.fdopen(descriptor, "rb", closefd=False) as stream, \
+                no_more_readable_than(stat.S_IMODE(info.st_mode)), replacing(destination, binary=True) as copy:
+            shutil.copyfileobj(stream, copy, 1 << 20)
+        os.utime(destination, ns=(info.st_atime_ns, info.st_mtime_ns))
+    finally:
+        os.close(descriptor)
+    os.unlink(source)
 
 
 class Watcher:
@@ -89,36 +141,40 @@ class Watcher:
         self.seen: dict[Path, Signature] = {}
         self.handled: dict[Path, Signature] = {}
         self.waiting: set[Path] = set()
-
-    def _excluded(self, path: Path) -> bool:
-        for folder in (self.options.out_dir, self.options.archive):
-            if folder is None:
-                continue
-            try:
-                path.resolve().relative_to(folder.resolve())
-            except ValueError:
-                continue
-            if not _same(folder, self.options.inbox):
-                return True
-        return False
+        self.skipped: list[Skipped] = []              # what the last look found and did not read
+        self._told: dict[str, tuple[int, ...]] = {}   # skipped path → the version of it already logged
+        self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
+        self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
 
     def scan(self) -> dict[Path, Signature]:
-        """Every candidate workbook in the inbox with its size and modification time."""
+        """Every candidate workbook in the inbox with its size and modification time.
+
+        The inbox is walked without following any link (:mod:`evaluator.runner.discovery`); links,
+        pipes, sockets and devices are noted in :attr:`skipped` and logged once per version."""
+        options = self.options
+        walked = walk(options.inbox, links=False,
+                      exclude=[folder for folder in (options.out_dir, options.archive) if folder is not None])
         found: dict[Path, Signature] = {}
-        inbox = self.options.inbox
-        for path in sorted(inbox.rglob("*")):
-            relative = path.relative_to(inbox)
-            if any(part.startswith(".") for part in relative.parts[:-1]) or not is_candidate(path):
+        for item in walked.found:
+            if is_own_output(item.path, options.out_dir):
                 continue
-            if self._excluded(path) or is_own_output(path, self.options.out_dir):
-                continue
-            try:
-                info = path.stat()
-            except OSError:
-                continue  # gone between listing and looking
-            if path.is_file():
-                found[path] = (info.st_size, info.st_mtime_ns)
+            found[item.path] = (item.info.st_size, item.info.st_mtime_ns)
+        self._note(walked.skipped)
         return found
+
+    def _note(self, skipped: list[Skipped]) -> None:
+        self.skipped = skipped
+        current: dict[str, tuple[int, ...]] = {}
+        for item in skipped:
+            try:
+                info = os.lstat(item.path)
+                version = (info.st_ino, info.st_mode, info.st_size, info.st_mtime_ns)
+            except OSError:
+                version = ()
+            current[item.path] = version
+            if self._told.get(item.path) != version:
+                log.warning("%s：%s", printable(item.path), item.reason)
+        self._told = current
 
     def ready(self, now: dict[Path, Signature]) -> list[Path]:
         """The files that have not changed since the last poll, are complete and are not yet done."""
@@ -149,41 +205,122 @@ class Watcher:
         self.handled = {path: sig for path, sig in self.handled.items() if path in now}
         self.waiting &= set(now)
         if not ready:
+            if frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
+                # What is skipped changed: the reports say so even when nothing new was checked, when
+                # DIR is free now (a run holding it rewrites them, and so does the next batch).
+                try:
+                    with holding(self.options.out_dir, 0):
+                        self._write_reports(Manifest.load(self.options.out_dir))
+                except FolderBusy:
+                    pass
             return None
         batch = self.process(ready, now)
         if batch is not None and self.on_batch is not None:
             self.on_batch(batch)
         return batch
 
+    def _write_reports(self, manifest: Manifest) -> None:
+        """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read.
+        They are never more readable than the least readable file they cover."""
+        with no_more_readable_than(*manifest.modes()):
+            write_reports(json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped]),
+                          self.options.out_dir)
+        self._reported = frozenset(self.skipped)
+
     def process(self, paths: list[Path], now: dict[Path, Signature]) -> Batch | None:
         options = self.options
+        jobs: list[Job] = []
+        batch: Batch | None = None
         with holding(options.out_dir, options.wait):
             remove_stale(options.out_dir)
-            jobs = [Job(path=path, display=str(path), relative=path.relative_to(options.inbox))
-                    for path in paths if path.exists()]  # another watcher may have taken it meanwhile
             manifest = Manifest.load(options.out_dir)
             try:
-                batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
-                                   progress=options.progress, stop=self.stop, limits=options.limits)
+                for path in paths:
+                    job = self._take(path, now[path], manifest)
+                    if job is not None:
+                        jobs.append(job)
+                try:
+                    # A batch's own report (printed as it is done) shows what is newly skipped; the
+                    # reports in DIR show all that the inbox holds and is not read.
+                    fresh = [item for item in self.skipped if item not in self._shown]
+                    batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
+                                       progress=options.progress, stop=self.stop, limits=options.limits,
+                                       skipped=[item.to_dict() for item in fresh])
+                    self._shown = set(self.skipped)
+                finally:
+                    with no_more_readable_than(*manifest.modes()):
+                        manifest.save()
+                self._write_reports(manifest)
             finally:
-                manifest.save()
-            write_reports(json_reporter.assemble(manifest.all_entries()), options.out_dir)
-        for path in paths:
-            self.handled[path] = now[path]
-        if options.archive is not None:
-            for job in jobs:
-                if job.path in batch.settled:
-                    self._archive(job)
+                settled = set(batch.settled) if batch is not None else set()
+                # Interrupted outright: what reached the manifest is done all the same (an archived
+                # name is never a key before its file is checked).
+                settled |= {job.path for job in jobs
+                            if job.dropped_as is not None and job.relative.as_posix() in manifest.records}
+                for job in jobs:
+                    if job.path not in settled:
+                        self._give_back(job, now, retry=batch is None or bool(self.stop))
         return batch
 
-    def _archive(self, job: Job) -> None:
-        destination = archive_path(self.options.archive, job.relative)
+    def _take(self, path: Path, signature: Signature, manifest: Manifest) -> Job | None:
+        """The job for a ready file, moved into the archive first when there is one (so that what is
+        checked is what is archived, and a file dropped later under the same name is another file);
+        None when it is not to be checked (gone, no longer a regular file, an output of ours)."""
+        options = self.options
+        relative = path.relative_to(options.inbox)
         try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(job.path), str(destination))
-            log.info("%s → %s", job.display, destination)
+            info = os.lstat(path)
+        except OSError:
+            return None  # another watcher took it meanwhile, or its owner removed it
+        if not stat.S_ISREG(info.st_mode):
+            return None  # swapped for a link or a pipe since the last look: the next look says so
+        mark = own_output(path, str(path), options.limits)
+        if mark or (mark is None and path.name.lower().endswith(CHECKED_SUFFIX)):
+            self.handled[path] = signature   # an output of ours, unmodified: left where it is
+            return None
+        if options.archive is None:
+            self.handled[path] = signature
+            return Job(path=path, display=str(path), relative=relative, own_output=mark is False,
+                       mode=stat.S_IMODE(info.st_mode))
+        destination = archive_path(options.archive, relative,
+                                   lambda candidate: candidate.relative_to(options.archive).as_posix() in manifest.records)
+        try:
+            _move(path, destination)
+            moved = os.lstat(destination)
         except OSError as exc:
-            log.warning("%s：无法移入归档文件夹（%s），留在原处", job.display, exc)
+            log.error("%s：无法移入归档文件夹（%s），未检查；文件改动后再试", path, exc)
+            self.handled[path] = signature
+            return None
+        if not stat.S_ISREG(moved.st_mode):   # swapped between the look and the move: never archived
+            self._put_back(destination, path)
+            return None
+        log.info("%s → %s", path, destination)
+        return Job(path=destination, display=str(destination), relative=destination.relative_to(options.archive),
+                   dropped_as=str(path), own_output=mark is False, mode=stat.S_IMODE(moved.st_mode))
+
+    def _give_back(self, job: Job, now: dict[Path, Signature], retry: bool) -> None:
+        """A job whose answer is not final (not started before a stop, or its check failed for a reason
+        of the tool's own) goes back to the inbox; unless it is to be retried, only once it changes."""
+        if job.dropped_as is None:
+            if retry:
+                self.handled.pop(job.path, None)
+            return
+        original = Path(job.dropped_as)
+        back = self._put_back(job.path, original)
+        if back is not None and not retry:
+            info = os.lstat(back)
+            self.handled[back] = (info.st_size, info.st_mtime_ns)
+
+    def _put_back(self, archived: Path, original: Path) -> Path | None:
+        inbox = self.options.inbox
+        target = original if not os.path.lexists(original) else archive_path(inbox, original.relative_to(inbox))
+        try:
+            os.rename(archived, target)
+        except OSError as exc:
+            log.error("%s：未检查，也无法放回收件文件夹（%s）；请手动处理", archived, exc)
+            return None
+        log.warning("%s：未检查，已放回 %s", original, target)
+        return target
 
     def once(self) -> Batch | None:
         """Process what is in the inbox now (looking twice, ``interval`` apart), then return."""
@@ -208,7 +345,3 @@ class Watcher:
             if self.stop.sleep(self.options.interval):
                 break
         log.warning("已停止监视 %s", self.options.inbox)
-
-
-def _same(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()

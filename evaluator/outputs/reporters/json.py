@@ -6,6 +6,12 @@ file or one without a form gives one entry. :func:`report` builds this data once
 
 An entry reused from an earlier run (its file, catalog and tool version unchanged) has the status
 ``unchanged`` and keeps what it was then as ``previous_status``; the summary counts it by that.
+
+Contract 3: the top-level ``skipped`` lists what a run found and deliberately did not read (a link
+out of the folder, a named pipe), ``{"path", "reason"}`` each, counted in ``summary.skipped`` and
+never in ``files``. Entries may carry ``not_annotated`` (why there is no annotated copy: no form, or
+unreadable), ``dropped_as`` (the hot folder's inbox path of a file checked from its archive) and
+``replaced`` (``{sha256, checked_at}`` of the earlier result a file of the same name replaced).
 """
 
 from __future__ import annotations
@@ -87,7 +93,7 @@ def effective_status(row: dict[str, Any]) -> str:
     return row["status"]
 
 
-def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+def summary(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, int]:
     return {
         "files": len(rows),
         "ok": sum(1 for row in rows if effective_status(row) == "ok"),
@@ -98,16 +104,20 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, int]:
                          and not row["counts"]["warning"] and effective_status(row) != "unreadable"),
         "unreadable": sum(1 for row in rows if effective_status(row) == "unreadable"),
         "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
+        # Paths found and deliberately not read (a link out of the folder, a pipe): not in "files".
+        "skipped": len(skipped or []),
     }
 
 
 #: The version of this contract; bumped with every change to it (the README keeps the changelog).
-CONTRACT = 2
+CONTRACT = 3
 
 
-def assemble(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report of a run from its entries, in the order given."""
-    return {"contract": CONTRACT, "files": rows, "summary": summary(rows)}
+def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The report of a run from its entries, in the order given, and the paths it did not read
+    (``skipped``: ``{"path", "reason"}`` each)."""
+    skipped = list(skipped or [])
+    return {"contract": CONTRACT, "files": rows, "skipped": skipped, "summary": summary(rows, skipped)}
 
 
 def report(results: Iterable[FileResult]) -> dict[str, Any]:

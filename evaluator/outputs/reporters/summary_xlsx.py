@@ -28,6 +28,7 @@ from evaluator.outputs.reporters.common import (
     cell_value, department_of, display_width, expected_label, family_label, fill, header_row, href, landscape,
     link_cell, alternatives_text, range_text, relative_path, rule_title, sheet_location, status_key, status_label,
     write_cell)
+from evaluator.outputs.marker import stamp
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
@@ -364,6 +365,7 @@ def render(data: dict[str, Any], stream: IO[bytes], base: Path | None = None) ->
         book.properties.title = "绩效自评表校验汇总"
         book.properties.creator = "evaluator"
         book.properties.keywords = MARKER
+        stamp(book)
 
 
 def is_own_summary(path: Path) -> bool:

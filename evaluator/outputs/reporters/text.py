@@ -63,3 +63,5 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         + (f"，{total['unchanged']} 份未变化" if total["unchanged"] else "")
         + "\n"
     )
+    for item in data.get("skipped") or []:   # found and deliberately not read
+        stream.write(f"跳过 {item['path']}：{item['reason']}\n")
