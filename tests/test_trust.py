@@ -215,6 +215,9 @@ def test_an_annotated_copy_corrected_and_sent_back_is_checked_without_its_result
     grids = check_file(back, definitions, keep_grids=True, ignore_sheet=is_result_sheet).grids
     assert "校验结果" in load_workbook(back, read_only=True).sheetnames
     assert "校验结果" not in [grid.name for grid in grids]
+    # Its annotated copy holds one 校验结果, the new one, not the old one beside a 校验结果2.
+    again = load_workbook(tmp_path / "out2" / "部门整体支出绩效自评表.checked.xlsx", read_only=True)
+    assert [name for name in again.sheetnames if name.startswith("校验结果")] == ["校验结果"]
 
 
 def test_a_script_that_keeps_the_author_is_caught_by_the_time(tmp_path):

@@ -312,7 +312,11 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
 
 def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     """校验结果: a verdict line (with the totals: 申报 / 复核 / 更正后) and the form it is about, every
-    finding with a link to its cell (header frozen, filter on), then the forms side by side."""
+    finding with a link to its cell (header frozen, filter on), then the forms side by side. An earlier
+    run's 校验结果 in an annotated copy sent back is replaced, not kept beside the new one."""
+    for stale in result.ignored_sheets:
+        if stale in workbook.sheetnames:
+            workbook.remove(workbook[stale])
     name = RESULT_SHEET
     counter = 2
     while name in workbook.sheetnames:

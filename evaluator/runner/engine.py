@@ -49,6 +49,7 @@ class FileResult:
     grids: list[SheetGrid] | None = field(default=None, repr=False)
     inspection: Inspection | None = field(default=None, repr=False)
     rebuild: bool = False   # the annotated copy is rebuilt from the grids, not from the original
+    ignored_sheets: list[str] = field(default_factory=list)  # an earlier run's 校验结果, replaced in the copy
 
     @property
     def status(self) -> str:
@@ -168,6 +169,7 @@ def check_file(path: Path, definitions: Definitions, display: str | None = None,
         inspection = inspect(path, limits)
         grids = load(path, inspection, limits)
         if ignore_sheet is not None:
+            result.ignored_sheets = [grid.name for grid in grids if ignore_sheet(grid.name)]
             grids = [grid for grid in grids if not ignore_sheet(grid.name)]
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
