@@ -5,6 +5,9 @@ failure of the tool itself (a bad catalog, an output folder that cannot be writt
 another run past ``--wait``), 130 when a check is interrupted (what finished is kept for the next
 run). A file that cannot be read is an ``unreadable`` finding (an error), never a reason to stop
 the batch. stdout carries only the report; progress and logs go to stderr.
+
+Start-up is kept short: ``evaluator --help`` and ``evaluator rules`` import neither openpyxl nor
+pandas (nor numpy); what a command needs is imported when it runs.
 """
 
 from __future__ import annotations
@@ -17,25 +20,24 @@ from pathlib import Path
 import click
 
 from evaluator import __version__
-from evaluator.runner import logs
-from evaluator.runner.batch import check_paths, fails
-from evaluator.families import CatalogError, Definitions, load_definitions
-from evaluator.rules import DOCS, RULES
 from evaluator.findings import Severity
 from evaluator.intake.limits import Limits
-from evaluator.runner.lock import FolderBusy
-from evaluator.runner.parallel import Stop, stopping_on_signals
-from evaluator.outputs.reporters import REPORTERS, STREAM_FORMATS
+from evaluator.runner import logs
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 INTERRUPTED = 130
+#: The formats printed on stdout: evaluator.outputs.reporters.STREAM_FORMATS (a test keeps them in
+#: step), named here so that --help does not import the reporters.
+STREAM_FORMATS = ("text", "json", "html")
 
 
 class ToolError(click.ClickException):
     exit_code = 2
 
 
-def _definitions(paths: tuple[Path, ...], edition: str | None) -> Definitions:
+def _definitions(paths: tuple[Path, ...], edition: str | None):
+    from evaluator.families import CatalogError, load_definitions
+
     try:
         return load_definitions(paths, edition)
     except CatalogError as exc:
@@ -68,6 +70,8 @@ def tool_failures(command):
 
     @functools.wraps(command)
     def guarded(*args, **kwargs):
+        from evaluator.runner.lock import FolderBusy
+
         try:
             return command(*args, **kwargs)
         except KeyboardInterrupt:  # Ctrl-C twice: stopped at once; what finished is already saved
@@ -133,6 +137,10 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
           fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool,
           **limit_values: int) -> None:
     """Check the workbooks at PATHS (files, or folders searched recursively)."""
+    from evaluator.outputs.reporters import REPORTERS
+    from evaluator.runner.batch import check_paths, fails
+    from evaluator.runner.parallel import Stop, stopping_on_signals
+
     definitions = _definitions(catalog_paths, edition)
     limits = _limits(limit_values)
     if out_dir is not None:
@@ -168,6 +176,9 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
 
     Runs until Ctrl-C or SIGTERM (then exits 0); with --once, exits like check.
     """
+    from evaluator.outputs.reporters import REPORTERS
+    from evaluator.runner.batch import fails
+    from evaluator.runner.parallel import Stop, stopping_on_signals
     from evaluator.runner.watch import Watcher, WatchOptions
 
     if archive is not None and archive.resolve() == inbox.resolve():
@@ -194,6 +205,8 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
 
 def rules_table() -> str:
     """The rule reference as a Markdown table, generated from the registry (the README holds it)."""
+    from evaluator.rules import RULES
+
     lines = ["| rule | severity | 含义 | fails on (example) |", "|---|---|---|---|"]
     for slug, rule in RULES.items():
         example = rule.failing.replace("|", "\\|")
@@ -205,6 +218,8 @@ def rules_table() -> str:
 @click.option("--markdown", is_flag=True, help="Print the rule table in Markdown, as in the README.")
 def rules(markdown: bool) -> None:
     """List every rule with its documentation."""
+    from evaluator.rules import DOCS, RULES
+
     if markdown:
         click.echo(rules_table())
         return
