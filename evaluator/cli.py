@@ -101,6 +101,10 @@ def run_options(command):
                      help="Exit 1 when a finding of this severity or worse is found."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Worker processes (default: every core)."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=300.0, envvar="EVALUATOR_TIMEOUT",
+                     show_default=True, show_envvar=True,
+                     help="每个文件（读取、检查、写批注副本）最多用时几秒；超时的文件报告为 unreadable，"
+                          "其余文件照常检查。0 表示不限时。"),
         click.option("--wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
                      help="Seconds to wait for another run holding the output folder before giving up."),
         click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -134,8 +138,8 @@ def main() -> None:
 @run_options
 @tool_failures
 def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, catalog_paths: tuple[Path, ...], edition: str | None,
-          fail_on: str, jobs: int | None, wait: float, log_file: Path | None, quiet: bool, verbose: bool,
-          **limit_values: int) -> None:
+          fail_on: str, jobs: int | None, timeout: float, wait: float, log_file: Path | None, quiet: bool,
+          verbose: bool, **limit_values: int) -> None:
     """Check the workbooks at PATHS (files, or folders searched recursively)."""
     from evaluator.outputs.reporters import REPORTERS
     from evaluator.runner.batch import check_paths, fails
@@ -147,7 +151,7 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
         _folder(out_dir)
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
         batch = check_paths(paths, definitions, out_dir, workers=jobs, force=force, wait=wait,
-                            progress=_progress(quiet), stop=stop, limits=limits)
+                            progress=_progress(quiet), stop=stop, limits=limits, timeout=timeout)
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
                    "重新运行会从这里继续。", err=True)
@@ -170,8 +174,8 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
 @run_options
 @tool_failures
 def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval: float, settle: float,
-          catalog_paths: tuple[Path, ...], edition: str | None, fail_on: str, jobs: int | None, wait: float, log_file: Path | None,
-          quiet: bool, verbose: bool, **limit_values: int) -> None:
+          catalog_paths: tuple[Path, ...], edition: str | None, fail_on: str, jobs: int | None, timeout: float,
+          wait: float, log_file: Path | None, quiet: bool, verbose: bool, **limit_values: int) -> None:
     """Check every workbook that arrives in INBOX, once it is completely written.
 
     Runs until Ctrl-C or SIGTERM (then exits 0); with --once, exits like check.
@@ -188,7 +192,8 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
     if archive is not None:
         _folder(archive, "--archive")
     options = WatchOptions(inbox=inbox, out_dir=out_dir, archive=archive, interval=interval, settle=settle,
-                           workers=jobs, wait=wait, progress=_progress(quiet), limits=_limits(limit_values))
+                           workers=jobs, wait=wait, progress=_progress(quiet), limits=_limits(limit_values),
+                           timeout=timeout)
 
     def show(batch) -> None:  # each batch as it is done, also when stdout is a pipe to a log
         REPORTERS["text"](batch.report, sys.stdout)

@@ -79,6 +79,51 @@ def test_a_file_whose_check_crashes_does_not_stop_the_batch(inbox, tmp_path, mon
     assert _statuses(again)["correct.xlsx"] == "ok"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_that_hangs_the_reader_is_unreadable_after_the_time_limit(inbox, tmp_path, monkeypatch, jobs):
+    from evaluator.runner import engine
+
+    real = engine.load
+
+    def hanging(path, inspection, limits=None):
+        if path.name == "total.xlsx":
+            time.sleep(600)   # a reader stuck on one file
+        return real(path, inspection, limits)
+
+    monkeypatch.setattr(engine, "load", hanging)  # forked workers inherit the patch
+    out = tmp_path / "out"
+    result = _run("check", str(inbox), "--out", str(out), "--jobs", jobs, "--timeout", "1", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert _statuses(report) == {"broken.xlsx": "unreadable", "correct.xlsx": "ok", "rate.xlsx": "findings",
+                                 "total.xlsx": "unreadable"}
+    (late,) = [entry for entry in report["files"] if entry["path"].endswith("total.xlsx")]
+    (finding,) = late["findings"]
+    assert finding["rule"] == "unreadable" and "用时超过 1 秒" in finding["message"]
+    assert "\n" not in finding["message"] and "--timeout" in finding["message"]
+    assert "total.xlsx：超过 1 秒仍未完成" in result.stderr
+    assert (out / "summary.xlsx").is_file() and (out / "correct.checked.xlsx").is_file()
+    # Not remembered: the next run, perhaps with a longer limit, tries it again.
+    assert "total.xlsx" not in json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]
+
+
+def test_the_time_limit_comes_from_the_environment_and_0_turns_it_off(inbox, monkeypatch):
+    seen = []
+    real = run_module.run
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("timeout"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "run", spy)
+    monkeypatch.setattr("evaluator.runner.batch.run", spy)
+    for env, expected in (({}, 300.0), ({"EVALUATOR_TIMEOUT": "7.5"}, 7.5), ({"EVALUATOR_TIMEOUT": "0"}, 0.0)):
+        result = CliRunner().invoke(main, ["check", str(inbox / "correct.xlsx")], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert seen.pop() == expected
+    assert _run("check", str(inbox / "correct.xlsx"), "--timeout", "-1").exit_code == 2
+
+
 def test_a_second_run_skips_what_is_unchanged(inbox, tmp_path):
     out = tmp_path / "out"
     first = json.loads(_run("check", str(inbox), "--out", str(out), "--format", "json").stdout)

@@ -98,8 +98,9 @@ def settings_digest(definitions: Definitions, limits: Limits) -> str:
 
 def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
-               stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
+               stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS, timeout: float | None = None) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
+    ``timeout`` is the seconds one file may take (None or 0: no limit; see :func:`run.run`).
 
     The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs.
     """
@@ -135,7 +136,8 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     saved = time.monotonic()
     try:
         for number, outcome in run(tasks, definitions, workers=workers, stop=stop,
-                                   on_done=bar.update if bar is not None else None, limits=limits):
+                                   on_done=bar.update if bar is not None else None, limits=limits,
+                                   timeout=timeout):
             index = positions[number]
             job = jobs[index]
             for level, message in outcome.log:
@@ -163,7 +165,8 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
 
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
                 workers: int | None = None, force: bool = False, wait: float = 60.0,
-                progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS) -> Batch:
+                progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
+                timeout: float | None = None) -> Batch:
     """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
 
     An interrupted batch keeps what it finished in the manifest but writes no summary: the reports
@@ -171,13 +174,14 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
     """
     jobs = discover(paths, out_dir)
     if out_dir is None:
-        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits)
+        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
+                          timeout=timeout)
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
-                               progress=progress, stop=stop, limits=limits)
+                               progress=progress, stop=stop, limits=limits, timeout=timeout)
         finally:
             manifest.save()
         if not batch.interrupted:

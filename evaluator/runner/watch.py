@@ -52,6 +52,7 @@ class WatchOptions:
     wait: float = 60.0
     progress: bool = False
     limits: Limits = DEFAULT_LIMITS
+    timeout: float | None = None  # seconds one file may take (None or 0: no limit)
 
 
 def opens(path: Path) -> bool:
@@ -164,7 +165,8 @@ class Watcher:
             manifest = Manifest.load(options.out_dir)
             try:
                 batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
-                                   progress=options.progress, stop=self.stop, limits=options.limits)
+                                   progress=options.progress, stop=self.stop, limits=options.limits,
+                                   timeout=options.timeout)
             finally:
                 manifest.save()
             write_reports(json_reporter.assemble(manifest.all_entries()), options.out_dir)
