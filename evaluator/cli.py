@@ -157,7 +157,60 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
                    "重新运行会从这里继续。", err=True)
         sys.exit(INTERRUPTED)
     REPORTERS[output_format](batch.report, sys.stdout)
+    sys.stdout.flush()
+    _say_empty(batch.empty)
+    if not quiet:
+        _say_written(batch, out_dir)
     sys.exit(1 if fails(batch.report, FAIL_ON[fail_on]) else 0)
+
+
+def _say_empty(paths) -> None:
+    """A path that holds no workbook is said on stderr, even with --quiet: a wrong path in a nightly
+    job must not pass unseen. It is not a failure (exit 0 when nothing else fails)."""
+    for path in paths:
+        click.echo(f"{_shown(path)}：没有找到可检查的工作簿（.xlsx、.xlsm、.xls、.ods）", err=True)
+
+
+def _say_written(batch, out_dir: Path | None) -> None:
+    """The last lines on stderr: where the annotated copies and the reports went."""
+    if out_dir is None:
+        return
+    copies = sum(1 for entry in _files(batch.report) if entry.get("annotated"))
+    if copies:
+        click.echo(f"批注副本：{copies} 份，在 {_shown(out_dir)}", err=True)
+    for path in batch.reports:
+        click.echo(f"已写入 {_shown(path)}", err=True)
+
+
+def _files(report):
+    seen = set()
+    for entry in report["files"]:
+        if entry["path"] not in seen:
+            seen.add(entry["path"])
+            yield entry
+
+
+def _shown(path: Path) -> str:
+    from evaluator.outputs.inert import printable
+
+    return printable(str(path))
+
+
+def _counts(summary: dict[str, int]) -> str:
+    """A report's summary in words: "3 份表：1 份通过，1 份有错误，0 份有警告，1 份无法读取"."""
+    return (f"{summary['files']} 份表：{summary['ok']} 份通过，{summary['with_errors']} 份有错误，"
+            f"{summary['with_warnings']} 份有警告，"
+            + (f"{summary['only_info']} 份仅有提示，" if summary.get("only_info") else "")
+            + f"{summary['unreadable']} 份无法读取"
+            + (f"，{summary['unchanged']} 份未变化" if summary.get("unchanged") else ""))
+
+
+def batch_line(batch, out_dir: Path) -> str:
+    """The last line of a hot-folder batch: its own counts, and what report.json now holds."""
+    line = f"本批 {_counts(batch.report['summary'])}"
+    if batch.totals is not None:
+        line += f"；{_shown(out_dir / 'report.json')} 现共 {_counts(batch.totals)}"
+    return line
 
 
 @main.command()
@@ -166,6 +219,8 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
               help="Where annotated copies, summary.xlsx, report.html and report.json go.")
 @click.option("--archive", type=click.Path(file_okay=False, path_type=Path),
               help="Move each processed original here (never overwriting).")
+@click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS), default="text",
+              show_default=True, help="What to print on stdout for each batch (json: one object per line).")
 @click.option("--once", is_flag=True, help="Process what is in INBOX now and exit (for cron).")
 @click.option("--interval", type=click.FloatRange(min=0), default=2.0, show_default=True,
               help="Seconds between two looks at INBOX; a file is taken when unchanged across two.")
@@ -173,7 +228,8 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
               help="Seconds after which a file that never becomes a whole workbook is reported as unreadable.")
 @run_options
 @tool_failures
-def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval: float, settle: float,
+def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, once: bool, interval: float,
+          settle: float,
           catalog_paths: tuple[Path, ...], edition: str | None, fail_on: str, jobs: int | None, timeout: float,
           wait: float, log_file: Path | None, quiet: bool, verbose: bool, **limit_values: int) -> None:
     """Check every workbook that arrives in INBOX, once it is completely written.
@@ -196,8 +252,24 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
                            timeout=timeout)
 
     def show(batch) -> None:  # each batch as it is done, also when stdout is a pipe to a log
-        REPORTERS["text"](batch.report, sys.stdout)
+        if output_format == "json":  # one object per batch, one per line
+            import json
+
+            line = {**batch.report, "totals": batch.totals}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        elif output_format == "text":
+            # The batch's report without its closing count, which would read as the whole folder's.
+            import io
+
+            text = io.StringIO()
+            REPORTERS["text"](batch.report, text)
+            sys.stdout.write(text.getvalue().rstrip("\n").rpartition("\n")[0].rstrip("\n") + "\n\n")
+            sys.stdout.write(batch_line(batch, out_dir) + "\n")
+        else:
+            REPORTERS[output_format](batch.report, sys.stdout)
         sys.stdout.flush()
+        if not quiet:
+            click.echo("已更新 " + "、".join(_shown(path) for path in batch.reports), err=True)
 
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
         watcher = Watcher(options, definitions, stop, on_batch=show)
@@ -205,6 +277,8 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
             watcher.run()
             sys.exit(0)
         batch = watcher.once()
+    if batch is None and not watcher.waiting:
+        _say_empty([inbox])
     sys.exit(1 if batch is not None and fails(batch.report, FAIL_ON[fail_on]) else 0)
 
 

@@ -350,3 +350,40 @@ def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, definitions, monke
     monkeypatch.setattr(Manifest, "save", save)
     batch_module.check_jobs(batch_module.discover([inbox], out), definitions, out, manifest, workers=1)
     assert saved_sizes[:3] == [1, 2, 3]
+
+
+def test_the_last_lines_on_stderr_name_the_reports_written(inbox, tmp_path):
+    out = tmp_path / "out"
+    result = _run("check", str(inbox), "--out", str(out), "--format", "json")
+    assert result.exit_code == 1
+    json.loads(result.stdout)  # stdout is still only the report
+    last = result.stderr.splitlines()[-4:]
+    assert last[0] == f"批注副本：3 份，在 {out}"
+    assert sorted(last[1:]) == sorted(f"已写入 {out / name}" for name in ("summary.xlsx", "report.html", "report.json"))
+    assert all((out / name).is_file() for name in ("summary.xlsx", "report.html", "report.json"))
+    quiet = _run("check", str(inbox), "--out", str(out), "--quiet")
+    assert "已写入" not in quiet.stderr
+    bare = _run("check", str(inbox))
+    assert "已写入" not in bare.stderr and "批注副本：" not in bare.stderr
+
+
+def test_a_path_holding_no_workbook_says_so_and_exits_0(inbox, tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    (empty / "notes.txt").write_text("不是工作簿", encoding="utf-8")
+    (empty / "~$form.xlsx").write_bytes(b"\x00" * 165)
+    for extra in ([], ["--quiet"], ["--fail-on", "warning"]):
+        result = _run("check", str(empty), "--format", "json", *extra)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["summary"]["files"] == 0
+        assert f"{empty}：没有找到可检查的工作簿" in result.stderr
+    both = _run("check", str(empty), str(inbox / "correct.xlsx"))
+    assert both.exit_code == 0 and f"{empty}：没有找到可检查的工作簿" in both.stderr
+    assert "correct.xlsx：没有" not in both.stderr
+
+
+def test_the_lock_file_stays_and_the_record_of_its_holder_goes(inbox, tmp_path):
+    out = tmp_path / "out"
+    _run("check", str(inbox), "--out", str(out))
+    assert (out / ".evaluator.lock").is_file()   # another run may be waiting on this very file
+    assert not (out / HOLDER_NAME).exists() and HOLDER_NAME == ".evaluator.lock.json"

@@ -42,6 +42,9 @@ class Batch:
     skipped: int  # not started because the run was asked to stop
     seconds: float
     settled: set[Path] = field(default_factory=set)  # files whose answer is final (kept or reused)
+    reports: list[Path] = field(default_factory=list)  # summary.xlsx, report.html, report.json written
+    totals: dict[str, int] | None = None  # the summary of every file report.json now holds (watch)
+    empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
 
     @property
     def interrupted(self) -> bool:
@@ -172,10 +175,16 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
     An interrupted batch keeps what it finished in the manifest but writes no summary: the reports
     of the previous run stay as they were.
     """
+    paths = list(paths)
     jobs = discover(paths, out_dir)
+    empty = [root for root in paths if not any(job.path == root or root in job.path.parents for job in jobs)]
+    for root in empty:
+        log.debug("%s：没有可检查的工作簿", root)
     if out_dir is None:
-        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
-                          timeout=timeout)
+        batch = check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
+                           timeout=timeout)
+        batch.empty = empty
+        return batch
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
@@ -185,6 +194,7 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         finally:
             manifest.save()
         if not batch.interrupted:
-            write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+            batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+    batch.empty = empty
     log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
     return batch

@@ -169,7 +169,9 @@ class Watcher:
                                    timeout=options.timeout)
             finally:
                 manifest.save()
-            write_reports(json_reporter.assemble(manifest.all_entries()), options.out_dir)
+            everything = json_reporter.assemble(manifest.all_entries())
+            batch.reports = write_reports(everything, options.out_dir)
+            batch.totals = everything["summary"]
         for path in paths:
             self.handled[path] = now[path]
         if options.archive is not None:
