@@ -29,8 +29,6 @@ from evaluator.outputs.inert import printable
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
-#: Seconds one file may take, reading, checking and writing its annotated copy (0: no limit).
-DEFAULT_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
