@@ -172,6 +172,15 @@ def test_each_batch_ends_with_its_counts_and_what_report_json_holds(folders):
         str(out / name) for name in ("report.json", "report.html", "summary.xlsx"))
 
 
+def _line(process: subprocess.Popen, seconds: float = 60) -> str:
+    """The next line the process prints, or a failure (not a hung suite) if none comes in time."""
+    import select
+
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    assert ready, "no line from the watcher"
+    return process.stdout.readline()
+
+
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_watch_prints_one_json_object_per_batch_one_per_line(folders):
     inbox, out, _ = folders
@@ -182,7 +191,7 @@ def test_watch_prints_one_json_object_per_batch_one_per_line(folders):
     try:
         for name, sample in (("first.xlsx", "correct-form.xlsx"), ("second.xlsx", "planted-rate-score.xlsx")):
             shutil.copy(SAMPLES / sample, inbox / name)
-            lines.append(process.stdout.readline())   # each batch's line comes as the batch is done
+            lines.append(_line(process))   # each batch's line comes as the batch is done
         process.send_signal(signal.SIGTERM)
         rest, stderr = process.communicate(timeout=30)
     finally:
