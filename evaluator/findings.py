@@ -130,10 +130,7 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+        from evaluator.values.cells import coordinates
 
-        row, col = 0, 0
-        if self.cell:
-            letters, row = coordinate_from_string(self.cell)
-            col = column_index_from_string(letters)
+        row, col = coordinates(self.cell) if self.cell else (0, 0)
         return (self.sheet or "", row, col, -self.severity.rank, self.rule)

@@ -1,24 +1,19 @@
 """Assertions that an output holds the input's text as inert data, for every output format's tests.
 
-    from inert import HOSTILE, assert_no_new_formulas, assert_csv_inert, assert_html_inert
+    from inert import HOSTILE, assert_no_new_formulas, assert_html_inert
 
 * :data:`HOSTILE`: texts that become live if written carelessly (formulas, DDE, markup, escapes);
 * :func:`assert_no_new_formulas`: no cell of an .xlsx is a formula unless the same cell of the
   input was one, and no external link or macro part appears;
-* :func:`assert_csv_inert`: no CSV field would be evaluated by a spreadsheet;
 * :func:`assert_html_inert`: no hostile markup appears unescaped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
-
-from evaluator.outputs.inert import is_formula_like
 
 #: Texts typed into cells by people who mean harm (or by exporters that mean none).
 HOSTILE: tuple[str, ...] = (
@@ -58,13 +53,6 @@ def assert_no_new_formulas(output: Path, original: Path | None = None) -> None:
     assert not added, f"formulas that were not formulas in the input: {sorted(added)}"
     extra = _risky_parts(output) - (_risky_parts(original) if allowed else set())
     assert not extra, f"live parts that were not in the input: {sorted(extra)}"
-
-
-def assert_csv_inert(text: str) -> None:
-    """No field of a CSV text would be evaluated when the file is opened in a spreadsheet."""
-    for row in csv.reader(io.StringIO(text)):
-        for field in row:
-            assert not is_formula_like(field), f"a live CSV field: {field!r}"
 
 
 def assert_html_inert(text: str, hostile: tuple[str, ...] = HOSTILE) -> None:

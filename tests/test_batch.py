@@ -79,6 +79,51 @@ def test_a_file_whose_check_crashes_does_not_stop_the_batch(inbox, tmp_path, mon
     assert _statuses(again)["correct.xlsx"] == "ok"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_that_hangs_the_reader_is_unreadable_after_the_time_limit(inbox, tmp_path, monkeypatch, jobs):
+    from evaluator.runner import engine
+
+    real = engine.load
+
+    def hanging(path, inspection, limits=None):
+        if path.name == "total.xlsx":
+            time.sleep(600)   # a reader stuck on one file
+        return real(path, inspection, limits)
+
+    monkeypatch.setattr(engine, "load", hanging)  # forked workers inherit the patch
+    out = tmp_path / "out"
+    result = _run("check", str(inbox), "--out", str(out), "--jobs", jobs, "--timeout", "1", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert _statuses(report) == {"broken.xlsx": "unreadable", "correct.xlsx": "ok", "rate.xlsx": "findings",
+                                 "total.xlsx": "unreadable"}
+    (late,) = [entry for entry in report["files"] if entry["path"].endswith("total.xlsx")]
+    (finding,) = late["findings"]
+    assert finding["rule"] == "unreadable" and "用时超过 1 秒" in finding["message"]
+    assert "\n" not in finding["message"] and "--timeout" in finding["message"]
+    assert "total.xlsx：超过 1 秒仍未完成" in result.stderr
+    assert (out / "summary.xlsx").is_file() and (out / "correct.checked.xlsx").is_file()
+    # Not remembered: the next run, perhaps with a longer limit, tries it again.
+    assert "total.xlsx" not in json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]
+
+
+def test_the_time_limit_comes_from_the_environment_and_0_turns_it_off(inbox, monkeypatch):
+    seen = []
+    real = run_module.run
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("timeout"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "run", spy)
+    monkeypatch.setattr("evaluator.runner.batch.run", spy)
+    for env, expected in (({}, 300.0), ({"EVALUATOR_TIMEOUT": "7.5"}, 7.5), ({"EVALUATOR_TIMEOUT": "0"}, 0.0)):
+        result = CliRunner().invoke(main, ["check", str(inbox / "correct.xlsx")], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert seen.pop() == expected
+    assert _run("check", str(inbox / "correct.xlsx"), "--timeout", "-1").exit_code == 2
+
+
 def test_a_second_run_skips_what_is_unchanged(inbox, tmp_path):
     out = tmp_path / "out"
     first = json.loads(_run("check", str(inbox), "--out", str(out), "--format", "json").stdout)
@@ -305,3 +350,40 @@ def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, definitions, monke
     monkeypatch.setattr(Manifest, "save", save)
     batch_module.check_jobs(batch_module.discover([inbox], out), definitions, out, manifest, workers=1)
     assert saved_sizes[:3] == [1, 2, 3]
+
+
+def test_the_last_lines_on_stderr_name_the_reports_written(inbox, tmp_path):
+    out = tmp_path / "out"
+    result = _run("check", str(inbox), "--out", str(out), "--format", "json")
+    assert result.exit_code == 1
+    json.loads(result.stdout)  # stdout is still only the report
+    last = result.stderr.splitlines()[-4:]
+    assert last[0] == f"批注副本：3 份，在 {out}"
+    assert sorted(last[1:]) == sorted(f"已写入 {out / name}" for name in ("summary.xlsx", "report.html", "report.json"))
+    assert all((out / name).is_file() for name in ("summary.xlsx", "report.html", "report.json"))
+    quiet = _run("check", str(inbox), "--out", str(out), "--quiet")
+    assert "已写入" not in quiet.stderr
+    bare = _run("check", str(inbox))
+    assert "已写入" not in bare.stderr and "批注副本：" not in bare.stderr
+
+
+def test_a_path_holding_no_workbook_says_so_and_exits_0(inbox, tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    (empty / "notes.txt").write_text("不是工作簿", encoding="utf-8")
+    (empty / "~$form.xlsx").write_bytes(b"\x00" * 165)
+    for extra in ([], ["--quiet"], ["--fail-on", "warning"]):
+        result = _run("check", str(empty), "--format", "json", *extra)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["summary"]["files"] == 0
+        assert f"{empty}：没有找到可检查的工作簿" in result.stderr
+    both = _run("check", str(empty), str(inbox / "correct.xlsx"))
+    assert both.exit_code == 0 and f"{empty}：没有找到可检查的工作簿" in both.stderr
+    assert "correct.xlsx：没有" not in both.stderr
+
+
+def test_the_lock_file_stays_and_the_record_of_its_holder_goes(inbox, tmp_path):
+    out = tmp_path / "out"
+    _run("check", str(inbox), "--out", str(out))
+    assert (out / ".evaluator.lock").is_file()   # another run may be waiting on this very file
+    assert not (out / HOLDER_NAME).exists() and HOLDER_NAME == ".evaluator.lock.json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -128,9 +129,52 @@ def test_text_output_is_a_short_summary():
 def test_rules_lists_every_rule_with_its_documentation():
     result = _run("rules")
     assert result.exit_code == 0
+    blocks = result.stdout.strip().split("\n\n")
+    assert len(blocks) == len(RULES)
+    for block, (slug, rule) in zip(blocks, RULES.items()):
+        head, *lines = block.splitlines()
+        severity = {"error": "错误", "warning": "警告", "info": "提示"}[rule.severity.value]
+        assert head == f"{slug}  {severity}  {rule.title}"
+        assert lines == [f"  它发现什么：{rule.catches}", f"  为什么重要：{rule.why}",
+                         f"  通过的例子：{rule.passing}", f"  出错的例子：{rule.failing}"]
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# A Chinese character touching a Latin letter or digit: the texts put a space between them.
+UNSPACED = re.compile(r"[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]")
+
+
+def test_every_rule_says_in_chinese_what_it_catches_and_why_it_matters():
     for slug, rule in RULES.items():
-        assert slug in result.stdout
-        assert rule.passing in result.stdout and rule.failing in result.stdout
+        for text in (rule.catches, rule.why):
+            assert len(CJK.findall(text)) >= 10, f"{slug}: say it in Chinese"
+            assert "`" not in text and not UNSPACED.search(text), (slug, UNSPACED.search(text))
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["watch"], ["rules"]])
+def test_help_is_in_chinese_with_the_option_names_as_they_are(command):
+    result = CliRunner().invoke(main, [*command, "--help"], prog_name="evaluator")
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.startswith(f"用法：evaluator {' '.join(command)}".rstrip() + " ")
+    assert "选项：" in text and "显示此帮助并退出。" in text and "--help" in text
+    assert "`" not in text and not UNSPACED.search(text), UNSPACED.search(text)
+    for line in text.splitlines():
+        words = re.findall(r"\b[a-z]{3,}\b", re.sub(r"--?[\w-]+|\[[^\]]*\]|\S*\.\w+|[A-Z_]{2,}", "", line))
+        allowed = {"evaluator", "check", "watch", "rules", "stdout", "stderr", "unreadable", "cron", "zip",
+                   "id", "json", "text", "html", "error", "warning", "never"}
+        assert set(words) <= allowed, (line, set(words) - allowed)
+    if command in (["check"], ["watch"]):
+        for option in ("--out DIR", "--format [text|json|html]", "--timeout SECONDS", "--max-rows N", "--fail-on"):
+            assert option in text
+    widest = max(_columns(line) for line in text.splitlines())
+    assert widest <= 80, widest
+
+
+def _columns(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def test_every_rule_is_documented():

@@ -642,7 +642,43 @@ def test_an_input_named_like_a_report_is_never_overwritten(tmp_path):
     assert (tmp_path / "evaluator-summary.xlsx").is_file()
 
 
-def test_template_is_found_in_the_checkout():
+def _fake_checkout(root: Path, *, pyproject: bool) -> Path:
+    """A copy of the repository's layout whose template says which copy was read."""
+    module = root / "evaluator" / "outputs" / "reporters" / "html.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("", encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / html_reporter.TEMPLATE).write_text("the checkout's template", encoding="utf-8")
+    if pyproject:
+        (root / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    return module
+
+
+def test_template_is_read_from_the_checkout_when_running_from_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(html_reporter, "__file__", str(_fake_checkout(tmp_path, pyproject=True)))
+    assert html_reporter.template_text() == "the checkout's template"
+
+
+def test_template_is_read_from_the_package_outside_a_checkout(tmp_path, monkeypatch):
+    # Outside a checkout (no pyproject.toml beside the package) the installed evaluator.templates is read.
+    installed = tmp_path / "site-packages" / "evaluator" / "templates"
+    installed.mkdir(parents=True)
+    (installed / html_reporter.TEMPLATE).write_text("the installed template", encoding="utf-8")
+    asked = []
+
+    def files(package):
+        asked.append(package)
+        return installed
+
+    monkeypatch.setattr(html_reporter, "__file__", str(_fake_checkout(tmp_path / "src", pyproject=False)))
+    monkeypatch.setattr(html_reporter.resources, "files", files)
+    assert html_reporter.template_text() == "the installed template"
+    assert asked == ["evaluator.templates"]
+
+
+def test_the_checkout_template_is_the_one_the_package_ships():
+    template = Path(__file__).resolve().parent.parent / "templates" / html_reporter.TEMPLATE
+    assert html_reporter.template_text() == template.read_text("utf-8")
     assert "{% for row in rows %}" in html_reporter.template_text()
 
 

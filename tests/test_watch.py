@@ -279,3 +279,70 @@ def test_files_not_checked_before_a_stop_go_back_to_the_inbox(folders, definitio
     assert batch.checked == 0
     assert sorted(p.name for p in inbox.iterdir()) == ["a.xlsx", "b.xlsx"]
     assert list(archive.iterdir()) == [] and not watcher.handled   # taken again by the next run
+
+
+def test_each_batch_ends_with_its_counts_and_what_report_json_holds(folders):
+    inbox, out, archive = folders
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "first.xlsx")
+    first = _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "second.xlsx")
+    second = _run("watch", str(inbox), "--out", str(out), "--archive", str(archive), "--once", "--interval", "0.05")
+    assert first.stdout.splitlines()[-1] == (
+        f"本批 1 份表：1 份通过，0 份有错误，0 份有警告，0 份无法读取；"
+        f"{out / 'report.json'} 现共 1 份表：1 份通过，0 份有错误，0 份有警告，0 份无法读取")
+    assert second.stdout.splitlines()[-1] == (
+        f"本批 1 份表：0 份通过，1 份有错误，0 份有警告，0 份无法读取；"
+        f"{out / 'report.json'} 现共 2 份表：1 份通过，1 份有错误，0 份有警告，0 份无法读取")
+    # The batch's own closing count is not printed: it read as if it were the whole folder's.
+    assert sum("份表：" in line for line in second.stdout.splitlines()) == 1
+    assert second.stderr.splitlines()[-1] == "已更新 " + "、".join(
+        str(out / name) for name in ("report.json", "report.html", "summary.xlsx"))
+
+
+def _line(process: subprocess.Popen, seconds: float = 60) -> str:
+    """The next line the process prints, or a failure (not a hung suite) if none comes in time."""
+    import select
+
+    ready, _, _ = select.select([process.stdout], [], [], seconds)
+    assert ready, "no line from the watcher"
+    return process.stdout.readline()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_watch_prints_one_json_object_per_batch_one_per_line(folders):
+    inbox, out, _ = folders
+    process = subprocess.Popen(
+        [sys.executable, "-m", "evaluator", "watch", str(inbox), "--out", str(out), "--interval", "0.05",
+         "--format", "json", "--quiet"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        for name, sample in (("first.xlsx", "correct-form.xlsx"), ("second.xlsx", "planted-rate-score.xlsx")):
+            shutil.copy(SAMPLES / sample, inbox / name)
+            lines.append(_line(process))   # each batch's line comes as the batch is done
+        process.send_signal(signal.SIGTERM)
+        rest, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert rest == ""
+    first, second = (json.loads(line) for line in lines)
+    assert [Path(e["path"]).name for e in first["files"]] == ["first.xlsx"]
+    assert [Path(e["path"]).name for e in second["files"]] == ["second.xlsx"]
+    assert first["contract"] == second["contract"] and second["summary"]["with_errors"] == 1
+    assert (first["totals"]["files"], second["totals"]["files"]) == (1, 2)
+    assert second["totals"] == json.loads((out / "report.json").read_text("utf-8"))["summary"]
+
+
+def test_watch_takes_every_stdout_format_of_check(folders):
+    inbox, out, _ = folders
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "form.xlsx")
+    result = _run("watch", str(inbox), "--out", str(out), "--once", "--interval", "0.05", "--format", "html")
+    assert result.exit_code == 0 and result.stdout.lstrip().lower().startswith("<!doctype html")
+    assert _run("watch", str(inbox), "--out", str(out), "--once", "--format", "xml").exit_code == 2
+
+
+def test_an_empty_inbox_says_so_and_exits_0(folders):
+    inbox, out, _ = folders
+    result = _run("watch", str(inbox), "--out", str(out), "--once", "--interval", "0.05", "--quiet")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert f"{inbox}：没有找到可检查的工作簿" in result.stderr

@@ -19,4 +19,9 @@ RULE = Rule(
     message="工作表“{sheet}”{why}，未读取",
     passing="a workbook whose sheets are all within the limits (the form beside a 2,000-row list)",
     failing="the form beside a 100,000-row list: the list is skipped, the form is still checked",
+    catches=(
+        ".xlsx 中有工作表超过读取限制（--max-rows、--max-cells），没有读取；"
+        "批注副本中这张表只留一条说明。"
+    ),
+    why="自评表只在读取了的工作表中查找；如果没有找到表，这条提示说明它可能在哪张被跳过的表里。",
 )

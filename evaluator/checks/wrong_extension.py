@@ -18,4 +18,9 @@ RULE = Rule(
     message="文件扩展名是 {suffix}，内容却是{kind}；已按实际格式读取{consequence}",
     passing="an .xlsx saved by Excel",
     failing="a web system's export named 自评表.xls that is an HTML <table>",
+    catches=(
+        "文件内容与扩展名不符：网上系统导出的 HTML 表格或 CSV 文本存成了 .xls，"
+        "或 .xlsx 改名成了 .xls；已按实际格式读取。"
+    ),
+    why="Excel 打开这类文件会先发出警告；HTML 和 CSV 没有公式和格式，批注副本只能按读到的值重建。",
 )

@@ -29,9 +29,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOper
 from functools import lru_cache
 from typing import Any, Protocol
 
-from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
-from openpyxl.utils.cell import column_index_from_string
-
+from evaluator.values.cells import column_index
 from evaluator.values.numbers import from_float
 
 #: Significant digits Excel keeps for a number.
@@ -97,19 +95,19 @@ def _parse_ref(text: str) -> Ref:
         match = _CELL.match(parts[0])
         if not match:
             raise Unevaluable(f"not a cell reference: {text}")  # a defined name, most likely
-        row, col = int(match.group(2)), column_index_from_string(match.group(1).upper())
+        row, col = int(match.group(2)), column_index(match.group(1).upper())
         return Ref(sheet, row, col, row, col)
     if len(parts) != 2:
         raise Unevaluable(f"not a range: {text}")
     first, last = parts
     cells = _CELL.match(first), _CELL.match(last)
     if cells[0] and cells[1]:
-        r0, c0 = int(cells[0].group(2)), column_index_from_string(cells[0].group(1).upper())
-        r1, c1 = int(cells[1].group(2)), column_index_from_string(cells[1].group(1).upper())
+        r0, c0 = int(cells[0].group(2)), column_index(cells[0].group(1).upper())
+        r1, c1 = int(cells[1].group(2)), column_index(cells[1].group(1).upper())
         return Ref(sheet, min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
     columns = _COLUMN.match(first), _COLUMN.match(last)
     if columns[0] and columns[1]:
-        c0, c1 = (column_index_from_string(m.group(1).upper()) for m in columns)
+        c0, c1 = (column_index(m.group(1).upper()) for m in columns)
         return Ref(sheet, None, min(c0, c1), None, max(c0, c1))
     rows = _ROW.match(first), _ROW.match(last)
     if rows[0] and rows[1]:
@@ -118,7 +116,20 @@ def _parse_ref(text: str) -> Ref:
     raise Unevaluable(f"not a range: {text}")
 
 
+class Token:
+    """The token kinds of openpyxl's formula tokenizer (the constants of its ``Token``), named here
+    so that importing this module does not import openpyxl: a form whose formulas all have cached
+    values never needs it."""
+
+    OPERAND, FUNC, PAREN, SEP, WSPACE = "OPERAND", "FUNC", "PAREN", "SEP", "WHITE-SPACE"
+    OP_PRE, OP_IN, OP_POST = "OPERATOR-PREFIX", "OPERATOR-INFIX", "OPERATOR-POSTFIX"
+    TEXT, NUMBER, LOGICAL, RANGE = "TEXT", "NUMBER", "LOGICAL", "RANGE"
+    OPEN, CLOSE, ARG = "OPEN", "CLOSE", "ARG"
+
+
 def _tokens(formula: str) -> list[Token]:
+    from openpyxl.formula.tokenizer import Tokenizer, TokenizerError
+
     text = formula if formula.startswith("=") else "=" + formula
     try:
         items = Tokenizer(text).items

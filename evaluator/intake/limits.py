@@ -50,23 +50,23 @@ class Limits:
 
     max_file_mb: int = _limit(
         50, "EVALUATOR_MAX_FILE_MB",
-        "Largest file read, in MB (a form is a few tens of KB).")
+        "读取的文件最大多少 MB（一张自评表只有几十 KB）。")
     max_unzipped_mb: int = _limit(
         200, "EVALUATOR_MAX_UNZIPPED_MB",
-        "Largest total size of an .xlsx/.ods once unzipped, in MB, read from the zip directory.")
+        ".xlsx/.ods 解压后的总大小最大多少 MB（按 zip 目录计算）。")
     max_ratio: int = _limit(
         100, "EVALUATOR_MAX_RATIO",
-        "Highest compression ratio of a part larger than 1 MB (a zip bomb compresses 1000:1).")
+        "大于 1 MB 的部件最高的压缩比（zip 炸弹可达 1000:1）。")
     max_entries: int = _limit(
         10_000, "EVALUATOR_MAX_ENTRIES",
-        "Most parts in one .xlsx/.ods package.")
+        "一个 .xlsx/.ods 包最多含多少个部件。")
     max_rows: int = _limit(
         50_000, "EVALUATOR_MAX_ROWS",
-        "Most rows of one sheet; a longer sheet is skipped with a note.")
+        "一张工作表最多多少行；超过的工作表跳过，并附说明。")
     max_cells: int = _limit(
         500_000, "EVALUATOR_MAX_CELLS",
-        "Most cells read from one workbook (used range plus merged ranges of every sheet); "
-        "the largest sheets beyond it are skipped with a note.")
+        "一个工作簿最多读取多少个单元格（各工作表的已用区域加合并区域）；超出时跳过最大的工作表，"
+        "并附说明。")
 
     def __post_init__(self) -> None:
         for item in fields(self):

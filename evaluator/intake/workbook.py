@@ -26,21 +26,18 @@ from typing import Any, Collection
 
 import python_calamine
 from defusedxml import ElementTree
-from openpyxl.formula.translate import Translator, TranslatorError
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
 from evaluator.intake.files import read_file
 from evaluator.intake.formulas import FormulaBook
 from evaluator.intake.parts import Names, sheet_parts, workbook_part
 from evaluator.intake.safety import OLE_MAGIC
+from evaluator.values.cells import column_index, column_letter, split_a1
 
 Coord = tuple[int, int]
 
 
 def a1(row: int, col: int) -> str:
     """(12, 7) → G12."""
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
 
 
 @dataclass
@@ -222,8 +219,8 @@ def _formula_cells(data: bytes) -> Iterator[tuple[Coord, str | None, str | None,
         cells.append(cell)
     for cell in cells:
         attrs = _attributes(cell.group("attrs"))
-        letters, row = coordinate_from_string(attrs["r"])
-        yield _cell_entry((row, column_index_from_string(letters)), attrs, cell.group("body") or b"")
+        letters, row = split_a1(attrs["r"])
+        yield _cell_entry((row, column_index(letters)), attrs, cell.group("body") or b"")
 
 
 def _walk_cells(block: bytes) -> Iterator[tuple[Coord, str | None, str | None, dict[str, str], str | None]]:
@@ -244,8 +241,8 @@ def _walk_cells(block: bytes) -> Iterator[tuple[Coord, str | None, str | None, d
         position = cell.end()
         attrs = _attributes(cell.group("attrs"))
         if attrs.get("r"):
-            letters, row_number = coordinate_from_string(attrs["r"])
-            col_number = column_index_from_string(letters)
+            letters, row_number = split_a1(attrs["r"])
+            col_number = column_index(letters)
         else:
             col_number += 1
         body = cell.group("body") or b""
@@ -298,6 +295,10 @@ def _pending_formulas(data: bytes, cells: dict[Coord, Any]) -> _Pending:
         pending.formulas[at] = formula
         if shape == "dataTable" or (shape == "array" and _spans(attrs.get("ref", ""))):
             pending.blocked.add(at)
+    if followers:
+        # openpyxl (the whole package) is loaded only for a workbook that has shared formulas
+        # without cached values.
+        from openpyxl.formula.translate import Translator, TranslatorError
     for at, si in followers:
         master = masters.get(si)
         if master is not None:

@@ -5,7 +5,6 @@ Cells hold whatever people (or attackers) typed: ``=HYPERLINK("http://…","点�
 
 * an .xlsx cell: :func:`xlsx_text`, and a text that starts with "=" is stored as a string cell
   (``cell.data_type = "s"``; openpyxl, and pandas through it, otherwise store it as a formula);
-* a CSV field: :func:`csv_field` (a field that a spreadsheet would evaluate gets a leading ``'``);
 * a terminal line: :func:`printable`;
 * HTML: escape every value (Jinja2 ``autoescape=True``), never mark data ``|safe``.
 
@@ -15,33 +14,20 @@ JSON needs nothing: the encoder escapes every control character.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 #: The most characters an Excel cell holds.
 MAX_CELL_TEXT = 32767
 #: What a spreadsheet evaluates when a field starts with it (the OWASP CSV injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The characters XML 1.0 forbids in a cell (openpyxl's ILLEGAL_CHARACTERS_RE, kept here so that
+#: the console and JSON outputs do not import openpyxl).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 
 def xlsx_text(text: str) -> str:
     """A text as an .xlsx cell or comment can hold it: no character XML forbids, not too long."""
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
-
-
-def is_formula_like(text: str) -> bool:
-    """True for a text a spreadsheet would evaluate (``-5`` and ``+3.5%`` are only numbers)."""
-    return text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text.strip())
-
-
-def csv_field(value: Any) -> Any:
-    """A value for a CSV writer: a formula-like text gets a leading apostrophe, as Excel shows it."""
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
 
 
 def printable(text: str) -> str:

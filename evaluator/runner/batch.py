@@ -42,6 +42,9 @@ class Batch:
     skipped: int  # not started because the run was asked to stop
     seconds: float
     settled: set[Path] = field(default_factory=set)  # files whose answer is final (kept or reused)
+    reports: list[Path] = field(default_factory=list)  # summary.xlsx, report.html, report.json written
+    totals: dict[str, int] | None = None  # the summary of every file report.json now holds (watch)
+    empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
 
     @property
     def interrupted(self) -> bool:
@@ -99,8 +102,9 @@ def settings_digest(definitions: Definitions, limits: Limits) -> str:
 def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
                stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
-               skipped: list[dict[str, str]] | None = None) -> Batch:
+               skipped: list[dict[str, str]] | None = None, timeout: float | None = None) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
+    ``timeout`` is the seconds one file may take (None or 0: no limit; see :func:`run.run`).
 
     The caller holds the folder's lock and saves the manifest. Entries come in the order of jobs;
     ``skipped`` (paths found and not read) goes into the report as it is. An entry of a file the hot
@@ -140,7 +144,8 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     saved = time.monotonic()
     try:
         for number, outcome in run(tasks, definitions, workers=workers, stop=stop,
-                                   on_done=bar.update if bar is not None else None, limits=limits):
+                                   on_done=bar.update if bar is not None else None, limits=limits,
+                                   timeout=timeout):
             index = positions[number]
             job = jobs[index]
             for level, message in outcome.log:
@@ -176,7 +181,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
                 workers: int | None = None, force: bool = False, wait: float = 60.0,
                 progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
-                follow_symlinks: bool = False) -> Batch:
+                follow_symlinks: bool = False, timeout: float | None = None) -> Batch:
     """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
 
     A folder is read only inside (:mod:`evaluator.runner.discovery`) unless ``follow_symlinks``;
@@ -185,23 +190,30 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
     An interrupted batch keeps what it finished in the manifest but writes no summary: the reports
     of the previous run stay as they were.
     """
+    paths = list(paths)
     found = find(paths, out_dir, follow=follow_symlinks, limits=limits)
     jobs, skipped = found.jobs, [item.to_dict() for item in found.skipped]
+    empty = [root for root in paths if not any(job.path == root or root in job.path.parents for job in jobs)]
+    for root in empty:
+        log.debug("%s：没有可检查的工作簿", root)
     if out_dir is None:
-        return check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
-                          skipped=skipped)
+        batch = check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
+                           skipped=skipped, timeout=timeout)
+        batch.empty = empty
+        return batch
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
-                               progress=progress, stop=stop, limits=limits, skipped=skipped)
+                               progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout)
         finally:
             with no_more_readable_than(*manifest.modes()):
                 manifest.save()
         if not batch.interrupted:
             # The reports hold what every file checked says: readable by no one who cannot read all of them.
             with no_more_readable_than(*(job.mode for job in jobs if job.mode is not None)):
-                write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+                batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+    batch.empty = empty
     log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
     return batch

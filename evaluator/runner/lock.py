@@ -4,6 +4,11 @@ Two runs writing the same folder (a nightly job and an auditor, two hot-folder w
 interleave their manifest and reports. The second run waits for the first, saying on stderr who
 holds the folder (pid, host, since when: the holder records itself in DIR/.evaluator.lock.json),
 and gives up after ``wait`` seconds with :class:`FolderBusy`.
+
+The lock file stays in DIR after the run. A run waiting for the lock holds the file open; were the
+holder to delete it on the way out, the waiting run would get the lock on a file no longer in the
+folder while a third run creates a new one and locks that: two runs at once. The record of who
+holds the folder is deleted, since nothing locks it.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from filelock import FileLock, Timeout
 from evaluator.outputs.atomic import write_text
 
 log = logging.getLogger("evaluator")
-LOCK_NAME = ".evaluator.runner.lock"
-HOLDER_NAME = ".evaluator.runner.lock.json"
+LOCK_NAME = ".evaluator.lock"
+HOLDER_NAME = ".evaluator.lock.json"
 
 
 class FolderBusy(RuntimeError):

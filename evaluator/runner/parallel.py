@@ -1,16 +1,14 @@
-"""Work on every core: a process pool over items, results handed back in input order.
+"""Work on every core: worker processes over items, results handed back in input order.
 
-Each item is one task for a worker process (a workbook takes 10 to 150 ms, far more than handing it
-over, so tasks are not batched: a stop request then waits for one file per worker, not a batch).
-At most a few tasks per worker are in flight, so results come back steadily and memory stays flat
-on a large archive.
+Each worker holds one item at a time (a workbook takes 10 to 150 ms, far more than handing it
+over), so the parent always knows which item a worker is on: a worker that dies (killed, out of
+memory, a crash inside a reader) costs only that item, which becomes ``on_crash(item, reason)``,
+and a new worker takes its place. With a time limit (``timeout`` seconds), a worker still on one
+item past the limit is killed and replaced, and the item becomes ``on_timeout(item, timeout)``; it
+is not tried again. One item never stops the run, and a stop request waits for one item per worker.
 
-A worker that dies (killed, out of memory, a crash inside a reader) breaks the pool. The tasks that
-were in flight are then run again one at a time in a fresh pool, so the one that kills its worker
-again is known: it becomes ``on_crash(item, reason)`` and every other item gets its real result.
-One task never stops the run.
-
-With one worker, or one item, everything runs in this process: no pool, no start-up cost.
+Without a time limit, one worker (or one item) runs everything in this process: no start-up cost.
+With one, every item runs in a child process, since only a process can be stopped from outside.
 """
 
 from __future__ import annotations
@@ -21,16 +19,16 @@ import os
 import signal
 import sys
 import threading
-from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import time
 from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-IN_FLIGHT_PER_WORKER = 3
+#: How long a worker asked to finish may take before it is killed.
+EXIT_GRACE = 5.0
 
 
 def available_cores() -> int:
@@ -106,19 +104,29 @@ def ordered_map(
     initargs: tuple = (),
     stop: Stop | None = None,
     on_done: Callable[[], None] | None = None,
+    timeout: float | None = None,
+    on_timeout: Callable[[T, float], R] | None = None,
 ) -> Iterator[tuple[int, R]]:
     """``(index, function(item))`` for every item, in input order, on up to ``workers`` processes.
 
     ``function`` and ``initializer`` must be importable module-level functions; ``initializer``
     runs once in each worker (and here, when running in this process). When ``stop`` is set, no
-    new item starts; the ones under way finish and are yielded, the rest are not.
+    new item starts; the ones under way finish and are yielded, the rest are not. With ``timeout``
+    (seconds, None or 0: none), an item still running past it is stopped and answered by
+    ``on_timeout(item, timeout)`` (default: ``on_crash`` with a reason saying so).
     """
     stop = stop if stop is not None else Stop()
     workers = max(1, min(workers, len(items)))
-    if workers == 1:
-        yield from _in_process(function, items, on_crash, initializer, initargs, stop, on_done)
-        return
-    yield from _in_pool(function, items, workers, on_crash, initializer, initargs, stop, on_done)
+    if not timeout:
+        timeout = None
+        if workers == 1:
+            yield from _in_process(function, items, on_crash, initializer, initargs, stop, on_done)
+            return
+    if on_timeout is None:
+        def on_timeout(item: T, seconds: float) -> R:
+            return on_crash(item, f"超过 {seconds:g} 秒仍未完成，已停止")
+    yield from _in_pool(function, items, workers, on_crash, on_timeout, timeout, initializer, initargs,
+                        stop, on_done)
 
 
 def _in_process(function, items, on_crash, initializer, initargs, stop, on_done):
@@ -136,62 +144,114 @@ def _in_process(function, items, on_crash, initializer, initargs, stop, on_done)
         yield index, result
 
 
-def _in_pool(function, items, workers, on_crash, initializer, initargs, stop, on_done):
-    waiting = deque(range(len(items)))
-    suspects: deque[int] = deque()  # in flight when a worker died: rerun one at a time
-    results: dict[int, Any] = {}
-    in_flight: dict[Future, tuple[int, bool]] = {}
-    next_index = 0
-    pool: ProcessPoolExecutor | None = None
+def _serve(connection: Connection, function, initializer, initargs) -> None:
+    """A worker: take ``(index, item)`` until told to stop (None), answer ``(index, ok, value)``."""
+    _start_worker(initializer, initargs)
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if message is None:
+            return
+        index, item = message
+        try:
+            answer = (index, True, function(item))
+        except Exception as exc:  # noqa: BLE001 - a failing task is that item's answer
+            answer = (index, False, f"{type(exc).__name__}: {exc}")
+        try:
+            connection.send(answer)
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+            connection.send((index, False, f"{type(exc).__name__}: {exc}"))
 
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                                   initializer=_start_worker, initargs=(initializer, initargs))
+
+class _Worker:
+    """One worker process and the item it is on (None: idle)."""
+
+    def __init__(self, function, initializer, initargs) -> None:
+        context = _context()
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, function, initializer, initargs),
+                                       daemon=True, name="evaluator-worker")
+        self.process.start()
+        theirs.close()  # the worker holds the only other end: its death reads as the end of the pipe
+        self.index: int | None = None
+        self.started = 0.0
+
+    def give(self, index: int, item: Any) -> None:
+        self.connection.send((index, item))
+        self.index, self.started = index, time.monotonic()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+    def finish(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not."""
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass
+        self.process.join(EXIT_GRACE)
+        self.kill()
+
+
+def _in_pool(function, items, workers, on_crash, on_timeout, timeout, initializer, initargs, stop, on_done):
+    waiting = iter(range(len(items)))
+    upcoming = next(waiting, None)
+    pool: list[_Worker] = []
+    results: dict[int, Any] = {}
+    next_index = 0
+
+    def settle(index: int, result: Any) -> None:
+        results[index] = result
+        if on_done is not None:
+            on_done()
 
     try:
         while True:
-            if pool is None:
-                pool = new_pool()
-            if not stop:
-                if suspects:
-                    if not in_flight:
-                        index = suspects.popleft()
-                        in_flight[pool.submit(function, items[index])] = (index, True)
-                else:
-                    while waiting and len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
-                        index = waiting.popleft()
-                        in_flight[pool.submit(function, items[index])] = (index, False)
-            if not in_flight:
-                break
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            broken = False
-            for future in done:
-                index, alone = in_flight.pop(future)
+            # Every idle worker takes the next item; a worker that was replaced is started on demand.
+            while not stop and upcoming is not None:
+                idle = next((worker for worker in pool if worker.index is None), None)
+                if idle is None:
+                    if len(pool) >= workers:
+                        break
+                    idle = _Worker(function, initializer, initargs)
+                    pool.append(idle)
+                index, upcoming = upcoming, next(waiting, None)
                 try:
-                    results[index] = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if alone:
-                        results[index] = on_crash(items[index], "检查它的工作进程意外退出（内存不足或读取库崩溃）")
-                    else:
-                        suspects.append(index)
-                        continue
-                except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-                    results[index] = on_crash(items[index], f"{type(exc).__name__}: {exc}")
-                if on_done is not None:
-                    on_done()
-            if broken:
-                for future, (index, _alone) in list(in_flight.items()):
-                    if future.done() and future.exception() is None:
-                        results[index] = future.result()
-                        if on_done is not None:
-                            on_done()
-                    else:
-                        suspects.append(index)
-                in_flight.clear()
-                suspects = deque(sorted(suspects))
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = None
+                    idle.give(index, items[index])
+                except OSError as exc:  # the worker died while idle
+                    idle.kill()
+                    pool.remove(idle)
+                    settle(index, on_crash(items[index], f"工作进程已退出（{exc}）"))
+            busy = [worker for worker in pool if worker.index is not None]
+            if not busy:
+                break
+            left = None
+            if timeout is not None:
+                left = max(0.0, min(worker.started + timeout for worker in busy) - time.monotonic())
+            for connection in wait([worker.connection for worker in busy], left):
+                worker = next(worker for worker in busy if worker.connection is connection)
+                index, worker.index = worker.index, None
+                try:
+                    answer_index, ok, value = connection.recv()
+                except (EOFError, OSError):  # the worker died on this item
+                    worker.kill()
+                    pool.remove(worker)
+                    settle(index, on_crash(items[index], "检查它的工作进程意外退出（内存不足或读取库崩溃）"))
+                    continue
+                settle(answer_index, value if ok else on_crash(items[answer_index], value))
+            if timeout is not None:
+                now = time.monotonic()
+                for worker in [worker for worker in pool if worker.index is not None]:
+                    if now - worker.started >= timeout:
+                        index = worker.index
+                        worker.kill()
+                        pool.remove(worker)
+                        settle(index, on_timeout(items[index], timeout))
             while next_index in results:
                 yield next_index, results.pop(next_index)
                 next_index += 1
@@ -199,20 +259,13 @@ def _in_pool(function, items, workers, on_crash, initializer, initargs, stop, on
         for index in sorted(results):
             yield index, results.pop(index)
     except KeyboardInterrupt:  # asked twice: do not wait for the workers
-        if pool is not None:
-            _terminate(pool)
-            pool = None
+        for worker in pool:
+            worker.kill()
+        pool.clear()
         raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    if hasattr(pool, "terminate_workers"):  # Python 3.14
-        pool.terminate_workers()
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
+        for worker in pool:
+            if worker.index is None:
+                worker.finish()
+            else:
+                worker.kill()

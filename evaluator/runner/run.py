@@ -1,7 +1,7 @@
 """A run over many paths: find the workbooks, check each on every core, write annotated copies.
 
-One bad file never stops a run: a file that cannot be read, or whose check fails or kills its
-worker, gets an ``unreadable`` answer saying why, and the run goes on.
+One bad file never stops a run: a file that cannot be read, or whose check fails, kills its
+worker or runs past the time limit, gets an ``unreadable`` answer saying why, and the run goes on.
 
 A worker hands back an :class:`Outcome`: the file's report entries (plain, JSON-ready data, cheap
 to send between processes) and the log lines it produced, which the parent writes, so that nothing
@@ -252,6 +252,20 @@ def failed(task: Task, reason: str) -> Outcome:
     return Outcome(entries=json_reporter.entries([result]), complete=False)
 
 
+def timed_out(task: Task, seconds: float) -> Outcome:
+    """The answer for a file still being read, checked or copied after ``seconds``: ``unreadable``.
+
+    Not kept in the manifest: the next run (perhaps with a longer ``--timeout``) tries it again.
+    """
+    limit = f"{seconds:g}"
+    reason = (f"{printable(task.job.path.name)}：读取、检查和写批注副本用时超过 {limit} 秒，已停止"
+              f"（文件可能过大或结构异常）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，或用 --timeout 放宽时限")
+    result = FileResult(path=task.job.path, display=task.job.display, error=reason)
+    message = f"{task.job.display}：超过 {limit} 秒仍未完成，已停止，其余文件继续"
+    return Outcome(entries=json_reporter.entries([result]), complete=False, log=[(logging.WARNING, message)],
+                   seconds=seconds)
+
+
 def check_one(task: Task) -> Outcome:
     """Check one file and write its annotated copy (in a worker). Never raises for a bad file."""
     if _DEFINITIONS is None:
@@ -280,10 +294,13 @@ def check_one(task: Task) -> Outcome:
 
 def run(tasks: list[Task], definitions: Definitions, workers: int = 1, stop: Stop | None = None,
         on_done: Callable[[], None] | None = None,
-        limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[int, Outcome]]:
+        limits: Limits = DEFAULT_LIMITS, timeout: float | None = None) -> Iterator[tuple[int, Outcome]]:
     """Check every task on up to ``workers`` processes; ``(index, outcome)`` in input order.
 
     When ``stop`` is set, files under way finish and are yielded; the others are not started.
+    With ``timeout`` (seconds; None or 0: none) every file runs in a worker process, and one still
+    under way past it is stopped (its worker replaced) and answered by :func:`timed_out`.
     """
     yield from ordered_map(check_one, tasks, workers=workers, on_crash=failed, initializer=prepare,
-                           initargs=(definitions, limits), stop=stop, on_done=on_done)
+                           initargs=(definitions, limits), stop=stop, on_done=on_done,
+                           timeout=timeout, on_timeout=timed_out)

@@ -37,7 +37,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from evaluator.outputs.atomic import no_more_readable_than, remove_stale, replacing
 from evaluator.outputs.inert import printable
@@ -68,6 +68,7 @@ class WatchOptions:
     wait: float = 60.0
     progress: bool = False
     limits: Limits = DEFAULT_LIMITS
+    timeout: float | None = None  # seconds one file may take (None or 0: no limit)
 
 
 def opens(path: Path) -> bool:
@@ -219,13 +220,15 @@ class Watcher:
             self.on_batch(batch)
         return batch
 
-    def _write_reports(self, manifest: Manifest) -> None:
+    def _write_reports(self, manifest: Manifest) -> tuple[list[Path], dict[str, Any]]:
         """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read.
-        They are never more readable than the least readable file they cover."""
+        They are never more readable than the least readable file they cover. Returns the reports
+        written and the summary they now hold."""
+        everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped])
         with no_more_readable_than(*manifest.modes()):
-            write_reports(json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped]),
-                          self.options.out_dir)
+            written = write_reports(everything, self.options.out_dir)
         self._reported = frozenset(self.skipped)
+        return written, everything["summary"]
 
     def process(self, paths: list[Path], now: dict[Path, Signature]) -> Batch | None:
         options = self.options
@@ -245,12 +248,12 @@ class Watcher:
                     fresh = [item for item in self.skipped if item not in self._shown]
                     batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
                                        progress=options.progress, stop=self.stop, limits=options.limits,
-                                       skipped=[item.to_dict() for item in fresh])
+                                       skipped=[item.to_dict() for item in fresh], timeout=options.timeout)
                     self._shown = set(self.skipped)
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
-                self._write_reports(manifest)
+                batch.reports, batch.totals = self._write_reports(manifest)
             finally:
                 settled = set(batch.settled) if batch is not None else set()
                 # Interrupted outright: what reached the manifest is done all the same (an archived

@@ -23,6 +23,14 @@ RULE = Rule(
     message="{indicator}：单元格 {cell} 的公式“{formula}”没有保存计算结果，也无法计算，相关校验未进行",
     passing="G40: =SUM(G12:G39) with a cached value, or evaluated from the form's cells",
     failing="G40: =SUM([其他工作簿.xlsx]Sheet1!G12:G39) with no cached value",
+    catches=(
+        "单元格里的公式没有保存计算结果，本工具也算不出来（引用其他工作簿、"
+        "用了不支持的函数等），依赖它的校验因此没有进行。"
+    ),
+    why=(
+        "把这样的单元格当作空白或 0 会误报或漏报；在 Excel 或 WPS 中打开并保存一次，"
+        "公式就有了结果，再检查即可。"
+    ),
 )
 
 

@@ -26,6 +26,11 @@ RULE = Rule(
     message="评价等级：总分 {total} 属于“{expected}”（{band}），勾选的是“{actual}”",
     passing="总分 94.31，☑优",
     failing="总分 94.31，☑良",
+    catches=(
+        "勾选的评价等级与总分所在的等级区间不符（优 90–100，良 80–90，中 60–80，"
+        "差 60 以下），或者没有勾选、勾选了不止一个等级。"
+    ),
+    why="评价等级是自评表的结论，必须由总分得出。",
 )
 NONE_TICKED = "评价等级：没有勾选任何等级，总分 {total} 应勾选“{expected}”"
 SEVERAL = "评价等级：勾选了多个等级（{actual}），总分 {total} 应只勾选“{expected}”"

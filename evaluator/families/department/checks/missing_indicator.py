@@ -20,6 +20,8 @@ RULE = Rule(
     message="缺少三级指标“{indicator}”（{level1} › {level2}，分值 {expected}）",
     passing="the table has a row for every 三级指标 of the catalog",
     failing="the row 数据质量 | 2.00 | 2 is deleted",
+    catches="指标体系中的某个三级指标在表中没有对应的行。",
+    why="少了一行，这一行的分值就从总分中消失了，却没有人为它打过分。",
 )
 
 

@@ -25,6 +25,11 @@ RULE = Rule(
     message="{indicator}：得分应为 0 至 {weight} 之间的数字，实际为 {actual}",
     passing="资产盘点情况 | 1.00 | 1",
     failing="资产盘点情况 | 1.00 | 满分",
+    catches="得分单元格是空的，或者填的不是数字（例如“满分”）。",
+    why=(
+        "总分、评价等级和按比例计分的校验都要用到得分；该填数字的地方是空白或文字，"
+        "整张表就无法计分。"
+    ),
 )
 NO_WEIGHT = "{indicator}：得分应为数字，实际为 {actual}"
 

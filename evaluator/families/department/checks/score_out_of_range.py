@@ -25,6 +25,8 @@ RULE = Rule(
     message="{indicator}：得分 {actual} 超出 0 至 {weight} 的范围（分值 {weight}）",
     passing="资产配置合规性 | 2.00 | 2",
     failing="资产配置合规性 | 2.00 | 2.5",
+    catches="得分小于 0，或大于该指标的分值。",
+    why="超过分值的得分会虚增总分，甚至抬高评价等级；这张表上不可能有负分。",
 )
 
 

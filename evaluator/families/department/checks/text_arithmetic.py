@@ -29,6 +29,11 @@ RULE = Rule(
     message="{indicator}：{where}写道“{statement}”，但 {arithmetic}",
     passing="专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.62",
     failing="专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.65",
+    catches=(
+        "未达标原因或改进措施中写的算式不成立（例如“92.31%*5=4.65”），或者算式的结果是得分，"
+        "却与申报的得分不符；按文字写出的精度精确计算。"
+    ),
+    why="文字是部门对得分的说明，算式不成立，这个说明就站不住。",
 )
 RESULT_NOT_SCORE = "{indicator}：{where}算得 {expected}（{arithmetic}），申报得分 {actual}"
 

@@ -25,6 +25,8 @@ RULE = Rule(
     message="{indicator}：分值应为 {expected}（{level}），表中为 {actual}",
     passing="资产盘点情况 | 1.00 | 1",
     failing="资产盘点情况 | 2.00 | 1",
+    catches="表中填写的分值（三级、二级、一级指标以及总分行）与指标体系规定的不同。",
+    why="分值由公布的表样规定；改了分值，就悄悄改变了每一项得分的分量。",
 )
 
 

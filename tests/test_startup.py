@@ -1,0 +1,100 @@
+"""Start-up: the command line and the reference load fast, and a check loads openpyxl only when a
+workbook needs it. Each case runs in a fresh interpreter and looks at what it imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import SAMPLES
+
+REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("openpyxl", "pandas", "numpy")
+
+
+def _imported(code: str) -> set[str]:
+    """The top-level packages among HEAVY (and openpyxl.formula) that ``code`` leaves imported."""
+    probe = code + (
+        "\nimport sys, json\n"
+        "names = {name for name in sys.modules if name.split('.')[0] in %r}\n"
+        "print(json.dumps(sorted({n.split('.')[0] for n in names} | "
+        "({'openpyxl.formula'} & {n.rsplit('.', 1)[0] for n in names}))))\n" % (HEAVY,)
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+RUN_MAIN = "import sys\nfrom evaluator.cli import main\nsys.argv = ['evaluator', *%r]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+
+
+@pytest.mark.parametrize("code", [
+    "import evaluator.cli",
+    RUN_MAIN % (["--help"],),
+    RUN_MAIN % (["check", "--help"],),
+    RUN_MAIN % (["watch", "--help"],),
+    RUN_MAIN % (["rules"],),
+    RUN_MAIN % (["rules", "--markdown"],),
+], ids=["import", "help", "check-help", "watch-help", "rules", "rules-markdown"])
+def test_the_command_line_imports_neither_openpyxl_nor_pandas(code):
+    assert _imported(code) == set()
+
+
+CHECK = ("from pathlib import Path\nfrom evaluator.families import load_definitions\n"
+         "from evaluator.runner.engine import check_file\n"
+         "result = check_file(Path(%r), load_definitions())\nassert result.error is None, result.error\n")
+
+
+def test_a_form_with_cached_values_is_checked_without_openpyxl():
+    assert _imported(CHECK % str(SAMPLES / "correct-form.xlsx")) == set()
+
+
+def test_formulas_without_cached_values_load_openpyxls_formula_modules(tmp_path):
+    book = openpyxl.load_workbook(SAMPLES / "correct-form.xlsx")
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.value = f"={cell.value}+0"   # openpyxl stores no cached value
+                break
+        else:
+            continue
+        break
+    path = tmp_path / "scripted.xlsx"
+    book.save(path)
+    assert "openpyxl.formula" in _imported(CHECK % str(path))
+
+
+def test_the_token_kinds_are_openpyxls():
+    from openpyxl.formula.tokenizer import Token as Theirs
+
+    from evaluator.intake.formulas import Token
+
+    names = [name for name in vars(Token) if name.isupper()]
+    assert names and all(getattr(Token, name) == getattr(Theirs, name) for name in names)
+
+
+def test_the_stdout_formats_are_the_reporters():
+    from evaluator.cli import STREAM_FORMATS
+    from evaluator.outputs.reporters import STREAM_FORMATS as reporters
+
+    assert list(STREAM_FORMATS) == list(reporters)
+
+
+def test_a1_addresses_match_openpyxl():
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    from evaluator.values.cells import column_index, column_letter, coordinates
+
+    for col in (1, 7, 26, 27, 52, 702, 703, 16384):
+        assert column_letter(col) == get_column_letter(col)
+        assert column_index(get_column_letter(col)) == column_index_from_string(get_column_letter(col))
+    assert coordinates("$G$12") == (12, 7) and coordinates("xfd1") == (1, 16384)
+    for bad in ("XFE1", "G0", "1G", "G", "", "ＡＢ1"):
+        with pytest.raises(ValueError):
+            coordinates(bad)
