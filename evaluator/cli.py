@@ -20,7 +20,7 @@ from evaluator import __version__
 from evaluator.runner import logs
 from evaluator.runner.batch import check_paths, fails
 from evaluator.families import CatalogError, Definitions, load_definitions
-from evaluator.rules import DOCS, RULES
+from evaluator.rules import DOCS, FAMILIES_OF, FAMILY_RULES, FAMILY_TITLES, RULES
 from evaluator.findings import Severity
 from evaluator.intake.limits import Limits
 from evaluator.runner.lock import FolderBusy
@@ -194,11 +194,16 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, once: bool, interval
 
 def rules_table() -> str:
     """The rule reference as a Markdown table, generated from the registry (the README holds it)."""
-    lines = ["| rule | severity | 含义 | fails on (example) |", "|---|---|---|---|"]
+    lines = ["| rule | severity | 含义 | forms | fails on (example) |", "|---|---|---|---|---|"]
     for slug, rule in RULES.items():
         example = rule.failing.replace("|", "\\|")
-        lines.append(f"| `{slug}` | {rule.severity.value} | {rule.title} | `{example}` |")
+        lines.append(f"| `{slug}` | {rule.severity.value} | {rule.title} | {_forms(slug)} | `{example}` |")
     return "\n".join(lines)
+
+
+def _forms(slug: str) -> str:
+    """The forms a rule applies to, by their titles' short names (部门整体, 项目)."""
+    return "、".join(FAMILY_TITLES[family].replace("支出绩效自评表", "") for family in FAMILIES_OF[slug])
 
 
 @main.command()
@@ -209,9 +214,14 @@ def rules(markdown: bool) -> None:
         click.echo(rules_table())
         return
     for slug, rule in RULES.items():
-        click.echo(f"{slug}  [{rule.severity.value}]  {rule.title}")
+        click.echo(f"{slug}  [{rule.severity.value}]  {rule.title}  ({_forms(slug)})")
         for line in DOCS[slug].splitlines():
             click.echo(f"    {line}".rstrip())
         click.echo(f"    Pass: {rule.passing}")
         click.echo(f"    Fail: {rule.failing}")
+        for family in FAMILIES_OF[slug][1:]:
+            own = FAMILY_RULES[family].get(slug)
+            if own is not None and (own.passing, own.failing) != (rule.passing, rule.failing):
+                click.echo(f"    Pass ({FAMILY_TITLES[family]}): {own.passing}")
+                click.echo(f"    Fail ({FAMILY_TITLES[family]}): {own.failing}")
         click.echo()

@@ -470,8 +470,19 @@ REVERSE_METHODS = ("ratio", "linear")
 _GRADE_NAMES = {"met": "达成", "partial": "部分达成", "unmet": "未达成"}
 
 
+def short(value: Decimal, places: int = 4) -> str:
+    """A figure for a message: exact when short, else rounded half-up to ``places`` decimals."""
+    rounded = round_half_up(value, places)
+    return fmt(value) if rounded == value else fmt(rounded)
+
+
+def percent(fraction: Decimal) -> str:
+    """0.862037… → ``86.20%`` (two decimals, as the forms print a rate)."""
+    return f"{round_half_up(fraction * 100, 2)}%"
+
+
 def _product(left: str, factor: Decimal, weight: Decimal, value: Decimal) -> str:
-    text = f"{left} = {fmt(factor * 100)}% × {fmt(weight)} = {fmt(value)}"
+    text = f"{left} = {percent(factor)} × {fmt(weight)} = {short(value)}"
     rounded = round_half_up(value)
     return text + (f" → {fmt(rounded)}" if rounded != value else "")
 

@@ -1,0 +1,48 @@
+"""Points were lost or a target was missed, and the 偏差原因分析及改进措施 is empty (warning).
+
+A row lost points when its 得分 is below its 分值; it missed its target when its 完成值 falls
+short of the 年度指标值 (read as in ``target-score``), or says 部分达成 / 未达成. Empty includes
+the words that mean nothing: 无, /, —, 0. The finding points at the reason cell, the one to fill
+in. A row whose score already has a finding (``target-score``, ``score-out-of-range``,
+``score-not-number``) is not reported again: the score is what to fix first. Editions without a
+reason column are not judged.
+
+Why it matters: the 办法 asks every unit to explain targets missed and say what it will do; an
+unexplained lost point is what an auditor asks about first.
+
+Passing: ``早孕建册数 | 120 | 69 | 2 | 1.15 | 服务人口外出务工较多…``.
+Failing: ``早孕建册数 | 120 | 69 | 2 | 1.15 | （空）``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from evaluator.checks import rows
+from evaluator.checks.base import Rule
+from evaluator.families.project.checks import score_not_number, score_out_of_range, target_score
+from evaluator.families.project.derive import indicator_rows
+from evaluator.families.project.model import ProjectForm
+from evaluator.findings import Finding, Severity
+
+RULE = Rule(
+    slug="missing-explanation",
+    severity=Severity.WARNING,
+    title="失分未说明原因或改进措施",
+    message="{indicator}：{why}，但{missing}为空",
+    passing="早孕建册数 | 120 | 69 | 2 | 1.15 | 服务人口外出务工较多…",
+    failing="早孕建册数 | 120 | 69 | 2 | 1.15 | （空）",
+    catches="指标失分（得分低于分值）或未完成指标值，而偏差原因分析及改进措施为空或只写“无”",
+    why="未完成绩效目标须说明原因并提出改进措施；未说明的失分是审核首先要问的",
+)
+
+
+def flagged_scores(form: ProjectForm) -> set[tuple[str, str]]:
+    """Score cells (sheet, A1) that another rule already sends the author to."""
+    return {(finding.sheet or "", finding.cell or "")
+            for module in (target_score, score_out_of_range, score_not_number)
+            for finding in module.check(form)}
+
+
+def check(form: ProjectForm) -> Iterator[Finding]:
+    yield from rows.missing_explanation(RULE, indicator_rows(form, skip=flagged_scores(form)), at="explanation")

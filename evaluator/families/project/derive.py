@@ -1,0 +1,373 @@
+"""What can be derived from a project form: the recomputed total (总分), the total with every
+finding's expected score put in place, and the grade (评价等级) each earns from the edition's bands.
+
+- :func:`recomputed_total`: the 年度资金总额 得分 + Σ indicator 得分 (repeats of the funds score on
+  其中 rows are not added; rows that do not apply are left out); None when a score is not a number.
+- :func:`corrected_total`: the same with each finding's expected score in place of the declared
+  one; None when some finding on a score has no single expected score (a score that is not a
+  number or out of range, a finding with alternatives or a band).
+- :func:`grade_for`: the grade a total earns under the edition's first grade bands.
+- :func:`totals` and :func:`grades`: the three figures of each, as the outputs show them.
+
+And what the rules share: which rows are scored and their weights, how a row's target was met
+(:func:`judgement`), the edition's scoring policy (:func:`policy`), and rates as they are written
+(:func:`read_rates`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+from evaluator.checks.rows import ScoredRow, is_empty_explanation
+from evaluator.families.base import Grades, Totals
+from evaluator.families.project.model import FundsRow, IndicatorRow, ProjectForm
+from evaluator.findings import Finding
+from evaluator.values.cell import Value
+from evaluator.values.numbers import decimal_places, fmt, from_float, normalize_text, round_half_up
+from evaluator.values.targets import (
+    QUALITATIVE_BANDS,
+    REVERSE_METHODS,
+    Judgement,
+    NotApplicable,
+    judge,
+    read_value,
+)
+from evaluator.values.text import is_blank_text
+
+HUNDRED = Decimal(100)
+ONE = Decimal(1)
+#: A float read from a formula (=C5/B5) carries binary noise past this many decimals.
+MAX_RATE_PLACES = 8
+
+#: The national grade bands (办法; 预算司): 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.
+NATIONAL_GRADES: tuple[tuple[str, Decimal], ...] = (
+    ("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The scoring choices an edition makes where the sources differ (form-xiangmu §6).
+
+    ``reverse``: the methods for a missed ≤ target, the edition's first (``ratio`` = A/B × 分值,
+    ``linear`` = (1 − (B − A)/A) × 分值). ``bands``: the qualitative band sets (``national``
+    80/60, ``hubei`` 80/50), first the edition's own. ``standard_weights``: the first-level weights
+    the edition declares (None: it declares none). ``grades``: each accepted set of grade bands as
+    (name, lowest total) from the best grade down, the edition's first.
+    """
+
+    reverse: tuple[str, ...] = REVERSE_METHODS
+    bands: tuple[str, ...] = ("national",)
+    standard_weights: Mapping[str, Decimal] | None = None
+    grades: tuple[tuple[tuple[str, Decimal], ...], ...] = (NATIONAL_GRADES,)
+
+
+def _attr(edition: Any, *names: str) -> Any:
+    for name in names:
+        value = getattr(edition, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _grade_sets(raw: Any) -> tuple[tuple[tuple[str, Decimal], ...], ...]:
+    """Grade bands as an edition may hold them: a list of bands (objects with ``name`` and
+    ``min``/``low``, or (name, low) pairs, or {name: low}), or a list of such lists."""
+    if not raw:
+        return (NATIONAL_GRADES,)
+    if isinstance(raw, Mapping):
+        raw = [raw]
+    items = list(raw)
+    first = items[0]
+    nested = isinstance(first, Mapping) and not ({"name", "min", "low"} & set(first)) or (
+        isinstance(first, (list, tuple)) and first and not isinstance(first[0], str))
+    sets = items if nested else [items]
+    result = []
+    for one in sets:
+        if isinstance(one, Mapping) and not ({"name", "min", "low"} & set(one)):
+            bands = [(str(name), Decimal(str(low))) for name, low in one.items()]
+        else:
+            bands = []
+            for band in one:
+                if isinstance(band, (list, tuple)):
+                    name, low = band[0], band[1]
+                elif isinstance(band, Mapping):
+                    name, low = band.get("name"), band.get("min", band.get("low"))
+                else:
+                    name, low = getattr(band, "name"), _attr(band, "min", "low", "lower", "minimum")
+                bands.append((str(name), Decimal(str(low if low is not None else 0))))
+        result.append(tuple(sorted(bands, key=lambda band: band[1], reverse=True)))
+    return tuple(result)
+
+
+@lru_cache(maxsize=64)
+def _policy(edition: Any) -> Policy:
+    reverse = _attr(edition, "reverse_methods", "reverse")
+    bands = _attr(edition, "qualitative_bands", "bands")
+    standard = _attr(edition, "standard_weights", "first_level_weights")
+    grades = _attr(edition, "grade_bands", "grades")
+    if isinstance(bands, Mapping):
+        bands = list(bands)
+    return Policy(
+        reverse=tuple(reverse) if reverse else REVERSE_METHODS,
+        bands=tuple(name for name in (bands or ("national",)) if name in QUALITATIVE_BANDS) or ("national",),
+        standard_weights={str(k): Decimal(str(v)) for k, v in standard.items()} if standard else None,
+        grades=_grade_sets(grades),
+    )
+
+
+def policy(form: ProjectForm) -> Policy:
+    """The scoring policy of the form's edition (defaults: the national one)."""
+    try:
+        return _policy(form.edition)
+    except TypeError:  # an unhashable edition object
+        return _policy.__wrapped__(form.edition)
+
+
+# ------------------------------------------------------------------------------------------
+# Rows
+
+
+def number(value: Value) -> Decimal | None:
+    return None if value.undecided else value.number
+
+
+def indicator_weight(row: IndicatorRow) -> Decimal | None:
+    """The 分值 the row is scored against: its 分值 cell, else points in its label, else None."""
+    if row.weight.undecided:
+        return None
+    if row.weight.number is not None:
+        return row.weight.number
+    if row.weight.is_empty_text:
+        return row.weight_from_label
+    return None
+
+
+def not_applicable(row: IndicatorRow) -> bool:
+    """A row that does not apply: "/" for its target or its 完成值 and no score (天长 生态效益),
+    or a template row nobody filled (指标1：… with every cell blank)."""
+    if row.score.undecided or row.weight.undecided:
+        return False
+    score_empty = is_blank_text(row.score.raw)
+    if not score_empty:
+        return False
+    if row.weight.is_empty_text:
+        return True
+    return isinstance(read_value(row.target.raw), NotApplicable) or isinstance(read_value(row.actual.raw), NotApplicable)
+
+
+def scored_indicators(form: ProjectForm) -> list[IndicatorRow]:
+    """The indicator rows that carry a score (not-applicable and blank template rows left out)."""
+    return [row for row in form.indicators if not not_applicable(row)]
+
+
+def judgement(row: IndicatorRow) -> Judgement | None:
+    """How the row's 完成值 compares with its 指标值; None when that is not certain."""
+    if row.target.undecided or row.actual.undecided:
+        return None
+    return judge(row.target.raw, row.actual.raw, level2=row.level2_name or None,
+                 operator=row.nature.raw if row.nature.ref is not None else None,
+                 unit=row.unit.raw if row.unit.ref is not None else None)
+
+
+def has_reason(row: IndicatorRow) -> bool:
+    return row.reason.ref is not None and not is_empty_explanation(row.reason)
+
+
+def funds_weight(row: FundsRow, form: ProjectForm) -> Decimal | None:
+    """The 分值 of the 年度资金总额 row: its cell, else points in a label (预算执行情况(10分))."""
+    if row.weight.undecided:
+        return None
+    if row.weight.number is not None:
+        return row.weight.number
+    if row.weight.is_empty_text:
+        return row.weight_from_label if row.weight_from_label is not None else form.funds_weight_from_label
+    return None
+
+
+def indicator_rows(form: ProjectForm, skip: Iterable[Any] = ()) -> list[ScoredRow]:
+    """The scored indicator rows as the shared rules see them; ``skip`` holds the score cells, as
+    (sheet, A1), that already have a finding sending the author to the score (no
+    missing-explanation there)."""
+    skipped = set(skip)
+    rows = []
+    for row in scored_indicators(form):
+        found = judgement(row)
+        rows.append(ScoredRow(
+            label=row.label, score=row.score, weight=indicator_weight(row), weight_cell=row.weight,
+            explanations=(("偏差原因", row.reason),) if row.reason.ref is not None else (),
+            missed=found is not None and found.outcome != "met",
+            skip_explanation=row.score.ref is not None and (row.score.ref.sheet, row.score.ref.a1) in skipped))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------
+# Rates as written
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One reading of a printed 执行率: a fraction and the decimals (of the fraction) it is
+    written to, so 86% is (0.86, 2) and 100.00% is (1.0000, 4)."""
+
+    fraction: Decimal
+    places: int
+
+    def agrees(self, computed: Decimal) -> bool:
+        """The printed rate is the computed one at its precision, rounded half-up or truncated."""
+        rounded = round_half_up(computed, self.places)
+        truncated = computed.quantize(ONE.scaleb(-self.places), rounding=ROUND_DOWN)
+        return self.fraction in (rounded, truncated)
+
+
+def read_rates(value: Value) -> list[Rate]:
+    """Every reading of a printed 执行率: ``86%`` and ``86.20%`` are percentages; a bare number is
+    a fraction (a cell formatted as %) or a percentage written without its sign (79.27), and both
+    readings are kept where both make sense. [] for a blank, a dash or anything else."""
+    if value.undecided or is_blank_text(value.raw) or isinstance(value.raw, bool):
+        return []
+    raw = value.raw
+    if isinstance(raw, (int, float, Decimal)):
+        written = from_float(raw) if isinstance(raw, float) else Decimal(raw)
+        percent_sign = False
+    else:
+        text = "".join(normalize_text(str(raw)).split())
+        percent_sign = text.endswith("%")
+        text = text.rstrip("%")
+        try:
+            written = Decimal(text)
+        except ArithmeticError:
+            return []
+        if not written.is_finite():
+            return []
+    if written < 0:
+        return []
+    places = decimal_places(written)
+    if percent_sign:
+        readings = [_rate(written / HUNDRED, places + 2)]
+    else:
+        readings = [_rate(written, places), _rate(written / HUNDRED, places + 2)]
+        if written > 2:
+            readings = readings[1:]      # 86.2 is not 8620%
+    return readings
+
+
+def _rate(fraction: Decimal, places: int) -> Rate:
+    if places > MAX_RATE_PLACES:
+        return Rate(round_half_up(fraction, MAX_RATE_PLACES), MAX_RATE_PLACES)
+    return Rate(fraction, places)
+
+
+# ------------------------------------------------------------------------------------------
+# Totals and grades
+
+#: Rules whose findings are about a score cell and may give the score it should hold.
+SCORE_RULES = frozenset({"rate-score", "target-score", "score-not-number", "score-out-of-range"})
+
+
+def score_cells(form: ProjectForm) -> list[tuple[str, object, Decimal | None]]:
+    """The scores the total adds: (label, cell, number), the funds score first."""
+    cells = []
+    funds = form.funds_total
+    if funds is not None and funds.score.ref is not None and not _blank(funds.score):
+        cells.append(("预算执行", funds.score.ref, number(funds.score)))
+    for row in scored_indicators(form):
+        cells.append((row.level1_name or row.label, row.score.ref, number(row.score)))
+    return cells
+
+
+def _blank(value) -> bool:
+    return value.formula is None and value.is_empty_text
+
+
+def recomputed_total(form: ProjectForm) -> Decimal | None:
+    """The funds 得分 + Σ indicator 得分; None when any of them is not a number (or there are none)."""
+    cells = score_cells(form)
+    if not cells or any(value is None for _, _, value in cells):
+        return None
+    return sum((value for _, _, value in cells), Decimal(0))
+
+
+def subtotals(form: ProjectForm) -> list[tuple[str, Decimal]]:
+    """The scores the total adds, per part in form order: 预算执行, then each 一级指标."""
+    sums: dict[str, Decimal] = {}
+    for label, _, value in score_cells(form):
+        sums[label] = sums.get(label, Decimal(0)) + (value or Decimal(0))
+    return list(sums.items())
+
+
+def arithmetic(form: ProjectForm) -> str:
+    """``9（预算执行）+ 50（产出指标）+ … = 98``."""
+    parts = subtotals(form)
+    total = sum((value for _, value in parts), Decimal(0))
+    return " + ".join(f"{fmt(value)}（{name}）" for name, value in parts) + f" = {fmt(total)}"
+
+
+def corrected_total(form: ProjectForm, findings: Iterable[Finding]) -> Decimal | None:
+    """The total once every score finding's expected score is put in place; None when a finding on
+    a score has no single expected score."""
+    cells = score_cells(form)
+    if not cells:
+        return None
+    replaced: dict[tuple[str, str], Decimal] = {}
+    for finding in findings:
+        if finding.rule not in SCORE_RULES:
+            continue
+        if (finding.expected is None or finding.expected_of != "score" or finding.alternatives
+                or finding.expected_range is not None or finding.rule in ("score-not-number", "score-out-of-range")):
+            return None
+        replaced[(finding.sheet or "", finding.cell or "")] = Decimal(finding.expected)
+    total = Decimal(0)
+    for _, ref, value in cells:
+        key = (ref.sheet, ref.a1) if ref is not None else None
+        if key in replaced:
+            total += replaced[key]
+        elif value is None:
+            return None
+        else:
+            total += value
+    return total
+
+
+def grade_for(form: ProjectForm, total: Decimal | None) -> str | None:
+    """The grade ``total`` earns under the edition's first bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差)."""
+    if total is None:
+        return None
+    return _band(policy(form).grades[0], total)
+
+
+def grades_accepted(form: ProjectForm, total: Decimal) -> list[str]:
+    """The grade ``total`` earns under each set of bands the edition accepts."""
+    return [_band(bands, total) for bands in policy(form).grades]
+
+
+def _band(bands: tuple[tuple[str, Decimal], ...], total: Decimal) -> str:
+    for name, low in bands:
+        if total >= low:
+            return name
+    return bands[-1][0]
+
+
+def grading_total(form: ProjectForm) -> Decimal | None:
+    """The total a grade is judged on: the recomputed one, else the declared one."""
+    total = recomputed_total(form)
+    return total if total is not None else number(form.total)
+
+
+def totals(form: ProjectForm, findings: Iterable[Finding]) -> Totals | None:
+    """总分 declared, recomputed and corrected; None where the form prints no 总分 row."""
+    if form.total.ref is None:
+        return None
+    return Totals(declared=number(form.total), recomputed=recomputed_total(form),
+                  corrected=corrected_total(form, findings))
+
+
+def grades(form: ProjectForm, findings: Iterable[Finding]) -> Grades | None:
+    """评价等级 declared, computed and corrected; None where the edition prints no grade."""
+    if form.grade.ref is None:
+        return None
+    declared = form.grade.text or None
+    return Grades(declared=declared, computed=grade_for(form, grading_total(form)),
+                  corrected=grade_for(form, corrected_total(form, findings)))
