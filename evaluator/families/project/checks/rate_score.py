@@ -64,7 +64,8 @@ def expected_scores(form: ProjectForm) -> Expected | None:
     else:
         arithmetic += f" × {fmt(weight)} = {short(value)}" + (f" → {fmt(expected)}" if expected != value else "")
     methods = [("全年执行数/全年预算数 × 分值", expected, arithmetic)]
-    for reading in read_rates(row.rate):
+    # A bare 0.86 reads as 86% or 0.86%; only the reading nearer the computed rate is a method.
+    for reading in sorted(read_rates(row.rate), key=lambda r: abs(r.fraction - rate))[:1]:
         written = round_half_up(min(reading.fraction, ONE) * weight)
         if all(written != known for _, known, _ in methods):
             methods.append((f"表中执行率 {row.rate.text} × 分值", written,

@@ -54,15 +54,17 @@ def check(form: ProjectForm) -> Iterator[Finding]:
     order: list[str] = []
     weights: dict[str, Decimal | None] = {}
     refs: dict[str, CellRef | None] = {}
+    printed: list[str] = []
     for group in form.groups:
-        if group.level == 1:
+        if group.level == 1 and number(group.weight) is not None:
             name = split_points(group.name)[0]
             order.append(name)
+            printed.append(name)
             weights[name] = number(group.weight)
             refs[name] = group.label_ref or group.weight.ref
     for row in form.indicators:
         name = row.level1_name
-        if not name or any(_matches(name, known) for known in order if weights.get(known) is not None):
+        if not name or any(_matches(name, known) for known in printed):
             continue
         if name not in weights:
             order.append(name)
