@@ -167,9 +167,19 @@ def judgement(row: IndicatorRow) -> Judgement | None:
     """How the row's 完成值 compares with its 指标值; None when that is not certain."""
     if row.target.undecided or row.actual.undecided:
         return None
-    return judge(row.target.raw, row.actual.raw, level2=row.level2_name or None,
-                 operator=row.nature.raw if row.nature.ref is not None else None,
-                 unit=row.unit.raw if row.unit.ref is not None else None)
+    key = (row.target.raw, row.actual.raw, row.level2_name or None,
+           row.nature.raw if row.nature.ref is not None else None,
+           row.unit.raw if row.unit.ref is not None else None)
+    try:
+        return _judge(*key)
+    except TypeError:   # an unhashable cell value
+        return _judge.__wrapped__(*key)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _judge(target: Any, actual: Any, level2: str | None, operator: Any, unit: Any) -> Judgement | None:
+    # Pure, and the same values recur across the rules of one form and the forms of a batch.
+    return judge(target, actual, level2=level2, operator=operator, unit=unit)
 
 
 def has_reason(row: IndicatorRow) -> bool:
