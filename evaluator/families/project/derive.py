@@ -281,7 +281,8 @@ def score_cells(form: ProjectForm) -> list[tuple[str, object, Decimal | None]]:
     """The scores the total adds: (label, cell, number), the funds score first."""
     cells = []
     funds = form.funds_total
-    if funds is not None and funds.score.ref is not None and not _blank(funds.score):
+    if funds is not None and funds.score.ref is not None and (
+            not _blank(funds.score) or funds_weight(funds, form) is not None):
         cells.append(("预算执行", funds.score.ref, number(funds.score)))
     for row in scored_indicators(form):
         cells.append((row.level1_name or row.label, row.score.ref, number(row.score)))
