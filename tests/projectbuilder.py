@@ -27,7 +27,8 @@ Data (``sample_workbooks/forms/project-*.yaml``)
 ``texts`` (closing rows by label).
 
 Numbers given as strings keep their exact decimals and are written as numbers; a string that is
-not a plain number (``4.62分``, ``≥50个``, ``/``) is written verbatim. A rate written ``92.08%`` is
+not a plain number (``4.62分``, ``≥50个``, ``/``) is written verbatim. A string starting with
+``=`` is a formula in a figure's cell (分值, 得分, amounts, 执行率) and text elsewhere (``=8个``). A rate written ``92.08%`` is
 written as the number 0.9208 with a percent format (what Excel stores); ``None`` blanks a cell.
 
 Edit keys (:func:`apply_project_edits`), dotted paths applied in order
@@ -216,7 +217,7 @@ class _Sheet:
             self.where[key] = cell.coordinate
         if value is None:
             return
-        if isinstance(value, Formula):
+        if isinstance(value, Formula) or (kind != "text" and isinstance(value, str) and value.startswith("=")):
             cell.value = str(value)
             return
         if isinstance(value, str) and value.startswith("="):
@@ -323,10 +324,10 @@ def _funds_rows(w: _Sheet, data: Mapping[str, Any], first: int, label_cols: tupl
                     and "budget" in columns and "spent" in columns:
                 b, s = w.addr(r, columns["budget"]), w.addr(r, columns["spent"])
                 if field_name == "rate":
-                    value = Formula(f"=IF({b}=0,0,{s}/{b})")
+                    value = Formula(f"={s}/{b}")
                 else:
                     weight = w.addr(r, columns["weight"]) if "weight" in columns else str(entry.get("weight_points", 10))
-                    value = Formula(f"=ROUND(MIN(1,{s}/{b})*{weight},2)")
+                    value = Formula(f"=ROUND({s}/{b}*{weight},2)")
             w.put(r, col, value, key=f"funds.{entry_id}.{field_name}", kind=kind)
         r += 1
     return r

@@ -174,6 +174,9 @@ class ProjectForm:
     grade: Value = MISSING
     goal: Value = MISSING
     achievement: Value = MISSING
+    #: A form-level 偏差原因 text where the edition has no per-row column (Hubei's
+    #: 偏差大或目标未完成原因分析), else ``MISSING``.
+    reason_text: Value = MISSING
     #: Points printed in the funds block's label: 预算执行情况(10分), 预算执行情况(万元)(20分).
     funds_weight_from_label: Decimal | None = None
     #: Points printed in the indicator block's label: 绩效指标(90分).

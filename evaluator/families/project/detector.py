@@ -1,0 +1,118 @@
+"""Which sheets hold a project form, and which edition each one is.
+
+A sheet is claimed only on the project form's own title (项目支出绩效自评表, 部门预算项目支出绩效
+自评表, 项目(绩效)自评表, 绩效目标自评表 …: the titles the editions declare) and headers (a funds
+block or an indicator block with a 三级指标 and a 得分 column). A title that names a whole
+department (部门整体…) is never a project form. Without a title a sheet is claimed only when it
+holds both a funds row (年度资金总额 …) and an indicator block with 年度指标值 and 实际完成值
+columns: no other form prints them together.
+
+The edition is the one whose identifying labels the sheet holds most of; a tie goes to the national
+edition; ``--edition`` forces one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Sequence
+
+from evaluator.families.project.edition import NATIONAL, Edition, exact_label, loose_label
+from evaluator.intake.workbook import SheetGrid
+
+#: A title longer than this is a sentence (a note that mentions the form), not a title.
+MAX_TITLE = 40
+#: Titles of forms that are not project forms although they may contain a project title's words.
+NOT_PROJECT = ("部门整体", "整体支出", "部门绩效")
+#: Labels longer than this are texts, not labels.
+MAX_LABEL = 40
+#: Identifying labels at least this long also match inside a longer cell (预算执行情况(10分)).
+SUBSTRING_MIN = 4
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Title:
+    row: int
+    col: int
+    text: str
+
+
+def _strings(grid: SheetGrid) -> list[tuple[tuple[int, int], str]]:
+    return [(rc, value) for rc, value in grid.cells.items() if isinstance(value, str) and value.strip()]
+
+
+@lru_cache(maxsize=64)
+def _title_keys(titles: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({loose_label(title) for title in titles}, key=len, reverse=True))
+
+
+def title_keys(editions: Sequence[Edition]) -> tuple[str, ...]:
+    return _title_keys(tuple(title for edition in editions for title in edition.titles))
+
+
+def find_title(grid: SheetGrid, editions: Sequence[Edition]) -> Title | None:
+    """The topmost cell that reads as a project form's title, or None."""
+    keys = title_keys(editions)
+    best: Title | None = None
+    for (r, c), value in _strings(grid):
+        if len(value) > MAX_TITLE * 2:
+            continue
+        key = loose_label(value)
+        if len(key) > MAX_TITLE or any(word in key for word in NOT_PROJECT):
+            continue
+        if any(title in key for title in keys):
+            if best is None or (r, c) < (best.row, best.col):
+                best = Title(r, c, _SPACES.sub("", value.strip()))
+    return best
+
+
+def sheet_labels(grid: SheetGrid) -> tuple[frozenset[str], list[str]]:
+    """The exact keys of the sheet's short text cells, and the same as a list for substring tests."""
+    keys = [exact_label(value) for _, value in _strings(grid) if len(value) <= MAX_LABEL * 2]
+    keys = [key for key in keys if key and len(key) <= MAX_LABEL]
+    return frozenset(keys), keys
+
+
+def matched_labels(edition: Edition, exact: frozenset[str], cells: list[str]) -> int:
+    """How many of the edition's identifying labels the sheet holds."""
+    count = 0
+    for label in edition.identify_keys():
+        if label in exact or (len(label) >= SUBSTRING_MIN and any(label in cell for cell in cells)):
+            count += 1
+    return count
+
+
+def choose_edition(grid: SheetGrid, editions: Sequence[Edition], forced: str | None = None) -> Edition:
+    """The edition of the form on ``grid``: ``forced`` when it names a project edition, else the
+    one with the most matched identifying labels (ties: the national one, then the first)."""
+    if forced is not None:
+        chosen = next((edition for edition in editions if edition.id == forced), None)
+        if chosen is not None:
+            return chosen
+    exact, cells = sheet_labels(grid)
+    scored = [(matched_labels(edition, exact, cells), edition.id == NATIONAL, -index, edition)
+              for index, edition in enumerate(editions)]
+    return max(scored, key=lambda item: item[:3])[3]
+
+
+def has_label(grid: SheetGrid, labels: Sequence[str]) -> tuple[int, int] | None:
+    """The first cell (row order) whose loose key is one of ``labels``."""
+    wanted = {loose_label(label) for label in labels}
+    hits = [rc for rc, value in _strings(grid) if len(value) <= MAX_LABEL * 2 and loose_label(value) in wanted]
+    return min(hits) if hits else None
+
+
+def looks_like_project(grid: SheetGrid, edition: Edition) -> bool:
+    """A sheet without a title is claimed only with a funds total row and an indicator block that
+    has 年度指标值 and 实际完成值 columns (matched by the edition's synonyms)."""
+    columns = edition.indicators.columns
+    return bool(has_label(grid, edition.funds.total_rows) and has_label(grid, columns.name)
+                and has_label(grid, columns.target) and has_label(grid, columns.actual)
+                and has_label(grid, columns.score))
+
+
+def value_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
