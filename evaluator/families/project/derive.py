@@ -270,6 +270,120 @@ def _rate(fraction: Decimal, places: int) -> Rate:
     return Rate(fraction, places)
 
 
+def rate_agrees(readings: list[Rate], budget: Decimal, spent: Decimal) -> bool:
+    """A printed rate (any of its readings) agrees with spent / budget; a rate shown as 100% when
+    more than the budget was spent is accepted (a display cap)."""
+    if budget <= 0:
+        return False
+    computed = spent / budget
+    if any(reading.agrees(computed) for reading in readings):
+        return True
+    return computed > ONE and any(reading.fraction == ONE for reading in readings)
+
+
+# ------------------------------------------------------------------------------------------
+# The funds block's sums
+
+FUNDS_COLUMNS = (("initial", "年初预算数"), ("budget", "全年预算数"), ("spent", "全年执行数"))
+
+
+@dataclass(frozen=True)
+class FundsCorrection:
+    """A column of the funds block whose 年度资金总额 is not Σ 其中, and the cell to change.
+
+    Usually the total's cell (``expected`` the sum of the 其中 rows). When the total row agrees with
+    its own 执行率 and exactly one 其中 row disagrees with its own 执行率 but would agree with the
+    figure that makes the sum hold, that row's cell is the one to change (one typo, one finding).
+    """
+
+    row: FundsRow
+    key: str
+    column: str
+    declared: Decimal
+    expected: Decimal
+    arithmetic: str
+    parts: tuple[Value, ...]
+
+
+def _figure(row: FundsRow, key: str) -> Decimal | None:
+    return number(row.cells()[key])
+
+
+def _self_consistent(row: FundsRow) -> bool:
+    """The row prints no rate, or its rate agrees with its own figures."""
+    readings = read_rates(row.rate)
+    budget, spent = _figure(row, "budget"), _figure(row, "spent")
+    if not readings or budget is None or spent is None or budget == 0:
+        return True
+    return rate_agrees(readings, budget, spent)
+
+
+def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
+    """Every column of the funds block whose total is not the sum of its 其中 rows (compared at
+    the precision the total is written with); a column whose 其中 rows are all blank, or with a
+    blank total, text or a formula without a value, is not judged."""
+    total, parts = form.funds_total, form.funds_parts
+    if total is None or not parts:
+        return []
+    found = []
+    for key, column in FUNDS_COLUMNS:
+        cell = total.cells()[key]
+        if cell.ref is None or cell.undecided or cell.number is None:
+            continue
+        values = [(part, part.cells()[key]) for part in parts]
+        if any(value.undecided for _, value in values):
+            continue
+        written = [(part, value) for part, value in values if value.ref is not None and not value.is_empty_text]
+        if not written or any(value.number is None for _, value in written):
+            continue
+        expected = sum((value.number for _, value in written), Decimal(0))
+        declared = cell.number
+        if expected == declared or round_half_up(expected, decimal_places(declared)) == declared:
+            continue
+        arithmetic = " + ".join(fmt(value.number) for _, value in written) + f" = {fmt(expected)}"
+        refs = tuple(value for _, value in written)
+        blamed = _blamed_part(total, written, key, declared, expected) if key in ("budget", "spent") else None
+        if blamed is not None:
+            part, value, fixed = blamed
+            others = [fmt(v.number) for p, v in written if p is not part]
+            shown = f"{fmt(declared)}" + "".join(f" − {o}" for o in others) + f" = {fmt(fixed)}"
+            found.append(FundsCorrection(part, key, column, value.number, fixed, shown,
+                                         (total.cells()[key],) + tuple(v for p, v in written if p is not part)))
+        else:
+            found.append(FundsCorrection(total, key, column, declared, expected, arithmetic, refs))
+    return found
+
+
+def _blamed_part(total: FundsRow, written: list[tuple[FundsRow, Value]], key: str, declared: Decimal,
+                 expected: Decimal) -> tuple[FundsRow, Value, Decimal] | None:
+    if not _self_consistent(total) or not read_rates(total.rate):
+        return None
+    suspects = []
+    for part, value in written:
+        readings = read_rates(part.rate)
+        budget, spent = _figure(part, "budget"), _figure(part, "spent")
+        if not readings or budget is None or spent is None or _self_consistent(part):
+            continue
+        fixed = declared - (expected - value.number)
+        if fixed < 0:
+            continue
+        budget, spent = (fixed, spent) if key == "budget" else (budget, fixed)
+        if rate_agrees(readings, budget, spent):
+            suspects.append((part, value, fixed))
+    return suspects[0] if len(suspects) == 1 else None
+
+
+def corrected_figures(form: ProjectForm, row: FundsRow) -> tuple[Decimal | None, Decimal | None]:
+    """The row's 全年预算数 and 全年执行数 with the funds corrections put in place."""
+    budget, spent = _figure(row, "budget"), _figure(row, "spent")
+    for correction in funds_corrections(form):
+        if correction.row is row and correction.key == "budget":
+            budget = correction.expected
+        elif correction.row is row and correction.key == "spent":
+            spent = correction.expected
+    return budget, spent
+
+
 # ------------------------------------------------------------------------------------------
 # Totals and grades
 

@@ -5,7 +5,8 @@ rate is compared at the precision it is written with, rounded half-up or truncat
 both stand for 86.2037…%; 95.47% for 95.4768% is accepted). A bare number is read both as a
 fraction (a cell formatted as %) and as a percentage without its sign; either reading may fit.
 A rate shown as 100% when more than the budget was spent is accepted (a display cap). 年初预算数
-is never the denominator: a rate that equals 执行数 / 年初预算数 is a finding, and says so. A row
+is never the denominator: a rate that equals 执行数 / 年初预算数 is a finding, and says so. A rate
+that agrees once a figure ``budget-sum`` reports is corrected is not reported again. A row
 with 预算数 0 and 执行数 above 0 cannot have a rate: that is a finding on the 预算数; 0 / 0 is
 not judged.
 
@@ -22,7 +23,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from evaluator.checks.base import Rule, shown
-from evaluator.families.project.derive import number, read_rates
+from evaluator.families.project.derive import corrected_figures, number, rate_agrees, read_rates
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt, round_half_up
@@ -39,7 +40,6 @@ RULE = Rule(
     why="执行率是表中最醒目的数字，与金额不符会误导只看执行率的读者；年初预算数不能作分母",
 )
 NO_BUDGET = "{indicator}：全年预算数为 0，全年执行数为 {spent}，执行率无法成立（表中执行率 {actual}）"
-ONE = Decimal(1)
 
 
 def _expected_text(row, readings, computed: Decimal) -> str:
@@ -68,10 +68,12 @@ def check(form: ProjectForm) -> Iterator[Finding]:
                                 related=[row.spent.ref, row.rate.ref])
             continue
         computed = spent / budget
-        if any(reading.agrees(computed) for reading in readings):
+        if rate_agrees(readings, budget, spent):
             continue
-        if computed > ONE and any(reading.fraction == ONE for reading in readings):
-            continue
+        fixed_budget, fixed_spent = corrected_figures(form, row)
+        if (fixed_budget, fixed_spent) != (budget, spent) and fixed_budget and fixed_spent is not None \
+                and rate_agrees(readings, fixed_budget, fixed_spent):
+            continue                    # the figure is budget-sum's finding, the rate is right
         expected = _expected_text(row, readings, computed)
         note = ""
         initial = number(row.initial)

@@ -4,7 +4,8 @@ The 预算执行 score of a project form follows from its own figures: 执行率
 全年预算数 (the adjusted budget; 年初预算数 is never the denominator), and 得分 = 执行率 × 分值
 (10 nationally, 20 in Hubei), rounded half-up to 0.01 like Excel's ROUND. Above 100% the expected
 得分 is the 分值. The printed 执行率 × 分值 is also accepted (86% × 10 = 8.6 beside 8.62), so a form
-whose rate was shown rounded is not faulted twice. Integer rounding is not a method: 9 for 8.62 is
+whose rate was shown rounded is not faulted twice. Where ``budget-sum`` corrects a figure of the
+total row, the score is computed from the corrected figure, and the printed figure is accepted too. Integer rounding is not a method: 9 for 8.62 is
 a finding. 0 / 0, a blank or a non-number is not judged here.
 
 Why it matters: this score is not a judgement call; it follows from figures the unit itself
@@ -20,7 +21,7 @@ from decimal import Decimal
 from typing import Iterator, NamedTuple
 
 from evaluator.checks.base import Rule
-from evaluator.families.project.derive import funds_weight, number, read_rates
+from evaluator.families.project.derive import corrected_figures, funds_weight, number, read_rates
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt, round_half_up
@@ -51,9 +52,10 @@ def expected_scores(form: ProjectForm) -> Expected | None:
     if row is None:
         return None
     weight = funds_weight(row, form)
-    budget, spent = number(row.budget), number(row.spent)
+    budget, spent = corrected_figures(form, row)
     if weight is None or budget is None or spent is None or budget <= 0 or spent < 0:
         return None
+    declared = (number(row.budget), number(row.spent))
     rate = spent / budget
     capped = min(rate, ONE)
     value = capped * weight
@@ -64,6 +66,12 @@ def expected_scores(form: ProjectForm) -> Expected | None:
     else:
         arithmetic += f" × {fmt(weight)} = {short(value)}" + (f" → {fmt(expected)}" if expected != value else "")
     methods = [("全年执行数/全年预算数 × 分值", expected, arithmetic)]
+    if declared != (budget, spent) and None not in declared and declared[0] > 0 and declared[1] >= 0:
+        # A total figure budget-sum corrects: the score may follow the figure as printed.
+        as_printed = round_half_up(min(declared[1] / declared[0], ONE) * weight)
+        if as_printed != expected:
+            methods.append(("表中全年执行数/全年预算数 × 分值", as_printed,
+                            f"{fmt(declared[1])} / {fmt(declared[0])} × {fmt(weight)} = {fmt(as_printed)}"))
     # A bare 0.86 reads as 86% or 0.86%; only the reading nearer the computed rate is a method.
     for reading in sorted(read_rates(row.rate), key=lambda r: abs(r.fraction - rate))[:1]:
         written = round_half_up(min(reading.fraction, ONE) * weight)
