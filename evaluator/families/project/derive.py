@@ -34,6 +34,7 @@ from evaluator.values.targets import (
     NotApplicable,
     judge,
     read_value,
+    score_methods,
 )
 from evaluator.values.text import is_blank_text
 
@@ -202,15 +203,163 @@ def indicator_rows(form: ProjectForm, skip: Iterable[Any] = ()) -> list[ScoredRo
     (sheet, A1), that already have a finding sending the author to the score (no
     missing-explanation there)."""
     skipped = set(skip)
+    fixed = corrected_weights(form)
     rows = []
     for row in scored_indicators(form):
         found = judgement(row)
         rows.append(ScoredRow(
-            label=row.label, score=row.score, weight=indicator_weight(row), weight_cell=row.weight,
+            label=row.label, score=row.score, weight=fixed.get(id(row), indicator_weight(row)), weight_cell=row.weight,
             explanations=(("偏差原因", row.reason),) if row.reason.ref is not None else (),
             missed=found is not None and found.outcome != "met",
             skip_explanation=row.score.ref is not None and (row.score.ref.sheet, row.score.ref.a1) in skipped))
     return rows
+
+
+def fits_score(form: ProjectForm, row: IndicatorRow, weight: Decimal, score: Decimal) -> bool | None:
+    """Whether ``score`` fits a documented method for the row at ``weight``; None when the row's
+    outcome cannot be judged (as in ``target-score``, a met target scored lower with a reason fits)."""
+    outcome = judgement(row)
+    if outcome is None:
+        return None
+    rules = policy(form)
+    methods = score_methods(outcome, weight, reverse=rules.reverse, bands=rules.bands)
+    if not methods:
+        return None
+    if any(method.fits(score) for method in methods):
+        return True
+    return outcome.met and outcome.kind != "words" and score < weight and has_reason(row)
+
+
+# ------------------------------------------------------------------------------------------
+# Weights that do not add up
+
+
+@dataclass(frozen=True)
+class WeightProblem:
+    """A sum of 分值 that does not hold, and the cell to change: a group's points (产出指标(50分)),
+    绩效指标(90分), the 总分 row's 分值, or, when exactly one row's score shows what its 分值 should
+    be (the score fits the 分值 that makes the sum hold, not the one printed), that row's 分值."""
+
+    ref: Any
+    indicator: str
+    expected: Decimal
+    actual: Decimal
+    arithmetic: str
+    related: tuple[Any, ...] = ()
+    row: IndicatorRow | None = None
+    total: bool = False
+
+
+def _blank_row(row: IndicatorRow) -> bool:
+    """A template row nobody filled: no 分值 and no 得分."""
+    return (not row.weight.undecided and row.weight.is_empty_text and row.weight_from_label is None
+            and not row.score.undecided and is_blank_text(row.score.raw))
+
+
+def _row_weights(rows: list[IndicatorRow]) -> list[Decimal] | None:
+    values = []
+    for row in rows:
+        if _blank_row(row):
+            continue
+        weight = indicator_weight(row)
+        if weight is None:
+            return None
+        values.append(weight)
+    return values or None
+
+
+def _sum_text(values: list[Decimal]) -> str:
+    return " + ".join(fmt(v) for v in values) + f" = {fmt(sum(values, Decimal(0)))}"
+
+
+def _blame(form: ProjectForm, rows: list[IndicatorRow], diff: Decimal) -> tuple[IndicatorRow, Decimal] | None:
+    """The one row whose score says its 分值 should be ``weight − diff``, if exactly one does."""
+    found = []
+    for row in rows:
+        weight, score = indicator_weight(row), number(row.score)
+        if weight is None or score is None or _blank_row(row):
+            continue
+        fixed = weight - diff
+        if fixed <= 0 or score < 0:
+            continue
+        now, then = fits_score(form, row, weight, score), fits_score(form, row, fixed, score)
+        if (now is not None and then and not now) or (now is None and score == fixed and score != weight):
+            found.append((row, fixed))
+    return found[0] if len(found) == 1 else None
+
+
+def weight_problems(form: ProjectForm) -> list[WeightProblem]:
+    """Every sum of 分值 that does not hold, innermost first; a discrepancy already reported on a
+    smaller group is not reported again around it (one error, one finding)."""
+    problems: list[WeightProblem] = []
+    reported: list[tuple[frozenset[int], Decimal]] = []
+
+    def explained(rows: frozenset[int]) -> tuple[Decimal, list[tuple[frozenset[int], Decimal]]]:
+        inner = [entry for entry in reported if entry[0] <= rows]
+        return sum((diff for _, diff in inner), Decimal(0)), inner
+
+    def blamed(rows: list[IndicatorRow], diff: Decimal, printed: Decimal, label: str) -> WeightProblem | None:
+        found = _blame(form, rows, diff)
+        if found is None:
+            return None
+        row, fixed = found
+        others = [indicator_weight(r) for r in rows if r is not row and not _blank_row(r)]
+        arithmetic = f"{label} {fmt(printed)}" + "".join(f" − {fmt(w)}" for w in others) + f" = {fmt(fixed)}"
+        return WeightProblem(row.weight.ref, row.label, fixed, indicator_weight(row), arithmetic,
+                             related=(row.score.ref,), row=row)
+
+    for group in sorted(form.groups, key=lambda g: -g.level):
+        printed = number(group.weight)
+        weights = _row_weights(group.rows)
+        if printed is None or weights is None:
+            continue
+        rows = frozenset(id(row) for row in group.rows)
+        diff = sum(weights, Decimal(0)) - printed
+        if diff == 0:
+            continue
+        already, inner = explained(rows)
+        for entry in inner:
+            reported.remove(entry)
+        reported.append((rows, diff))
+        if already == diff:
+            continue
+        problems.append(blamed(group.rows, diff - already, printed, group.name) or WeightProblem(
+            group.weight.ref or group.label_ref, group.name, sum(weights, Decimal(0)), printed, _sum_text(weights),
+            related=tuple(row.weight.ref for row in group.rows)))
+
+    every = frozenset(id(row) for row in form.indicators)
+    weights = _row_weights(form.indicators)
+    if weights is None:
+        return problems
+    indicator_sum = sum(weights, Decimal(0))
+    label_points = form.indicators_weight_from_label
+    if label_points is not None and label_points != indicator_sum:
+        already, _ = explained(every)
+        diff = indicator_sum - label_points
+        if diff != already:
+            problems.append(blamed(form.indicators, diff - already, label_points, "绩效指标") or WeightProblem(
+                form.indicators_ref, "绩效指标", indicator_sum, label_points, _sum_text(weights)))
+        reported[:] = [(every, diff)]
+    printed = number(form.total_weight)
+    funds = form.funds_total
+    funds_points = funds_weight(funds, form) if funds is not None else None
+    if printed is None or funds_points is None:
+        return problems
+    parts = [funds_points] + weights
+    diff = sum(parts, Decimal(0)) - printed
+    already = explained(every)[0]
+    if diff == 0 or already == diff:
+        return problems
+    problems.append(blamed(form.indicators, diff - already, printed - funds_points, "总分分值减预算执行分值")
+                    or WeightProblem(form.total_weight.ref, "总分", sum(parts, Decimal(0)), printed,
+                                     _sum_text(parts), total=True))
+    return problems
+
+
+def corrected_weights(form: ProjectForm) -> dict[int, Decimal]:
+    """``{id(row): 分值}`` for the rows whose printed 分值 ``weight-sum`` blames: their scores are
+    judged against the 分值 that makes the sums hold (the weight is the error, not the score)."""
+    return {id(problem.row): problem.expected for problem in weight_problems(form) if problem.row is not None}
 
 
 # ------------------------------------------------------------------------------------------

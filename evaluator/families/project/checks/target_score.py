@@ -36,6 +36,7 @@ from typing import Iterator
 
 from evaluator.checks.base import Rule
 from evaluator.families.project.derive import (
+    corrected_weights,
     has_reason,
     indicator_weight,
     judgement,
@@ -92,8 +93,9 @@ def _stated_elsewhere(row: IndicatorRow, weight: Decimal, score: Decimal) -> Ite
 
 def check(form: ProjectForm) -> Iterator[Finding]:
     rules = policy(form)
+    fixed = corrected_weights(form)
     for row in scored_indicators(form):
-        weight, score = indicator_weight(row), number(row.score)
+        weight, score = fixed.get(id(row), indicator_weight(row)), number(row.score)
         if weight is None or score is None or weight <= 0 or score < 0 or score > weight:
             continue
         outcome = judgement(row)

@@ -6,7 +6,9 @@ its rows; 绩效指标(90分) against Σ indicator 分值; and the 总分 row's 
 against the 年度资金总额 分值 + Σ indicator 分值. A row without a 分值, a formula without a value,
 or a group of rows without weights leaves that sum unjudged. A discrepancy already reported on a
 smaller group is not reported again on the groups around it or the total (one error, one
-finding): a 12 typed for 10 under 数量指标(20分) is one finding, on 数量指标.
+finding). When exactly one row's score shows what its 分值 should be (a full 10 beside a 分值 of
+12 that breaks 产出指标(50分)), the finding points at that row's 分值, and that row's score is
+judged against the corrected 分值 by the other rules; otherwise it points at the group's points.
 
 Why it matters: weights that do not add up make a total out of 100 meaningless.
 
@@ -16,15 +18,12 @@ Failing: ``产出指标(50分)`` over rows of 10 + 10 + 10 + 10 + 20 = 60.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterator
 
 from evaluator.checks.base import Rule
-from evaluator.families.project.derive import funds_weight, indicator_weight, number
-from evaluator.families.project.model import IndicatorRow, ProjectForm
+from evaluator.families.project.derive import weight_problems
+from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
-from evaluator.values.numbers import fmt
-from evaluator.values.text import is_blank_text
 
 RULE = Rule(
     slug="weight-sum",
@@ -37,78 +36,12 @@ RULE = Rule(
     why="分值合计不符，满分 100 的总分就失去意义",
 )
 TOTAL = "{indicator}：分值 {actual} 不等于预算执行分值与各指标分值合计 {arithmetic}"
-
-
-def _blank_row(row: IndicatorRow) -> bool:
-    """A template row nobody filled: no 分值 and no 得分."""
-    return (not row.weight.undecided and row.weight.is_empty_text and row.weight_from_label is None
-            and not row.score.undecided and is_blank_text(row.score.raw))
-
-
-def _weights(rows: list[IndicatorRow]) -> list[Decimal] | None:
-    values = []
-    for row in rows:
-        if _blank_row(row):
-            continue
-        weight = indicator_weight(row)
-        if weight is None:
-            return None
-        values.append(weight)
-    return values or None
-
-
-def _arithmetic(values: list[Decimal]) -> str:
-    return " + ".join(fmt(v) for v in values) + f" = {fmt(sum(values, Decimal(0)))}"
+ROW = "{indicator}：分值 {actual} 使分值合计不符，按其得分与合计应为 {expected}（{arithmetic}）"
 
 
 def check(form: ProjectForm) -> Iterator[Finding]:
-    # Reported discrepancies, as (rows they cover, difference), innermost groups first.
-    reported: list[tuple[frozenset[int], Decimal]] = []
-
-    def explained(rows: frozenset[int]) -> tuple[Decimal, list[tuple[frozenset[int], Decimal]]]:
-        inner = [entry for entry in reported if entry[0] <= rows]
-        return sum((diff for _, diff in inner), Decimal(0)), inner
-
-    for group in sorted(form.groups, key=lambda g: -g.level):
-        printed = number(group.weight)
-        weights = _weights(group.rows)
-        if printed is None or weights is None:
-            continue
-        rows = frozenset(id(row) for row in group.rows)
-        diff = sum(weights, Decimal(0)) - printed
-        if diff == 0:
-            continue
-        already, inner = explained(rows)
-        for entry in inner:
-            reported.remove(entry)
-        reported.append((rows, diff))
-        if already == diff:
-            continue
-        ref = group.weight.ref or group.label_ref
-        yield RULE.emit(ref, indicator=group.name, expected=sum(weights, Decimal(0)), actual=printed,
-                        arithmetic=_arithmetic(weights), expected_of="weight",
-                        related=[row.weight.ref for row in group.rows])
-
-    every = frozenset(id(row) for row in form.indicators)
-    weights = _weights(form.indicators)
-    if weights is None:
-        return
-    indicator_sum = sum(weights, Decimal(0))
-    label_points = form.indicators_weight_from_label
-    if label_points is not None and label_points != indicator_sum:
-        already, _ = explained(every)
-        if indicator_sum - label_points != already:
-            yield RULE.emit(form.indicators_ref, indicator="绩效指标", expected=indicator_sum, actual=label_points,
-                            arithmetic=_arithmetic(weights), expected_of="weight")
-        reported[:] = [(every, indicator_sum - label_points)]
-    printed = number(form.total_weight)
-    funds = form.funds_total
-    funds_points = funds_weight(funds, form) if funds is not None else None
-    if printed is None or funds_points is None:
-        return
-    parts = [funds_points] + weights
-    diff = sum(parts, Decimal(0)) - printed
-    if diff == 0 or explained(every)[0] == diff:
-        return
-    yield RULE.emit(form.total_weight.ref, indicator="总分", expected=sum(parts, Decimal(0)), actual=printed,
-                    arithmetic=_arithmetic(parts), expected_of="weight", message=TOTAL)
+    for problem in weight_problems(form):
+        message = ROW if problem.row is not None else TOTAL if problem.total else None
+        yield RULE.emit(problem.ref, indicator=problem.indicator, expected=problem.expected, actual=problem.actual,
+                        arithmetic=problem.arithmetic, expected_of="weight", related=list(problem.related),
+                        message=message)
