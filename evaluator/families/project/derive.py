@@ -605,6 +605,51 @@ def corrected_total(form: ProjectForm, findings: Iterable[Finding]) -> Decimal |
     return total
 
 
+def total_explained(form: ProjectForm, declared: Decimal, findings: Iterable[Finding]) -> bool:
+    """The declared total is what the scores add up to once the score findings' expected scores
+    (any of their alternatives, anywhere in their bands) are put in place: the scores are wrong,
+    not the total, and total-mismatch has nothing to add."""
+    cells = score_cells(form)
+    choices: dict[tuple[str, str], tuple[list[Decimal], tuple[Decimal, Decimal] | None]] = {}
+    for finding in findings:
+        if finding.rule not in SCORE_RULES or finding.expected_of != "score":
+            continue
+        values = [Decimal(finding.expected)] if finding.expected is not None else []
+        values += [Decimal(value) for _, value in finding.alternatives if value is not None]
+        band = (tuple(Decimal(v) for v in finding.expected_range)  # type: ignore[misc]
+                if finding.expected_range is not None else None)
+        if not values and band is None:
+            return False
+        choices[(finding.sheet or "", finding.cell or "")] = (values, band)
+    if not choices:
+        return False
+    base = Decimal(0)
+    exact: list[list[Decimal]] = []
+    low = high = Decimal(0)
+    for _, ref, value in cells:
+        key = (ref.sheet, ref.a1) if ref is not None else None
+        if key in choices:
+            values, band = choices.pop(key)
+            if band is not None:
+                low, high = low + band[0], high + band[1]
+            else:
+                exact.append(values)
+        elif value is None:
+            return False
+        else:
+            base += value
+    if choices:
+        return False            # a finding on a cell the total does not add
+    sums = {Decimal(0)}
+    for values in exact:
+        sums = {done + value for done in sums for value in values}
+        if len(sums) > 256:
+            return False
+    need = round_half_up(declared) - base
+    return any(low <= need - done <= high if (low, high) != (0, 0) else round_half_up(done) == need
+               for done in sums)
+
+
 def grade_for(form: ProjectForm, total: Decimal | None) -> str | None:
     """The grade ``total`` earns under the edition's first bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差)."""
     if total is None:

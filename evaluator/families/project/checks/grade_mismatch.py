@@ -4,7 +4,8 @@ Only where the form prints a grade (Yunnan's 公开14表 writes 优 beside the �
 template has none). The total is the recomputed one (the declared one when a score is not a
 number); the bands are the edition's: nationally 优 90–100, 良 80–90, 中 60–80, 差 below 60.
 An edition may accept a second set of bands (one vendor's 80/70/60); a grade that fits any
-accepted set passes. 优秀 reads as 优.
+accepted set passes, as does the grade of the total once the score findings' expected scores are
+in place (a wrong score is its own finding, not the grade's). 优秀 reads as 优.
 
 Why it matters: the grade is the form's conclusion; it must follow from the score.
 
@@ -17,7 +18,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from evaluator.checks.base import Rule
-from evaluator.families.project.derive import grades_accepted, grading_total, recomputed_total
+from evaluator.families.project.checks.total_mismatch import score_findings
+from evaluator.families.project.derive import corrected_total, grades_accepted, grading_total, recomputed_total
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt
@@ -45,7 +47,8 @@ def check(form: ProjectForm) -> Iterator[Finding]:
     declared = norm_label(form.grade.text)
     declared = _ALIASES.get(declared, declared)
     accepted = grades_accepted(form, total)
-    if declared in accepted:
+    corrected = corrected_total(form, score_findings(form))
+    if declared in accepted or (corrected is not None and declared in grades_accepted(form, corrected)):
         return
     label = "" if recomputed_total(form) is not None else "（申报）"
     yield RULE.emit(form.grade.ref, indicator="评价等级", expected=accepted[0], actual=form.grade.text,
