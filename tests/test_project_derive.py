@@ -16,15 +16,6 @@ from projectbuilder import make_project
 D = Decimal
 
 
-def _project_family_registered() -> bool:
-    from evaluator.families import FAMILIES
-
-    return any(getattr(family, "id", None) == "project" for family in FAMILIES)
-
-
-needs_family = pytest.mark.skipif(not _project_family_registered(), reason="the project family is not registered yet")
-
-
 @pytest.mark.parametrize(
     ("raw", "readings"),
     [
@@ -71,7 +62,6 @@ def _definitions():
     return load_definitions()
 
 
-@needs_family
 @pytest.mark.parametrize(
     ("base", "edits", "declared", "recomputed", "corrected"),
     [
@@ -96,7 +86,6 @@ def test_totals(tmp_path, base, edits, declared, recomputed, corrected):
         None if v is None else D(v) for v in (declared, recomputed, corrected))
 
 
-@needs_family
 def test_grades_from_the_edition_bands(tmp_path):
     grade = _checked(tmp_path, "project-yunnan", {"grade": "良"}).grade
     assert (grade.declared, grade.computed, grade.corrected) == ("良", "优", "优")
