@@ -59,7 +59,7 @@ def score_not_number(rule: Rule, rows: Iterable[ScoredRow]) -> Iterator[Finding]
     """``score-not-number``: a score cell that is blank or holds no number (formulas without a
     value are ``formula-no-value``'s)."""
     for row in rows:
-        if row.score.undecided or row.score.number is not None:
+        if row.score.ref is None or row.score.undecided or row.score.number is not None:
             continue
         yield rule.emit(row.score.ref, indicator=row.label, expected=row.weight,
                         actual=shown(row.score.raw))

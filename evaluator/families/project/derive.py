@@ -148,15 +148,16 @@ def indicator_weight(row: IndicatorRow) -> Decimal | None:
 
 def not_applicable(row: IndicatorRow) -> bool:
     """A row that does not apply: "/" for its target or its 完成值 and no score (天长 生态效益),
-    or a template row nobody filled (指标1：… with every cell blank)."""
+    "/" for both and a score of 0, or a template row nobody filled (指标1：… with every cell blank)."""
     if row.score.undecided or row.weight.undecided:
         return False
-    score_empty = is_blank_text(row.score.raw)
-    if not score_empty:
+    target_na = isinstance(read_value(row.target.raw), NotApplicable)
+    actual_na = isinstance(read_value(row.actual.raw), NotApplicable)
+    if target_na and actual_na and row.score.number == 0:
+        return True                     # "/" "/" and 0: not scored, whatever the 分值 says
+    if not is_blank_text(row.score.raw):
         return False
-    if row.weight.is_empty_text:
-        return True
-    return isinstance(read_value(row.target.raw), NotApplicable) or isinstance(read_value(row.actual.raw), NotApplicable)
+    return row.weight.is_empty_text or target_na or actual_na
 
 
 def scored_indicators(form: ProjectForm) -> list[IndicatorRow]:

@@ -39,8 +39,10 @@ def funds_rows(form: ProjectForm) -> list[ScoredRow]:
     row = form.funds_total
     if row is None or row.score.ref is None:
         return []
-    return [ScoredRow(label=row.name or "年度资金总额", score=row.score, weight=funds_weight(row, form),
-                      weight_cell=row.weight)]
+    weight = funds_weight(row, form)
+    if weight is None and row.score.is_empty_text:
+        return []                       # a form that does not score its funds ("/" for 分值 and 得分)
+    return [ScoredRow(label=row.name or "年度资金总额", score=row.score, weight=weight, weight_cell=row.weight)]
 
 
 def check(form: ProjectForm) -> Iterator[Finding]:
