@@ -43,13 +43,12 @@ NO_BUDGET = "{indicator}：全年预算数为 0，全年执行数为 {spent}，�
 
 
 def _expected_text(row, readings, computed: Decimal) -> str:
-    """The computed rate written the way the cell writes it: 86.20%, 86.20 or 0.8620."""
-    places = readings[0].places
-    if str(row.rate.raw).strip().endswith(("%", "％")):
-        return f"{round_half_up(computed * 100, max(places - 2, 0))}%"
-    if len(readings) == 1:                      # a percentage written without its sign
-        return fmt(round_half_up(computed * 100, max(places - 2, 0)))
-    return fmt(round_half_up(computed, places))
+    """The computed rate at the precision of the printed one, as a percentage: ``92%`` for a cell
+    showing 82% (text, or 0.82 formatted as %), ``92.40`` for one holding 82.00 (a percentage
+    written without its sign)."""
+    shown = round_half_up(computed * 100, max(readings[0].places - 2, 0))
+    bare_percent = len(readings) == 1 and not str(row.rate.raw).strip().endswith(("%", "％"))
+    return f"{shown}" if bare_percent else f"{shown}%"
 
 
 def check(form: ProjectForm) -> Iterator[Finding]:
@@ -79,7 +78,8 @@ def check(form: ProjectForm) -> Iterator[Finding]:
         initial = number(row.initial)
         if initial and any(reading.agrees(spent / initial) for reading in readings):
             note = f"（表中执行率是按年初预算数 {fmt(initial)} 计算的，分母应为全年预算数）"
-        yield RULE.emit(row.rate.ref, indicator=label, expected=expected, actual=shown(row.rate.raw),
+        actual = f"{fmt(readings[0].fraction * 100)}%" if len(readings) == 2 else shown(row.rate.raw)
+        yield RULE.emit(row.rate.ref, indicator=label, expected=expected, actual=actual,
                         arithmetic=f"{fmt(spent)} / {fmt(budget)} = {percent(computed)}", expected_of="rate",
                         related=[row.spent.ref, row.budget.ref], note=note)
 
