@@ -5,7 +5,8 @@ short of the 年度指标值 (read as in ``target-score``), or says 部分达成
 the words that mean nothing: 无, /, —, 0. The finding points at the reason cell, the one to fill
 in. A row whose score already has a finding (``target-score``, ``score-out-of-range``,
 ``score-not-number``) is not reported again: the score is what to fix first. Editions without a
-reason column are not judged.
+reason column are judged against the form's one reason text where it has one (Hubei's
+偏差大或目标未完成原因分析: one finding there, however many rows missed), else not at all.
 
 Why it matters: the 办法 asks every unit to explain targets missed and say what it will do; an
 unexplained lost point is what an auditor asks about first.
@@ -16,6 +17,8 @@ Failing: ``早孕建册数 | 120 | 69 | 2 | 1.15 | （空）``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from itertools import islice
 from typing import Iterator
 
 from evaluator.checks import rows
@@ -45,4 +48,10 @@ def flagged_scores(form: ProjectForm) -> set[tuple[str, str]]:
 
 
 def check(form: ProjectForm) -> Iterator[Finding]:
-    yield from rows.missing_explanation(RULE, indicator_rows(form, skip=flagged_scores(form)), at="explanation")
+    scored = indicator_rows(form, skip=flagged_scores(form))
+    yield from rows.missing_explanation(RULE, scored, at="explanation")
+    if form.reason_text.ref is None or any(row.explanations for row in scored):
+        return
+    # One reason for the whole form (Hubei's 偏差大或目标未完成原因分析): said once, where it is empty.
+    shared = [replace(row, explanations=(("偏差大或目标未完成原因分析", form.reason_text),)) for row in scored]
+    yield from islice(rows.missing_explanation(RULE, shared, at="explanation"), 1)
