@@ -8,6 +8,9 @@ in. A row whose score already has a finding (``target-score``, ``score-out-of-ra
 reason column are judged against the form's one reason text where it has one (Hubei's
 偏差大或目标未完成原因分析: one finding there, however many rows missed), else not at all.
 
+Where the funds block has a 原因 column of its own (Sichuan), a 执行率 below 90% needs it
+filled, as the template's note says.
+
 Why it matters: the 办法 asks every unit to explain targets missed and say what it will do; an
 unexplained lost point is what an auditor asks about first.
 
@@ -18,15 +21,18 @@ Failing: ``早孕建册数 | 120 | 69 | 2 | 1.15 | （空）``.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from itertools import islice
 from typing import Iterator
 
 from evaluator.checks import rows
-from evaluator.checks.base import Rule
+from evaluator.checks.base import Rule, shown
+from evaluator.checks.rows import is_empty_explanation
 from evaluator.families.project.checks import score_not_number, score_out_of_range, target_score
-from evaluator.families.project.derive import indicator_rows
+from evaluator.families.project.derive import indicator_rows, number
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
+from evaluator.values.targets import percent
 
 RULE = Rule(
     slug="missing-explanation",
@@ -47,7 +53,25 @@ def flagged_scores(form: ProjectForm) -> set[tuple[str, str]]:
             for finding in module.check(form)}
 
 
+#: Below this 执行率 the funds row's own 原因 column must be filled (Sichuan's template note:
+#: 预算执行率未达到90%的需说明原因).
+FUNDS_REASON_BELOW = Decimal("0.9")
+FUNDS = "{indicator}：执行率 {rate} 低于 90%，但原因为空"
+
+
+def _funds(form: ProjectForm) -> Iterator[Finding]:
+    row = form.funds_total
+    if row is None or row.reason.ref is None or not is_empty_explanation(row.reason):
+        return
+    budget, spent = number(row.budget), number(row.spent)
+    if budget is None or spent is None or budget <= 0 or spent < 0 or spent / budget >= FUNDS_REASON_BELOW:
+        return
+    yield RULE.emit(row.reason.ref, indicator=row.name or "总额", actual=shown(row.reason.raw), expected_of="text",
+                    message=FUNDS, rate=percent(spent / budget), related=[row.spent.ref, row.budget.ref])
+
+
 def check(form: ProjectForm) -> Iterator[Finding]:
+    yield from _funds(form)
     scored = indicator_rows(form, skip=flagged_scores(form))
     yield from rows.missing_explanation(RULE, scored, at="explanation")
     if form.reason_text.ref is None or any(row.explanations for row in scored):
