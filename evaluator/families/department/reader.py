@@ -322,6 +322,15 @@ def _own_labels(above, catalog: Catalog) -> bool:
     return _find_label(above, own) is not None
 
 
+_FORM_TITLE = re.compile("(自评表|评分表|评价表|打分表)")
+
+
+def _other_title(above) -> bool:
+    """Whether the rows above a table carry another form's title (…评分表, 项目支出绩效自评表)."""
+    return any(isinstance(v, str) and len("".join(v.split())) <= 40 and _FORM_TITLE.search("".join(v.split()))
+               for _, v in above)
+
+
 def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
     """Every form on one sheet (usually one)."""
     labels = catalog.form.labels
@@ -336,8 +345,8 @@ def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
         if title_at:
             top = title_at[0][0]
             above = _cells_in(grid, top, table.header_row)
-        if not title_at and not _own_labels(above, catalog):
-            continue   # another family's form (a project form has 三级指标/分值/得分 too)
+        if not title_at and (not _own_labels(above, catalog) or _other_title(above)):
+            continue   # another form (a project form, a 评分表) has 三级指标/分值/得分 too
         anchor = title_at[0] if title_at else (table.header_row, table.cols["level3"])
         form = Form(
             sheet=grid.name,

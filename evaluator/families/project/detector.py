@@ -69,6 +69,15 @@ def find_title(grid: SheetGrid, editions: Sequence[Edition]) -> Title | None:
     return best
 
 
+def foreign_title(grid: SheetGrid) -> bool:
+    """Whether the sheet is titled as another family's form (部门整体…表): never a project form."""
+    for _, value in _strings(grid):
+        key = loose_label(value)
+        if len(key) <= MAX_TITLE and any(word in key for word in NOT_PROJECT) and key.endswith("表"):
+            return True
+    return False
+
+
 def sheet_labels(grid: SheetGrid) -> tuple[frozenset[str], list[str]]:
     """The exact keys of the sheet's short text cells, and the same as a list for substring tests."""
     keys = [exact_label(value) for _, value in _strings(grid) if len(value) <= MAX_LABEL * 2]

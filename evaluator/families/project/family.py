@@ -101,7 +101,7 @@ class ProjectFamily:
         for grid in grids:
             title = detector.find_title(grid, editions)
             edition = detector.choose_edition(grid, editions, definitions.forced_edition)
-            if title is None and not detector.looks_like_project(grid, edition):
+            if title is None and (detector.foreign_title(grid) or not detector.looks_like_project(grid, edition)):
                 continue
             form = read_form(grid, edition, title)
             if form is not None:
