@@ -1,0 +1,121 @@
+"""The project family: editions as data, the detector, the reader and the facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluator.families import CatalogError, load_definitions
+from evaluator.families.project import detector
+from evaluator.families.project.edition import parse_edition
+from evaluator.runner.engine import check_file
+from projectbuilder import ProjectLayout, apply_project_edits, build_projects, load_project, make_project
+
+EDITIONS = ("project-national", "project-ab", "project-sichuan", "project-yunnan", "project-hubei")
+
+
+def _forms(path, definitions):
+    return check_file(Path(path), definitions).forms
+
+
+def test_bundled_editions_load_and_digest_covers_them():
+    definitions = load_definitions()
+    assert [edition.id for edition in definitions.project_editions] == list(EDITIONS)
+    assert definitions.project_edition("project-hubei").funds.weight == 10 * 2
+
+
+def test_a_catalog_file_goes_to_the_family_it_names_and_replaces_a_bundled_id(tmp_path):
+    text = (Path(__file__).parent.parent / "evaluator/families/project/editions/project-national.yaml").read_text("utf-8")
+    edited = tmp_path / "national.yaml"
+    edited.write_text(text.replace("money_unit: 万元", "money_unit: 元"), "utf-8")
+    other = tmp_path / "province.yaml"
+    other.write_text(text.replace("id: project-national", "id: project-guizhou"), "utf-8")
+    base = load_definitions()
+    definitions = load_definitions([edited, other])
+    assert definitions.project_edition("project-national").money_unit == "元"
+    assert definitions.project_edition("project-guizhou") is not None
+    assert len(definitions.project_editions) == len(EDITIONS) + 1
+    assert definitions.department.digest == base.department.digest
+    assert definitions.digest != base.digest
+
+
+def test_unknown_keys_and_unknown_ids_fail_at_load_naming_the_place(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: project-x\nfamily: project\ntitle: x\ntitles: [项目支出绩效自评表]\n"
+                   "identify: [年度资金总额]\ncolour: red\n", "utf-8")
+    with pytest.raises(CatalogError, match=r"bad\.yaml.*colour"):
+        load_definitions([bad])
+    with pytest.raises(CatalogError, match="project-nowhere"):
+        load_definitions(edition="project-nowhere")
+    with pytest.raises(CatalogError, match="qualitative_bands"):
+        parse_edition("id: p\nfamily: project\ntitle: x\ntitles: [t]\nidentify: [l]\nqualitative_bands: [hunan]\n", "p.yaml")
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_each_sample_is_read_with_its_own_edition(name, tmp_path, definitions):
+    (form,) = _forms(make_project(name, path=tmp_path / "f.xlsx"), definitions)
+    assert (form.family, form.edition) == ("project", name)
+
+
+def test_edition_forces_one(tmp_path):
+    definitions = load_definitions(edition="project-national")
+    (form,) = _forms(make_project("project-ab", path=tmp_path / "f.xlsx"), definitions)
+    assert form.edition == "project-national"
+
+
+def test_a_project_form_never_gets_department_findings_and_the_reverse(tmp_path, definitions, make_form):
+    forms = _forms(make_project("project-national", path=tmp_path / "p.xlsx"), definitions)
+    assert [form.family for form in forms] == ["project"]
+    forms = _forms(make_form(), definitions)
+    assert [form.family for form in forms] == ["department"]
+
+
+def test_one_project_per_sheet_and_covers_are_not_reported(tmp_path, definitions):
+    path = tmp_path / "many.xlsx"
+    forms = [(load_project(name), ProjectLayout(sheet_name=name, cover_sheet=index == 0))
+             for index, name in enumerate(EDITIONS)]
+    build_projects(forms, path)
+    result = check_file(path, definitions)
+    assert [(form.sheet, form.edition) for form in result.forms] == [(name, name) for name in EDITIONS]
+    assert result.findings == []
+
+
+@pytest.mark.parametrize("layout", [
+    {"row": 4, "col": 3}, {"numbers_as_text": "unit"}, {"numbers_as_text": "thousands"},
+    {"numbers_as_text": "plain"}, {"formulas": True}, {"blank_row": True}, {"cover_sheet": True},
+])
+@pytest.mark.parametrize("name", EDITIONS)
+def test_layouts_read_the_same(name, layout, tmp_path, definitions):
+    (plain,) = _forms(make_project(name, path=tmp_path / "a.xlsx"), definitions)
+    (moved,) = _forms(make_project(name, layout=layout, path=tmp_path / "b.xlsx"), definitions)
+    assert moved.findings == []
+    assert moved.facts == plain.facts
+    assert moved.total.declared == plain.total.declared
+
+
+def test_labels_with_line_breaks_and_no_title(tmp_path, definitions):
+    data = apply_project_edits(load_project("project-national"), {
+        "funds.fiscal.label": "其中：当年财政\n拨款", "title": "表一"})
+    path = tmp_path / "f.xlsx"
+    build_projects([(data, None)], path)
+    (form,) = _forms(path, definitions)
+    assert form.family == "project" and form.findings == []
+    assert form.model.funds[1].name == "其中：当年财政拨款"
+
+
+def test_the_detector_ignores_a_department_title(tmp_path, definitions):
+    data = apply_project_edits(load_project("project-national"), {"title": "部门整体支出绩效自评表"})
+    path = tmp_path / "f.xlsx"
+    build_projects([(data, None)], path)
+    # A sheet titled as the department form is the department family's, whatever its headers.
+    forms = _forms(path, definitions)
+    assert "project" not in [form.family for form in forms]
+
+
+def test_choose_edition_prefers_national_on_a_tie():
+    from evaluator.intake.workbook import SheetGrid
+
+    grid = SheetGrid(name="s", cells={(1, 1): "项目支出绩效自评表"})
+    editions = load_definitions().project_editions
+    assert detector.choose_edition(grid, editions).id == "project-national"
