@@ -81,6 +81,7 @@ def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "sco
     """``missing-explanation``: points lost (score below weight) or a target missed, and an
     explanation cell empty. ``at`` says which cell the finding points at: ``score`` or
     ``explanation`` (the cell to fill in)."""
+    said: set[CellRef] = set()
     for row in rows:
         if row.skip_explanation:
             continue
@@ -97,6 +98,10 @@ def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "sco
         ref: CellRef | None = empty[0][1].ref if at == "explanation" else (row.score.ref or empty[0][1].ref)
         related = [row.score.ref] + [cell.ref for _, cell in empty]
         related = [r for r in related if r is not None and r != ref]
+        if ref is not None and ref in said:
+            continue                    # one reason cell merged over several rows: said once
+        if ref is not None:
+            said.add(ref)
         if at == "explanation":
             yield rule.emit(ref, indicator=row.label, actual=shown(empty[0][1].raw), expected_of="text",
                             missing=names, why=why, related=related)
