@@ -322,18 +322,42 @@ def _funds_rows(w: _Sheet, data: Mapping[str, Any], first: int, label_cols: tupl
             value = entry.get(field_name)
             if w.layout.formulas and entry_id == "total" and field_name in ("rate", "score") and value is not None \
                     and "budget" in columns and "spent" in columns:
-                b, s = w.addr(r, columns["budget"]), w.addr(r, columns["spent"])
-                if field_name == "rate":
-                    value = Formula(f"={s}/{b}")
-                else:
-                    weight = w.addr(r, columns["weight"]) if "weight" in columns else str(entry.get("weight_points", 10))
-                    value = Formula(f"=ROUND({s}/{b}*{weight},2)")
+                formula = _funds_formula(w, r, columns, entry, field_name)
+                value = formula if formula is not None else value
             w.put(r, col, value, key=f"funds.{entry_id}.{field_name}", kind=kind)
         r += 1
     return r
 
 
-def _total_formula(w: _Sheet, score_col: int, funds_score: str | None, first: int, last: int) -> str:
+def _funds_formula(w: _Sheet, r: int, columns: Mapping[str, int], entry: Mapping[str, Any],
+                   field_name: str) -> Formula | None:
+    """``=F6/E6`` for the 执行率 and ``=ROUND(F6/E6*G6,2)`` for the 得分, when that is what the data
+    says; a figure that differs (a planted error) is written as typed, over the formula."""
+    budget, spent = _decimal(entry.get("budget")), _decimal(entry.get("spent"))
+    if not budget or spent is None:
+        return None
+    b, s = w.addr(r, columns["budget"]), w.addr(r, columns["spent"])
+    raw = str(entry.get(field_name)).strip()
+    if field_name == "rate":
+        written = _decimal(raw[:-1]) / 100 if raw.endswith("%") and _decimal(raw[:-1]) is not None else _decimal(raw)
+        return Formula(f"={s}/{b}") if written == spent / budget else None
+    weight_value = _decimal(entry.get("weight")) if "weight" in columns else _decimal(entry.get("weight_points", 10))
+    if weight_value is None:
+        return None
+    weight = w.addr(r, columns["weight"]) if "weight" in columns else str(entry.get("weight_points", 10))
+    expected = (spent / budget * weight_value).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    return Formula(f"=ROUND({s}/{b}*{weight},2)") if _decimal(raw) == expected else None
+
+
+def _total_formula(w: _Sheet, data: Mapping[str, Any], score_col: int, funds_score: str | None,
+                   first: int, last: int) -> Any:
+    """``=I6+SUM(H13:H21)`` when the data's 总分 is that sum, else the data's figure as typed."""
+    declared = _decimal((data.get("total") or {}).get("score"))
+    scores = [_decimal(row.get("score")) for row in data["indicators"]]
+    if funds_score:
+        scores.append(_decimal(data["funds"]["total"].get("score")))
+    if declared is None or any(score is None for score in scores) or sum(scores) != declared:
+        return (data.get("total") or {}).get("score")
     cells = f"SUM({w.addr(first, score_col)}:{w.addr(last, score_col)})"
     return Formula(f"={funds_score}+{cells}" if funds_score else f"={cells}")
 
@@ -383,7 +407,7 @@ def _write_national(w: _Sheet, data: Mapping[str, Any], ab: bool = False) -> Non
     w.put(end, columns["weight"], total.get("weight"), key="total.weight", kind="weight")
     score = total.get("score")
     if w.layout.formulas and score is not None:
-        score = _total_formula(w, columns["score"], w.addr(6, 9), header + 1, end - 1)
+        score = _total_formula(w, data, columns["score"], w.addr(6, 9), header + 1, end - 1)
     w.put(end, columns["score"], score, key="total.score", kind="score")
     _widths(w.sheet, w.layout, [10, 12, 12, 24, 14, 14, 10, 10, 30])
 
@@ -429,7 +453,7 @@ def _write_sichuan(w: _Sheet, data: Mapping[str, Any]) -> None:
     w.put(end, 9, total.get("weight"), key="total.weight", kind="weight")
     score = total.get("score")
     if w.layout.formulas and score is not None:
-        score = _total_formula(w, 10, w.addr(9, 9), header + 1, end - 1)
+        score = _total_formula(w, data, 10, w.addr(9, 9), header + 1, end - 1)
     w.put(end, 10, score, key="total.score", kind="score")
     w.put(end, 11, None)
     r = end + 1
@@ -481,7 +505,7 @@ def _write_yunnan(w: _Sheet, data: Mapping[str, Any]) -> None:
     w.put(end + 1, 9, total.get("weight"), key="total.weight", kind="weight")
     score = total.get("score")
     if w.layout.formulas and score is not None:
-        score = _total_formula(w, 10, w.addr(7, 9), header + 1, end - 1)
+        score = _total_formula(w, data, 10, w.addr(7, 9), header + 1, end - 1)
     w.put(end + 1, 10, score, key="total.score", kind="score")
     w.put(end + 1, 11, data.get("grade"), key="grade")
     _widths(w.sheet, w.layout, [10, 12, 12, 24, 8, 12, 8, 12, 8, 8, 30])
@@ -529,7 +553,7 @@ def _write_hubei(w: _Sheet, data: Mapping[str, Any]) -> None:
     w.put(end, 1, "总分", key="total.label", to_col=6)
     score = total.get("score")
     if w.layout.formulas and score is not None:
-        score = _total_formula(w, 7, w.addr(6, 6), first, end - 1)
+        score = _total_formula(w, data, 7, w.addr(6, 6), first, end - 1)
     w.put(end, 7, score, key="total.score", kind="score")
     r = end + 1
     for label in ("偏差大或目标未完成原因分析", "改进措施及结果应用方案"):

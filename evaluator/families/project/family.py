@@ -9,7 +9,7 @@ Facts (JSON-ready, keyed in English): ``project_name``, ``department`` (主管�
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from evaluator.families.base import CheckedForm, Grades, Totals
@@ -57,7 +57,11 @@ def _decimal(value: Value, *, rate: bool = False) -> str | None:
     if value.undecided:
         return None
     number = parse_number(value.raw, percent_as_fraction=True) if rate else value.number
-    return fmt(number) if isinstance(number, Decimal) else None
+    if not isinstance(number, Decimal):
+        return None
+    with localcontext() as context:   # a binary float's noise (0.9239999999999999) is not a figure
+        context.prec = 15
+        return fmt(+number)
 
 
 def _text(value: Value) -> str | None:
