@@ -230,6 +230,9 @@ def test_judged(target, actual, level2, extra, outcome):
 UNJUDGED = [
     ("≥50个", "50%"),               # 个 against %: not compared
     ("≥95%", "0.98"),               # a fraction or a percentage? not certain
+    ("≥95", 0.98),                  # 98% typed into a cell holds 0.98
+    (0.95, "98"),
+    ("3", "1"),                     # bare numbers either side of 1: not certain either
     ("有效", "效果明显"),             # other words
     ("效果明显", "显著提升"),
     ("≥95%", "完成"),

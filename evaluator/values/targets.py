@@ -392,15 +392,15 @@ def _judge_dates(aim: When, got: When) -> Judgement | None:
 
 def _judge_quantities(aim: Quantity, got: Quantity, level2: str | None) -> Judgement | None:
     aim_unit, got_unit = aim.unit, got.unit
-    if aim_unit is None and got_unit is None:
-        pass
-    elif aim_unit is None or got_unit is None:
-        known = aim if aim_unit else got
-        bare = got if aim_unit else aim
-        # 95% against a bare 0.98: a fraction or a percentage? Not certain, so not judged.
-        if known.unit == "%" and known.number > 1 and bare.number <= 1 and bare.number != 0:
-            return None
-        aim_unit = got_unit = known.unit
+    if aim_unit is None or got_unit is None:
+        # 95 or 95% against a bare 0.98 (a cell typed 98% holds 0.98): a fraction or a percentage?
+        # Not certain, so not judged.
+        if (aim_unit or got_unit) in (None, "%"):
+            small, large = sorted((aim.number, got.number))
+            if 0 < small <= 1 < large:
+                return None
+        if aim_unit or got_unit:
+            aim_unit = got_unit = aim_unit or got_unit
     a_base, a_factor = _base_unit(aim_unit) if aim_unit else (None, Decimal(1))
     b_base, b_factor = _base_unit(got_unit) if got_unit else (None, Decimal(1))
     if a_base != b_base:
