@@ -76,7 +76,7 @@ def expected_scores(form: ProjectForm) -> Expected | None:
     for reading in sorted(read_rates(row.rate), key=lambda r: abs(r.fraction - rate))[:1]:
         written = round_half_up(min(reading.fraction, ONE) * weight)
         if all(written != known for _, known, _ in methods):
-            methods.append((f"表中执行率 {row.rate.text} × 分值", written,
+            methods.append((f"表中执行率 {fmt(reading.fraction * 100)}% × 分值", written,
                             f"{percent(reading.fraction)} × {fmt(weight)} = {fmt(written)}"))
     return Expected(methods)
 
