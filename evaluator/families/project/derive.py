@@ -264,7 +264,9 @@ def _row_weights(rows: list[IndicatorRow]) -> list[Decimal] | None:
             continue
         weight = indicator_weight(row)
         if weight is None:
-            return None
+            if row.weight.undecided or not row.weight.is_empty_text:
+                return None
+            continue                    # "/" or blank: the row carries no points
         values.append(weight)
     return values or None
 
