@@ -5,7 +5,7 @@ template has none). The total is the recomputed one (the declared one when a sco
 number); the bands are the edition's: nationally 优 90–100, 良 80–90, 中 60–80, 差 below 60.
 An edition may accept a second set of bands (one vendor's 80/70/60); a grade that fits any
 accepted set passes, as does the grade of the total once the score findings' expected scores are
-in place (a wrong score is its own finding, not the grade's). 优秀 reads as 优.
+in place (a wrong score is its own finding, not the grade's). 优秀 and 优（90分以上） read as 优; words that name no grade of the edition are not judged.
 
 Why it matters: the grade is the form's conclusion; it must follow from the score.
 
@@ -19,7 +19,7 @@ from typing import Iterator
 
 from evaluator.checks.base import Rule
 from evaluator.families.project.checks.total_mismatch import score_findings
-from evaluator.families.project.derive import corrected_total, grades_accepted, grading_total, recomputed_total
+from evaluator.families.project.derive import corrected_total, grades_accepted, grading_total, policy, recomputed_total
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt
@@ -38,14 +38,26 @@ RULE = Rule(
 _ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差"}
 
 
+def _grade_name(form: ProjectForm, text: str) -> str | None:
+    """The edition's grade a printed text names: 优, 优秀 and 优（90分以上） are 优."""
+    label = norm_label(text)
+    label = _ALIASES.get(label, label)
+    names = {name for bands in policy(form).grades for name, _ in bands}
+    if label in names:
+        return label
+    starts = sorted((name for name in names if label.startswith(name)), key=len, reverse=True)
+    return starts[0] if starts else None
+
+
 def check(form: ProjectForm) -> Iterator[Finding]:
     if form.grade.ref is None or form.grade.undecided or form.grade.is_empty_text:
         return
     total = grading_total(form)
     if total is None:
         return
-    declared = norm_label(form.grade.text)
-    declared = _ALIASES.get(declared, declared)
+    declared = _grade_name(form, form.grade.text)
+    if declared is None:
+        return                          # words that name no grade of the edition: not judged
     accepted = grades_accepted(form, total)
     corrected = corrected_total(form, score_findings(form))
     if declared in accepted or (corrected is not None and declared in grades_accepted(form, corrected)):
