@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 from evaluator.checks.base import Rule, shown
 from evaluator.findings import CellRef, Finding
 from evaluator.values.cell import MISSING, Value
+from evaluator.values.numbers import fmt
 from evaluator.values.text import is_blank_text
 
 #: What an explanation cell may say and still explain nothing (beside 无, /, —): a lone 0.
@@ -33,7 +34,7 @@ class ScoredRow:
     nothing is judged against it); ``weight_cell`` is where it is written, if anywhere.
     ``explanations`` are the cells that must say why points were lost, with their names
     (``未达标原因``, ``偏差原因``); ``missed`` says the row missed its target even where the score
-    does not show it; ``skip_explanation`` is set when another finding on the row already sends
+    does not show it (``shortfall`` says how); ``skip_explanation`` is set when another finding on the row already sends
     the author to the score (no cascade).
     """
 
@@ -44,6 +45,8 @@ class ScoredRow:
     explanations: tuple[tuple[str, Value], ...] = ()
     missed: bool = False
     skip_explanation: bool = False
+    #: How the target was missed, for messages (``完成值 46人，指标值 ≥50人``).
+    shortfall: str = ""
 
 
 def is_empty_explanation(value: Value) -> bool:
@@ -61,8 +64,8 @@ def score_not_number(rule: Rule, rows: Iterable[ScoredRow]) -> Iterator[Finding]
     for row in rows:
         if row.score.ref is None or row.score.undecided or row.score.number is not None:
             continue
-        yield rule.emit(row.score.ref, indicator=row.label, expected=row.weight,
-                        actual=shown(row.score.raw))
+        yield rule.emit(row.score.ref, indicator=row.label, expected=row.weight, actual=shown(row.score.raw),
+                        arithmetic=f"得分“{shown(row.score.raw)}”不是数字，无法计入总分")
 
 
 def score_out_of_range(rule: Rule, rows: Iterable[ScoredRow]) -> Iterator[Finding]:
@@ -72,7 +75,8 @@ def score_out_of_range(rule: Rule, rows: Iterable[ScoredRow]) -> Iterator[Findin
         if score is None or weight is None:
             continue
         if score < Decimal(0) or score > weight:
-            yield rule.emit(row.score.ref, indicator=row.label, expected=weight, actual=score,
+            arithmetic = f"{fmt(score)} > {fmt(weight)}" if score > weight else f"{fmt(score)} < 0"
+            yield rule.emit(row.score.ref, indicator=row.label, expected=weight, actual=score, arithmetic=arithmetic,
                             expected_range=(Decimal(0), weight), expected_of="score",
                             related=[row.weight_cell.ref])
 
@@ -94,7 +98,7 @@ def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "sco
         if not empty:
             continue
         names = "和".join(dict.fromkeys(name for name, _ in empty))
-        why = (f"得分 {shown(score)} 低于分值 {shown(weight)}" if lost else "未完成年度指标值")
+        why = (f"得分 {fmt(score)} 低于分值 {fmt(weight)}" if lost else (row.shortfall or "未完成年度指标值"))
         ref: CellRef | None = empty[0][1].ref if at == "explanation" else (row.score.ref or empty[0][1].ref)
         related = [row.score.ref] + [cell.ref for _, cell in empty]
         related = [r for r in related if r is not None and r != ref]
@@ -104,10 +108,10 @@ def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "sco
             said.add(ref)
         if at == "explanation":
             yield rule.emit(ref, indicator=row.label, actual=shown(empty[0][1].raw), expected_of="text",
-                            missing=names, why=why, related=related)
+                            missing=names, why=why, related=related, arithmetic=why)
         else:
             yield rule.emit(ref, indicator=row.label, expected=weight, actual=score, missing=names, why=why,
-                            related=related)
+                            related=related, arithmetic=why)
 
 
 def formula_no_value(rule: Rule, values: Iterable[tuple[str, Value]]) -> Iterator[Finding]:
@@ -117,4 +121,5 @@ def formula_no_value(rule: Rule, values: Iterable[tuple[str, Value]]) -> Iterato
     for label, value in values:
         if value.undecided and value.ref is not None and value.ref not in seen:
             seen.add(value.ref)
-            yield rule.emit(value.ref, indicator=label, formula=value.formula)
+            yield rule.emit(value.ref, indicator=label, formula=value.formula,
+                            arithmetic=f"{value.formula} 无保存的结果，且无法计算")

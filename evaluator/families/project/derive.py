@@ -212,6 +212,7 @@ def indicator_rows(form: ProjectForm, skip: Iterable[Any] = ()) -> list[ScoredRo
             label=row.label, score=row.score, weight=fixed.get(id(row), indicator_weight(row)), weight_cell=row.weight,
             explanations=(("偏差原因", row.reason),) if row.reason.ref is not None else (),
             missed=found is not None and found.outcome != "met",
+            shortfall=found.shown if found is not None and found.outcome != "met" else "",
             skip_explanation=row.score.ref is not None and (row.score.ref.sheet, row.score.ref.a1) in skipped))
     return rows
 

@@ -64,4 +64,5 @@ def check(form: ProjectForm) -> Iterator[Finding]:
         return
     label = "" if recomputed_total(form) is not None else "（申报）"
     yield RULE.emit(form.grade.ref, indicator="评价等级", expected=accepted[0], actual=form.grade.text,
-                    expected_of="grade", total=fmt(total) + label, related=[form.total.ref])
+                    expected_of="grade", total=fmt(total) + label, related=[form.total.ref],
+                    arithmetic=f"总分 {fmt(total)}{label} → {accepted[0]}")

@@ -32,6 +32,7 @@ from evaluator.families.project.checks import score_not_number, score_out_of_ran
 from evaluator.families.project.derive import indicator_rows, number
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
+from evaluator.values.numbers import fmt
 from evaluator.values.targets import percent
 
 RULE = Rule(
@@ -67,7 +68,8 @@ def _funds(form: ProjectForm) -> Iterator[Finding]:
     if budget is None or spent is None or budget <= 0 or spent < 0 or spent / budget >= FUNDS_REASON_BELOW:
         return
     yield RULE.emit(row.reason.ref, indicator=row.name or "总额", actual=shown(row.reason.raw), expected_of="text",
-                    message=FUNDS, rate=percent(spent / budget), related=[row.spent.ref, row.budget.ref])
+                    message=FUNDS, rate=percent(spent / budget), related=[row.spent.ref, row.budget.ref],
+                    arithmetic=f"{fmt(spent)} / {fmt(budget)} = {percent(spent / budget)} < 90%")
 
 
 def check(form: ProjectForm) -> Iterator[Finding]:

@@ -22,6 +22,7 @@ from evaluator.checks.base import Rule
 from evaluator.families.project.derive import funds_weight, indicator_weight, number, policy
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import CellRef, Finding, Severity
+from evaluator.values.numbers import fmt
 from evaluator.values.text import norm_label, split_points
 
 RULE = Rule(
@@ -93,4 +94,4 @@ def check(form: ProjectForm) -> Iterator[Finding]:
         if actual is None or actual == expected:
             continue
         yield RULE.emit(ref, indicator=label, expected=expected, actual=actual, expected_of="weight",
-                        edition=edition)
+                        edition=edition, arithmetic=f"{label} {fmt(actual)} ≠ 标准 {fmt(expected)}")
