@@ -272,6 +272,16 @@ def _row_weights(rows: list[IndicatorRow]) -> list[Decimal] | None:
     return values or None
 
 
+def _even_split(weights: list[Decimal], printed: Decimal) -> bool:
+    """The group's points split evenly and rounded at the precision written: 3.33 × 3 under 10
+    (the weights are right, their sum is a rounding)."""
+    if len(set(weights)) != 1 or len(weights) < 2:
+        return False
+    places = decimal_places(weights[0])
+    share = printed / len(weights)
+    return weights[0] in (round_half_up(share, places), share.quantize(ONE.scaleb(-places), rounding=ROUND_DOWN))
+
+
 def _sum_text(values: list[Decimal]) -> str:
     return " + ".join(fmt(v) for v in values) + f" = {fmt(sum(values, Decimal(0)))}"
 
@@ -325,7 +335,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
         for entry in inner:
             reported.remove(entry)
         reported.append((rows, diff))
-        if already == diff:
+        if already == diff or _even_split(weights, printed):
             continue
         problems.append(blamed(group.rows, diff - already, printed, group.name) or WeightProblem(
             group.weight.ref or group.label_ref, group.name, sum(weights, Decimal(0)), printed, _sum_text(weights),
