@@ -10,8 +10,11 @@ finding's expected score put in place, and the grade (评价等级) each earns f
 - :func:`totals` and :func:`grades`: the three figures of each, as the outputs show them.
 
 And what the rules share: which rows are scored and their weights, how a row's target was met
-(:func:`judgement`), the edition's scoring policy (:func:`policy`), and rates as they are written
-(:func:`read_rates`).
+(:func:`judgement`), the edition's scoring policy (:func:`policy`), rates as they are written
+(:func:`read_rates`), and the sums that do not hold with the cell to change in each
+(:func:`funds_corrections`, :func:`weight_problems`), so that one error gives one finding: a
+rate or score that follows the corrected figure, or a total that follows the corrected scores
+(:func:`total_explained`), is not reported again.
 """
 
 from __future__ import annotations
