@@ -92,6 +92,10 @@ def facts(form: ProjectForm) -> dict[str, Any]:
     }
 
 
+def _total_rows(editions) -> tuple[str, ...]:
+    return tuple(label for edition in editions for label in edition.funds.total_rows)
+
+
 class ProjectFamily:
     id = ID
     title = "项目支出绩效自评表"
@@ -104,8 +108,10 @@ class ProjectFamily:
         forms = []
         for grid in grids:
             title = detector.find_title(grid, editions)
+            if title is None and (not detector.has_label(grid, _total_rows(editions)) or detector.foreign_title(grid)):
+                continue   # no title and no funds total row: not a project form (cheap test first)
             edition = detector.choose_edition(grid, editions, definitions.forced_edition)
-            if title is None and (detector.foreign_title(grid) or not detector.looks_like_project(grid, edition)):
+            if title is None and not detector.looks_like_project(grid, edition):
                 continue
             form = read_form(grid, edition, title)
             if form is not None:
