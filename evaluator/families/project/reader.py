@@ -279,6 +279,8 @@ class _Reader:
         score_col = cols["score"]
         groups: dict[tuple[int, int, int], GroupWeight] = {}
         current_goal: tuple[str, Value] | None = None
+        last_level1: Value | None = None
+        last_level2: Value | None = None
         r = header_bottom + 1
         last = grid.max_row
         blank_run = 0
@@ -317,6 +319,16 @@ class _Reader:
                     self._group(form, groups, 0, goal_value.ref, goal_value.text)
             level1 = _value(grid, r, cols.get("level1"))
             level2 = _value(grid, r, cols.get("level2"))
+            # A label written once above blank cells (not merged) covers the rows below it.
+            if level1.is_blank and last_level1 is not None:
+                level1 = last_level1
+                if level2.is_blank and last_level2 is not None:
+                    level2 = last_level2
+            elif level2.is_blank and last_level2 is not None and last_level1 is not None \
+                    and level1.ref == last_level1.ref:
+                level2 = last_level2
+            last_level1 = level1 if not level1.is_blank else last_level1
+            last_level2 = level2 if not level2.is_blank else last_level2
             reason = _value(grid, r, cols.get("reason"))
             row = IndicatorRow(
                 level1=level1, level2=level2, name=values["name"], target=values["target"],
