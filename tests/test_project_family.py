@@ -137,3 +137,24 @@ def test_forms_laid_out_as_published_read_clean(name, edition, total, definition
     assert [f.rule for f in form.findings if f.severity.value != "info"] == []
     assert str(form.total.declared) == total and form.total.recomputed == form.total.declared
     assert all(row.level1_name and row.level2_name for row in form.model.indicators)
+
+
+def test_forms_stacked_on_one_sheet_are_read_one_by_one(tmp_path, definitions):
+    text = (TEXT_FORMS / "tianchang.csv").read_text("utf-8") + ",,,,,,,,\n" + (TEXT_FORMS / "suixi.csv").read_text("utf-8")
+    path = tmp_path / "stacked.csv"
+    path.write_text(text, "utf-8")
+    forms = _forms(path, definitions)
+    assert [(form.department, form.year) for form in forms] == [("天长市医疗保障局", 2022), ("濉溪县水利局", 2019)]
+    assert [finding for form in forms for finding in form.findings] == []
+
+
+def test_an_unfilled_indicator_table_has_no_total_and_no_finding(tmp_path, definitions):
+    data = load_project("project-national")
+    blank = {f"indicators.{row['id']}.{field}": None for row in data["indicators"]
+             for field in ("target", "actual", "weight", "score")}
+    blank.update({f"funds.total.{field}": None for field in ("initial", "budget", "spent", "rate")})
+    blank.update({f"funds.{part['id']}.{field}": None for part in data["funds"]["parts"]
+                  for field in ("initial", "budget", "spent", "rate")})
+    (form,) = _forms(make_project("project-national", {**blank, "total.score": None}, path=tmp_path / "t.xlsx"), definitions)
+    assert form.total.declared is None
+    assert [f.rule for f in form.findings if f.severity.value != "info"] == []

@@ -69,6 +69,56 @@ def find_title(grid: SheetGrid, editions: Sequence[Edition]) -> Title | None:
     return best
 
 
+def find_titles(grid: SheetGrid, editions: Sequence[Edition]) -> list[Title]:
+    """Every title cell, top to bottom, one per row (several forms stacked on one sheet)."""
+    keys = title_keys(editions)
+    found: dict[int, Title] = {}
+    for (r, c), value in sorted(_strings(grid)):
+        if r in found or len(value) > MAX_TITLE * 2:
+            continue
+        key = loose_label(value)
+        if len(key) <= MAX_TITLE and not any(word in key for word in NOT_PROJECT) and any(t in key for t in keys):
+            found[r] = Title(r, c, _SPACES.sub("", value.strip()))
+    return list(found.values())
+
+
+def segments(grid: SheetGrid, editions: Sequence[Edition]) -> list[tuple[SheetGrid, Title | None]]:
+    """The sheet cut into one grid per form when several titled forms are stacked on it (each
+    from its title to the next one's), else the sheet itself with its title. A part without a
+    funds total row or an indicator block is not a form and stays with the one above it."""
+    titles = find_titles(grid, editions)
+    if len(titles) < 2:
+        return [(grid, titles[0] if titles else None)]
+    total_rows = [label for edition in editions for label in edition.funds.total_rows]
+    names = [label for edition in editions for label in edition.indicators.columns.name]
+    parts: list[tuple[int, Title]] = []
+    for index, title in enumerate(titles):
+        bottom = titles[index + 1].row if index + 1 < len(titles) else grid.max_row + 1
+        part = _rows(grid, title.row, bottom)
+        if has_label(part, total_rows) or has_label(part, names):
+            parts.append((title.row, title))
+    if len(parts) < 2:
+        return [(grid, parts[0][1] if parts else titles[0])]
+    result = []
+    for index, (top, title) in enumerate(parts):
+        bottom = parts[index + 1][0] if index + 1 < len(parts) else grid.max_row + 1
+        result.append((_rows(grid, 1 if index == 0 else top, bottom), title))
+    return result
+
+
+def _rows(grid: SheetGrid, top: int, bottom: int) -> SheetGrid:
+    """The rows top ≤ r < bottom of a grid, at their own row numbers (cell references stay true)."""
+    inside = lambda coord: top <= coord[0] < bottom  # noqa: E731
+    return SheetGrid(
+        name=grid.name,
+        cells={coord: value for coord, value in grid.cells.items() if inside(coord)},
+        merged=[rng for rng in grid.merged if top <= rng[0] < bottom],
+        formulas={coord: text for coord, text in grid.formulas.items() if inside(coord)},
+        computed={coord: text for coord, text in grid.computed.items() if inside(coord)},
+        widths=grid.widths,
+    )
+
+
 def foreign_title(grid: SheetGrid) -> bool:
     """Whether the sheet is titled as another family's form (部门整体…表): never a project form."""
     for _, value in _strings(grid):

@@ -106,16 +106,17 @@ class ProjectFamily:
         if not editions:
             return []
         forms = []
-        for grid in grids:
-            title = detector.find_title(grid, editions)
-            if title is None and (not detector.has_label(grid, _total_rows(editions)) or detector.foreign_title(grid)):
+        for sheet in grids:
+            title = detector.find_title(sheet, editions)
+            if title is None and (not detector.has_label(sheet, _total_rows(editions)) or detector.foreign_title(sheet)):
                 continue   # no title and no funds total row: not a project form (cheap test first)
-            edition = detector.choose_edition(grid, editions, definitions.forced_edition)
-            if title is None and not detector.looks_like_project(grid, edition):
-                continue
-            form = read_form(grid, edition, title)
-            if form is not None:
-                forms.append(form)
+            for grid, title in detector.segments(sheet, editions) if title else [(sheet, None)]:
+                edition = detector.choose_edition(grid, editions, definitions.forced_edition)
+                if title is None and not detector.looks_like_project(grid, edition):
+                    continue
+                form = read_form(grid, edition, title)
+                if form is not None:
+                    forms.append(form)
         return forms
 
     def check(self, grids: "list[SheetGrid]", definitions: "Definitions") -> list[CheckedForm]:

@@ -189,12 +189,13 @@ class _Reader:
             label = self._row_label(r, first_col)
             key = loose_label(label.text) if label.ref else ""
             bare = _PART_PREFIX.sub("", key)
-            figures = any(_filled(self.grid, r, c) and self.grid.anchor(r, c)[0] == r
-                          for f, c in cols.items() if f in ("budget", "spent", "initial"))
+            amounts = [_own(self.grid, r, cols.get(f)) for f in ("budget", "spent", "initial")]
+            figures = any(value.ref is not None and not value.is_blank for value in amounts)
+            numeric = any(value.number is not None or value.undecided for value in amounts)
             if key in total_keys:
                 is_total = True
             elif key.startswith("其中") or bare in part_keys or key in part_keys or (
-                    figures and label.ref and 0 < len(key) <= 12 and key not in self.all_labels):
+                    numeric and label.ref and 0 < len(key) <= 12 and key not in self.all_labels):
                 is_total = False
             elif not label.ref and not figures:
                 gap += 1
@@ -387,8 +388,8 @@ class _Reader:
             form.total = _own(grid, r, cols["score"])
             if "weight" in cols and not inside(cols["weight"]):
                 form.total_weight = _own(grid, r, cols["weight"])
-            if not form.total.is_blank:
-                return
+            if not form.total.is_blank or not form.total_weight.is_blank:
+                return   # a blank 得分 beside its 100 is a blank total (an unfilled template)
         figures: list[Value] = []
         value = self.right_of(r, c)
         while value.ref is not None and not value.is_blank and len(figures) < 4:
