@@ -158,3 +158,12 @@ def test_an_unfilled_indicator_table_has_no_total_and_no_finding(tmp_path, defin
     (form,) = _forms(make_project("project-national", {**blank, "total.score": None}, path=tmp_path / "t.xlsx"), definitions)
     assert form.total.declared is None
     assert [f.rule for f in form.findings if f.severity.value != "info"] == []
+
+
+def test_form_not_found_names_every_family_and_the_labels_of_each_sheet(tmp_path, definitions):
+    path = tmp_path / "list.csv"
+    path.write_text("序号,项目名称,金额（万元）\n1,乡村道路提升改造工程,150\n", "utf-8")
+    [finding] = check_file(path, definitions).findings
+    assert finding.rule == "form-not-found"
+    assert "部门整体支出绩效自评表：" in finding.message and "项目支出绩效自评表：" in finding.message
+    assert "“list”（序号、项目名称、金额（万元）、乡村道路提升改造工程）" in finding.message

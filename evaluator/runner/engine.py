@@ -28,6 +28,7 @@ from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.intake.safety import EXPECTED_KIND, Inspection, Kind, Refused, inspect
 from evaluator.intake.texttables import read_csv, read_html
 from evaluator.intake.workbook import SheetGrid, load_grids
+from evaluator.values.numbers import parse_number
 from evaluator.values.text import norm_label
 
 log = logging.getLogger("evaluator")
@@ -143,7 +144,7 @@ def _labels_seen(grids: list[SheetGrid], per_sheet: int = 6) -> str:
         for (_, _), value in sorted(grid.cells.items()):
             if isinstance(value, str):
                 text = "".join(value.split())
-                if 0 < len(text) <= 16 and text not in labels:
+                if 0 < len(text) <= 16 and text not in labels and parse_number(text) is None:
                     labels.append(text)
             if len(labels) >= per_sheet:
                 break
