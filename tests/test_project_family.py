@@ -167,3 +167,22 @@ def test_form_not_found_names_every_family_and_the_labels_of_each_sheet(tmp_path
     assert finding.rule == "form-not-found"
     assert "部门整体支出绩效自评表：" in finding.message and "项目支出绩效自评表：" in finding.message
     assert "“list”（序号、项目名称、金额（万元）、乡村道路提升改造工程）" in finding.message
+
+
+def test_indicator_columns_in_any_order(tmp_path, definitions):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((TEXT_FORMS / "tianchang.csv").read_text("utf-8"))))
+    start = next(index for index, row in enumerate(rows) if row[0] == "绩效指标")
+    order = [0, 1, 2, 3, 7, 8, 6, 5, 4]   # 得分, 原因, 分值, 实际完成值, 年度指标值
+    for row in rows[start:]:
+        row[:] = [row[index] for index in order]
+    path = tmp_path / "reordered.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    (form,) = _forms(path, definitions)
+    (plain,) = _forms(TEXT_FORMS / "tianchang.csv", definitions)
+    assert form.findings == [] and form.total.declared == plain.total.declared
+    assert [(r.label, r.target.raw, r.actual.raw, r.weight.raw, r.score.raw) for r in form.model.indicators] == [
+        (r.label, r.target.raw, r.actual.raw, r.weight.raw, r.score.raw) for r in plain.model.indicators]
