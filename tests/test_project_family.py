@@ -186,3 +186,19 @@ def test_indicator_columns_in_any_order(tmp_path, definitions):
     assert form.findings == [] and form.total.declared == plain.total.declared
     assert [(r.label, r.target.raw, r.actual.raw, r.weight.raw, r.score.raw) for r in form.model.indicators] == [
         (r.label, r.target.raw, r.actual.raw, r.weight.raw, r.score.raw) for r in plain.model.indicators]
+
+
+def test_reports_show_a_project_forms_facts(tmp_path, definitions):
+    import io
+
+    from evaluator.outputs.reporters import html, text
+    from evaluator.outputs.reporters.json import report
+
+    data = report([check_file(Path(__file__).parent.parent / "sample_workbooks" / "project-national.xlsx", definitions)])
+    printed, page = io.StringIO(), io.StringIO()
+    text.render(data, printed)
+    html.render(data, page)
+    line = "项目名称 乡村道路提升改造工程；实施单位 某县农村公路管理所；项目资金（万元） 年初 120 / 全年 150 / 执行 138.6 / 执行率 92.4% / 分值 10 / 得分 9.24"
+    assert line in printed.getvalue()
+    assert "<dt>项目名称</dt><dd>乡村道路提升改造工程</dd>" in page.getvalue()
+    assert data["files"][0]["grade"] is None and "评价等级 申报" not in printed.getvalue()

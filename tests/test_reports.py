@@ -68,7 +68,8 @@ def test_summary_workbook_has_one_row_per_file(checked):
     out, report = checked
     frame = pd.read_excel(out / "summary.xlsx", sheet_name="汇总", engine="openpyxl")
     assert list(frame.columns) == ["文件", "工作表", "部门", "年度", "状态", "申报总分", "复核总分",
-                                   "申报等级", "应得等级", "错误", "警告", "提示", "批注副本"]
+                                   "申报等级", "应得等级", "错误", "警告", "提示", "批注副本",
+                                   "版本", "项目名称", "项目资金"]
     assert len(frame) == len(report["files"]) == 4
     rows = {Path(path).name: row for path, row in zip(frame["文件"], frame.to_dict("records"))}
     rate = rows["rate score #1.xlsx"]

@@ -39,6 +39,7 @@ from evaluator.outputs.inert import xlsx_text
 from evaluator.values.numbers import fmt
 from evaluator.intake.workbook import SheetGrid
 from evaluator.outputs.xlsx_load import load_for_annotation
+from evaluator.outputs.reporters.common import fact_lines
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "evaluator"
@@ -166,10 +167,12 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
             ("工作表", form.sheet or "—"),
             ("部门", form.department or "—"),
             ("年度", str(form.year) if form.year else "—"),
+            *fact_lines(form.facts),
             ("申报总分", fmt(form.total.declared) if form.total and form.total.declared is not None else "—"),
             ("复核总分", fmt(form.total.recomputed) if form.total and form.total.recomputed is not None else "—"),
-            ("申报等级", (form.grade.declared if form.grade else None) or "—"),
-            ("应得等级", (form.grade.computed if form.grade else None) or "—"),
+            *([] if form.grade is None and form.family == "project" else [   # a grade only where printed
+                ("申报等级", (form.grade.declared if form.grade else None) or "—"),
+                ("应得等级", (form.grade.computed if form.grade else None) or "—")]),
             ("错误 / 警告 / 提示", f"{form.count(Severity.ERROR)} / {form.count(Severity.WARNING)} / {form.count(Severity.INFO)}"),
         ]
         for label, value in facts:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from evaluator import __version__
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, href, relative_path, status_label
+from evaluator.outputs.reporters.common import SEVERITY_LABELS, fact_lines, href, relative_path, status_label
 from evaluator.outputs.reporters.json import effective_status
 
 TEMPLATE = "report.html.j2"
@@ -46,6 +46,7 @@ def _view(row: dict[str, Any], index: int, base: Path | None) -> dict[str, Any]:
         "status_label": status_label(row),
         "annotated_href": href(row.get("annotated"), base),
         "annotated_name": relative_path(row.get("annotated"), base),
+        "fact_lines": fact_lines(row.get("facts")),
         "findings": [
             {**finding, "severity_label": SEVERITY_LABELS.get(finding["severity"], finding["severity"])}
             for finding in row["findings"]

@@ -2,7 +2,8 @@
 
 Sheet 汇总 has one row per entry of the report (a workbook holding two forms gives two rows): path,
 department, year, status, declared and recomputed total, declared and computed grade, the counts of
-errors, warnings and notes, and a link to the annotated copy. Sheet 问题清单 lists every finding.
+errors, warnings and notes, a link to the annotated copy, and the edition, 项目名称 and 项目资金 row
+of a project form. Sheet 问题清单 lists every finding.
 Both have a frozen header, a filter and column widths fitted to their content.
 
 Every text is written as inert data: a department name or message that begins with = + - or @
@@ -22,7 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evaluator.outputs.inert import FORMULA_START, xlsx_text
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, href, relative_path, status_label
+from evaluator.outputs.reporters.common import SEVERITY_LABELS, fact_lines, href, relative_path, status_label
 
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
@@ -57,6 +58,10 @@ def _summary_rows(data: dict[str, Any], base: Path | None) -> list[dict[str, Any
             "警告": row["counts"]["warning"],
             "提示": row["counts"]["info"],
             "批注副本": relative_path(row.get("annotated"), base),
+            "版本": row.get("edition"),
+            "项目名称": (row.get("facts") or {}).get("project_name"),
+            "项目资金": "；".join(f"{label} {value}" for label, value in fact_lines(row.get("facts"))
+                              if label.startswith("项目资金")) or None,
         })
     return rows
 
@@ -117,7 +122,8 @@ def render(data: dict[str, Any], stream: IO[bytes], base: Path | None = None) ->
 
     summary = pd.DataFrame(_summary_rows(data, base), dtype=object,
                            columns=["文件", "工作表", "部门", "年度", "状态", "申报总分", "复核总分",
-                                    "申报等级", "应得等级", "错误", "警告", "提示", "批注副本"])
+                                    "申报等级", "应得等级", "错误", "警告", "提示", "批注副本",
+                                    "版本", "项目名称", "项目资金"])
     findings = pd.DataFrame(_finding_rows(data), dtype=object,
                             columns=["文件", "单元格", "严重程度", "规则", "指标", "申报值", "应为", "说明"])
     with pd.ExcelWriter(stream, engine="openpyxl") as writer:
