@@ -202,3 +202,38 @@ def test_reports_show_a_project_forms_facts(tmp_path, definitions):
     assert line in printed.getvalue()
     assert "<dt>项目名称</dt><dd>乡村道路提升改造工程</dd>" in page.getvalue()
     assert data["files"][0]["grade"] is None and "评价等级 申报" not in printed.getvalue()
+
+
+def test_hubei_goal_headings_across_the_table_and_repeated_headers(definitions):
+    """Hubei copies may print each 年度绩效目标N(40分) as a row across the table (its text merged
+    over the columns) and repeat the column headers under it: neither is an indicator."""
+    from evaluator.families import FAMILIES
+    from evaluator.intake.workbook import SheetGrid
+
+    rows = [
+        ["项目绩效自评表"], ["（2023年度）"],
+        ["项目名称", "高标准农田建设补助", None, None, "主管部门", "某县农业农村局"],
+        ["项目实施单位", "某县农田建设服务中心", None, None, "项目类别", "部门预算项目"],
+        ["预算执行情况(万元)(20分)", None, "预算数(A)", "执行数(B)", "执行率(B/A)", "得分(20分*执行率)"],
+        ["年度财政资金总额", None, 200, 190, "95.00%", 19],
+    ]
+    header = [None, "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"]
+    goals = [("年度绩效目标1(40分)", "完成农田改造1000亩", [("产出指标", "数量指标", "完成农田改造面积", "≥1000亩", "1020亩", 25),
+                                                       ("效益指标", "社会效益指标", "受益农户数", "≥300户", "310户", 15)]),
+             ("年度绩效目标2(40分)", "农户满意", [("满意度指标", "服务对象满意度指标", "受益农户满意度", "≥90%", "96%", 40)])]
+    merged = []
+    for goal, text, indicators in goals:
+        rows.append([goal, text])
+        merged.append((len(rows), 2, len(rows), 7))
+        rows.append(header)
+        rows.extend([[None, *indicator] for indicator in indicators])
+    rows.append(["总分", None, None, None, None, None, 99])
+    cells = {(r, c): value for r, row in enumerate(rows, start=1) for c, value in enumerate(row, start=1)
+             if value is not None}
+    grid = SheetGrid(name="湖北", cells=cells, merged=merged)
+    project = next(family for family in FAMILIES if family.id == "project")
+    (form,) = project.check([grid], definitions)
+    assert form.edition == "project-hubei"
+    assert [row.label for row in form.model.indicators] == ["完成农田改造面积", "受益农户数", "受益农户满意度"]
+    assert [row.group for row in form.model.indicators] == ["年度绩效目标1", "年度绩效目标1", "年度绩效目标2"]
+    assert form.findings == [] and str(form.total.declared) == "99"

@@ -275,6 +275,7 @@ class _Reader:
         labels = self.edition.labels
         stop_keys = _keys([*labels.total, *labels.grade, *_CLOSING, *labels.reason_text])
         goal_keys = _keys(self.edition.indicators.goal_groups)
+        header_keys = _keys(self.edition.indicators.columns.name)
         form.indicators_ref = CellRef(grid.name, header, cols["name"])
         _, _, header_bottom, _ = max((grid.extent(header, c) for c in cols.values()), key=lambda e: e[2])
         score_col = cols["score"]
@@ -282,6 +283,14 @@ class _Reader:
         current_goal: tuple[str, Value] | None = None
         last_level1: Value | None = None
         last_level2: Value | None = None
+        for above in (header - 1, header - 2):   # a goal heading printed just above the header
+            hit = next(((c, v) for c, v in grid.row_values(above) if isinstance(v, str) and goal_keys
+                        and any(loose_label(v).startswith(k) for k in goal_keys)), None)
+            if hit is not None:
+                ref = CellRef(grid.name, above, hit[0])
+                current_goal = (hit[1], Value(raw=hit[1], ref=ref))
+                self._group(form, groups, 0, ref, hit[1])
+                break
         r = header_bottom + 1
         last = grid.max_row
         blank_run = 0
@@ -295,11 +304,16 @@ class _Reader:
             heading = next((v for c, v in row_cells if isinstance(v, str)
                             and any(loose_label(v).startswith(k) for k in goal_keys)), None)
             name = _own(grid, r, cols["name"])
-            if heading is not None and (name.is_blank or loose_label(name.text).startswith(tuple(goal_keys))):
+            # One cell spanning the name and the score columns is a heading or a text, not an indicator.
+            spanning = name.ref is not None and grid.anchor(r, score_col) == (name.ref.row, name.ref.col)
+            if heading is not None and (name.is_blank or spanning or loose_label(name.text).startswith(tuple(goal_keys))):
                 ref = next(CellRef(grid.name, r, c) for c, v in row_cells if v is heading)
                 current_goal = (heading, Value(raw=heading, ref=ref))
                 self._group(form, groups, 0, ref, heading)
                 r += 1
+                continue
+            if spanning or _is_label(name.raw, header_keys):
+                r += 1   # a text across the table, or the header repeated under a new goal
                 continue
             values = {field: _own(grid, r, cols.get(field))
                       for field in ("name", "target", "actual", "nature", "unit", "weight", "score")}
