@@ -56,9 +56,10 @@ def title_keys(editions: Sequence[Edition]) -> tuple[str, ...]:
 def find_title(grid: SheetGrid, editions: Sequence[Edition]) -> Title | None:
     """The topmost cell that reads as a project form's title, or None."""
     keys = title_keys(editions)
+    quick = _last_chars(keys)
     best: Title | None = None
     for (r, c), value in _strings(grid):
-        if len(value) > MAX_TITLE * 2:
+        if len(value) > MAX_TITLE * 2 or (quick is not None and not any(char in value for char in quick)):
             continue
         key = loose_label(value)
         if len(key) > MAX_TITLE or any(word in key for word in NOT_PROJECT):
@@ -72,9 +73,10 @@ def find_title(grid: SheetGrid, editions: Sequence[Edition]) -> Title | None:
 def find_titles(grid: SheetGrid, editions: Sequence[Edition]) -> list[Title]:
     """Every title cell, top to bottom, one per row (several forms stacked on one sheet)."""
     keys = title_keys(editions)
+    quick = _last_chars(keys)
     found: dict[int, Title] = {}
     for (r, c), value in sorted(_strings(grid)):
-        if r in found or len(value) > MAX_TITLE * 2:
+        if r in found or len(value) > MAX_TITLE * 2 or (quick is not None and not any(char in value for char in quick)):
             continue
         key = loose_label(value)
         if len(key) <= MAX_TITLE and not any(word in key for word in NOT_PROJECT) and any(t in key for t in keys):
@@ -122,6 +124,8 @@ def _rows(grid: SheetGrid, top: int, bottom: int) -> SheetGrid:
 def foreign_title(grid: SheetGrid) -> bool:
     """Whether the sheet is titled as another family's form (部门整体…表): never a project form."""
     for _, value in _strings(grid):
+        if "表" not in value:
+            continue
         key = loose_label(value)
         if len(key) <= MAX_TITLE and any(word in key for word in NOT_PROJECT) and key.endswith("表"):
             return True
@@ -157,10 +161,20 @@ def choose_edition(grid: SheetGrid, editions: Sequence[Edition], forced: str | N
     return max(scored, key=lambda item: item[:3])[3]
 
 
+def _last_chars(keys) -> frozenset[str] | None:
+    """The last characters of ``keys``: a cell that contains none of them cannot match one (a
+    quick test before normalising every cell of a long list). None when a key ends in a character
+    that normalisation may produce from another (ASCII), where the quick test does not hold."""
+    chars = {key[-1] for key in keys if key}
+    return None if any(ord(char) < 128 for char in chars) else frozenset(chars)
+
+
 def has_label(grid: SheetGrid, labels: Sequence[str]) -> tuple[int, int] | None:
     """The first cell (row order) whose loose key is one of ``labels``."""
     wanted = {loose_label(label) for label in labels}
-    hits = [rc for rc, value in _strings(grid) if len(value) <= MAX_LABEL * 2 and loose_label(value) in wanted]
+    quick = _last_chars(wanted)
+    hits = [rc for rc, value in _strings(grid) if len(value) <= MAX_LABEL * 2
+            and (quick is None or any(char in value for char in quick)) and loose_label(value) in wanted]
     return min(hits) if hits else None
 
 

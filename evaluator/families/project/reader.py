@@ -390,6 +390,8 @@ class _Reader:
                 _, _, _, c1 = grid.extent(r, c)
                 after = [cc for cc in range(c1 + 1, c1 + 4) if _filled(grid, r, cc)]
                 form.grade = _value(grid, r, after[0]) if after else Value(None, CellRef(grid.name, r, c1 + 1))
+        if form.grade.ref is not None and form.grade.is_empty_text and not form.grade.undecided:
+            form.grade = Value(raw=None, ref=form.grade.ref)   # — or / where a grade would be: none given
         reason_hits = self.rows_with(_keys(labels.reason_text), start, grid.max_row + 1)
         if reason_hits:
             form.reason_text = self.right_of(*reason_hits[0])
