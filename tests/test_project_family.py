@@ -237,3 +237,26 @@ def test_hubei_goal_headings_across_the_table_and_repeated_headers(definitions):
     assert [row.label for row in form.model.indicators] == ["完成农田改造面积", "受益农户数", "受益农户满意度"]
     assert [row.group for row in form.model.indicators] == ["年度绩效目标1", "年度绩效目标1", "年度绩效目标2"]
     assert form.findings == [] and str(form.total.declared) == "99"
+
+
+def test_a_group_weight_column_left_of_the_names_is_not_the_indicators(definitions):
+    from evaluator.families import FAMILIES
+    from evaluator.intake.workbook import SheetGrid
+
+    rows = [
+        ["项目支出绩效自评表"],
+        ["项目名称", "示例项目"],
+        [None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", 10, 10, 10, 10, "100%", 10],
+        ["一级指标", "分值", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["产出指标", 50, "数量指标", "完成数量", "≥10个", "10个", 50, 50],
+        ["效益指标", 30, "社会效益指标", "受益人数", "≥100人", "120人", 30, 30],
+        ["满意度指标", 10, "服务对象满意度指标", "满意度", "≥90%", "95%", 10, 10],
+        ["总分", None, None, None, None, None, 100, 100],
+    ]
+    cells = {(r, c): value for r, row in enumerate(rows, start=1) for c, value in enumerate(row, start=1)
+             if value is not None}
+    project = next(family for family in FAMILIES if family.id == "project")
+    (form,) = project.check([SheetGrid(name="s", cells=cells)], definitions)
+    assert [row.weight.ref.a1 for row in form.model.indicators] == ["G6", "G7", "G8"]
+    assert form.findings == []

@@ -254,6 +254,7 @@ class _Reader:
         rows = sorted({r for (r, c), v in self.grid.cells.items() if r >= top and _is_label(v, synonyms["name"])})
         for r in rows:
             mapped: dict[str, int] = {}
+            repeated: dict[str, list[int]] = {"weight": [], "score": []}
             goal_col = None
             for c, v in self.grid.row_values(r):
                 if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
@@ -263,9 +264,19 @@ class _Reader:
                     goal_col = c
                     continue
                 for field in INDICATOR_FIELDS:
-                    if key in synonyms[field] and field not in mapped:
-                        mapped[field] = c
+                    if key in synonyms[field]:
+                        if field in repeated:
+                            repeated[field].append(c)
+                        if field not in mapped:
+                            mapped[field] = c
                         break
+            if "name" in mapped:
+                # A 分值 (or 得分) column left of the 三级指标 belongs to a group label (一级指标 | 分值 |
+                # 二级指标 …): the indicator's own is the first one right of the name.
+                for field, found in repeated.items():
+                    right = [c for c in found if c > mapped["name"]]
+                    if right:
+                        mapped[field] = right[0]
             if "name" in mapped and "score" in mapped:
                 return r, mapped, goal_col
         return None
