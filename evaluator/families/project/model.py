@@ -82,7 +82,8 @@ class IndicatorRow:
     """One 三级指标 row of the 绩效指标 block.
 
     - ``level1``/``level2``: the 一级/二级 labels that the row sits under (a merged cell's value,
-      with the merge's anchor cell as ``ref``); their printed points are in ``ProjectForm.groups``;
+      with the merge's anchor cell as ``ref``, or the label written once above blank cells); their
+      printed points are in ``ProjectForm.groups``;
     - ``name``: 三级指标; ``target``: 年度指标值 / 指标值 / 年初目标值(A), as written (``≥50个``);
     - ``actual``: 实际完成值 / 完成值 / 全年实际值(B), as written;
     - ``nature``: 指标性质 (``≥``, ``=``, ``≧``, ``定量``) where the edition prints it, else ``MISSING``;
