@@ -128,6 +128,7 @@ TEXT_FORMS = Path(__file__).parent / "fixtures" / "project-text"
     ("tianchang", "project-ab", "100"),     # (A)/(B) headers in full-width brackets, labels written once
     ("suixi", "project-ab", "100"),         # no 年初预算数, 分值 before the values, the 其中 row scored too
     ("yongde", "project-yunnan", "96"),     # 元, 指标性质 ≧ ═, "当年财政 拨款", 总分 on the 其他需要说明事项 row
+    ("qingshen", "project-sichuan", "100"),  # 510000_0013zp: 22.5 × 4 under 绩效指标(90分), 合计 100
 ])
 def test_forms_laid_out_as_published_read_clean(name, edition, total, definitions):
     """Tables as the published copies lay them out (form-xiangmu §3–§4), saved as CSV: no merged
