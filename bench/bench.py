@@ -1,6 +1,6 @@
 """How fast is a batch? The evaluator against the floor of doing the bare minimum with openpyxl.
 
-Builds N workbooks (default 200) by copying the sample forms in sample_workbooks/ round-robin into a
+Builds N workbooks (default 200) by copying the department sample forms in sample_workbooks/ round-robin into a
 temporary folder, then times, in this one run:
 
   check + annotate   ``evaluator check DIR --out OUT``, as a subprocess (start-up and the worker
@@ -39,7 +39,9 @@ TARGETS = {"check + annotate": 0.8, "check only": 1.5}
 
 def build(folder: Path, count: int) -> list[Path]:
     """``count`` workbooks in ``folder``: the sample forms, copied round-robin."""
-    samples = sorted(SAMPLES.glob("*.xlsx"))
+    # The department samples only, so the ratios stay comparable run to run (bench_project.py times
+    # the project form).
+    samples = sorted(path for path in SAMPLES.glob("*.xlsx") if not path.name.startswith("project-"))
     if not samples:
         raise SystemExit(f"no sample workbooks in {SAMPLES}")
     folder.mkdir(parents=True, exist_ok=True)

@@ -298,11 +298,18 @@ def rules_table() -> str:
     """The rule reference as a Markdown table, generated from the registry (the README holds it)."""
     from evaluator.rules import RULES
 
-    lines = ["| rule | severity | 含义 | fails on (example) |", "|---|---|---|---|"]
+    lines = ["| rule | severity | 含义 | forms | fails on (example) |", "|---|---|---|---|---|"]
     for slug, rule in RULES.items():
         example = rule.failing.replace("|", "\\|")
-        lines.append(f"| `{slug}` | {rule.severity.value} | {rule.title} | `{example}` |")
+        lines.append(f"| `{slug}` | {rule.severity.value} | {rule.title} | {_forms(slug)} | `{example}` |")
     return "\n".join(lines)
+
+
+def _forms(slug: str) -> str:
+    """The forms a rule applies to, by their titles' short names (部门整体, 项目)."""
+    from evaluator.rules import FAMILIES_OF, FAMILY_TITLES
+
+    return "、".join(FAMILY_TITLES[family].replace("支出绩效自评表", "") for family in FAMILIES_OF[slug])
 
 
 #: Severity in words, as the reports show it.
@@ -310,24 +317,31 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def rules_text() -> str:
-    """The rule reference in Chinese: each rule's slug, severity and title, what it catches, why it
-    matters, and a passing and a failing example."""
-    from evaluator.rules import RULES
+    """The rule reference in Chinese: each rule's slug, severity, title and the forms it applies
+    to, what it catches, why it matters, and a passing and a failing example (per form where a
+    form's own rule gives other examples)."""
+    from evaluator.rules import FAMILIES_OF, FAMILY_RULES, FAMILY_TITLES, RULES
 
     blocks = []
     for slug, rule in RULES.items():
-        blocks.append("\n".join([
-            f"{slug}  {SEVERITY_NAMES[rule.severity.value]}  {rule.title}",
+        lines = [
+            f"{slug}  {SEVERITY_NAMES[rule.severity.value]}  {rule.title}（{_forms(slug)}）",
             f"  它发现什么：{rule.catches}",
             f"  为什么重要：{rule.why}",
             f"  通过的例子：{rule.passing}",
             f"  出错的例子：{rule.failing}",
-        ]))
+        ]
+        for family in FAMILIES_OF[slug][1:]:
+            own = FAMILY_RULES[family].get(slug)
+            if own is not None and (own.passing, own.failing) != (rule.passing, rule.failing):
+                lines.append(f"  通过的例子（{FAMILY_TITLES[family]}）：{own.passing}")
+                lines.append(f"  出错的例子（{FAMILY_TITLES[family]}）：{own.failing}")
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 
 @main.command(short_help="列出所有规则及其说明。")
 @click.option("--markdown", is_flag=True, help="输出 Markdown 格式的规则表（README 中的那张表）。")
 def rules(markdown: bool) -> None:
-    """列出每条规则：标识、级别、名称，它发现什么、为什么重要，以及通过和出错的例子。"""
+    """列出每条规则：标识、级别、名称、适用的表，它发现什么、为什么重要，以及通过和出错的例子。"""
     click.echo(rules_table() if markdown else rules_text())

@@ -1,4 +1,5 @@
-"""Every rule's cases, as data: tests/cases/<slug>.yaml.
+"""Every rule's cases, as data: tests/cases/<slug>.yaml (the department form and the rules about
+files) and tests/cases/project/<slug>.yaml (the project form).
 
 A case names edits to the correct sample form (and optionally a layout, or raw file content, or
 limits) and the exact findings expected: every expected finding must be found and nothing else.
@@ -6,6 +7,9 @@ An expected finding names the fields it asserts; ``related`` is a list of ``{she
 ``expected_range`` a ``{min, max}``, as in the JSON report. A case may also assert the form's
 ``total`` ({declared, recomputed, corrected}) and ``grade`` ({declared, computed, corrected}) on the
 keys it names, as the JSON report gives them (decimal strings, null).
+A project case starts from a project sample (``base: project-national``, the default, or
+``project-ab``, ``project-sichuan``, ``project-yunnan``, ``project-hubei``) built by
+tests/projectbuilder.py.
 """
 
 from __future__ import annotations
@@ -17,39 +21,39 @@ import pytest
 import yaml
 
 from evaluator.outputs.reporters.json import report
-from evaluator.rules import RULES
+from evaluator.rules import FAMILY_RULES, FILE_MODULES, RULES
 from evaluator.runner.engine import check_file
 from evaluator.intake.limits import Limits
+from projectbuilder import make_project
 
 CASES_DIR = Path(__file__).parent / "cases"
+PROJECT_CASES_DIR = CASES_DIR / "project"
 FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual", "expected_of", "related",
           "expected_range")
+#: Where each family's case files are.
+CASE_DIRS = {"department": CASES_DIR, "project": PROJECT_CASES_DIR}
 
 
-def _load_cases() -> list[Any]:
+def _load_cases(directory: Path, family: str) -> list[Any]:
     params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
+    for path in sorted(directory.glob("*.yaml")):
         spec = yaml.safe_load(path.read_text("utf-8"))
         for case in spec["cases"]:
-            params.append(pytest.param(spec["rule"], case, id=f"{path.stem}: {case['name']}"))
+            params.append(pytest.param(spec["rule"], case, id=f"{family}/{path.stem}: {case['name']}"))
     return params
 
 
-def _flatten(finding: dict[str, Any], keys) -> tuple:
-    return tuple((key, finding.get(key)) for key in keys)
+def _assert_case(result, case: dict[str, Any]) -> None:
+    """The findings of ``result`` are exactly the case's; its total and grade are as the case says."""
+    _assert_found([finding.to_dict() for finding in result.findings], case["expect"])
+    for key in ("total", "grade"):
+        if key in case:
+            (entry,) = report([result])["files"]
+            shown = {name: (entry[key] or {}).get(name) for name in case[key]}
+            assert shown == case[key], f"{key}: expected {case[key]}, found {entry[key]}"
 
 
-@pytest.mark.parametrize(("rule", "case"), _load_cases())
-def test_case(rule, case, make_form, tmp_path, definitions, seed_data):
-    if "content" in case:
-        path = tmp_path / case.get("file", "form.xlsx")
-        path.write_bytes(case["content"].encode("utf-8"))
-    else:
-        base = seed_data if case.get("base") == "seed" else None
-        path = make_form(case.get("edits"), case.get("layout"), base=base)
-    result = check_file(path, definitions, limits=Limits(**case.get("limits", {})))
-    found = [finding.to_dict() for finding in result.findings]
-    expected = case["expect"]
+def _assert_found(found: list[dict[str, Any]], expected: list[dict[str, Any]]) -> None:
     for item in expected:
         unknown = set(item) - set(FIELDS)
         assert not unknown, f"unknown keys in the case: {unknown}"
@@ -61,22 +65,56 @@ def test_case(rule, case, make_form, tmp_path, definitions, seed_data):
         assert match is not None, f"expected {item}, found {[_flatten(f, FIELDS) for f in remaining]}"
         remaining.remove(match)
     assert not remaining, f"unexpected findings: {[(f['rule'], f['cell'], f['message']) for f in remaining]}"
-    for key in ("total", "grade"):
-        if key in case:
-            (entry,) = report([result])["files"]
-            shown = {name: (entry[key] or {}).get(name) for name in case[key]}
-            assert shown == case[key], f"{key}: expected {case[key]}, found {entry[key]}"
 
 
-def test_every_rule_has_cases_that_pass_and_fail():
-    """A rule without a passing and a failing case is not done (the meta-test of the rule set)."""
+def _flatten(finding: dict[str, Any], keys) -> tuple:
+    return tuple((key, finding.get(key)) for key in keys)
+
+
+@pytest.mark.parametrize(("rule", "case"), _load_cases(CASES_DIR, "department"))
+def test_case(rule, case, make_form, tmp_path, definitions, seed_data):
+    if "content" in case:
+        path = tmp_path / case.get("file", "form.xlsx")
+        path.write_bytes(case["content"].encode("utf-8"))
+    else:
+        base = seed_data if case.get("base") == "seed" else None
+        path = make_form(case.get("edits"), case.get("layout"), base=base)
+    result = check_file(path, definitions, limits=Limits(**case.get("limits", {})))
+    _assert_case(result, case)
+
+
+@pytest.mark.parametrize(("rule", "case"), _load_cases(PROJECT_CASES_DIR, "project"))
+def test_project_case(rule, case, tmp_path, definitions):
+    path = make_project(case.get("base", "project-national"), case.get("edits"), case.get("layout"),
+                        path=tmp_path / case.get("file", "form.xlsx"))
+    result = check_file(path, definitions)
+    _assert_case(result, case)
+
+
+def _covered(directory: Path, known: set[str]) -> dict[str, set[str]]:
     covered: dict[str, set[str]] = {}
-    for path in CASES_DIR.glob("*.yaml"):
+    for path in directory.glob("*.yaml"):
         spec = yaml.safe_load(path.read_text("utf-8"))
-        assert spec["rule"] in RULES, f"{path.name} names an unknown rule {spec['rule']}"
+        assert spec["rule"] in known, f"{path} names a rule its family does not have: {spec['rule']}"
         assert path.stem == spec["rule"], f"{path.name} should be named {spec['rule']}.yaml"
         for case in spec["cases"]:
             fires = any(item["rule"] == spec["rule"] for item in case["expect"])
             covered.setdefault(spec["rule"], set()).add("fail" if fires else "pass")
-    for slug in RULES:
-        assert covered.get(slug, set()) >= {"pass", "fail"}, f"{slug} needs a passing and a failing case"
+    return covered
+
+
+@pytest.mark.parametrize("family", sorted(CASE_DIRS))
+def test_every_rule_has_cases_that_pass_and_fail(family):
+    """A rule without a passing and a failing case for each family that uses it is not done (the
+    meta-test of the rule set). The rules about files are covered once, with the department's."""
+    rules = set(FAMILY_RULES[family])
+    if family == "department":
+        rules |= {module.RULE.slug for module in FILE_MODULES}
+    covered = _covered(CASE_DIRS[family], rules)
+    for slug in sorted(rules):
+        assert covered.get(slug, set()) >= {"pass", "fail"}, f"{family}: {slug} needs a passing and a failing case"
+
+
+def test_every_registered_rule_belongs_to_a_family_or_to_files():
+    owned = set().union(*FAMILY_RULES.values()) | {module.RULE.slug for module in FILE_MODULES}
+    assert set(RULES) == owned

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from evaluator.rules import RULES
+from evaluator.rules import FAMILIES_OF, FAMILY_RULES, FAMILY_TITLES, RULES
 from evaluator.cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
@@ -134,9 +134,15 @@ def test_rules_lists_every_rule_with_its_documentation():
     for block, (slug, rule) in zip(blocks, RULES.items()):
         head, *lines = block.splitlines()
         severity = {"error": "错误", "warning": "警告", "info": "提示"}[rule.severity.value]
-        assert head == f"{slug}  {severity}  {rule.title}"
-        assert lines == [f"  它发现什么：{rule.catches}", f"  为什么重要：{rule.why}",
-                         f"  通过的例子：{rule.passing}", f"  出错的例子：{rule.failing}"]
+        forms = "、".join({"department": "部门整体", "project": "项目"}[family] for family in FAMILIES_OF[slug])
+        assert head == f"{slug}  {severity}  {rule.title}（{forms}）"
+        assert lines[:4] == [f"  它发现什么：{rule.catches}", f"  为什么重要：{rule.why}",
+                             f"  通过的例子：{rule.passing}", f"  出错的例子：{rule.failing}"]
+        # A form whose own rule gives other examples shows them too, named.
+        for family in FAMILIES_OF[slug][1:]:
+            own = FAMILY_RULES[family].get(slug)
+            if own is not None and (own.passing, own.failing) != (rule.passing, rule.failing):
+                assert f"  出错的例子（{FAMILY_TITLES[family]}）：{own.failing}" in lines
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

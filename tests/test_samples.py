@@ -93,3 +93,32 @@ def test_committed_samples_are_what_the_script_builds(tmp_path):
             ours = [[c.value for c in row] for row in committed[sheet].iter_rows()]
             theirs = [[c.value for c in row] for row in fresh[sheet].iter_rows()]
             assert ours == theirs, f"{built.name}: rebuild sample_workbooks/ with build_samples.py"
+
+
+@pytest.mark.parametrize("name", build_samples.PROJECT_EDITIONS)
+def test_project_edition_sample_checks_clean(name, definitions):
+    result = check_file(SAMPLES / f"{name}.xlsx", definitions)
+    (form,) = result.forms
+    assert (form.family, form.edition) == ("project", name)
+    assert form.findings == []
+    assert form.total.declared == form.total.recomputed == form.total.corrected
+    assert (form.grade is not None) == (name == "project-yunnan")
+
+
+@pytest.mark.parametrize("name", sorted(build_samples.PROJECT_PLANTED))
+def test_project_planted_sample_yields_its_finding_and_nothing_else(name, definitions):
+    planted = name.removeprefix("project-planted-").removesuffix(".xlsx")
+    findings = check_file(SAMPLES / name, definitions).findings
+    assert [finding.rule for finding in findings] == [planted]
+
+
+def test_project_national_facts(definitions):
+    (form,) = check_file(SAMPLES / "project-national.xlsx", definitions).forms
+    assert form.title == "项目支出绩效自评表" and form.year == 2023
+    assert form.department == "某县交通运输局"
+    assert form.facts == {
+        "project_name": "乡村道路提升改造工程", "department": "某县交通运输局", "unit": "某县农村公路管理所",
+        "money_unit": "万元",
+        "funds": {"initial": "120", "budget": "150", "spent": "138.6", "rate": "0.924", "weight": "10", "score": "9.24"},
+    }
+    assert str(form.total.declared) == "98.44"

@@ -138,3 +138,58 @@ def test_a_form_that_is_not_found_says_which_labels_were_seen(make_form, definit
     assert finding.rule == "form-not-found"
     assert "“三级指标”在 部门整体支出绩效自评表!E11" in finding.message
     assert "没有找到：“得分”（也可写作：自评分" in finding.message
+
+
+# --------------------------------------------------------------------------------------------
+# Project forms
+
+PROJECT_CASES = [(variant, sample) for variant in variants.PROJECT_VARIANTS
+                 for sample in variants.project_samples_of(variant)]
+
+
+@pytest.fixture(scope="session")
+def project_originals(definitions):
+    """Each project sample's findings, as (rule, severity, indicator, edit key of the cell)."""
+    result = {}
+    for sample, data in variants.project_samples().items():
+        keys = {where: key for key, where in variants.project_cell_map(data).items()}
+        found = []
+        for finding in check_file(SAMPLE_DIR / f"{sample}.xlsx", definitions).findings:
+            key = keys.get(_position(finding.sheet, finding.cell)) if finding.cell else None
+            assert finding.cell is None or key is not None, f"{sample}: no cell key for {finding}"
+            found.append((finding.rule, finding.severity.value, finding.indicator, key))
+        result[sample] = found
+    return result
+
+
+@pytest.mark.parametrize(("variant", "sample"), PROJECT_CASES,
+                         ids=[f"{variant.name}-{sample}" for variant, sample in PROJECT_CASES])
+def test_project_variant_gives_the_same_findings(variant, sample, project_originals, definitions, tmp_path):
+    built = variants.build_project_variant(variant, sample, tmp_path)
+    result = check_file(built.path, definitions)
+    assert result.error is None, result.error
+    assert [form.family for form in result.forms] == ["project"] * len(built.forms)
+    expected = []
+    for index, cells in enumerate(built.forms):
+        source = sample if index == 0 else variants.SECOND_PROJECT
+        for rule, severity, indicator, key in project_originals[source]:
+            sheet, row, col = cells[key] if key is not None else (None, None, None)
+            expected.append((rule, severity, indicator, sheet, a1(row, col) if row else None))
+    assert found_findings(result) == sorted(expected, key=repr)
+    originals = check_file(SAMPLE_DIR / f"{sample}.xlsx", definitions).forms[0]
+    assert result.forms[0].edition == originals.edition
+    assert result.forms[0].facts == originals.facts
+
+
+def test_the_project_samples_have_the_findings_they_were_planted_with(project_originals):
+    for name, found in project_originals.items():
+        planted = [name.removeprefix("project-planted-")] if name.startswith("project-planted-") else []
+        assert [rule for rule, *_ in found] == planted
+
+
+def test_project_fixtures_hold_formula_results(definitions):
+    variant = variants.PROJECT_BY_NAME["libreoffice-formulas-xlsx"]
+    path = variants.project_fixture_path(variant, "project-national")
+    grid = load_grids(path).sheets[0]
+    assert grid.computed == {} and grid.formulas == {}
+    assert "<f" in _sheet_xml(path)

@@ -12,6 +12,12 @@ sits in *that* file. A finding on the original is followed to the variant throug
 that no address is written down by hand.
 
     python tests/variants.py OUT_DIR     # writes every variant of every sample, for a look
+
+The project samples (``sample_workbooks/project-*.xlsx``) have their own :data:`PROJECT_VARIANTS`:
+office-suite round trips (.xlsx and .xls, with formula results), a cover sheet, offsets, a blank row
+in the table, numbers stored as text (plain, with units, with thousands separators), formulas
+without results, and one project per sheet. Their cell maps are keyed by the project builder's
+edit keys (``funds.total.score``, ``indicators.b2.score``, ``total.score``).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ for folder in (REPO, REPO / "sample_workbooks"):
 import build_samples  # noqa: E402
 
 from formbuilder import Layout, apply_edits, build_form, load_yaml, save_workbook  # noqa: E402
+from projectbuilder import ProjectLayout, apply_project_edits, build_projects, load_project  # noqa: E402
 
 FIXTURES = HERE / "fixtures"
 CellMap = dict[tuple, tuple[str, int, int]]
@@ -175,6 +182,102 @@ def seed_sample() -> str:
     return next(iter(samples()))
 
 
+# --------------------------------------------------------------------------------------------
+# Project forms
+
+
+@lru_cache(maxsize=1)
+def project_samples() -> dict[str, dict[str, Any]]:
+    """Every project sample's data by its file stem, as build_samples.py makes them."""
+    result = {name: load_project(name) for name in build_samples.PROJECT_EDITIONS}
+    for name, (base, edits) in build_samples.PROJECT_PLANTED.items():
+        result[Path(name).stem] = apply_project_edits(load_project(base), edits)
+    return result
+
+
+#: The project samples saved by an office suite (committed under tests/fixtures/project-*/):
+#: every edition and three planted faults, which keeps the committed files small.
+PROJECT_FIXTURE_SAMPLES = (*build_samples.PROJECT_EDITIONS, "project-planted-rate-score",
+                           "project-planted-target-score", "project-planted-grade-mismatch")
+#: The second project of the one-project-per-sheet variant, on its own sheet (another edition).
+SECOND_PROJECT = "project-hubei"
+SECOND_PROJECT_SHEET = "项目二"
+
+
+@dataclass(frozen=True)
+class ProjectVariant:
+    """One way a project form arrives (``layout``: keys of :class:`projectbuilder.ProjectLayout`)."""
+
+    name: str
+    layout: dict[str, Any] = field(default_factory=dict)
+    second_form: bool = False
+    fixture: str | None = None
+    suffix: str = ".xlsx"
+
+
+PROJECT_VARIANTS: list[ProjectVariant] = [
+    ProjectVariant("libreoffice-xlsx", fixture="project-libreoffice-xlsx"),
+    ProjectVariant("libreoffice-formulas-xlsx", layout={"formulas": True}, fixture="project-libreoffice-formulas-xlsx"),
+    ProjectVariant("libreoffice-formulas-xls", layout={"formulas": True}, fixture="project-libreoffice-formulas-xls",
+                   suffix=".xls"),
+    ProjectVariant("cover-sheet", layout={"cover_sheet": True}),
+    ProjectVariant("offset", layout={"row": 6, "col": 4}),
+    ProjectVariant("cover-sheet-and-offset", layout={"cover_sheet": True, "row": 3, "col": 2, "sheet_name": "Sheet2"}),
+    ProjectVariant("blank-row", layout={"blank_row": True}),
+    ProjectVariant("text-plain", layout={"numbers_as_text": "plain"}),
+    ProjectVariant("text-units", layout={"numbers_as_text": "unit"}),
+    ProjectVariant("text-thousands", layout={"numbers_as_text": "thousands"}),
+    ProjectVariant("formulas", layout={"formulas": True}),
+    ProjectVariant("formulas-offset", layout={"formulas": True, "row": 2, "col": 3}),
+    ProjectVariant("one-project-per-sheet", second_form=True),
+]
+PROJECT_BY_NAME = {variant.name: variant for variant in PROJECT_VARIANTS}
+ProjectCellMap = dict[str, tuple[str, int, int]]
+
+
+def _positions(where: dict[str, str], sheet: str) -> ProjectCellMap:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    result = {}
+    for key, address in where.items():
+        letters, row = coordinate_from_string(address)
+        result[key] = (sheet, row, column_index_from_string(letters))
+    return result
+
+
+def project_cell_map(data: dict[str, Any], layout: dict[str, Any] | None = None) -> ProjectCellMap:
+    """Where each part of a project form built from ``data`` with ``layout`` sits (not saved)."""
+    spots: list[dict[str, str]] = []
+    project_layout = ProjectLayout(**(layout or {}))
+    build_projects([(data, project_layout)], None, spots)
+    return _positions(spots[0], project_layout.sheet_name)
+
+
+def project_fixture_path(variant: ProjectVariant, sample: str) -> Path:
+    return FIXTURES / str(variant.fixture) / f"{sample}{variant.suffix}"
+
+
+def project_samples_of(variant: ProjectVariant) -> list[str]:
+    return list(PROJECT_FIXTURE_SAMPLES) if variant.fixture else list(project_samples())
+
+
+def build_project_variant(variant: ProjectVariant, sample: str, folder: Path) -> Built:
+    """Write ``variant`` of a project ``sample`` into ``folder`` (or find its committed file)."""
+    data = project_samples()[sample]
+    if variant.fixture is not None:
+        return Built(path=project_fixture_path(variant, sample), forms=[project_cell_map(data, variant.layout)])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{sample}.{variant.name}.xlsx"
+    layout = ProjectLayout(**variant.layout)
+    forms = [(data, layout)]
+    if variant.second_form:
+        forms.append((project_samples()[SECOND_PROJECT], ProjectLayout(**{**variant.layout, "sheet_name": SECOND_PROJECT_SHEET})))
+    spots: list[dict[str, str]] = []
+    build_projects(forms, path, spots)
+    return Built(path=path, forms=[_positions(where, form_layout.sheet_name)
+                                   for where, (_, form_layout) in zip(spots, forms)])
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -183,3 +286,8 @@ if __name__ == "__main__":
         for name in samples():
             built = build(variant, name, out / variant.name)
             print(built.path)
+    for project_variant in PROJECT_VARIANTS:
+        if project_variant.fixture:
+            continue
+        for name in project_samples():
+            print(build_project_variant(project_variant, name, out / f"project-{project_variant.name}").path)

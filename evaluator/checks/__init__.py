@@ -7,11 +7,12 @@ hold. Each rule is a module with a ``RULE``; the engine emits them itself, so no
 
 from __future__ import annotations
 
-from evaluator.checks import form_not_found, sheet_skipped, unreadable, wrong_extension
+from evaluator.checks import form_not_found, form_unsupported, sheet_skipped, unreadable, wrong_extension
 
-MODULES = (form_not_found, unreadable, sheet_skipped, wrong_extension)
+MODULES = (form_not_found, form_unsupported, unreadable, sheet_skipped, wrong_extension)
 
 FORM_NOT_FOUND = form_not_found.RULE
+FORM_UNSUPPORTED = form_unsupported.RULE
 UNREADABLE = unreadable.RULE
 SHEET_SKIPPED = sheet_skipped.RULE
 WRONG_EXTENSION = wrong_extension.RULE

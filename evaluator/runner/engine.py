@@ -19,13 +19,15 @@ from typing import Callable, Iterator
 
 from evaluator.families import FAMILIES, Definitions
 from evaluator.families.base import CheckedForm
-from evaluator.checks import FORM_NOT_FOUND, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION
-from evaluator.findings import Finding, Severity
+from evaluator.checks import FORM_NOT_FOUND, FORM_UNSUPPORTED, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION, form_unsupported
+from evaluator.findings import CellRef, Finding, Severity
 from evaluator.outputs.inert import printable
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.intake.safety import Inspection, Kind, Refused, inspect
 from evaluator.intake.texttables import read_csv, read_html
 from evaluator.intake.workbook import SheetGrid, load_grids
+from evaluator.values.numbers import parse_number
+from evaluator.values.text import norm_label
 
 log = logging.getLogger("evaluator")
 
@@ -109,9 +111,44 @@ def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[FormRe
     forms = [form for family in FAMILIES for form in family.check(grids, definitions)]
     if forms:
         return forms
+    unsupported = []
+    known_titles = _known_titles(definitions)
+    for grid in grids:
+        title = form_unsupported.find_title(grid)
+        if title is not None and not any(known in norm_label(title[2]) for known in known_titles):
+            row, col, text = title
+            known = "、".join(family.title for family in FAMILIES)
+            finding = FORM_UNSUPPORTED.emit(CellRef(grid.name, row, col), sheet=grid.name, title=text, known=known)
+            unsupported.append(FormResult(family=None, edition=None, title=text, sheet=grid.name, findings=[finding]))
+    if unsupported:
+        return unsupported
     details = "；".join(f"{family.title}：{family.seen(grids, definitions)}" for family in FAMILIES)
+    details += f"；各工作表所见：{_labels_seen(grids)}"
     return [FormResult(family=None, edition=None, title=None, sheet=None,
                        findings=[FORM_NOT_FOUND.emit(None, details=details)])]
+
+
+def _known_titles(definitions: Definitions) -> list[str]:
+    """Titles of the forms the families know: such a sheet is a known form that was not found."""
+    titles = [norm_label(definitions.department.form.title)]
+    titles += [norm_label(title) for edition in definitions.project_editions for title in edition.titles]
+    return [title for title in titles if title]
+
+
+def _labels_seen(grids: list[SheetGrid], per_sheet: int = 6) -> str:
+    """For form-not-found: the first short labels of each sheet, so the reader sees what it holds."""
+    parts = []
+    for grid in grids:
+        labels: list[str] = []
+        for (_, _), value in sorted(grid.cells.items()):
+            if isinstance(value, str):
+                text = "".join(value.split())
+                if 0 < len(text) <= 16 and text not in labels and parse_number(text) is None:
+                    labels.append(text)
+            if len(labels) >= per_sheet:
+                break
+        parts.append(f"“{grid.name}”（{'、'.join(labels) + ('…' if len(labels) >= per_sheet else '') if labels else '空'}）")
+    return "，".join(parts) or "没有工作表"
 
 
 def load(path: Path, inspection: Inspection, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:

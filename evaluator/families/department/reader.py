@@ -313,6 +313,24 @@ def _read_table(grid: SheetGrid, table: _Columns, bottom: int, catalog: Catalog,
     return r
 
 
+def _own_labels(above, catalog: Catalog) -> bool:
+    """Whether the rows above a table hold a label only this form prints (部门名称, 单位数, 总预算,
+    年度整体绩效目标 …): without its title, that is what makes a table this form's."""
+    labels = catalog.form.labels
+    own = [*labels.department, *labels.units, *catalog.form.texts.goal, *catalog.form.texts.achievement,
+           *(label for item in catalog.budget.items for label in item.labels)]
+    return _find_label(above, own) is not None
+
+
+_FORM_TITLE = re.compile("(自评表|评分表|评价表|打分表)")
+
+
+def _other_title(above) -> bool:
+    """Whether the rows above a table carry another form's title (…评分表, 项目支出绩效自评表)."""
+    return any(isinstance(v, str) and len("".join(v.split())) <= 40 and _FORM_TITLE.search("".join(v.split()))
+               for _, v in above)
+
+
 def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
     """Every form on one sheet (usually one)."""
     labels = catalog.form.labels
@@ -327,6 +345,8 @@ def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
         if title_at:
             top = title_at[0][0]
             above = _cells_in(grid, top, table.header_row)
+        if not title_at and (not _own_labels(above, catalog) or _other_title(above)):
+            continue   # another form (a project form, a 评分表) has 三级指标/分值/得分 too
         anchor = title_at[0] if title_at else (table.header_row, table.cols["level3"])
         form = Form(
             sheet=grid.name,

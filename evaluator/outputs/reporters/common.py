@@ -290,6 +290,18 @@ def show_fund(key: str, value: Any, unit: str | None = None) -> str:
     return show_number(value, 2)
 
 
+def fact_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """A project form's facts that are filled, as (label, text), for one line of text output:
+    项目名称, 实施单位 and its 年度资金总额 row; [] for a form whose family states none."""
+    lines = [(label, str(value)) for label, value in project_facts(row)
+             if value not in (None, "") and label not in ("主管部门", "金额单位")]
+    unit = (row.get("facts") or {}).get("money_unit") or "万元"
+    funds = [f"{label} {show_fund(key, value)}" for key, label, value in funds_facts(row) if value not in (None, "")]
+    if funds:
+        lines.append((f"项目资金（{unit}）", " / ".join(funds)))
+    return lines
+
+
 def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
     """Every fact of a form as (label, text), in the order the outputs show them."""
     lines: list[tuple[str, str]] = []

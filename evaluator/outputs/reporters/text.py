@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
 from evaluator.outputs.reporters import json as json_reporter
+from evaluator.outputs.reporters.common import fact_lines
 
 
 class _Printable:
@@ -35,6 +36,9 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         stream.write(head + "\n")
         if row["status"] == "unchanged":
             stream.write("  未变化，沿用上次结果\n")
+        facts = fact_lines(row)
+        if facts:
+            stream.write("  " + "；".join(f"{label} {value}" for label, value in facts) + "\n")
         total, grade = row["total"] or {}, row["grade"] or {}
         if total.get("recomputed") is not None or total.get("declared") is not None:
             # 更正后: the total once every finding's expected score is in place, shown when it differs.

@@ -1,0 +1,1 @@
+"""The project family: the 项目支出绩效自评表 and its provincial editions."""

@@ -1,0 +1,236 @@
+"""Editions of the project form, as data: one validated YAML file per edition.
+
+An edition says how one province (or the national template) prints the 项目支出绩效自评表: the
+titles and labels that identify it, the labels and synonyms of its header fields, its funds block
+and indicator block columns, the weights it declares, the scoring methods and bands its sources
+document, its grade bands and whether it prints a grade, and its money unit. The reader and the
+rules read these fields; adding a province's edition takes a YAML file, not code
+(``--catalog FILE`` with ``family: project``).
+
+Every key is validated at load: an unknown key, a wrong type, a method nobody implements or grade
+bands that do not start at 0 fail at once with a :class:`~evaluator.families.department.catalog.
+CatalogError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from evaluator.families.department.catalog import CatalogError
+from evaluator.values.text import norm_label
+
+#: The edition that wins a tie: the national template.
+NATIONAL = "project-national"
+BUNDLED = ("project-national.yaml", "project-ab.yaml", "project-sichuan.yaml",
+           "project-yunnan.yaml", "project-hubei.yaml")
+
+_BRACKETS = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
+
+
+def loose_label(text: object) -> str:
+    """A label compared loosely: :func:`norm_label` and without any bracketed part, so that
+    ``全年预算数（A）``, ``得分(20分*执行率)`` and ``实施单位(盖章)`` read as their bare names."""
+    return _BRACKETS.sub("", norm_label(text))
+
+
+def exact_label(text: object) -> str:
+    """A label compared exactly (brackets kept, ASCII-folded): tells ``全年预算数(A)`` from
+    ``全年预算数``."""
+    return norm_label(text).replace("（", "(").replace("）", ")")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HeaderLabels(_Strict):
+    """Labels of the header fields and closing rows (each a list of synonyms; matched loosely)."""
+
+    project_name: list[str] = ["项目名称"]
+    department: list[str] = ["主管部门", "主管部门及代码", "主管单位"]
+    unit: list[str] = ["实施单位", "项目实施单位", "实施单位及代码"]
+    funds_block: list[str] = ["项目资金", "预算执行情况", "预算资金", "资金情况"]
+    indicators_block: list[str] = ["绩效指标"]
+    goal: list[str] = ["预期目标", "项目年度目标", "年初设定目标", "年度目标"]
+    achievement: list[str] = ["实际完成情况", "年度目标完成情况", "年度总体目标完成情况综述", "目标完成情况"]
+    total: list[str] = ["总分", "合计", "总计", "自评总分"]
+    grade: list[str] = ["评价等级", "自评等级", "绩效等级"]
+    reason_text: list[str] = ["偏差大或目标未完成原因分析", "偏差原因分析"]
+    year: str = r"(\d{4})\s*年度?"
+
+    @field_validator("year")
+    @classmethod
+    def _year_is_regex(cls, value: str) -> str:
+        try:
+            if re.compile(value).groups < 1:
+                raise ValueError("the year pattern needs one group that captures the year")
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from exc
+        return value
+
+
+class FundsColumns(_Strict):
+    """Column headers of the funds block, by field (matched loosely: ``全年预算数(A)`` is
+    ``全年预算数``)."""
+
+    initial: list[str] = ["年初预算数", "年初预算"]
+    budget: list[str] = ["全年预算数", "调整后预算数", "预算数", "全年(调整)预算数", "调整后预算"]
+    spent: list[str] = ["全年执行数", "预算执行数", "执行数", "实际执行数"]
+    weight: list[str] = ["分值", "权重"]
+    rate: list[str] = ["执行率", "预算执行率"]
+    score: list[str] = ["得分"]
+    reason: list[str] = ["原因", "偏差原因"]
+
+
+class Funds(_Strict):
+    columns: FundsColumns = FundsColumns()
+    #: Labels of the scored total row.
+    total_rows: list[str] = ["年度资金总额", "总额", "年度财政资金总额", "资金总额", "合计"]
+    #: Labels of the 其中 rows (a row whose label starts with 其中 is one too).
+    part_rows: list[str] = ["当年财政拨款", "本年财政拨款", "上年结转资金", "上年结转", "其他资金",
+                            "财政资金", "财政专户管理资金", "单位资金", "当年财政资金", "财政拨款"]
+    #: The funds 分值 the edition prints (None: read from the form only).
+    weight: Decimal | None = Decimal(10)
+
+
+class IndicatorColumns(_Strict):
+    """Column headers of the indicator block, by field (matched loosely)."""
+
+    level1: list[str] = ["一级指标"]
+    level2: list[str] = ["二级指标"]
+    name: list[str] = ["三级指标", "绩效指标名称", "指标名称"]
+    target: list[str] = ["年度指标值", "指标值", "年初目标值", "年度目标值", "预期指标值", "目标值"]
+    actual: list[str] = ["实际完成值", "完成值", "全年实际值", "实际值", "全年完成值"]
+    nature: list[str] = ["指标性质"]
+    unit: list[str] = ["度量单位", "计量单位"]
+    weight: list[str] = ["分值", "权重", "指标分值"]
+    score: list[str] = ["得分", "自评得分", "自评分"]
+    reason: list[str] = ["偏差原因分析及改进措施", "未完成原因分析", "未完成原因及拟采取的改进措施",
+                         "偏差原因", "偏差原因分析", "未完成原因"]
+
+
+class Indicators(_Strict):
+    columns: IndicatorColumns = IndicatorColumns()
+    #: 分值 comes before the values (the (A)/(B) edition): a layout hint, shown in the docs.
+    weight_before_values: bool = False
+    #: Whether the edition prints a per-indicator 分值 column (Hubei does not).
+    weights_printed: bool = True
+    #: Labels of group rows that carry points: 年度绩效目标1(40分) (Hubei).
+    goal_groups: list[str] = []
+
+
+class GradeBand(_Strict):
+    name: str
+    min: Decimal
+
+
+class Rounding(_Strict):
+    #: Decimals a score is compared at (half-up, like Excel's ROUND).
+    score_places: int = Field(default=2, ge=0, le=4)
+
+
+class Edition(_Strict):
+    """One edition of the project form (see the module docstring)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    family: Literal["project"]
+    title: str
+    #: Titles that identify a project form of this edition (substrings of the title cell).
+    titles: list[str] = Field(min_length=1)
+    #: Labels (compared exactly, brackets kept) whose presence identifies this edition; the
+    #: edition with the most matched labels wins, ties go to the national one.
+    identify: list[str] = Field(min_length=1)
+    labels: HeaderLabels = HeaderLabels()
+    funds: Funds = Funds()
+    indicators: Indicators = Indicators()
+    #: First-level weights the edition declares (None: it declares none, weight-standard is silent).
+    standard_weights: dict[str, Decimal] | None = None
+    #: Methods for a missed ≤ target, the edition's first: ratio (A/B × 分值), linear.
+    reverse_methods: list[Literal["ratio", "linear"]] = ["ratio", "linear"]
+    #: Qualitative band sets, the edition's first: national (80/60), hubei (80/50).
+    qualitative_bands: list[Literal["national", "hubei"]] = ["national"]
+    #: Grade band sets (each from 0 up), the edition's first.
+    grade_bands: list[list[GradeBand]] = [[
+        GradeBand(name="优", min=Decimal(90)), GradeBand(name="良", min=Decimal(80)),
+        GradeBand(name="中", min=Decimal(60)), GradeBand(name="差", min=Decimal(0))]]
+    #: Whether the form prints a 评价等级 (Yunnan does, beside the 总分).
+    grade_printed: bool = False
+    rounding: Rounding = Rounding()
+    money_unit: Literal["万元", "元"] = "万元"
+    total_weight: Decimal = Decimal(100)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Edition":
+        for index, bands in enumerate(self.grade_bands):
+            if not bands:
+                raise ValueError(f"grade_bands.{index}: a set of bands needs at least one band")
+            if min(band.min for band in bands) != 0:
+                raise ValueError(f"grade_bands.{index}: the lowest band must start at 0")
+            names = [band.name for band in bands]
+            if len(set(names)) != len(names):
+                raise ValueError(f"grade_bands.{index}: band names must be unique")
+        if self.standard_weights is not None and any(v <= 0 for v in self.standard_weights.values()):
+            raise ValueError("standard_weights: every weight must be positive")
+        return self
+
+    # The rules' view -------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    def title_keys(self) -> list[str]:
+        return [loose_label(title) for title in self.titles]
+
+    def identify_keys(self) -> frozenset[str]:
+        return frozenset(exact_label(label) for label in self.identify)
+
+
+class LoadedEdition:
+    """An edition with where it came from and the digest of its text."""
+
+    def __init__(self, edition: Edition, source: str, digest: str) -> None:
+        self.edition = edition
+        self.source = source
+        self.digest = digest
+
+
+def parse_edition(text: str, source: str = "<edition>") -> LoadedEdition:
+    """Validate edition text; raise :class:`CatalogError` naming the file and the first problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CatalogError(f"{source}: an edition is a mapping with keys id, family, title, titles, identify, …")
+    try:
+        edition = Edition.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
+        )
+        raise CatalogError(f"{source}: invalid project edition: {problems}") from None
+    return LoadedEdition(edition, source, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def load_edition(path: str | Path) -> LoadedEdition:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read the edition: {exc}") from exc
+    return parse_edition(text, str(path))
+
+
+def bundled_editions() -> list[LoadedEdition]:
+    """The editions shipped in ``evaluator/families/project/editions/``."""
+    folder = resources.files("evaluator.families.project.editions")
+    return [parse_edition(folder.joinpath(name).read_text("utf-8"), name) for name in BUNDLED]

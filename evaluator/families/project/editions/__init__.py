@@ -1,0 +1,1 @@
+"""Bundled editions of the project form (one YAML file each)."""

@@ -1,0 +1,480 @@
+"""Read a project form from a sheet's grid into a :class:`~evaluator.families.project.model.ProjectForm`.
+
+Everything is found by its labels, never by fixed addresses: the form may sit at any offset, after
+a cover sheet or blank rows, with merged cells, with its columns in any order, with labels broken
+over lines ("当年财政\\n拨款") or carrying brackets (全年预算数（A）, 得分(20分*执行率)). Values are
+kept as written (``Value``): numbers as text (4.62分, 1,234.5), placeholders (—, -, /) and targets
+such as ``≥50个`` are the rules' to read. Every value keeps the cell it came from (a merged range's
+anchor).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from evaluator.families.project.detector import MAX_LABEL, Title
+from evaluator.families.project.edition import Edition, loose_label
+from evaluator.families.project.model import FundsRow, GroupWeight, IndicatorRow, ProjectForm
+from evaluator.findings import CellRef
+from evaluator.intake.workbook import SheetGrid
+from evaluator.values.cell import MISSING, Value
+from evaluator.values.numbers import normalize_text
+from evaluator.values.text import split_points
+
+#: How far right of a label its value may sit, and how far below a header its text may sit.
+_RIGHT = 14
+_BELOW = 3
+#: Points written in a label: 预算执行情况(10分), 得分(20分*执行率), 绩效指标(90分).
+_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分")
+_PART_PREFIX = re.compile(r"^其中[:：]?")
+#: Labels that close the indicator table besides the 总分 labels.
+_CLOSING = ("其他需要说明事项", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人",
+            "偏差大或目标未完成原因分析", "改进措施及结果应用方案", "填表人", "备注")
+_SUBTOTALS = frozenset({"小计"})
+
+FUNDS_FIELDS = ("initial", "budget", "spent", "weight", "rate", "score", "reason")
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "nature", "unit", "weight", "score", "reason")
+
+
+def _value(grid: SheetGrid, row: int, col: int | None) -> Value:
+    """The value shown at (row, col), with the reference of the cell that holds it."""
+    if col is None:
+        return MISSING
+    r, c = grid.anchor(row, col)
+    return Value(raw=grid.cells.get((r, c)), ref=CellRef(grid.name, r, c), formula=grid.formulas.get((r, c)))
+
+
+def _own(grid: SheetGrid, row: int, col: int | None) -> Value:
+    """The value at (row, col) if it belongs to that row (not a merge that starts above)."""
+    if col is None:
+        return MISSING
+    r, c = grid.anchor(row, col)
+    if r != row:
+        return MISSING
+    return _value(grid, row, col)
+
+
+def _filled(grid: SheetGrid, row: int, col: int) -> bool:
+    r, c = grid.anchor(row, col)
+    value = grid.cells.get((r, c))
+    return (r, c) in grid.formulas or (value is not None and str(value).strip() != "")
+
+
+def _points(text: str) -> Decimal | None:
+    match = _POINTS.search(normalize_text(text))
+    return Decimal(match.group(1)) if match else None
+
+
+def _keys(labels: Iterable[str]) -> frozenset[str]:
+    return frozenset(loose_label(label) for label in labels)
+
+
+def _is_label(value: Any, keys: frozenset[str]) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_LABEL * 2 and loose_label(value) in keys
+
+
+class _Reader:
+    def __init__(self, grid: SheetGrid, edition: Edition, title: Title | None) -> None:
+        self.grid = grid
+        self.edition = edition
+        self.title = title
+        self.top = title.row if title else 1
+        labels = edition.labels
+        self.all_labels = _keys([*labels.project_name, *labels.department, *labels.unit, *labels.goal,
+                                 *labels.achievement, *labels.total, *labels.grade, *labels.funds_block,
+                                 *labels.indicators_block, "实施单位", "项目类别", "项目属性", "项目类型"])
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def rows_with(self, keys: frozenset[str], top: int, bottom: int) -> list[tuple[int, int]]:
+        hits = [(r, c) for (r, c), v in self.grid.cells.items() if top <= r < bottom and _is_label(v, keys)]
+        return sorted(hits)
+
+    def right_of(self, row: int, col: int) -> Value:
+        """The first non-empty cell right of a label (past its merged range), unless that is
+        itself a label (then the field is blank)."""
+        _, _, _, c1 = self.grid.extent(row, col)
+        for c in range(c1 + 1, c1 + 1 + _RIGHT):
+            if _filled(self.grid, row, c):
+                value = _value(self.grid, row, c)
+                if isinstance(value.raw, str) and loose_label(value.raw) in self.all_labels:
+                    return Value(raw=None, ref=CellRef(self.grid.name, row, c1 + 1))
+                return value
+        return Value(raw=None, ref=CellRef(self.grid.name, row, c1 + 1)) if c1 + 1 <= self.grid.max_col else MISSING
+
+    def below(self, row: int, col: int, limit: int) -> Value:
+        _, _, r1, _ = self.grid.extent(row, col)
+        for r in range(r1 + 1, min(r1 + 1 + _BELOW, limit)):
+            if _filled(self.grid, r, col):
+                value = _value(self.grid, r, col)
+                if isinstance(value.raw, str) and loose_label(value.raw) in self.all_labels:
+                    return MISSING
+                return value
+        return MISSING
+
+    # -- header ----------------------------------------------------------------------------
+
+    def header_field(self, labels: Sequence[str], bottom: int) -> Value:
+        hits = self.rows_with(_keys(labels), self.top, bottom)
+        return self.right_of(*hits[0]) if hits else MISSING
+
+    def year(self) -> int | None:
+        pattern = re.compile(self.edition.labels.year)
+        candidates = []
+        if self.title:
+            candidates.append(self.title.text)
+        for (r, c), v in sorted(self.grid.cells.items()):
+            if self.top <= r <= self.top + 3 and isinstance(v, str) and "年" in v:
+                candidates.append(v)
+        for text in candidates:
+            match = pattern.search(normalize_text(text))
+            if match and 1990 <= int(match.group(1)) <= 2100:
+                return int(match.group(1))
+        return None
+
+    # -- funds block -----------------------------------------------------------------------
+
+    def funds_header(self, bottom: int) -> tuple[int, dict[str, int]] | None:
+        """The row holding the funds block's column headers, and field → column."""
+        columns = self.edition.funds.columns
+        synonyms = {field: _keys(getattr(columns, field)) for field in FUNDS_FIELDS}
+        rows = sorted({r for (r, c), v in self.grid.cells.items()
+                       if self.top <= r < bottom and _is_label(v, synonyms["spent"])})
+        for r in rows:
+            mapped: dict[str, int] = {}
+            for c, v in self.grid.row_values(r):
+                if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
+                    continue
+                key = loose_label(v)
+                for field in FUNDS_FIELDS:
+                    if key in synonyms[field] and field not in mapped:
+                        mapped[field] = c
+                        break
+            if "spent" in mapped and ("budget" in mapped or "rate" in mapped):
+                return r, mapped
+        return None
+
+    def funds(self, form: ProjectForm, bottom: int) -> int:
+        """Read the funds block above ``bottom``; return the row after it (or the top)."""
+        found = self.funds_header(bottom)
+        if found is None:
+            return self.top
+        header, cols = found
+        form.funds_ref = CellRef(self.grid.name, header, cols["spent"])
+        first_col = min(cols.values())
+        block_text = " ".join(str(v) for c, v in self.grid.row_values(header) if isinstance(v, str))
+        block_label = next((v for c, v in self.grid.row_values(header) if c < first_col and isinstance(v, str)), "")
+        # A block label merged down from above the header row (项目资金 over the header and rows).
+        for c in range(1, first_col):
+            r0, c0 = self.grid.anchor(header, c)
+            if r0 < header and isinstance(self.grid.cells.get((r0, c0)), str):
+                block_label = block_label or self.grid.cells[(r0, c0)]
+        label_points = _points(block_label)
+        score_points = _points(" ".join(str(v) for c, v in self.grid.row_values(header)
+                                        if c == cols.get("score") and isinstance(v, str)))
+        form.funds_weight_from_label = label_points or score_points
+        unit_text = normalize_text(block_text + " " + str(block_label)).replace(" ", "").replace("\n", "")
+        if "(万元)" in unit_text or "万元" in unit_text:
+            form.money_unit = "万元"
+        elif "(元)" in unit_text:
+            form.money_unit = "元"
+        total_keys = _keys(self.edition.funds.total_rows)
+        part_keys = _keys(self.edition.funds.part_rows)
+        _, _, header_bottom, _ = max((self.grid.extent(header, c) for c in cols.values()), key=lambda e: e[2])
+        r = header_bottom + 1
+        gap = 0
+        while r < bottom:
+            label = self._row_label(r, first_col)
+            key = loose_label(label.text) if label.ref else ""
+            bare = _PART_PREFIX.sub("", key)
+            amounts = [_own(self.grid, r, cols.get(f)) for f in ("budget", "spent", "initial")]
+            figures = any(value.ref is not None and not value.is_blank for value in amounts)
+            numeric = any(value.number is not None or value.undecided for value in amounts)
+            if key in total_keys:
+                is_total = True
+            elif key.startswith("其中") or bare in part_keys or key in part_keys or (
+                    numeric and label.ref and 0 < len(key) <= 12 and key not in self.all_labels):
+                is_total = False
+            elif not label.ref and not figures:
+                gap += 1
+                if gap > 1:
+                    break
+                r += 1
+                continue
+            else:
+                break
+            gap = 0
+            if is_total and form.funds_total is not None:
+                break   # a second block (another form's) starts here
+            row = FundsRow(label=label, is_total=is_total,
+                           **{field: (_value(self.grid, r, cols.get(field)) if is_total and field == "weight"
+                                      else _own(self.grid, r, cols.get(field))) for field in FUNDS_FIELDS})
+            if is_total:
+                row.weight_from_label = form.funds_weight_from_label
+            form.funds.append(row)
+            r += 1
+        return r
+
+    def _row_label(self, r: int, first_col: int) -> Value:
+        """The rightmost label cell of row ``r`` left of the figures (its own, not merged from above)."""
+        for c in range(first_col - 1, 0, -1):
+            r0, c0 = self.grid.anchor(r, c)
+            if r0 != r:
+                continue
+            value = self.grid.cells.get((r0, c0))
+            if isinstance(value, str) and value.strip():
+                return Value(raw=value, ref=CellRef(self.grid.name, r0, c0))
+        return MISSING
+
+    # -- goal texts ------------------------------------------------------------------------
+
+    def goal_texts(self, form: ProjectForm, top: int, bottom: int) -> None:
+        labels = self.edition.labels
+        for attr, names in (("goal", labels.goal), ("achievement", labels.achievement)):
+            hits = self.rows_with(_keys(names), top, bottom)
+            if not hits:
+                continue
+            r, c = hits[0]
+            value = self.below(r, c, bottom)
+            if value.ref is None or value.is_blank:
+                value = self.right_of(r, c)
+                if value.ref is not None and value.ref.row >= bottom:
+                    value = MISSING
+            setattr(form, attr, value)
+
+    # -- indicator block -------------------------------------------------------------------
+
+    def indicator_header(self, top: int) -> tuple[int, dict[str, int], int | None] | None:
+        """The indicator block's header row, field → column, and the goal-group column (Hubei)."""
+        columns = self.edition.indicators.columns
+        synonyms = {field: _keys(getattr(columns, field)) for field in INDICATOR_FIELDS}
+        goal_keys = _keys(self.edition.indicators.goal_groups)
+        rows = sorted({r for (r, c), v in self.grid.cells.items() if r >= top and _is_label(v, synonyms["name"])})
+        for r in rows:
+            mapped: dict[str, int] = {}
+            repeated: dict[str, list[int]] = {"weight": [], "score": []}
+            goal_col = None
+            for c, v in self.grid.row_values(r):
+                if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
+                    continue
+                key = loose_label(v)
+                if key in goal_keys and goal_col is None:
+                    goal_col = c
+                    continue
+                for field in INDICATOR_FIELDS:
+                    if key in synonyms[field]:
+                        if field in repeated:
+                            repeated[field].append(c)
+                        if field not in mapped:
+                            mapped[field] = c
+                        break
+            if "name" in mapped:
+                # A 分值 (or 得分) column left of the 三级指标 belongs to a group label (一级指标 | 分值 |
+                # 二级指标 …): the indicator's own is the first one right of the name.
+                for field, found in repeated.items():
+                    right = [c for c in found if c > mapped["name"]]
+                    if right:
+                        mapped[field] = right[0]
+            if "name" in mapped and "score" in mapped:
+                return r, mapped, goal_col
+        return None
+
+    def indicators(self, form: ProjectForm, header: int, cols: dict[str, int], goal_col: int | None) -> int:
+        grid = self.grid
+        labels = self.edition.labels
+        stop_keys = _keys([*labels.total, *labels.grade, *_CLOSING, *labels.reason_text])
+        goal_keys = _keys(self.edition.indicators.goal_groups)
+        header_keys = _keys(self.edition.indicators.columns.name)
+        form.indicators_ref = CellRef(grid.name, header, cols["name"])
+        _, _, header_bottom, _ = max((grid.extent(header, c) for c in cols.values()), key=lambda e: e[2])
+        score_col = cols["score"]
+        groups: dict[tuple[int, int, int], GroupWeight] = {}
+        current_goal: tuple[str, Value] | None = None
+        last_level1: Value | None = None
+        last_level2: Value | None = None
+        for above in (header - 1, header - 2):   # a goal heading printed just above the header
+            hit = next(((c, v) for c, v in grid.row_values(above) if isinstance(v, str) and goal_keys
+                        and any(loose_label(v).startswith(k) for k in goal_keys)), None)
+            if hit is not None:
+                ref = CellRef(grid.name, above, hit[0])
+                current_goal = (hit[1], Value(raw=hit[1], ref=ref))
+                self._group(form, groups, 0, ref, hit[1])
+                break
+        r = header_bottom + 1
+        last = grid.max_row
+        blank_run = 0
+        while r <= last:
+            row_cells = [(c, v) for c, v in grid.row_values(r) if grid.anchor(r, c) == (r, c)]
+            if any(c < score_col and _is_label(v, stop_keys) for c, v in row_cells):
+                break
+            if any(_is_label(v, stop_keys) for c, v in row_cells) and not _filled(grid, r, cols["name"]):
+                break
+            # A goal-group row spanning the table (年度绩效目标1(40分) | 目标内容 …).
+            heading = next((v for c, v in row_cells if isinstance(v, str)
+                            and any(loose_label(v).startswith(k) for k in goal_keys)), None)
+            name = _own(grid, r, cols["name"])
+            # One cell spanning the name and the score columns is a heading or a text, not an indicator.
+            spanning = name.ref is not None and grid.anchor(r, score_col) == (name.ref.row, name.ref.col)
+            if heading is not None and (name.is_blank or spanning or loose_label(name.text).startswith(tuple(goal_keys))):
+                ref = next(CellRef(grid.name, r, c) for c, v in row_cells if v is heading)
+                current_goal = (heading, Value(raw=heading, ref=ref))
+                self._group(form, groups, 0, ref, heading)
+                r += 1
+                continue
+            if spanning or _is_label(name.raw, header_keys):
+                r += 1   # a text across the table, or the header repeated under a new goal
+                continue
+            values = {field: _own(grid, r, cols.get(field))
+                      for field in ("name", "target", "actual", "nature", "unit", "weight", "score")}
+            if all(v.is_blank for v in values.values()):
+                blank_run += 1
+                if blank_run > 3:
+                    break
+                r += 1
+                continue
+            blank_run = 0
+            if loose_label(values["name"].text) in _SUBTOTALS:
+                r += 1
+                continue
+            if goal_col is not None:
+                goal_value = _value(grid, r, goal_col)
+                if goal_value.ref is not None and not goal_value.is_blank:
+                    current_goal = (goal_value.text, goal_value)
+                    self._group(form, groups, 0, goal_value.ref, goal_value.text)
+            level1 = _value(grid, r, cols.get("level1"))
+            level2 = _value(grid, r, cols.get("level2"))
+            # A label written once above blank cells (not merged) covers the rows below it.
+            if level1.is_blank and last_level1 is not None:
+                level1 = last_level1
+                if level2.is_blank and last_level2 is not None:
+                    level2 = last_level2
+            elif level2.is_blank and last_level2 is not None and last_level1 is not None \
+                    and level1.ref == last_level1.ref:
+                level2 = last_level2
+            last_level1 = level1 if not level1.is_blank else last_level1
+            last_level2 = level2 if not level2.is_blank else last_level2
+            reason = _value(grid, r, cols.get("reason"))
+            row = IndicatorRow(
+                level1=level1, level2=level2, name=values["name"], target=values["target"],
+                actual=values["actual"], nature=values["nature"], unit=values["unit"],
+                weight=values["weight"], score=values["score"], reason=reason,
+                weight_from_label=_split(values["name"].text),
+                group=_bare(current_goal[0]) if current_goal else "",
+                index=len(form.indicators),
+            )
+            form.indicators.append(row)
+            if current_goal is not None:
+                self._group(form, groups, 0, current_goal[1].ref, current_goal[0]).rows.append(row)
+            for level, value in ((1, level1), (2, level2)):
+                if value.ref is not None and not value.is_blank and _split(value.text) is not None:
+                    self._group(form, groups, level, value.ref, value.text).rows.append(row)
+            r += 1
+        return r
+
+    def _group(self, form: ProjectForm, groups: dict, level: int, ref: CellRef | None, text: str) -> GroupWeight:
+        key = (level, ref.row if ref else 0, ref.col if ref else 0)
+        if key not in groups:
+            points = _split(text)
+            weight = Value(raw=points, ref=ref) if points is not None else MISSING
+            groups[key] = GroupWeight(level=level, name=_bare(text), weight=weight, label_ref=ref)
+            form.groups.append(groups[key])
+        return groups[key]
+
+    # -- closing rows ----------------------------------------------------------------------
+
+    def closing(self, form: ProjectForm, start: int, cols: dict[str, int] | None) -> None:
+        grid = self.grid
+        labels = self.edition.labels
+        total_keys = _keys(labels.total)
+        hits = self.rows_with(total_keys, start, grid.max_row + 1)
+        if hits:
+            r, c = hits[0]
+            self._total(form, r, c, cols)
+        if self.edition.grade_printed:
+            grade_hits = self.rows_with(_keys(labels.grade), start, grid.max_row + 1)
+            if grade_hits:
+                form.grade = self.right_of(*grade_hits[0])
+            elif hits and form.total.ref is not None:
+                r, c = form.total.ref.row, form.total.ref.col
+                _, _, _, c1 = grid.extent(r, c)
+                after = [cc for cc in range(c1 + 1, c1 + 4) if _filled(grid, r, cc)]
+                form.grade = _value(grid, r, after[0]) if after else Value(None, CellRef(grid.name, r, c1 + 1))
+        if form.grade.ref is not None and form.grade.is_empty_text and not form.grade.undecided:
+            form.grade = Value(raw=None, ref=form.grade.ref)   # — or / where a grade would be: none given
+        reason_hits = self.rows_with(_keys(labels.reason_text), start, grid.max_row + 1)
+        if reason_hits:
+            form.reason_text = self.right_of(*reason_hits[0])
+
+    def _total(self, form: ProjectForm, r: int, c: int, cols: dict[str, int] | None) -> None:
+        grid = self.grid
+        label_extent = grid.extent(r, c)
+        inside = lambda col: label_extent[1] <= col <= label_extent[3]  # noqa: E731
+        if cols and "score" in cols and not inside(cols["score"]):
+            form.total = _own(grid, r, cols["score"])
+            if "weight" in cols and not inside(cols["weight"]):
+                form.total_weight = _own(grid, r, cols["weight"])
+            if not form.total.is_blank or not form.total_weight.is_blank:
+                return   # a blank 得分 beside its 100 is a blank total (an unfilled template)
+        figures: list[Value] = []
+        value = self.right_of(r, c)
+        while value.ref is not None and not value.is_blank and len(figures) < 4:
+            if value.number is None and not value.undecided:
+                break
+            figures.append(value)
+            value = self.right_of(value.ref.row, value.ref.col)
+        if figures:
+            form.total = figures[-1] if len(figures) < 2 or not self.edition.indicators.weights_printed else figures[1]
+            if len(figures) >= 2 and self.edition.indicators.weights_printed:
+                form.total_weight = figures[0]
+            elif len(figures) == 1:
+                form.total = figures[0]
+
+    # -- the whole form --------------------------------------------------------------------
+
+    def read(self) -> ProjectForm | None:
+        grid = self.grid
+        title = self.title
+        anchor = CellRef(grid.name, title.row, title.col) if title else CellRef(grid.name, self.top, 1)
+        form = ProjectForm(sheet=grid.name, title=title.text if title else self.edition.titles[0],
+                           anchor=anchor, edition=self.edition, money_unit=self.edition.money_unit)
+        form.year = self.year()
+        found = self.indicator_header(self.top)
+        header = found[0] if found else grid.max_row + 1
+        labels = self.edition.labels
+        form.project_name = self.header_field(labels.project_name, header)
+        form.department = self.header_field(labels.department, header)
+        form.unit = self.header_field(labels.unit, header)
+        after_funds = self.funds(form, header)
+        self.goal_texts(form, self.top, header)
+        block = self.rows_with(_keys(labels.indicators_block), after_funds, header + 1)
+        for r, c in block:
+            value = grid.cells.get(grid.anchor(r, c))
+            points = _points(str(value))
+            if points is not None:
+                form.indicators_weight_from_label = points
+        cols = None
+        end = header
+        if found:
+            header, cols, goal_col = found
+            end = self.indicators(form, header, cols, goal_col)
+        if not form.funds and not form.indicators:
+            return None
+        self.closing(form, end, cols)
+        return form
+
+
+def _split(text: str) -> Decimal | None:
+    points = split_points("".join(text.split()))[1]
+    return Decimal(points) if points is not None else None
+
+
+def _bare(text: str) -> str:
+    return "".join(split_points("".join(text.split()))[0].split())
+
+
+def read_form(grid: SheetGrid, edition: Edition, title: Title | None) -> ProjectForm | None:
+    """The project form on ``grid`` read with ``edition``; None when neither a funds block nor an
+    indicator block is found."""
+    return _Reader(grid, edition, title).read()
