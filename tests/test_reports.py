@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -700,3 +701,75 @@ def test_text_report_shows_the_corrected_total_where_it_differs():
         "  总分 申报 94.81 / 复核 94.81 / 更正后 —；评价等级 申报 优 / 应为 优 / 更正后 —",
         "  总分 申报 95.31 / 复核 94.31；评价等级 申报 优 / 应为 优",
     ]
+
+
+def _skipped_section(page: _Page) -> list[list[str]]:
+    return page.tables.get("skipped-paths", [])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_paths_found_and_not_read_are_listed_in_both_reports(tmp_path):
+    """A link out of the folder and a named pipe: not forms, so not rows of 汇总 or the overview, but
+    listed with the reason in report.html (未读取的路径, counted in the summary sentence) and in
+    summary.xlsx (未读取, a table like the others)."""
+    inbox, out, outside = tmp_path / "inbox", tmp_path / "out", tmp_path / "outside"
+    inbox.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not for the output folder\n", "utf-8")
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "form.xlsx")
+    (inbox / "x.xlsx").symlink_to(outside / "secret.txt")
+    os.mkfifo(inbox / "pipe.xlsx")
+    result = CliRunner().invoke(main, ["check", str(inbox), "--out", str(out), "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    reasons = {item["path"]: item["reason"] for item in report["skipped"]}
+    assert {Path(path).name for path in reasons} == {"x.xlsx", "pipe.xlsx"} and report["summary"]["skipped"] == 2
+
+    page = _parse((out / "report.html").read_text("utf-8"))
+    assert "未读取的路径" in "".join(page.text) and "skipped" in page.ids
+    rows = _skipped_section(page)
+    assert rows[0] == ["路径", "原因"]
+    assert {path: reason for path, reason in rows[1:]} == reasons
+    # The summary sentence counts them, after the forms and before the findings, linking to the list.
+    assert "0 份无法读取。另有 2 个路径未读取（见未读取的路径）。问题共" in "".join(page.text)
+    assert ("a", "href", "#skipped") in page.attributes
+    assert len(page.tables["overview"]) - 2 == 1   # the header, the one form, the totals row
+
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    assert book.sheetnames == ["汇总", "问题清单", "统计", "未读取"]
+    sheet = book["未读取"]
+    assert [cell.value for cell in sheet[1]] == ["路径", "原因"] and all(cell.font.bold for cell in sheet[1])
+    assert {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == reasons
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:B{len(reasons) + 1}"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0
+    assert book["汇总"].max_row == 2   # one form; the paths not read are not rows
+    for written in (out / "report.html", out / "summary.xlsx", out / "report.json"):
+        assert b"not for the output folder" not in written.read_bytes()
+
+
+def test_a_run_that_read_everything_shows_no_paths_not_read(checked):
+    out, report = checked
+    assert report["skipped"] == []
+    text = (out / "report.html").read_text("utf-8")
+    assert "未读取的路径" not in text and "个路径未读取" not in text
+    assert not _skipped_section(_parse(text))
+    assert "未读取" not in openpyxl.load_workbook(out / "summary.xlsx").sheetnames
+
+
+def test_paths_not_read_stay_inert_in_every_report(tmp_path):
+    skipped = [{"path": f"inbox/{text}.xlsx", "reason": text} for text in HOSTILE_TEXTS]
+    write_reports(assemble([_entry("a.xlsx")], skipped), tmp_path)
+    text = (tmp_path / "report.html").read_text("utf-8")
+    assert_html_inert(text)
+    page = _parse(text)
+    assert page.tags.count("script") == 1 and "img" not in page.tags
+    assert [row[1] for row in _skipped_section(page)[1:]] == [text.strip() for text in HOSTILE_TEXTS]
+    assert f"另有 {len(HOSTILE_TEXTS)} 个路径未读取" in "".join(page.text)
+    assert_no_new_formulas(tmp_path / "summary.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx")["未读取"]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert len(cells) == 2 * len(HOSTILE_TEXTS) and all(cell.data_type == "s" for cell in cells)
+    assert [cell.value for cell in sheet["B"][1:]][:5] == list(HOSTILE_TEXTS)[:5]   # the formula-like texts, as text

@@ -98,3 +98,50 @@ def test_a1_addresses_match_openpyxl():
     for bad in ("XFE1", "G0", "1G", "G", "", "ＡＢ1"):
         with pytest.raises(ValueError):
             coordinates(bad)
+
+
+#: Runs ``python -m evaluator ARGS`` with a finder in front of every import that notes, in the
+#: file given, each heavy package a process imports. Forked workers inherit the finder, so what a
+#: worker imports is noted too; sys.modules of the parent alone would miss it, and so would
+#: ``-X importtime``, whose lines are lost while a workbook is read with stderr silenced.
+WATCHED_RUN = """
+import runpy, sys
+record, args = sys.argv[1], sys.argv[2:]
+class Note:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in %r:
+            with open(record, "a", encoding="utf-8") as f:
+                f.write(name + "\\n")
+        return None
+sys.meta_path.insert(0, Note())
+sys.argv = ["evaluator", *args]
+runpy.run_module("evaluator", run_name="__main__", alter_sys=True)
+""" % (HEAVY,)
+
+
+@pytest.mark.parametrize("target", ["sample_workbooks/correct-form.xlsx", "sample_workbooks"],
+                         ids=["one-sample", "all-samples"])
+def test_a_check_without_out_imports_neither_pandas_nor_numpy(tmp_path, target):
+    """``evaluator check`` without --out writes no workbook: the annotated copy's writer and the
+    summary workbook (openpyxl, which imports numpy; pandas) stay unloaded, in the parent and in
+    its worker. The samples keep their cached values, so formula evaluation needs no openpyxl."""
+    record = tmp_path / "imported.txt"
+    done = subprocess.run([sys.executable, "-c", WATCHED_RUN, str(record), "check", target, "--format", "json"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    assert report["files"] and all(row["status"] != "unreadable" for row in report["files"])
+    assert not any(row["annotated"] for row in report["files"])
+    imported = set(record.read_text("utf-8").split()) if record.exists() else set()
+    assert {name.split(".")[0] for name in imported} == set(), sorted(imported)
+
+
+def test_the_import_watch_sees_what_a_worker_imports(tmp_path):
+    """The watch of the test above is not blind: a run with --out (the annotated copy is written in
+    the worker) is seen importing openpyxl and numpy."""
+    record = tmp_path / "imported.txt"
+    done = subprocess.run([sys.executable, "-c", WATCHED_RUN, str(record), "check",
+                           "sample_workbooks/correct-form.xlsx", "--out", str(tmp_path / "out"), "--quiet"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert {"openpyxl", "numpy"} <= {name.split(".")[0] for name in record.read_text("utf-8").split()}

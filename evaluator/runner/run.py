@@ -6,6 +6,9 @@ worker or runs past the time limit, gets an ``unreadable`` answer saying why, an
 A worker hands back an :class:`Outcome`: the file's report entries (plain, JSON-ready data, cheap
 to send between processes) and the log lines it produced, which the parent writes, so that nothing
 a worker says lands in the middle of a progress bar.
+
+The annotated copy's writer (and with it openpyxl, which imports numpy) is imported only when a
+copy is to be written: a check without ``--out`` never loads it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from evaluator.outputs.annotate import fit_name, write_annotated
 from evaluator.families import Definitions
 from evaluator.runner.engine import FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
@@ -146,6 +148,8 @@ def discover(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool
 def destinations(jobs: list[Job], out_dir: Path, reserved: Iterable[Path] = ()) -> dict[Path, Path]:
     """Where each job's annotated copy goes: DIR/<sub-folders>/<stem>.checked.xlsx, never twice the
     same, and never one of ``reserved`` (the copies of files checked earlier into DIR)."""
+    from evaluator.outputs.annotate import fit_name   # a run with --out: it writes copies anyway
+
     taken: set[Path] = set(reserved)
     result: dict[Path, Path] = {}
     for job in jobs:
@@ -179,6 +183,8 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
     if destination is not None and no_copy_reason(result) is None:
+        from evaluator.outputs.annotate import write_annotated   # openpyxl: only to write a copy
+
         try:
             mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
             with no_more_readable_than(mode):
@@ -301,6 +307,8 @@ def run(tasks: list[Task], definitions: Definitions, workers: int = 1, stop: Sto
     With ``timeout`` (seconds; None or 0: none) every file runs in a worker process, and one still
     under way past it is stopped (its worker replaced) and answered by :func:`timed_out`.
     """
+    if any(task.destination is not None for task in tasks):
+        import evaluator.outputs.annotate  # noqa: F401 - loaded once here, shared by the forked workers
     yield from ordered_map(check_one, tasks, workers=workers, on_crash=failed, initializer=prepare,
                            initargs=(definitions, limits), stop=stop, on_done=on_done,
                            timeout=timeout, on_timeout=timed_out)

@@ -146,6 +146,9 @@ class Watcher:
         self._told: dict[str, tuple[int, ...]] = {}   # skipped path → the version of it already logged
         self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
         self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
+        # A watcher writes annotated copies: load their writer (openpyxl) now, once, rather than
+        # between taking a file into the archive and starting its check.
+        import evaluator.outputs.annotate  # noqa: F401
 
     def scan(self) -> dict[Path, Signature]:
         """Every candidate workbook in the inbox with its size and modification time.

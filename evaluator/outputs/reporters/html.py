@@ -1,5 +1,6 @@
 """The run report as one HTML page (report.html): charts, filters, an overview of every form with a
-totals row, every finding, and each form's facts.
+totals row, every finding, the paths found and not read (未读取的路径, only when there are any), and
+each form's facts.
 
 The page is self-contained: its style and its one script are inline, it loads nothing from the
 network, so it works the same opened straight from disk, mailed, or archived. The script only shows
@@ -193,11 +194,16 @@ def _grades_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def render(data: dict[str, Any], stream: IO[str], base: Path | None = None) -> None:
     rows = [_view(row, index, base) for index, row in enumerate(data["files"], start=1)]
+    # Paths a folder walk found and did not read (links out of the folder, pipes, devices): a short
+    # section of their own, counted in the summary sentence; never rows of the overview.
+    skipped = [{"path": item["path"], "reason": item["reason"]} for item in data.get("skipped") or []]
     page = _template().render(
         rows=rows,
         findings=[finding for row in rows for finding in row["findings"]],
         has_project=any(row["family_key"] == "project" or row["project_name"] for row in rows),
         summary=data["summary"],
+        skipped=skipped,
+        skipped_count=data["summary"].get("skipped", len(skipped)),
         totals={"error": sum(row["counts"]["error"] for row in rows),
                 "warning": sum(row["counts"]["warning"] for row in rows),
                 "info": sum(row["counts"]["info"] for row in rows),

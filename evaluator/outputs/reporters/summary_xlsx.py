@@ -8,6 +8,8 @@
   values as numbers, and a link to the flagged cell in the annotated copy (file#'sheet'!cell).
 * 统计: built with pandas: findings by rule and severity, by department, the spread of totals and
   of grades, side by side under one frozen header row, with native Excel charts.
+* 未读取 (only when there are any): the paths a folder walk found and did not read (a link out of
+  the folder, a named pipe, a device), each with the reason; they are not forms and not in 汇总.
 
 Every table has a frozen header and a filter; numbers are stored as numbers; every sheet prints
 landscape, one page wide. Every text is written as inert data: a department name or message that
@@ -33,6 +35,7 @@ from evaluator.outputs.marker import stamp
 SUMMARY_SHEET = "汇总"
 FINDINGS_SHEET = "问题清单"
 STATS_SHEET = "统计"
+SKIPPED_SHEET = "未读取"
 MARKER = "evaluator-run-summary"
 
 SUMMARY_COLUMNS = ["文件", "工作表", "类别", "版本", "部门", "年度", "状态",
@@ -44,8 +47,9 @@ FUNDS_COLUMNS = ["金额单位"] + [label if key not in ("weight", "score") else
 LINK_COLUMN = "批注副本"
 FINDING_COLUMNS = ["文件", "单元格", "严重程度", "规则", "规则代号", "部门", "指标", "申报值", "应为", "应为何值",
                    "相关单元格", "说明", "算式", "其他可接受值"]
+SKIPPED_COLUMNS = ["路径", "原因"]
 #: Columns whose text wraps, and their width.
-WRAPPED = {"说明": 60, "算式": 36, "其他可接受值": 28, "文件": 40}
+WRAPPED = {"说明": 60, "算式": 36, "其他可接受值": 28, "文件": 40, "路径": 60, "原因": 60}
 #: Score bands of the spread of totals (the department form's grade bands, finer below 80).
 TOTAL_BANDS = [(Decimal(0), Decimal(60), "60 以下"), (Decimal(60), Decimal(70), "60–70"),
                (Decimal(70), Decimal(80), "70–80"), (Decimal(80), Decimal(90), "80–90"),
@@ -208,6 +212,13 @@ def _findings_sheet(ws, data: dict[str, Any], base: Path | None) -> None:
     _finish(ws, FINDING_COLUMNS, len(rows))
 
 
+def _skipped_sheet(ws, skipped: list[dict[str, Any]]) -> None:
+    """未读取: one row per path found and not read, with the reason; a table like the others."""
+    rows = [{"路径": item["path"], "原因": item["reason"]} for item in skipped]
+    _write_table(ws, rows, SKIPPED_COLUMNS)
+    _finish(ws, SKIPPED_COLUMNS, len(rows))
+
+
 # ------------------------------------------------------------------------------------------ 统计
 
 def _stats_frames(data: dict[str, Any]):
@@ -362,6 +373,8 @@ def render(data: dict[str, Any], stream: IO[bytes], base: Path | None = None) ->
         _summary_sheet(book.create_sheet(SUMMARY_SHEET), data, base)
         _findings_sheet(book.create_sheet(FINDINGS_SHEET), data, base)
         _stats_sheet(writer, data)
+        if data.get("skipped"):
+            _skipped_sheet(book.create_sheet(SKIPPED_SHEET), data["skipped"])
         book.properties.title = "绩效自评表校验汇总"
         book.properties.creator = "evaluator"
         book.properties.keywords = MARKER
