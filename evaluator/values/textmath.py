@@ -1,43 +1,139 @@
-"""Arithmetic written in text cells: statements (92.31%*5=4.62), rates (执行率为90%) and stated
-deductions (扣1分). People write numbers with full-width digits and operators; text is NFKC-folded
-first, so ９２．３１％＊５＝４．６２ reads like 92.31%*5=4.62.
+"""Figures written in prose: arithmetic, rates, stated scores and stated deductions.
+
+These readers are pure functions over one text (and, where it matters, the row's 分值 or the labels
+of the other rows); they know nothing of any one form, so every family applies them to its own
+text cells (未达标原因 and 改进措施 on the department form, 偏差原因分析及改进措施 on a project form).
+
+Text is folded first (NFKC, keeping the Chinese comma apart from the thousands separator), so
+``９２．３１％＊５＝４．６２`` reads like ``92.31%*5=4.62`` and ``193,807万元`` is one number.
+
+:func:`statements` — arithmetic written out, in every common notation:
+
+* multiplication ``×  *  x  X  ＊  ·  ・  乘以  乘``, division ``/  ÷  除以``, ``+  加上  −  -  减去``;
+* results after ``=  ＝  ≈  等于  约等于  约为  为``, or ``得  得出  计得  得分  得分为`` (also after a comma:
+  ``5×92.31%，得4.62分``);
+* numbers with units (``分 % ‰ 万元 亿元 元 家 项 个 人次 人 次 户 件 台 套 篇 条 笔 处 座``) and thousands
+  separators (``193,807万元``); the weight before or after the rate (``5×92.31%``, ``92.31%×5分``);
+* chains: ``178,904.23/193,807=92.31%×5=4.62`` (each step judged on its own) and
+  ``5×92.31%=4.6155≈4.62``;
+* a rate stated beside the two amounts it comes from, with nothing written between them:
+  ``193,807万元中已支出178,904.23万元，支出率92.31%`` (支出率 / 执行率 / 支出进度 / 执行进度 over the
+  two money amounts of the sentence).
+
+:func:`find_rate` — the rate a text states (see its docstring for the three styles).
+
+:func:`stated_scores` — a score the text states for its own row: ``得X分``, ``得到X分``, ``得分X``,
+``得分为X``, ``得分：X``, ``得分X分``, ``最终得分X``, ``实际得分X``, ``实得X分``, ``计X分``, ``自评X分``,
+``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``, ``评分为X分``, ``给予X分``, ``打X分``, ``得满分``.
+A figure that belongs to something else is not one: a rule (``…的得5分``, ``达到90%以上得满分``,
+``最高得5分``, ``可得``), another subject (``平均得分``, ``总得分``, ``项目得分``, ``原得分``, ``应得``,
+``各得``, a quoted or named other indicator in the same sentence), a percentage (``得分率95%``), an
+amount or a count (``得分3项``), and the result of written arithmetic (``…=4.62分``, ``…得4.62``).
+
+:func:`stated_deductions` / :func:`claimed_deduction` — a deduction the text says was taken:
+``扣X分``, ``扣除X分``, ``扣减X分``, ``扣分X分``, ``扣分为X``; a count times an amount (``3项…每项扣0.1分``,
+``各扣``, ``分别扣``, ``均扣``, also ``每项扣0.1分，共3项``); a total (``共扣``, ``合计扣``, ``累计扣``,
+``共计扣``, ``总计扣``, ``扣分合计X分``), which stands for the parts beside it. A rule is not a deduction
+taken: ``每超过一个百分点扣0.5分``, ``每项扣0.5分`` with no count, ``最多扣2分``, ``未按时备案的扣1分``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Iterable
 
-from evaluator.values.numbers import HUNDRED, decimal_places, fmt, normalize_text, round_half_up
+from evaluator.values.numbers import HUNDRED, decimal_places, fmt, round_half_up
 
-_NUM = r"\d+(?:\.\d+)?%?"
-_OP = r"[-+*/×÷xX]"
-_STATEMENT = re.compile(
-    rf"(?<![\d.%])(?P<expr>{_NUM}(?:\s*{_OP}\s*{_NUM})+)\s*=\s*(?P<result>{_NUM})(?![\d.])"
-)
-_TOKEN = re.compile(rf"{_NUM}|{_OP}")
-_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)%")
+# --- folding and tokens ---------------------------------------------------------------------------
+
+_UNITS = ("%", "‰", "万元", "亿元", "元", "分", "家", "项", "个", "人次", "人", "次", "户", "件", "台",
+          "套", "篇", "条", "笔", "处", "座")
+_UNIT = "(?:" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + ")"
+# A number: 193,807 or 178,904.23 (thousands separators) or 92.31; never the tail of a longer one.
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+(?:\.\d+)?)"
+_NUMU = rf"{_NUM}(?:\s*{_UNIT})?"
+_MUL = ("*", "×", "x", "X", "·", "・", "∙", "⋅", "∗", "乘以", "乘")
+_DIV = ("/", "÷", "除以")
+_ADD = ("+", "加上")
+_SUB = ("-", "−", "–", "减去")
+_OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
+_OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
+_EXPR = rf"{_NUMU}(?:\s*{_OP}\s*{_NUMU})*"
+_EQ = r"(?:\s*(?:=|≈|约等于|等于|约为|为)\s*|\s*[,，]?\s*(?:得分为|得分|得出|计得|得)\s*)"
+_CHAIN = re.compile(rf"(?<![\d.])(?<!\d,){_NUMU}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})+")
+_EQ_SPLIT = re.compile(_EQ)
+_TOKEN = re.compile(rf"(?P<num>{_NUM})(?:\s*(?P<unit>{_UNIT}))?|(?P<op>{_OP})")
+_PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
 _RATE_CUE = re.compile(r"(率|进度|比例|比率)\s*(为|是|达|达到|=|:)?\s*$")
-_DEDUCTION = re.compile(r"扣(?:除|减)?\s*(\d+(?:\.\d+)?)\s*分")
-# Words before 扣N分 that make it a scoring rule, not a deduction taken: 每项扣0.5分, 最多扣2分,
-# 未按时完成的扣1分, 否则扣1分, 酌情扣1分.
-_RULE_CUE = re.compile(r"(每|各|按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)")
+_SENTENCE_END = "。;!?\n"
+_CLAUSE_END = "。;!?\n，,:、"
 
 
-def _number(token: str) -> Decimal:
-    if token.endswith("%"):
-        return Decimal(token[:-1]) / HUNDRED
-    return Decimal(token)
+def fold(text: str) -> str:
+    """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)."""
+    return "，".join(unicodedata.normalize("NFKC", part) for part in str(text).split("，"))
 
 
-def _show(token: str) -> str:
-    return token if token.endswith("%") else fmt(Decimal(token))
+def _value(number: str, unit: str | None) -> Decimal:
+    value = Decimal(number.replace(",", ""))
+    if unit == "%":
+        return value / HUNDRED
+    if unit == "‰":
+        return value / 1000
+    return value
+
+
+def _places(number: str, unit: str | None) -> int:
+    places = decimal_places(Decimal(number.replace(",", "")))
+    return places + (2 if unit == "%" else 3 if unit == "‰" else 0)
+
+
+def _symbol(op: str) -> str:
+    if op in _MUL:
+        return "×"
+    if op in _DIV:
+        return "÷"
+    if op in _ADD:
+        return "+"
+    return "−"
+
+
+def _sentence_start(text: str, pos: int, ends: str = _SENTENCE_END) -> int:
+    start = pos
+    while start > 0 and text[start - 1] not in ends:
+        start -= 1
+    return start
+
+
+# --- statements -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Operand:
+    value: Decimal
+    unit: str | None
+    written: str
+
+    @property
+    def percent(self) -> bool:
+        return self.unit in ("%", "‰")
+
+    @property
+    def shown(self) -> str:
+        return f"{fmt(self.value * HUNDRED)}%" if self.unit == "%" else self.written.replace(",", "")
 
 
 @dataclass(frozen=True)
 class Statement:
-    """``a op b … = result`` found in a text, evaluated exactly."""
+    """``a op b … = result`` found in a text, evaluated exactly.
+
+    ``implied`` marks a rate stated beside the two amounts it comes from (no operator written);
+    ``final`` is the last figure of the chain the statement belongs to (``5×92.31%=4.6155≈4.62`` →
+    4.62) and ``final_unit`` its unit; ``start``/``end`` locate the statement in the folded text.
+    """
 
     text: str
     operands: tuple[Decimal, ...]
@@ -46,6 +142,13 @@ class Statement:
     result: Decimal
     result_places: int
     shown: str
+    result_unit: str | None = None
+    percents: tuple[Decimal, ...] = ()
+    final: Decimal | None = None
+    final_unit: str | None = None
+    start: int = 0
+    end: int = 0
+    implied: bool = False
 
     @property
     def rounded(self) -> Decimal:
@@ -54,87 +157,200 @@ class Statement:
 
     @property
     def holds(self) -> bool:
-        return self.computed == self.result or self.rounded == self.result
+        if self.computed == self.result or self.rounded == self.result:
+            return True
+        # 17/20=85 (the percent sign left out): a slip of notation, not of arithmetic.
+        if self.result_unit not in ("%", "‰") and not self.percents and self.result_places >= 0:
+            scaled = self.computed * HUNDRED
+            if scaled == self.result or round_half_up(scaled, self.result_places) == self.result:
+                return True
+        return False
 
     @property
     def arithmetic(self) -> str:
         """``92.31% × 5 = 4.6155 → 4.62`` (the arrow only when rounding changes the value)."""
-        text = f"{self.shown} = {fmt(self.computed)}"
+        scale, sign = (HUNDRED, "%") if self.result_unit == "%" else (Decimal(1), "")
+        computed = self.computed * scale
+        places = self.result_places - (2 if sign else 0)
+        if decimal_places(computed.normalize()) > max(places + 4, 6):  # 178904.23 ÷ 193807 ≈ 92.3105%
+            text = f"{self.shown} ≈ {fmt(round_half_up(computed, places + 2))}{sign}"
+        else:
+            text = f"{self.shown} = {fmt(computed)}{sign}"
         if self.rounded != self.computed:
-            text += f" → {fmt(self.rounded)}"
+            text += f" → {fmt(self.rounded * scale)}{sign}"
         return text
 
+    @property
+    def is_product(self) -> bool:
+        return bool(self.operators) and all(op in _MUL for op in self.operators)
+
     def multiplies(self, factor: Decimal) -> bool:
-        """True when the statement is a product with ``factor`` as one of its operands."""
-        return set(self.operators) <= {"*", "×", "x", "X"} and factor in self.operands
+        """True when the statement is a product with ``factor`` (not a percentage) as one operand."""
+        if not self.is_product:
+            return False
+        return factor in [value for value in self.operands if value not in self.percents]
 
 
-def _evaluate(tokens: list[str]) -> Decimal:
-    """Evaluate numbers and + − × ÷ with the usual precedence, exactly."""
-    values = [_number(tokens[0])]
-    ops: list[str] = []
-    for op, token in zip(tokens[1::2], tokens[2::2]):
-        value = _number(token)
-        if op in "*×xX":
-            values[-1] = values[-1] * value
-        elif op in "/÷":
-            values[-1] = values[-1] / value
+def _evaluate(operands: list[Operand], ops: list[str]) -> Decimal | None:
+    """Numbers and + − × ÷ with the usual precedence, exactly; None when + or − mixes a
+    percentage with a plain number (100−92.31% means percentage points: undecided)."""
+    terms: list[list[Operand]] = [[operands[0]]]
+    values = [operands[0].value]
+    signs: list[str] = []
+    for op, operand in zip(ops, operands[1:]):
+        symbol = _symbol(op)
+        if symbol == "×":
+            values[-1] = values[-1] * operand.value
+            terms[-1].append(operand)
+        elif symbol == "÷":
+            values[-1] = values[-1] / operand.value
+            terms[-1].append(operand)
         else:
-            ops.append(op)
-            values.append(value)
+            signs.append(symbol)
+            values.append(operand.value)
+            terms.append([operand])
+    if signs:
+        kinds = {any(o.percent for o in term) for term in terms}
+        if len(kinds) > 1:
+            return None
     total = values[0]
-    for op, value in zip(ops, values[1:]):
-        total = total + value if op == "+" else total - value
+    for sign, value in zip(signs, values[1:]):
+        total = total + value if sign == "+" else total - value
     return total
 
 
-def statements(text: str | None) -> list[Statement]:
-    """Every ``expression = result`` in a text."""
-    if not text:
-        return []
-    folded = normalize_text(str(text))
+def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
     found = []
-    for match in _STATEMENT.finditer(folded):
-        tokens = _TOKEN.findall(match.group("expr"))
+    for match in _TOKEN.finditer(segment):
+        if match.group("num") is not None:
+            unit = match.group("unit")
+            operand = Operand(_value(match.group("num"), unit), unit, match.group(0).strip())
+            found.append(("num", (operand, _places(match.group("num"), unit)), offset + match.start(),
+                          offset + match.end()))
+        else:
+            found.append(("op", match.group("op"), offset + match.start(), offset + match.end()))
+    return found
+
+
+def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
+    chain = match.group(0)
+    base = match.start()
+    segments = []
+    position = 0
+    for eq in _EQ_SPLIT.finditer(chain):
+        segments.append((chain[position:eq.start()], base + position))
+        position = eq.end()
+    segments.append((chain[position:], base + position))
+    parsed = [_tokens(text, offset) for text, offset in segments]
+    if any(not tokens or tokens[0][0] != "num" for tokens in parsed):
+        return []
+    last_operand, last_places = parsed[-1][0][1]
+    found: list[Statement] = []
+    for left, right in zip(parsed, parsed[1:]):
+        operands = [token[1][0] for token in left if token[0] == "num"]
+        ops = [token[1] for token in left if token[0] == "op"]
+        if len(operands) != len(ops) + 1:
+            return found
+        result, places = right[0][1]
         try:
-            computed = _evaluate(tokens)
+            computed = _evaluate(operands, ops)
         except (DivisionByZero, InvalidOperation, ZeroDivisionError):
             continue
-        result_token = match.group("result")
-        result = _number(result_token)
-        places = decimal_places(Decimal(result_token.rstrip("%"))) + (2 if result_token.endswith("%") else 0)
-        symbols = {"*": "×", "x": "×", "X": "×", "/": "÷", "-": "−"}
-        shown = " ".join(symbols.get(t, t) if not t[0].isdigit() else _show(t) for t in tokens)
-        found.append(
-            Statement(
-                text=match.group(0),
-                operands=tuple(_number(t) for t in tokens[::2]),
-                operators=tuple(tokens[1::2]),
-                computed=computed,
-                result=result,
-                result_places=places,
-                shown=shown,
-            )
-        )
+        if computed is None:
+            continue
+        shown = " ".join(
+            [operands[0].shown] + [part for op, operand in zip(ops, operands[1:]) for part in (_symbol(op), operand.shown)])
+        start, end = left[0][2], right[0][3]
+        found.append(Statement(
+            text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
+            computed=computed, result=result.value, result_places=places, shown=shown,
+            result_unit=result.unit, percents=tuple(o.value for o in operands if o.percent),
+            final=last_operand.value, final_unit=last_operand.unit, start=start, end=end))
     return found
+
+
+_MONEY = re.compile(rf"(?<![\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<unit>万元|亿元|元)")
+_SPENT_RATE = re.compile(rf"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+
+
+def _implied_ratios(folded: str, taken: list[tuple[int, int]]) -> list[Statement]:
+    """支出率 / 执行率 stated beside exactly two money amounts of the same sentence."""
+    found = []
+    for rate in _SPENT_RATE.finditer(folded):
+        start = _sentence_start(folded, rate.start())
+        end = rate.end()
+        while end < len(folded) and folded[end] not in _SENTENCE_END:
+            end += 1
+        sentence_rates = list(_SPENT_RATE.finditer(folded, start, end))
+        amounts = [m for m in _MONEY.finditer(folded, start, rate.start())]
+        later = [m for m in _MONEY.finditer(folded, rate.end(), end)]
+        if len(sentence_rates) != 1 or len(amounts) != 2 or later:
+            continue
+        if any(a <= m.start() < b for m in amounts for a, b in taken):
+            continue
+        if amounts[0].group("unit") != amounts[1].group("unit"):
+            continue
+        first, second = (Decimal(m.group("num").replace(",", "")) for m in amounts)
+        if first == 0 or second == 0:
+            continue
+        small, large = sorted((first, second))
+        stated = Decimal(rate.group("num")) / HUNDRED
+        readings = [(small / large, f"{fmt(small)} ÷ {fmt(large)}"),
+                    (large / small, f"{fmt(large)} ÷ {fmt(small)}"),
+                    (1 - small / large, f"1 − {fmt(small)} ÷ {fmt(large)}")]
+        computed, shown = min(readings, key=lambda reading: abs(reading[0] - stated))
+        found.append(Statement(
+            text=folded[amounts[0].start():rate.end()], operands=(small, large), operators=("/",),
+            computed=computed, result=stated, result_places=decimal_places(Decimal(rate.group("num"))) + 2,
+            shown=shown, result_unit="%", final=stated, final_unit="%", start=amounts[0].start(), end=rate.end(),
+            implied=True))
+    return found
+
+
+def statements(text: str | None) -> list[Statement]:
+    """Every ``expression = result`` written in a text (chains step by step), then every rate stated
+    beside the two amounts it comes from; in the order of the text."""
+    if not text:
+        return []
+    folded = fold(text)
+    found: list[Statement] = []
+    for match in _CHAIN.finditer(folded):
+        found.extend(_chain_statements(folded, match))
+    taken = [(s.start, s.end) for s in found]
+    found.extend(_implied_ratios(folded, taken))
+    return sorted(found, key=lambda s: s.start)
+
+
+# --- rates ----------------------------------------------------------------------------------------
 
 
 def find_rate(text: str | None, weight: Decimal | None = None) -> tuple[Decimal, str] | None:
     """The rate a text states, as a fraction, with the words it was read from.
 
-    Three styles occur on one form: ``专项资金支出进度=92.31%*5=4.62`` (a product with the weight),
-    ``…计算平均执行率为90%，按比例计分。`` (a rate named by a cue word) and a bare ``94%``.
-    Several different percentages and no cue: None (undecided, never a guess).
+    Three styles occur on one form: ``专项资金支出进度=92.31%*5=4.62`` (a product with the weight,
+    in any notation of :func:`statements`: ``1分×94%=0.94分``, ``5×92.31%得4.62``), ``…计算平均执行率为
+    90%，按比例计分。`` (a rate named by a cue word: 率, 进度, 比例, 比率) and a bare ``94%``.
+    Several different percentages and no cue, or a rate that the text's own arithmetic contradicts:
+    None (undecided, never a guess).
     """
     if not text:
         return None
-    folded = normalize_text(str(text))
+    folded = fold(text)
+    written = statements(folded)
+    # A rate the text's own arithmetic contradicts (支出率93.31% beside amounts giving 92.31%) is
+    # not read: text-arithmetic reports the text, and the score is left undecided.
+    broken = {statement.result for statement in written if not statement.holds}
+    found = _rate(folded, written, weight)
+    if found is None or found[0] in broken:
+        return None
+    return found
+
+
+def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tuple[Decimal, str] | None:
     if weight is not None:
-        for statement in statements(folded):
-            if statement.multiplies(weight):
-                percents = _PERCENT.findall(statement.text)
-                if len(percents) == 1:
-                    return Decimal(percents[0]) / HUNDRED, statement.text
+        for statement in written:
+            if statement.multiplies(weight) and len(statement.percents) == 1:
+                return statement.percents[0], statement.text
     matches = list(_PERCENT.finditer(folded))
     if not matches:
         return None
@@ -147,15 +363,249 @@ def find_rate(text: str | None, weight: Decimal | None = None) -> tuple[Decimal,
     return Decimal(chosen.group(1)) / HUNDRED, folded[start : chosen.end()].strip()
 
 
-def stated_deductions(text: str | None) -> list[tuple[Decimal, str]]:
-    """Each ``扣N分`` that states a deduction taken (not a rule such as 每项扣0.5分)."""
+# --- stated scores --------------------------------------------------------------------------------
+
+_NOT_AFTER = r"(?!\s*(?:%|‰|万|亿|元|家|项|个|人|次|户|件|台|套|篇|条|笔|处|座|倍|年|月|日|天|率|\d|\.\d))"
+_SCORE_WORD = re.compile(
+    rf"(?P<cue>(?:最终|实际|本项|该项|本指标|该指标)?(?:自评得分|自评分|得分|评分))\s*(?:为|是|:)?\s*"
+    rf"(?P<num>\d+(?:\.\d+)?)(?:\s*分(?![钟别之值数]))?{_NOT_AFTER}")
+_SCORE_POINTS = re.compile(
+    r"(?P<cue>自评为|自评|评定为|评为|评|得到|实得|得了|得|(?<![合共累小总统估预设会审核])计|给予|给|打)\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*分(?![钟别之值数率])")
+_FULL_MARKS = re.compile(r"(?P<cue>得了|得|获得|评为|评)(?P<num>满分|全分)")
+# Words just before the cue that make the figure someone else's, or a rule.
+_OTHER_SUBJECT = re.compile(
+    r"(项目|指标|平均|总|综合|加权|评价|合计|累计|共|小|满分|原|调整前|应|可|均|各|分别|每|最高|最多|最低|至少|"
+    r"不|未|没|无|难|测|考|好|差|复|互|点|扣|减|估|预)$")
+_NEGATION = re.compile(r"(不|未|没|无法|难以)\S{0,2}$")
+_OWN_SUBJECT = re.compile(r"(本|该)(项目|指标|项)$")
+# Words in the clause before the cue that make it a scoring rule: 达到90%以上得满分, 否则得0分.
+_RULE_NEAR = re.compile(r"(的|则|即可|可以|可)\s*$")
+_RULE_CLAUSE = re.compile(r"(以上|以下|以内|否则|若|如果|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|每)")
+_QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
+
+
+@dataclass(frozen=True)
+class StatedScore:
+    """A score the text states for its own row: ``value`` (None for 得满分: the full 分值), the number
+    of decimals it was written with, the words, and where they are in the folded text."""
+
+    value: Decimal | None
+    places: int
+    words: str
+    start: int
+    end: int
+
+    @property
+    def full_marks(self) -> bool:
+        return self.value is None
+
+    def meant(self, weight: Decimal | None) -> Decimal | None:
+        """The score stated (得满分 → the weight)."""
+        return weight if self.value is None else self.value
+
+    def agrees(self, score: Decimal, weight: Decimal | None = None) -> bool:
+        """Does the cell's score agree at the precision written? ``得4.6分`` agrees with 4.62; a whole
+        number agrees only with itself (``得1分`` does not agree with 0.5)."""
+        stated = self.meant(weight)
+        if stated is None:
+            return True
+        if stated == score:
+            return True
+        return self.places > 0 and round_half_up(score, self.places) == stated
+
+
+def _belongs_elsewhere(folded: str, start: int, own: str, others: Iterable[str]) -> bool:
+    """True when the sentence before ``start`` names another indicator or quotes another name."""
+    sentence = folded[_sentence_start(folded, start):start]
+    own_folded = fold(own) if own else ""
+    for quoted in _QUOTED.finditer(sentence):
+        name = next(group for group in quoted.groups() if group is not None)
+        if not own_folded or (own_folded not in name and name not in own_folded):
+            return True
+    for other in others:
+        other = fold(other)
+        if other and other != own_folded and other in sentence and not (own_folded and other in own_folded):
+            return True
+    return False
+
+
+def _is_rule(folded: str, start: int) -> bool:
+    clause = folded[_sentence_start(folded, start, _CLAUSE_END):start]
+    return bool(_RULE_NEAR.search(clause) or _RULE_CLAUSE.search(clause))
+
+
+def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()) -> list[StatedScore]:
+    """Each score the text states for its own row (see the module docstring for the phrasings).
+
+    ``own`` is the row's indicator name and ``others`` the names of the other rows: a sentence that
+    names another indicator, or quotes a name that is not ``own``, states someone else's score. A
+    figure that is the result of written arithmetic is left to :func:`statements`.
+    """
     if not text:
         return []
-    folded = normalize_text(str(text))
+    folded = fold(text)
+    others = [name for name in others if name]
+    written = statements(folded)
+    spans = [(s.start, s.end) for s in written]
+    results = {s.result for s in written} | {s.final for s in written if s.final is not None}
+    found: list[StatedScore] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_SCORE_WORD, _SCORE_POINTS, _FULL_MARKS):
+        for match in pattern.finditer(folded):
+            start, end = match.start(), match.end()
+            if any(a < end and start < b for a, b in spans + taken):
+                continue
+            before = folded[_sentence_start(folded, start, _CLAUSE_END):start]
+            if (_OTHER_SUBJECT.search(before) and not _OWN_SUBJECT.search(before)) or _NEGATION.search(before):
+                continue
+            if _is_rule(folded, start) or _belongs_elsewhere(folded, start, own, others):
+                continue
+            number = match.group("num")
+            if number in ("满分", "全分"):
+                found.append(StatedScore(None, 0, match.group(0), start, end))
+            else:
+                value = Decimal(number)
+                if value in results:
+                    continue
+                found.append(StatedScore(value, decimal_places(value), match.group(0), start, end))
+            taken.append((start, end))
+    return sorted(found, key=lambda s: s.start)
+
+
+# --- stated deductions ----------------------------------------------------------------------------
+
+_DEDUCTION = re.compile(
+    r"扣(?:除|减|掉)?(?P<fen>分)?(?:为|了|共计|合计|总计|累计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?")
+# Words before 扣N分 that make it a scoring rule, not a deduction taken: 最多扣2分, 未按时完成的扣1分,
+# 否则扣1分, 酌情扣1分; and anywhere in the clause before it: 每超过一个百分点扣0.5分.
+_RULE_CUE = re.compile(r"(按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)$")
+_RULE_CLAUSE_CUE = re.compile(r"(每|最多|最高|不超过|否则|若|如果|凡)")
+_EACH = re.compile(r"(?P<each>每(?P<cls>[项个家处次份条笔批件台套篇人])|各|分别|均|逐项)(?:被)?$")
+_TOTAL = re.compile(r"(共|合计|累计|共计|总计|一共|总共|合共)(?:被)?$")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CLASSIFIERS = "项个家处次份条笔批件台套篇人"
+_COUNT = re.compile(
+    rf"(?<![\d.每])(?P<n>\d+|[一二两三四五六七八九十]{{1,3}})\s*(?P<cls>[{_CLASSIFIERS}])"
+    r"(?!别|百分点|工作日|月|小时|季度|年|周|天|分钟|以上|以下|以内)")
+_LIST_TAIL = re.compile(r"\s*(?:、|和|及|与|,|，)\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def _chinese_count(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    if word == "十":
+        return 10
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        tens_value = _CN_DIGITS.get(tens, 1) if tens else 1
+        ones_value = _CN_DIGITS.get(ones, 0) if ones else 0
+        if (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            return None
+        return tens_value * 10 + ones_value
+    return _CN_DIGITS.get(word) if len(word) == 1 else None
+
+
+@dataclass(frozen=True)
+class StatedDeduction:
+    """A deduction the text says was taken: ``amount`` (N × X for a counted one), the words, and
+    whether it is a total (共扣Y分) that stands for the parts beside it. ``arithmetic`` shows a
+    counted one: ``3 × 0.1 = 0.3``."""
+
+    amount: Decimal
+    words: str
+    total: bool = False
+    count: int | None = None
+    each: Decimal | None = None
+
+    @property
+    def arithmetic(self) -> str | None:
+        if self.count is None or self.each is None:
+            return None
+        return f"{self.count} × {fmt(self.each)} = {fmt(self.amount)}"
+
+
+_ITEMS = "项个处条笔次份件"  # the classifiers of "items" (每项 counts 3项 and 2个指标 alike)
+
+
+def _counts(folded: str, start: int, end: int, cls: str | None) -> set[int]:
+    """The counts written in folded[start:end] that 每<cls> / 各 / 分别 may multiply."""
+    if cls is None or cls in "项个":
+        wanted = _ITEMS
+    else:
+        wanted = cls
+    found: dict[bool, set[int]] = {True: set(), False: set()}
+    for match in _COUNT.finditer(folded, start, end):
+        value = _chinese_count(match.group("n"))
+        if value is not None:
+            found[match.group("cls") in wanted].add(value)
+    if found[True] or cls is not None:
+        return found[True]
+    return found[False]
+
+
+def _deductions(folded: str) -> list[StatedDeduction] | None:
+    """Every deduction stated; None when a counted one cannot be read without a guess."""
     found = []
     for match in _DEDUCTION.finditer(folded):
+        if not match.group("fen") and not match.group("unit"):
+            continue  # 扣3项 (a count), 扣除2022 (a year): not a deduction in points
         before = folded[max(0, match.start() - 4) : match.start()]
-        if _RULE_CUE.search(before):
+        clause = folded[_sentence_start(folded, match.start(), _CLAUSE_END) : match.start()]
+        amount = Decimal(match.group("num"))
+        each = _EACH.search(folded[max(0, match.start() - 3) : match.start()])
+        if each:
+            words = folded[match.start() - len(each.group(0)) : match.end()]
+            listed = []
+            tail = match.end()
+            while each.group("each") == "分别" and (extra := _LIST_TAIL.match(folded, tail)):
+                listed.append(Decimal(extra.group(1)))
+                tail = extra.end()
+            if listed:
+                total = amount + sum(listed, Decimal(0))
+                found.append(StatedDeduction(total, folded[match.start() - len(each.group(0)) : tail]))
+                continue
+            sentence_start = _sentence_start(folded, match.start())
+            sentence_end = match.end()
+            while sentence_end < len(folded) and folded[sentence_end] not in _SENTENCE_END:
+                sentence_end += 1
+            counts = _counts(folded, sentence_start, sentence_end, each.group("cls"))
+            if not counts:
+                continue  # 每项扣0.5分 with no count: a rule
+            if len(counts) > 1:
+                return None  # several counts and nothing to tell which: undecided
+            (count,) = counts
+            found.append(StatedDeduction(amount * count, words, count=count, each=amount))
             continue
-        found.append((Decimal(match.group(1)), match.group(0)))
+        if _RULE_CUE.search(before) or _RULE_CLAUSE_CUE.search(clause):
+            continue
+        total = bool(_TOTAL.search(before)) or any(word in match.group(0) for word in ("共计", "合计", "总计", "累计"))
+        found.append(StatedDeduction(amount, match.group(0), total=total))
     return found
+
+
+def stated_deductions(text: str | None) -> list[StatedDeduction]:
+    """Each deduction the text says was taken (a rule such as 每项扣0.5分 with no count is not one);
+    empty when a counted deduction cannot be read without a guess."""
+    if not text:
+        return []
+    return _deductions(fold(text)) or []
+
+
+def claimed_deduction(text: str | None) -> tuple[Decimal, list[StatedDeduction]] | None:
+    """The deduction a text claims in all, with the phrases it was read from.
+
+    Parts add up (扣0.5分；扣0.5分 → 1); a total (共扣1分) stands for the parts beside it; two
+    different totals, or a counted deduction with several possible counts: None (undecided).
+    """
+    if not text:
+        return None
+    found = _deductions(fold(text))
+    if not found:
+        return None
+    totals = [d for d in found if d.total]
+    if totals:
+        if len({d.amount for d in totals}) != 1:
+            return None
+        return totals[0].amount, [totals[0]]
+    return sum((d.amount for d in found), Decimal(0)), found

@@ -1,26 +1,37 @@
 """An arithmetic statement written in a text cell does not hold, or its result is not the 得分.
 
-Reads ``a op b … = result`` in the row's 未达标原因 and 改进措施 (full-width digits and operators
-included) and evaluates it exactly, comparing at the precision the text wrote its result with:
-``92.31%*5=4.62`` holds (4.6155 → 4.62); ``92.31%*5=4.65`` does not. When the statement multiplies
-by the row's 分值, its result is a score and must equal the declared 得分 (for rate-scored
+Reads the arithmetic in the row's 未达标原因 and 改进措施 and evaluates it exactly, comparing at the
+precision the text wrote its result with: ``92.31%*5=4.62`` holds (4.6155 → 4.62);
+``92.31%*5=4.65`` does not. Every common notation is read (see :func:`evaluator.values.textmath.statements`):
+``× * x X ＊ · 乘以``, ``/ ÷ 除以``, ``+ −``; results after ``= ＝ ≈ 等于 为 得 得分``; numbers with units
+(``1分×94%=0.94分``, ``193,807万元``) and thousands separators; the weight before or after the rate;
+chains (``178,904.23/193,807=92.31%×5=4.62``, each step judged on its own); and a 支出率 / 执行率
+stated beside the two amounts it comes from (``193,807万元中已支出178,904.23万元，支出率92.31%``).
+A sum that mixes percentages and plain numbers (``100-92.31%``) is left undecided.
+
+When the arithmetic is wrong on its face the finding sits on the text cell (the cell to change),
+with the 得分 cell in ``related``; ``expected`` is the correct result (``expected_of`` "score" for a
+product with the row's 分值, "rate" for a percentage). When it holds, multiplies by the row's 分值
+and its result is not the declared 得分, the finding sits on the 得分 cell (for rate-scored
 indicators that comparison is ``rate-score``'s, so it is not made twice).
 
 Why it matters: the text is the department's own justification of the score; arithmetic that does
 not hold undermines it.
+
+Passing: ``专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.62``.
+Failing: ``专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.65`` (at the text cell).
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
+from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.derive import row_weight
-from evaluator.findings import Finding, Severity
 from evaluator.families.department.model import Form
-from evaluator.values.numbers import fmt
-from evaluator.values.textmath import statements
-from evaluator.checks.base import Rule
+from evaluator.findings import Finding, Severity
+from evaluator.values.textmath import Statement, statements
 
 RULE = Rule(
     slug="text-arithmetic",
@@ -31,23 +42,38 @@ RULE = Rule(
     failing="专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.65",
 )
 RESULT_NOT_SCORE = "{indicator}：{where}算得 {expected}（{arithmetic}），申报得分 {actual}"
+_SCORE_UNITS = (None, "分")
+
+
+def _expected_of(statement: Statement, weight) -> str | None:
+    if statement.result_unit in ("%", "‰"):
+        return "rate"
+    if weight is not None and statement.multiplies(weight) and statement.result_unit in _SCORE_UNITS:
+        return "score"
+    if statement.result_unit == "分":
+        return "score"
+    if statement.result_unit in ("万元", "亿元", "元"):
+        return "amount"
+    return None
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for row in form.rows:
         weight = row_weight(row)
+        rate_scored = row.indicator is not None and row.indicator.scoring == "rate"
+        score = row.score.number
         for text in row.texts:
             where = f"{text.ref.a1} " if text.ref else ""
             for statement in statements(text.text):
                 if not statement.holds:
-                    yield RULE.emit(row.score.ref if row.score.ref else text.ref, indicator=row.label,
+                    yield RULE.emit(text.ref or row.score.ref, indicator=row.label,
                                     expected=statement.rounded, actual=statement.result,
-                                    arithmetic=statement.arithmetic, statement=statement.text, where=where)
+                                    arithmetic=statement.arithmetic, statement=statement.text, where=where,
+                                    expected_of=_expected_of(statement, weight), related=[row.score.ref])
                     continue
-                rate_scored = row.indicator is not None and row.indicator.scoring == "rate"
-                score = row.score.number
                 if (rate_scored or weight is None or score is None or not statement.multiplies(weight)
-                        or statement.result == score):
+                        or statement.final_unit not in _SCORE_UNITS or statement.final == score):
                     continue
-                yield RULE.emit(row.score.ref, indicator=row.label, expected=statement.result, actual=score,
-                                arithmetic=statement.arithmetic, message=RESULT_NOT_SCORE, where=where)
+                yield RULE.emit(row.score.ref, indicator=row.label, expected=statement.final, actual=score,
+                                arithmetic=statement.arithmetic, message=RESULT_NOT_SCORE, where=where,
+                                expected_of="score", related=[text.ref])
