@@ -71,9 +71,11 @@ def test_a_rate_beside_its_amounts():
     assert not wrong.holds and wrong.rounded == Decimal("0.9231")
     # A rate the text's own arithmetic contradicts is not read as the rate.
     assert find_rate("193,807万元中已支出178,904.23万元，支出率93.31%，5×93.31%=4.67", Decimal(5)) is None
-    # 结余 rather than 支出: 1 − 8/100 = 92% is one of the readings, so it holds.
-    (balance,) = statements("预算100万元，结余8万元，执行率92%")
-    assert balance.holds
+    assert statements("预算100万元，已支出92万元，结余8万元，执行率92%") == []  # three amounts
+    (spent,) = statements("预算100万元，实际支出92.5万元，执行率92.5%")
+    assert spent.holds
+    # No amount named as spent: the rate may be of something else.
+    assert statements("申请资金200万元，下达150万元，支出率100%") == []
     # Three amounts, or amounts in different units: nothing to tie the rate to.
     assert statements("年初预算100万元，调整后120万元，支出110万元，执行率91.67%") == []
 
@@ -178,3 +180,89 @@ def test_counted_deduction_shows_its_arithmetic():
 ])
 def test_rules_and_undecided_counts_claim_nothing(text):
     assert claimed_deduction(text) is None
+
+
+# --- everyday phrasings on the seed form ----------------------------------------------------------
+# Each row: the indicator id, the text put in its 未达标原因, its 得分 (None: unchanged) and the
+# findings of the prose rules expected, as (rule, cell). The rest of the form is the correct sample.
+
+PROSE_RULES = {"text-arithmetic", "text-score", "deduction-mismatch", "rate-score"}
+PHRASINGS = [
+    # rates and scores stated in words
+    ("procurement-policy-effectiveness", "政策功能执行率94%，得0.94分", None, []),
+    ("procurement-policy-effectiveness", "政策功能执行率94%，得0.96分", None, [("text-score", "H34")]),
+    ("procurement-policy-effectiveness", "政策功能执行率为94%，本项得分0.94分。", None, []),
+    ("procurement-policy-effectiveness", "政策功能执行率为94%，本项得分0.9分。", None, []),  # at the precision written
+    ("procurement-policy-effectiveness", "政策功能执行率为94%，本项得分0.96分。", None, [("text-score", "H34")]),
+    ("procurement-policy-effectiveness", "政策功能执行率94%，按比例计0.94分", None, []),
+    ("procurement-policy-effectiveness", "政策功能执行率94%，自评0.94分", "0.95", [("rate-score", "G34")]),
+    ("asset-management-compliance", "个别资产闲置，得1.5分", None, []),
+    ("asset-management-compliance", "个别资产闲置，得1.2分", None, [("text-score", "H21")]),
+    ("asset-management-compliance", "个别资产闲置，扣0.5分，得分1.5分", None, []),
+    ("asset-management-compliance", "个别资产闲置，自评得分为1.0分", None, [("text-score", "H21")]),
+    ("asset-management-compliance", "满分2分，因个别资产闲置，得1.5分", None, []),
+    ("contract-filing-timeliness", "部分合同未能按时备案，最终得分0.5分", None, []),
+    ("contract-filing-timeliness", "部分合同未能按时备案，最终得分0.6分", None, [("text-score", "H33")]),
+    ("contract-filing-timeliness", "（按时备案得满分，每逾期1份扣0.1分）部分合同未按时备案", None, []),
+    ("contract-filing-timeliness", "评分标准：按时备案得满分，逾期扣分。部分合同未按时备案", None, []),
+    ("contract-filing-timeliness", "下一步力争得满分", None, []),
+    ("special-fund-performance", "专项资金项目自评平均得分95分，折算后得19.8分，扣0.2分", None, []),
+    ("special-fund-performance", "专项资金项目自评平均得分95分，折算后得19分", None, [("text-score", "H12")]),
+    # arithmetic in every notation
+    ("special-fund-spending-rate", "专项资金支出进度：5分×92.31%=4.62分", None, []),
+    ("special-fund-spending-rate", "专项资金支出进度：5分×92.31%=4.61分", None, [("text-arithmetic", "H13")]),
+    ("special-fund-spending-rate", "得分=分值×支出率=5×92.31%=4.62", None, []),
+    ("special-fund-spending-rate", "得分=分值×支出率=5×92.31%=4.6", None, []),  # at the precision written
+    ("special-fund-spending-rate", "得分=分值×支出率=5×92.31%=4.65", None, [("text-arithmetic", "H13")]),
+    ("special-fund-spending-rate", "支出率92.31%，92.31%X5=4.62分", None, []),
+    ("special-fund-spending-rate", "专项资金支出率为92.31%，5乘以92.31%约为4.62", None, []),
+    ("special-fund-spending-rate", "全年预算数193,807.00万元，全年执行数178,904.23万元，执行率92.31%，得4.62分", None, []),
+    ("special-fund-spending-rate", "全年预算数193,807.00万元，全年执行数178,904.23万元，执行率93.31%，得4.67分", None,
+     [("text-arithmetic", "H13"), ("text-score", "H13")]),
+    ("special-fund-spending-rate", "专项资金支出率=178,904.23万元÷193,807万元=92.31%，得分=92.31%×5=4.62分", None, []),
+    ("special-fund-spending-rate", "专项资金支出进度=92.31%*5=4.62", "4.52", [("rate-score", "G13")]),
+    ("budget-spending-rate", "按月度执行率计算平均执行率为90%，90%×5=4.5分", None, []),
+    ("budget-spending-rate", "按月度执行率计算平均执行率为90%，90%×5=4.6分", None, [("text-arithmetic", "H16")]),
+    ("budget-spending-rate", "平均执行率为90%，得4.5分，较上年提高2.5个百分点", None, []),
+    ("budget-spending-rate", "年初预算100万元，调整预算120万元，支出108万元，执行率90%，1-12月平均执行率90%", None, []),
+    # deductions
+    ("asset-management-compliance", "3项资产未办理入库，每项扣0.1分", None, [("deduction-mismatch", "H21")]),
+    ("asset-management-compliance", "5项资产未办理入库，每项扣0.1分", None, []),
+    ("asset-management-compliance", "闲置资产1处、未入库资产2项，各扣0.1分", None, []),
+    ("asset-management-compliance", "个别资产闲置扣0.2分，未入库扣0.3分，共扣0.5分", None, []),
+    ("asset-management-compliance", "个别资产闲置扣0.2分，未入库扣0.2分，共扣0.4分", None, [("deduction-mismatch", "H21")]),
+    ("asset-management-compliance", "资产管理不规范，扣分0.5分", None, []),
+    ("budget-spending-rate", "执行率90%，每低于100%一个百分点扣0.05分", None, []),
+    ("performance-result-application", "部分项目绩效指标未及时调整，扣1分（3-2=1）", None, []),
+    ("performance-result-application", "部分项目绩效指标未及时调整，扣1分（3-2=1.5）", None, [("text-arithmetic", "H31")]),
+    ("contract-filing-timeliness", "部分合同未能在2个工作日内备案公开，扣0.5分", None, []),
+    ("contract-filing-timeliness", "部分合同未能在2个工作日内备案公开，扣1分", None, [("deduction-mismatch", "H33")]),
+]
+
+
+@pytest.fixture(scope="module")
+def correct_model(definitions):
+    from pathlib import Path
+
+    from evaluator.runner.engine import check_file
+
+    sample = Path(__file__).resolve().parent.parent / "sample_workbooks" / "correct-form.xlsx"
+    (form,) = check_file(sample, definitions).forms
+    return form.model
+
+
+@pytest.mark.parametrize(("row_id", "text", "score", "expected"), PHRASINGS,
+                         ids=[f"{row}: {text}" for row, text, *_ in PHRASINGS])
+def test_everyday_phrasings_on_the_seed_form(row_id, text, score, expected, correct_model, definitions):
+    import copy
+
+    from evaluator.families.department.checks import run_checks
+    from evaluator.families.department.model import Value
+
+    form = copy.deepcopy(correct_model)
+    (row,) = [row for row in form.rows if row.indicator and row.indicator.id == row_id]
+    row.reason = Value(raw=text, ref=row.reason.ref)
+    if score is not None:
+        row.score = Value(raw=score, ref=row.score.ref)
+    found = sorted((f.rule, f.cell) for f in run_checks(form, definitions.department) if f.rule in PROSE_RULES)
+    assert found == sorted(expected)

@@ -270,11 +270,13 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
 
 
 _MONEY = re.compile(rf"(?<![\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<unit>万元|亿元|元)")
+_SPENT_WORD = re.compile(r"(支出|执行|使用|支付|拨付)")
 _SPENT_RATE = re.compile(rf"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
 
 
 def _implied_ratios(folded: str, taken: list[tuple[int, int]]) -> list[Statement]:
-    """支出率 / 执行率 stated beside exactly two money amounts of the same sentence."""
+    """支出率 / 执行率 stated beside exactly two money amounts of the same sentence, one of them
+    named as spent (已支出, 执行数为, 实际使用 …)."""
     found = []
     for rate in _SPENT_RATE.finditer(folded):
         start = _sentence_start(folded, rate.start())
@@ -289,6 +291,11 @@ def _implied_ratios(folded: str, taken: list[tuple[int, int]]) -> list[Statement
         if any(a <= m.start() < b for m in amounts for a, b in taken):
             continue
         if amounts[0].group("unit") != amounts[1].group("unit"):
+            continue
+        # One amount is what was spent (已支出 / 执行数为 / 实际使用 just before it), the other not:
+        # 申请200万元，下达150万元，支出率100% names no spent amount and is left alone.
+        spent = [bool(_SPENT_WORD.search(folded[max(start, m.start() - 6):m.start()])) for m in amounts]
+        if sum(spent) != 1:
             continue
         first, second = (Decimal(m.group("num").replace(",", "")) for m in amounts)
         if first == 0 or second == 0:
@@ -380,8 +387,10 @@ _OTHER_SUBJECT = re.compile(
 _NEGATION = re.compile(r"(不|未|没|无法|难以)\S{0,2}$")
 _OWN_SUBJECT = re.compile(r"(本|该)(项目|指标|项)$")
 # Words in the clause before the cue that make it a scoring rule: 达到90%以上得满分, 否则得0分.
-_RULE_NEAR = re.compile(r"(的|则|即可|可以|可)\s*$")
-_RULE_CLAUSE = re.compile(r"(以上|以下|以内|否则|若|如果|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|每)")
+_RULE_NEAR = re.compile(r"(的|则|即可|可以|可|\d\s*%|以上|以下)\s*$")
+_RULE_CLAUSE = re.compile(
+    r"(以上|以下|以内|否则|若|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|每|"
+    r"力争|争取|确保|努力|希望|目标|计划|拟|预计|将)")
 _QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
 
 
@@ -430,9 +439,27 @@ def _belongs_elsewhere(folded: str, start: int, own: str, others: Iterable[str])
     return False
 
 
+_STANDARD = re.compile(r"(标准|规则|细则|办法|评分|计分方法)")
+_RULE_IN_BRACKETS = re.compile(r"(每|标准|规则|最高|最多|扣)")
+
+
 def _is_rule(folded: str, start: int) -> bool:
+    """A scoring rule rather than a score given: a cue in the clause (达到90%以上得满分, 否则得0分),
+    a sentence that sets out a standard (评分标准：按时备案得满分), or a bracket that does
+    (（按时备案得满分，每逾期1份扣0.1分）)."""
     clause = folded[_sentence_start(folded, start, _CLAUSE_END):start]
-    return bool(_RULE_NEAR.search(clause) or _RULE_CLAUSE.search(clause))
+    if _RULE_NEAR.search(clause) or _RULE_CLAUSE.search(clause):
+        return True
+    sentence = folded[_sentence_start(folded, start):start]
+    if _STANDARD.search(sentence):
+        return True
+    opened = max(folded.rfind("(", 0, start), folded.rfind("（", 0, start))
+    if opened > max(folded.rfind(")", 0, start), folded.rfind("）", 0, start)):
+        closed = [i for i in (folded.find(")", start), folded.find("）", start)) if i >= 0]
+        inside = folded[opened:min(closed)] if closed else folded[opened:]
+        if _RULE_IN_BRACKETS.search(inside):
+            return True
+    return False
 
 
 def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()) -> list[StatedScore]:
