@@ -63,10 +63,16 @@ _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
 _OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
 _EXPR = rf"{_NUMU}(?:\s*{_OP}\s*{_NUMU})*"
 _EQ = r"(?:\s*(?:=|≈|约等于|等于|约为|为)\s*|\s*[,，]?\s*(?:得分为|得分|得出|计得|得)\s*)"
-_CHAIN = re.compile(rf"(?<![\d.])(?<!\d,){_NUMU}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})+")
+_CHAIN = re.compile(
+    rf"(?<![\d.])(?<!\d,)(?:{_NUMU}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})+"
+    # the result first: 0.94分=1分×94%
+    rf"|{_NUMU}\s*(?:=|等于)\s*{_NUMU}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})*)")
 _EQ_SPLIT = re.compile(_EQ)
 _TOKEN = re.compile(rf"(?P<num>{_NUM})(?:\s*(?P<unit>{_UNIT}))?|(?P<op>{_OP})")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+_COMPARED = re.compile(
+    r"(未达到?|未到|不到|不足|低于|高于|超过|超出|高出|以上|以下|较|比|下降|上升|提高|增长|减少|相差|差|偏差|慢|快|"
+    r"减半|扣|目标值?为?|指标值为?|要求)\s*$")
 _RATE_CUE = re.compile(r"(率|进度|比例|比率)\s*(为|是|达|达到|=|:)?\s*$")
 _SENTENCE_END = "。;!?\n"
 _CLAUSE_END = "。;!?\n，,:、"
@@ -99,6 +105,13 @@ def _symbol(op: str) -> str:
     if op in _ADD:
         return "+"
     return "−"
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = pos
+    while end < len(text) and text[end] not in _SENTENCE_END:
+        end += 1
+    return end
 
 
 def _sentence_start(text: str, pos: int, ends: str = _SENTENCE_END) -> int:
@@ -184,6 +197,17 @@ class Statement:
     def is_product(self) -> bool:
         return bool(self.operators) and all(op in _MUL for op in self.operators)
 
+    def scores_from(self, weight: Decimal) -> bool:
+        """True when the statement computes a score from the 分值: ``92.31%×5`` or ``10−1.05``
+        (the 分值 less deductions, the result being the larger part; ``20−19.8=0.2`` computes the
+        deduction instead)."""
+        if self.multiplies(weight):
+            return True
+        if (self.operators and all(_symbol(op) == "−" for op in self.operators) and not self.percents
+                and self.operands[0] == weight and not self.implied):
+            return self.result >= sum(self.operands[1:], Decimal(0))
+        return False
+
     def multiplies(self, factor: Decimal) -> bool:
         """True when the statement is a product with ``factor`` (not a percentage) as one operand."""
         if not self.is_product:
@@ -245,8 +269,13 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
     if any(not tokens or tokens[0][0] != "num" for tokens in parsed):
         return []
     last_operand, last_places = parsed[-1][0][1]
+    pairs = list(zip(parsed, parsed[1:]))
+    if len(parsed[0]) == 1:  # 0.94分=1分×94%: the expression on the right, the result on the left
+        pairs[0] = (parsed[1], parsed[0])
+        if len(parsed) == 2:
+            last_operand = parsed[0][0][1][0]
     found: list[Statement] = []
-    for left, right in zip(parsed, parsed[1:]):
+    for left, right in pairs:
         operands = [token[1][0] for token in left if token[0] == "num"]
         ops = [token[1] for token in left if token[0] == "op"]
         if len(operands) != len(ops) + 1:
@@ -260,7 +289,7 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
             continue
         shown = " ".join(
             [operands[0].shown] + [part for op, operand in zip(ops, operands[1:]) for part in (_symbol(op), operand.shown)])
-        start, end = left[0][2], right[0][3]
+        start, end = min(left[0][2], right[0][2]), max(left[-1][3], right[0][3])
         found.append(Statement(
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
             computed=computed, result=result.value, result_places=places, shown=shown,
@@ -358,7 +387,8 @@ def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tupl
         for statement in written:
             if statement.multiplies(weight) and len(statement.percents) == 1:
                 return statement.percents[0], statement.text
-    matches = list(_PERCENT.finditer(folded))
+    # A percentage compared with something (未达100%, 低于序时进度10%, 较上年提高5%) is not the rate.
+    matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])]
     if not matches:
         return None
     cued = [m for m in matches if _RATE_CUE.search(folded[max(0, m.start() - 8) : m.start()])]
@@ -382,12 +412,14 @@ _SCORE_POINTS = re.compile(
 _FULL_MARKS = re.compile(r"(?P<cue>得了|得|获得|评为|评)(?P<num>满分|全分)")
 # Words just before the cue that make the figure someone else's, or a rule.
 _OTHER_SUBJECT = re.compile(
-    r"(项目|指标|平均|总|综合|加权|评价|合计|累计|共|小|满分|原|调整前|应|可|均|各|分别|每|最高|最多|最低|至少|"
+    r"(项目|指标|平均|总|综合|加权|评价|合计|累计|小|满分|原|调整前|应|可|均|各|分别|每|最高|最多|最低|至少|"
     r"不|未|没|无|难|测|考|好|差|复|互|点|扣|减|估|预)$")
 _NEGATION = re.compile(r"(不|未|没|无法|难以)\S{0,2}$")
 _OWN_SUBJECT = re.compile(r"(本|该)(项目|指标|项)$")
 # Words in the clause before the cue that make it a scoring rule: 达到90%以上得满分, 否则得0分.
 _RULE_NEAR = re.compile(r"(的|则|即可|可以|可|\d\s*%|以上|以下)\s*$")
+# A sentence about what is aimed at, not what was scored: 力争支出率达到100%，得5分.
+_AIM = re.compile(r"(力争|争取|确保|努力|希望|计划|拟|预计|下一步|今后|下年度|明年|将)")
 _RULE_CLAUSE = re.compile(
     r"(以上|以下|以内|否则|若|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|每|"
     r"力争|争取|确保|努力|希望|目标|计划|拟|预计|将)")
@@ -451,7 +483,7 @@ def _is_rule(folded: str, start: int) -> bool:
     if _RULE_NEAR.search(clause) or _RULE_CLAUSE.search(clause):
         return True
     sentence = folded[_sentence_start(folded, start):start]
-    if _STANDARD.search(sentence):
+    if _STANDARD.search(sentence) or _AIM.search(sentence):
         return True
     opened = max(folded.rfind("(", 0, start), folded.rfind("（", 0, start))
     if opened > max(folded.rfind(")", 0, start), folded.rfind("）", 0, start)):
@@ -503,7 +535,11 @@ def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()
 # --- stated deductions ----------------------------------------------------------------------------
 
 _DEDUCTION = re.compile(
-    r"扣(?:除|减|掉)?(?P<fen>分)?(?:为|了|共计|合计|总计|累计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?")
+    r"(?:扣(?:除|减|掉)?(?P<fen>分)?|(?P<lost>失分|减分))(?:为|了|共计|合计|总计|累计|:)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?")
+# 按每项0.1分扣分: the amount each, then the deduction.
+_EACH_AMOUNT = re.compile(
+    rf"(?:按|以)?每(?P<cls>[项个家处次份条笔批件台套篇人])\s*(?P<num>\d+(?:\.\d+)?)\s*分[^，,。;!?\n]{{0,6}}?扣(?:分|除|减)?")
 # Words before 扣N分 that make it a scoring rule, not a deduction taken: 最多扣2分, 未按时完成的扣1分,
 # 否则扣1分, 酌情扣1分; and anywhere in the clause before it: 每超过一个百分点扣0.5分.
 _RULE_CUE = re.compile(r"(按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)$")
@@ -555,6 +591,10 @@ class StatedDeduction:
 _ITEMS = "项个处条笔次份件"  # the classifiers of "items" (每项 counts 3项 and 2个指标 alike)
 
 
+_PART_OF = re.compile(
+    rf"[^，,。;!?\n\d]{{0,6}}?中(?:有|的|共有|共)?\s*(?:\d+|[一二两三四五六七八九十]{{1,3}})\s*[{_CLASSIFIERS}]")
+
+
 def _counts(folded: str, start: int, end: int, cls: str | None) -> set[int]:
     """The counts written in folded[start:end] that 每<cls> / 各 / 分别 may multiply."""
     if cls is None or cls in "项个":
@@ -564,23 +604,57 @@ def _counts(folded: str, start: int, end: int, cls: str | None) -> set[int]:
     found: dict[bool, set[int]] = {True: set(), False: set()}
     for match in _COUNT.finditer(folded, start, end):
         value = _chinese_count(match.group("n"))
-        if value is not None:
-            found[match.group("cls") in wanted].add(value)
+        if value is None:
+            continue
+        # 10份合同中5份未按时备案: the whole is not what each deduction counts.
+        if _PART_OF.match(folded, match.end(), end):
+            continue
+        found[match.group("cls") in wanted].add(value)
     if found[True] or cls is not None:
         return found[True]
     return found[False]
 
 
+def _cited(folded: str, pos: int) -> bool:
+    """Inside quotation marks (按照“未完成一个指标扣0.1分”的标准) or a bracket that sets out a
+    standard (（每降低10%扣0.25分）): a rule cited, not a deduction taken."""
+    head = folded[:pos]
+    if head.count("“") > head.count("”") or head.count('"') % 2 or head.count("「") > head.count("」"):
+        return True
+    opened = max(head.rfind("("), head.rfind("（"))
+    if opened > max(head.rfind(")"), head.rfind("）")):
+        closed = [i for i in (folded.find(")", pos), folded.find("）", pos)) if i >= 0]
+        inside = folded[opened:min(closed)] if closed else folded[opened:]
+        return bool(re.search(r"(每|标准|规则|最多|最高|满分)", inside))
+    return False
+
+
 def _deductions(folded: str) -> list[StatedDeduction] | None:
     """Every deduction stated; None when a counted one cannot be read without a guess."""
     found = []
+    taken: list[tuple[int, int]] = []
+    for match in _EACH_AMOUNT.finditer(folded):
+        taken.append((match.start(), match.end()))
+        counts = _counts(folded, _sentence_start(folded, match.start()), _sentence_end(folded, match.end()),
+                         match.group("cls"))
+        if not counts:
+            continue  # 每项0.1分扣分 with no count: a rule
+        if len(counts) > 1:
+            return None
+        (count,) = counts
+        each = Decimal(match.group("num"))
+        found.append(StatedDeduction(each * count, match.group(0), count=count, each=each))
     for match in _DEDUCTION.finditer(folded):
-        if not match.group("fen") and not match.group("unit"):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        if not match.group("fen") and not match.group("lost") and not match.group("unit"):
             continue  # 扣3项 (a count), 扣除2022 (a year): not a deduction in points
         before = folded[max(0, match.start() - 4) : match.start()]
         clause = folded[_sentence_start(folded, match.start(), _CLAUSE_END) : match.start()]
         amount = Decimal(match.group("num"))
         each = _EACH.search(folded[max(0, match.start() - 3) : match.start()])
+        if each and _cited(folded, match.start()):
+            continue
         if each:
             words = folded[match.start() - len(each.group(0)) : match.end()]
             listed = []
@@ -592,11 +666,8 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
                 total = amount + sum(listed, Decimal(0))
                 found.append(StatedDeduction(total, folded[match.start() - len(each.group(0)) : tail]))
                 continue
-            sentence_start = _sentence_start(folded, match.start())
-            sentence_end = match.end()
-            while sentence_end < len(folded) and folded[sentence_end] not in _SENTENCE_END:
-                sentence_end += 1
-            counts = _counts(folded, sentence_start, sentence_end, each.group("cls"))
+            counts = _counts(folded, _sentence_start(folded, match.start()), _sentence_end(folded, match.end()),
+                             each.group("cls"))
             if not counts:
                 continue  # 每项扣0.5分 with no count: a rule
             if len(counts) > 1:
@@ -604,7 +675,7 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
             (count,) = counts
             found.append(StatedDeduction(amount * count, words, count=count, each=amount))
             continue
-        if _RULE_CUE.search(before) or _RULE_CLAUSE_CUE.search(clause):
+        if _RULE_CUE.search(before) or _RULE_CLAUSE_CUE.search(clause) or _cited(folded, match.start()):
             continue
         total = bool(_TOTAL.search(before)) or any(word in match.group(0) for word in ("共计", "合计", "总计", "累计"))
         found.append(StatedDeduction(amount, match.group(0), total=total))
@@ -635,4 +706,11 @@ def claimed_deduction(text: str | None) -> tuple[Decimal, list[StatedDeduction]]
         if len({d.amount for d in totals}) != 1:
             return None
         return totals[0].amount, [totals[0]]
+    # 3项…每项扣0.1分，扣0.3分: the plain figure restates the counted one, it is not another.
+    counted = [d for d in found if d.count is not None]
+    plain = [d for d in found if d.count is None]
+    if counted and any(p.amount == sum((c.amount for c in counted), Decimal(0)) for p in plain):
+        found = plain
+    elif counted:
+        found = [c for c in counted if all(p.amount != c.amount for p in plain)] + plain
     return sum((d.amount for d in found), Decimal(0)), found

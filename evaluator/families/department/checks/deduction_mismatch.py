@@ -4,7 +4,8 @@ Phrasings read (see :mod:`evaluator.values.textmath`): ``扣X分``, ``扣除X分
 ``扣分X分``; a counted deduction ``3项资产未办理入库，每项扣0.1分`` (also ``各扣``, ``分别扣``, ``均扣``,
 ``每项扣0.1分，共3项``; ``分别扣0.5分、0.3分`` adds the list) states N × X; a total ``共扣Y分`` /
 ``合计扣`` / ``累计扣`` / ``扣分合计Y分`` stands for the parts beside it. Several stated deductions in
-one row are added up. A rule is not a deduction taken and is not compared: ``每超过一个百分点扣0.5分``,
+one row are added up; a deduction that follows a score the text computes (``3分×80%=2.4分，再扣0.4分``)
+is compared with that score − 得分. A rule is not a deduction taken and is not compared: ``每超过一个百分点扣0.5分``,
 ``每项扣0.5分`` with no count, ``最多扣2分``, ``未按时备案的扣1分``. When the count cannot be told (two
 different counts in the sentence) the row is left alone.
 
@@ -32,7 +33,7 @@ from evaluator.families.department.derive import row_weight
 from evaluator.families.department.model import Form, IndicatorRow, Value
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt
-from evaluator.values.textmath import StatedDeduction, claimed_deduction
+from evaluator.values.textmath import StatedDeduction, claimed_deduction, statements
 
 RULE = Rule(
     slug="deduction-mismatch",
@@ -68,13 +69,26 @@ def row_claim(row: IndicatorRow) -> Claim | None:
     return Claim(amount, tuple(phrases), tuple(cells))
 
 
+def computed_scores(row: IndicatorRow) -> set[Decimal]:
+    """Scores the row's texts compute from its 分值 (3分×80%=2.4分), which a further deduction may
+    start from (…，再扣0.4分 → 2)."""
+    weight = row_weight(row)
+    if weight is None:
+        return set()
+    return {statement.final for text in row.texts for statement in statements(text.text)
+            if statement.holds and statement.scores_from(weight) and statement.final is not None
+            and statement.final_unit in (None, "分") and statement.final <= weight}
+
+
 def mismatch(row: IndicatorRow) -> Claim | None:
-    """The row's claim when it disagrees with 分值 − 得分, else None."""
+    """The row's claim when it disagrees with 分值 − 得分 (or with a computed score − 得分), else None."""
     score, weight = row.score.number, row_weight(row)
     if score is None or weight is None:
         return None
     claim = row_claim(row)
-    if claim is None or claim.amount == weight - score:
+    if claim is None:
+        return None
+    if claim.amount in {weight - score} | {computed - score for computed in computed_scores(row)}:
         return None
     return claim
 

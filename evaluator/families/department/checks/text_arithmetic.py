@@ -11,9 +11,11 @@ A sum that mixes percentages and plain numbers (``100-92.31%``) is left undecide
 
 When the arithmetic is wrong on its face the finding sits on the text cell (the cell to change),
 with the 得分 cell in ``related``; ``expected`` is the correct result (``expected_of`` "score" for a
-product with the row's 分值, "rate" for a percentage). When it holds, multiplies by the row's 分值
-and its result is not the declared 得分, the finding sits on the 得分 cell (for rate-scored
-indicators that comparison is ``rate-score``'s, so it is not made twice).
+product with the row's 分值, "rate" for a percentage). When it holds, computes a score from the
+row's 分值 (``75%×2=1.5``, ``10−1.05=8.95``) and its result is not the declared 得分 (nor is the
+difference a deduction the text goes on to state: ``3分×80%=2.4分，再扣0.4分``), the finding sits
+on the 得分 cell (for rate-scored indicators that comparison is ``rate-score``'s, so it is not
+made twice).
 
 Why it matters: the text is the department's own justification of the score; arithmetic that does
 not hold undermines it.
@@ -28,6 +30,7 @@ from typing import Iterator
 
 from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.checks.deduction_mismatch import row_claim
 from evaluator.families.department.derive import row_weight
 from evaluator.families.department.model import Form
 from evaluator.findings import Finding, Severity
@@ -71,9 +74,13 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
                                     arithmetic=statement.arithmetic, statement=statement.text, where=where,
                                     expected_of=_expected_of(statement, weight), related=[row.score.ref])
                     continue
-                if (rate_scored or weight is None or score is None or not statement.multiplies(weight)
+                if (rate_scored or weight is None or score is None or not statement.scores_from(weight)
                         or statement.final_unit not in _SCORE_UNITS or statement.final == score):
                     continue
+                claim = row_claim(row)
+                if claim is not None and claim.amount == statement.final - score:
+                    continue  # 3分×80%=2.4分，再扣0.4分: the text goes on from its result
+
                 yield RULE.emit(row.score.ref, indicator=row.label, expected=statement.final, actual=score,
                                 arithmetic=statement.arithmetic, message=RESULT_NOT_SCORE, where=where,
                                 expected_of="score", related=[text.ref])
