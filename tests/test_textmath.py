@@ -445,6 +445,12 @@ PROBES = [
     'performance-result-application|最终得分3|text-score',
     'performance-result-application|得分为2.00|ok',
     'performance-result-application|得分为2.10|text-score',
+    'asset-management-compliance|3项资产未办理入库，扣0.1分/项|deduction-mismatch',
+    'asset-management-compliance|5项资产未办理入库，扣0.1分/项|ok',
+    'asset-management-compliance|资产管理得9.5分，本项个别资产闲置|ok',
+    'asset-management-compliance|3项资产未入库，每项扣0.1分，扣0.3分|deduction-mismatch',
+    'asset-management-compliance|5项资产未入库，每项扣0.1分，扣0.5分|ok',
+    'asset-management-compliance|按照“每项扣0.1分”的标准，5项资产未入库，扣0.5分|ok',
 ]
 
 

@@ -11,30 +11,38 @@ Text is folded first (NFKC, keeping the Chinese comma apart from the thousands s
 
 * multiplication ``×  *  x  X  ＊  ·  ・  乘以  乘``, division ``/  ÷  除以``, ``+  加上  −  -  减去``;
 * results after ``=  ＝  ≈  等于  约等于  约为  为``, or ``得  得出  计得  得分  得分为`` (also after a comma:
-  ``5×92.31%，得4.62分``);
+  ``5×92.31%，得4.62分``); the result first: ``0.94分=1分×94%``;
 * numbers with units (``分 % ‰ 万元 亿元 元 家 项 个 人次 人 次 户 件 台 套 篇 条 笔 处 座``) and thousands
   separators (``193,807万元``); the weight before or after the rate (``5×92.31%``, ``92.31%×5分``);
 * chains: ``178,904.23/193,807=92.31%×5=4.62`` (each step judged on its own) and
   ``5×92.31%=4.6155≈4.62``;
 * a rate stated beside the two amounts it comes from, with nothing written between them:
   ``193,807万元中已支出178,904.23万元，支出率92.31%`` (支出率 / 执行率 / 支出进度 / 执行进度 over the
-  two money amounts of the sentence).
+  two money amounts of the sentence, one of them named as spent).
+
+A sum mixing percentages with plain numbers (``100-92.31%``) is undecided and left out.
 
 :func:`find_rate` — the rate a text states (see its docstring for the three styles).
 
 :func:`stated_scores` — a score the text states for its own row: ``得X分``, ``得到X分``, ``得分X``,
-``得分为X``, ``得分：X``, ``得分X分``, ``最终得分X``, ``实际得分X``, ``实得X分``, ``计X分``, ``自评X分``,
-``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``, ``评分为X分``, ``给予X分``, ``打X分``, ``得满分``.
-A figure that belongs to something else is not one: a rule (``…的得5分``, ``达到90%以上得满分``,
-``最高得5分``, ``可得``), another subject (``平均得分``, ``总得分``, ``项目得分``, ``原得分``, ``应得``,
-``各得``, a quoted or named other indicator in the same sentence), a percentage (``得分率95%``), an
+``得分为X``, ``得分是X``, ``得分：X``, ``得分X分``, ``最终得分X``, ``实际得分X``, ``本项得分X``, ``实得X分``,
+``共得X分``, ``计X分``, ``计得X分``, ``自评X分``, ``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``,
+``评分为X分``, ``评定得分X``, ``给予X分``, ``打X分``, ``得满分``. A figure that belongs to something else
+is not one: a rule (``…的得5分``, ``达到90%以上得满分``, ``100%得满分``, ``最高得5分``, ``可得``, a
+sentence setting out a 评分标准, a bracket holding one), an aim (``力争…得满分``, ``下一步…``), another
+subject (``平均得分``, ``总得分``, ``项目得分``, ``原得分``, ``应得``, ``各得``, a quoted or named other
+indicator or group in the same sentence), a negation (``未得满分``), a percentage (``得分率95%``), an
 amount or a count (``得分3项``), and the result of written arithmetic (``…=4.62分``, ``…得4.62``).
 
 :func:`stated_deductions` / :func:`claimed_deduction` — a deduction the text says was taken:
-``扣X分``, ``扣除X分``, ``扣减X分``, ``扣分X分``, ``扣分为X``; a count times an amount (``3项…每项扣0.1分``,
-``各扣``, ``分别扣``, ``均扣``, also ``每项扣0.1分，共3项``); a total (``共扣``, ``合计扣``, ``累计扣``,
-``共计扣``, ``总计扣``, ``扣分合计X分``), which stands for the parts beside it. A rule is not a deduction
-taken: ``每超过一个百分点扣0.5分``, ``每项扣0.5分`` with no count, ``最多扣2分``, ``未按时备案的扣1分``.
+``扣X分``, ``扣除X分``, ``扣减X分``, ``扣掉X分``, ``扣了X分``, ``扣分X分``, ``扣分为X``, ``扣分：X分``,
+``失分X分``, ``减分X分``; a count times an amount (``3项…每项扣0.1分``, ``每个``/``每家``/``每份``…,
+``各扣``, ``分别扣``, ``均扣``, ``扣0.1分/项``, ``按每项0.1分扣分``, the count before or after:
+``每项扣0.1分，共3项``; ``分别扣0.5分、0.3分`` adds the list; ``10份合同中5份`` counts the 5); a total
+(``共扣``, ``合计扣``, ``累计扣``, ``共计扣``, ``总计扣``, ``扣分合计X分``), which stands for the parts
+beside it, as a plain figure equal to a counted one restates it. A rule is not a deduction taken:
+``每超过一个百分点扣0.5分``, ``每项扣0.5分`` with no count, ``最多扣2分``, ``未按时备案的扣1分``, a
+standard quoted (``按照“未完成一个指标扣0.1分”的标准``) or in brackets (``（每降低10%扣0.25分）``).
 """
 
 from __future__ import annotations
@@ -551,6 +559,7 @@ _CLASSIFIERS = "项个家处次份条笔批件台套篇人"
 _COUNT = re.compile(
     rf"(?<![\d.每])(?P<n>\d+|[一二两三四五六七八九十]{{1,3}})\s*(?P<cls>[{_CLASSIFIERS}])"
     r"(?!别|百分点|工作日|月|小时|季度|年|周|天|分钟|以上|以下|以内)")
+_PER_ITEM = re.compile(r"\s*(?:/|每)\s*(?P<cls>[项个家处次份条笔批件台套篇人])")
 _LIST_TAIL = re.compile(r"\s*(?:、|和|及|与|,|，)\s*(\d+(?:\.\d+)?)\s*分")
 
 
@@ -653,7 +662,18 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
         clause = folded[_sentence_start(folded, match.start(), _CLAUSE_END) : match.start()]
         amount = Decimal(match.group("num"))
         each = _EACH.search(folded[max(0, match.start() - 3) : match.start()])
-        if each and _cited(folded, match.start()):
+        per = _PER_ITEM.match(folded, match.end()) if match.group("unit") else None
+        if (each or per) and _cited(folded, match.start()):
+            continue
+        if per and not each:  # 扣0.1分/项
+            counts = _counts(folded, _sentence_start(folded, match.start()), _sentence_end(folded, per.end()),
+                             per.group("cls"))
+            if len(counts) > 1:
+                return None
+            if counts:
+                (count,) = counts
+                found.append(StatedDeduction(amount * count, folded[match.start():per.end()], count=count,
+                                             each=amount))
             continue
         if each:
             words = folded[match.start() - len(each.group(0)) : match.end()]

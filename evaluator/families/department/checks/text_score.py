@@ -1,18 +1,20 @@
 """A score stated in the explanation differs from the row's 得分.
 
 Phrasings read (see :func:`evaluator.values.textmath.stated_scores`): ``得X分``, ``得到X分``,
-``得分X``, ``得分为X``, ``得分：X``, ``得分X分``, ``最终得分X``, ``实际得分X``, ``实得X分``, ``计X分``,
-``自评X分``, ``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``, ``评分为X分``, ``给予X分``, ``打X分`` and
-``得满分`` (the full 分值). The comparison is at the precision written: ``得4.6分`` agrees with 4.62,
-a whole number only with itself (``得1分`` does not agree with 0.5).
+``得分X``, ``得分为X``, ``得分是X``, ``得分：X``, ``得分X分``, ``最终得分X``, ``实际得分X``, ``本项得分X``,
+``实得X分``, ``共得X分``, ``计X分``, ``计得X分``, ``自评X分``, ``自评得分X``, ``自评分X``, ``评X分``,
+``评为X分``, ``评分为X分``, ``评定得分X``, ``给予X分``, ``打X分`` and ``得满分`` (the full 分值). The
+comparison is at the precision written: ``得4.6分`` agrees with 4.62, a whole number only with
+itself (``得1分`` does not agree with 0.5).
 
 Not a stated score, so never compared: a figure that belongs to something else (a target value, an
 amount, a count, a percentage such as 得分率95%, a score above the row's 分值, ``平均得分``,
-``总得分``, ``项目得分``, ``原得分``, ``应得``, another indicator named or a name quoted in the same
-sentence), a scoring rule (``…的得5分``, ``达到90%以上得满分``, ``否则得0分``, ``最高得5分``), and the
-result of written arithmetic (``…=4.62分``, ``…得4.62``), which ``text-arithmetic`` and ``rate-score``
-judge: one error, one finding. Likewise a rate-scored row whose text states exactly 率 × 分值 is left
-to ``rate-score``, and a row whose stated deduction already disagrees is left to
+``总得分``, ``项目得分``, ``原得分``, ``应得``, another indicator or group named or a name quoted in
+the same sentence), a scoring rule (``…的得5分``, ``达到90%以上得满分``, ``否则得0分``, ``最高得5分``,
+a 评分标准 set out), an aim (``力争得满分``), a negation (``未得满分``), and the result of written
+arithmetic (``…=4.62分``, ``…得4.62``), which ``text-arithmetic`` and ``rate-score`` judge: one
+error, one finding. Likewise a rate-scored row whose text states exactly 率 × 分值 is left to
+``rate-score``, and a row whose stated deduction already disagrees is left to
 ``deduction-mismatch``. Several different stated scores in one row: nothing is said (never a guess).
 
 The finding sits on the text cell that states the score, with the 得分 cell in ``related``;
@@ -36,7 +38,7 @@ from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.checks.deduction_mismatch import mismatch
 from evaluator.families.department.derive import row_weight
-from evaluator.families.department.model import Form
+from evaluator.families.department.model import Form, GroupCell
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt, round_half_up
 from evaluator.values.textmath import find_rate, stated_scores
@@ -51,8 +53,18 @@ RULE = Rule(
 )
 
 
+def _group_names(groups) -> list[str]:
+    """The 一级 and 二级 labels: a sentence naming one (专项效能得分24.12分) is about that group."""
+    names = []
+    for group in groups:
+        if isinstance(group, GroupCell):
+            names.append(group.name)
+            names.extend(_group_names(group.children))
+    return names
+
+
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    labels = [row.label for row in form.rows]
+    labels = [row.label for row in form.rows] + _group_names(form.groups)
     for row in form.rows:
         score, weight = row.score.number, row_weight(row)
         if score is None or weight is None or not row.texts:
