@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Iterable
@@ -86,6 +87,7 @@ _SENTENCE_END = "。;!?\n"
 _CLAUSE_END = "。;!?\n，,:、"
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)."""
     return "，".join(unicodedata.normalize("NFKC", part) for part in str(text).split("，"))
@@ -356,13 +358,17 @@ def statements(text: str | None) -> list[Statement]:
     beside the two amounts it comes from; in the order of the text."""
     if not text:
         return []
-    folded = fold(text)
+    return list(_statements(fold(str(text))))
+
+
+@lru_cache(maxsize=4096)
+def _statements(folded: str) -> tuple[Statement, ...]:
     found: list[Statement] = []
     for match in _CHAIN.finditer(folded):
         found.extend(_chain_statements(folded, match))
     taken = [(s.start, s.end) for s in found]
     found.extend(_implied_ratios(folded, taken))
-    return sorted(found, key=lambda s: s.start)
+    return tuple(sorted(found, key=lambda s: s.start))
 
 
 # --- rates ----------------------------------------------------------------------------------------
@@ -379,8 +385,12 @@ def find_rate(text: str | None, weight: Decimal | None = None) -> tuple[Decimal,
     """
     if not text:
         return None
-    folded = fold(text)
-    written = statements(folded)
+    return _find_rate(fold(str(text)), weight)
+
+
+@lru_cache(maxsize=4096)
+def _find_rate(folded: str, weight: Decimal | None) -> tuple[Decimal, str] | None:
+    written = list(_statements(folded))
     # A rate the text's own arithmetic contradicts (支出率93.31% beside amounts giving 92.31%) is
     # not read: text-arithmetic reports the text, and the score is left undecided.
     broken = {statement.result for statement in written if not statement.holds}
@@ -511,9 +521,12 @@ def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()
     """
     if not text:
         return []
-    folded = fold(text)
-    others = [name for name in others if name]
-    written = statements(folded)
+    return list(_stated_scores(fold(str(text)), own, tuple(name for name in others if name)))
+
+
+@lru_cache(maxsize=4096)
+def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[StatedScore, ...]:
+    written = _statements(folded)
     spans = [(s.start, s.end) for s in written]
     results = {s.result for s in written} | {s.final for s in written if s.final is not None}
     found: list[StatedScore] = []
@@ -537,7 +550,7 @@ def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()
                     continue
                 found.append(StatedScore(value, decimal_places(value), match.group(0), start, end))
             taken.append((start, end))
-    return sorted(found, key=lambda s: s.start)
+    return tuple(sorted(found, key=lambda s: s.start))
 
 
 # --- stated deductions ----------------------------------------------------------------------------
@@ -638,6 +651,12 @@ def _cited(folded: str, pos: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _deductions_cached(folded: str) -> tuple[StatedDeduction, ...] | None:
+    found = _deductions(folded)
+    return None if found is None else tuple(found)
+
+
 def _deductions(folded: str) -> list[StatedDeduction] | None:
     """Every deduction stated; None when a counted one cannot be read without a guess."""
     found = []
@@ -707,7 +726,7 @@ def stated_deductions(text: str | None) -> list[StatedDeduction]:
     empty when a counted deduction cannot be read without a guess."""
     if not text:
         return []
-    return _deductions(fold(text)) or []
+    return list(_deductions_cached(fold(str(text))) or ())
 
 
 def claimed_deduction(text: str | None) -> tuple[Decimal, list[StatedDeduction]] | None:
@@ -718,9 +737,10 @@ def claimed_deduction(text: str | None) -> tuple[Decimal, list[StatedDeduction]]
     """
     if not text:
         return None
-    found = _deductions(fold(text))
-    if not found:
+    cached = _deductions_cached(fold(str(text)))
+    if not cached:
         return None
+    found = list(cached)
     totals = [d for d in found if d.total]
     if totals:
         if len({d.amount for d in totals}) != 1:
