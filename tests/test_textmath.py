@@ -80,6 +80,18 @@ def test_a_rate_beside_its_amounts():
     assert statements("年初预算100万元，调整后120万元，支出110万元，执行率91.67%") == []
 
 
+def test_brackets():
+    (mean,) = statements("平均执行率=（95%+85%）÷2=90%")
+    assert mean.holds and mean.arithmetic == "(95% + 85%) ÷ 2 = 90%"
+    (wrong,) = statements("(95%+85%)/2=91%")
+    assert not wrong.holds
+    # The brackets of the prose around a statement are not part of it.
+    (inside,) = statements("扣1分（3-2=1）")
+    assert inside.text == "3-2=1" and inside.holds
+    # A bracketed ratio beside a stated score is not arithmetic with that score as its result.
+    assert statements("支出率92.31%（178,904.23万元/193,807万元），得分4.62") == []
+
+
 def test_percentage_points_mixed_with_numbers_are_undecided():
     assert statements("100-92.31%=7.69%") == []
     (points,) = statements("100%-92.31%=7.69%")
@@ -451,6 +463,61 @@ PROBES = [
     'asset-management-compliance|3项资产未入库，每项扣0.1分，扣0.3分|deduction-mismatch',
     'asset-management-compliance|5项资产未入库，每项扣0.1分，扣0.5分|ok',
     'asset-management-compliance|按照“每项扣0.1分”的标准，5项资产未入库，扣0.5分|ok',
+    'overall-outcome-targets|部分指标完成值高于目标值150%，按规定减半得分，本项得9.5分|ok',
+    'overall-outcome-targets|部分指标完成值高于目标值150%，按规定减半得分，本项得9分|text-score',
+    'overall-outcome-targets|1项指标超150%，扣0.5分，10-0.5=9.5分|ok',
+    'overall-outcome-targets|1项指标超150%，扣0.5分，10-0.5=9分|text-arithmetic',
+    'overall-outcome-targets|2项指标超150%，各扣0.5分|deduction-mismatch',
+    'overall-outcome-targets|2项指标超150%，各扣0.25分|ok',
+    'overall-outcome-targets|效益指标完成情况较好，自评9.5分|ok',
+    'overall-outcome-targets|效益指标完成情况较好，自评9.0分|text-score',
+    'overall-output-targets|“课题研究报告完成数”完成率60%，该指标扣0.4分；其他指标扣0.65分；共扣1.05分，得8.95分|ok',
+    'overall-output-targets|“课题研究报告完成数”完成率60%，该指标扣0.4分；其他指标扣0.65分；共扣1.05分，得8.85分|text-score',
+    'overall-output-targets|共扣1.15分|deduction-mismatch',
+    'overall-output-targets|扣分合计：1.05分|ok',
+    'overall-output-targets|本项满分10分，实际得分8.95分|ok',
+    'overall-output-targets|本项满分10分，实际得分9.95分|text-score',
+    'procurement-intent-disclosure-b|采购公开不全，得0.5分|ok',
+    'procurement-intent-disclosure-b|采购公开不全，得1分|text-score',
+    'procurement-intent-disclosure-b|采购公开不全，扣1分|ok',
+    'procurement-intent-disclosure-b|采购公开不全，扣0.5分|deduction-mismatch',
+    'procurement-intent-disclosure-b|20个项目中有8个未公开，每个扣0.125分|ok',
+    'procurement-intent-disclosure-b|20个项目中有8个未公开，每个扣0.1分|deduction-mismatch',
+    'procurement-intent-disclosure-b|公开率60%，1.5×60%=0.9，因公开不及时再扣0.4分|ok',
+    'procurement-intent-disclosure-b|公开率60%，1.5×60%=0.9|text-arithmetic',
+    'procurement-intent-disclosure-a|采购意向按时公开，得0.5分|ok',
+    'special-fund-spending-rate|支出率92.31%，扣0.38分，得4.62分|ok',
+    'special-fund-spending-rate|支出率92.31%，扣0.38分，得4.52分|text-score',
+    'special-fund-spending-rate|支出率92.31%，扣0.48分|deduction-mismatch',
+    'special-fund-spending-rate|专项资金支出率：92.31%；得分：4.62|ok',
+    'special-fund-spending-rate|专项资金支出率：92.31%；得分：4.62|rate-score|4.72',
+    'special-fund-spending-rate|支出率为92.31%，按5分×支出率计算，得4.62分|ok',
+    'special-fund-spending-rate|5 × 92.31% ＝ 4.62（分）|ok',
+    'special-fund-spending-rate|5 × 92.31% ＝ 4.72（分）|text-arithmetic',
+    'special-fund-spending-rate|支出进度：178904.23÷193807×100%=92.31%|ok',
+    'special-fund-spending-rate|支出进度：178904.23÷193807×100%=93.31%|text-arithmetic',
+    'budget-spending-rate|部门预算支出率90%，按照5分×90%计算，得分4.5分|ok',
+    'budget-spending-rate|部门预算支出率90%，按照5分×90%计算，得分4.4分|text-score',
+    'budget-spending-rate|按月度执行率计算平均执行率为（95%+85%）÷2=90%|ok',
+    'budget-spending-rate|平均执行率=(95%+85%)/2=90%|ok',
+    'budget-spending-rate|平均执行率=(95%+85%)/2=91%|text-arithmetic',
+    'contract-filing-timeliness|合同备案及时性：应备案合同10份，按时备案5份，及时率50%，得0.5分|ok',
+    'contract-filing-timeliness|合同备案及时性：应备案合同10份，按时备案5份，及时率50%，得0.6分|text-score',
+    'contract-filing-timeliness|及时率=5/10=50%|ok',
+    'contract-filing-timeliness|及时率=5/10=60%|text-arithmetic',
+    'procurement-policy-effectiveness|政策功能执行率94%，本项得0.94分，专项资金支出率得4.62分|ok',
+    'procurement-policy-effectiveness|政策功能执行率94%。得分0.94。|ok',
+    'procurement-policy-effectiveness|政策功能执行率94%。得分0.97。|text-score',
+    'budget-spending-rate|平均执行率=(95%+85%)/2=90%|ok',
+    'budget-spending-rate|平均执行率=(95%+85%)/2=91%|text-arithmetic',
+    'budget-spending-rate|平均执行率=（95%+85%）÷2=90%，5×90%=4.5|ok',
+    'budget-spending-rate|平均执行率=（95%+85%）÷2=90%，5×90%=4.6|text-arithmetic',
+    'performance-result-application|部分项目绩效指标未及时调整，扣1分（3-2=1）|ok',
+    'performance-result-application|扣分=(3-2)=1分|ok',
+    'performance-result-application|3×(1-1/3)=2|ok',
+    'performance-result-application|3×(1-1/3)=2.5|text-arithmetic',
+    'special-fund-spending-rate|(178,904.23/193,807)×5=4.62|ok',
+    'special-fund-spending-rate|(178,904.23/193,807)×5=4.72|text-arithmetic',
 ]
 
 

@@ -14,6 +14,7 @@ Text is folded first (NFKC, keeping the Chinese comma apart from the thousands s
   ``5×92.31%，得4.62分``); the result first: ``0.94分=1分×94%``;
 * numbers with units (``分 % ‰ 万元 亿元 元 家 项 个 人次 人 次 户 件 台 套 篇 条 笔 处 座``) and thousands
   separators (``193,807万元``); the weight before or after the rate (``5×92.31%``, ``92.31%×5分``);
+* brackets (``(95%+85%)÷2=90%``; the brackets of the prose around a statement are dropped);
 * chains: ``178,904.23/193,807=92.31%×5=4.62`` (each step judged on its own) and
   ``5×92.31%=4.6155≈4.62``;
 * a rate stated beside the two amounts it comes from, with nothing written between them:
@@ -70,14 +71,15 @@ _ADD = ("+", "加上")
 _SUB = ("-", "−", "–", "减去")
 _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
 _OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
-_EXPR = rf"{_NUMU}(?:\s*{_OP}\s*{_NUMU})*"
+_OPERAND = rf"\(*\s*{_NUMU}\s*\)*"  # brackets around operands: (95%+85%)/2
+_EXPR = rf"{_OPERAND}(?:\s*{_OP}\s*{_OPERAND})*"
 _EQ = r"(?:\s*(?:=|≈|约等于|等于|约为|为)\s*|\s*[,，]?\s*(?:得分为|得分|得出|计得|得)\s*)"
 _CHAIN = re.compile(
-    rf"(?<![\d.])(?<!\d,)(?:{_NUMU}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})+"
+    rf"(?<![\d.])(?<!\d,)(?:{_OPERAND}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})+"
     # the result first: 0.94分=1分×94%
-    rf"|{_NUMU}\s*(?:=|等于)\s*{_NUMU}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})*)")
+    rf"|{_NUMU}\s*(?:=|等于)\s*{_OPERAND}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})*)")
 _EQ_SPLIT = re.compile(_EQ)
-_TOKEN = re.compile(rf"(?P<num>{_NUM})(?:\s*(?P<unit>{_UNIT}))?|(?P<op>{_OP})")
+_TOKEN = re.compile(rf"(?P<num>{_NUM})(?:\s*(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
 _COMPARED = re.compile(
     r"(未达到?|未到|不到|不足|低于|高于|超过|超出|高出|以上|以下|较|比|下降|上升|提高|增长|减少|相差|差|偏差|慢|快|"
@@ -225,32 +227,85 @@ class Statement:
         return factor in [value for value in self.operands if value not in self.percents]
 
 
-def _evaluate(operands: list[Operand], ops: list[str]) -> Decimal | None:
-    """Numbers and + − × ÷ with the usual precedence, exactly; None when + or − mixes a
-    percentage with a plain number (100−92.31% means percentage points: undecided)."""
-    terms: list[list[Operand]] = [[operands[0]]]
-    values = [operands[0].value]
-    signs: list[str] = []
-    for op, operand in zip(ops, operands[1:]):
-        symbol = _symbol(op)
-        if symbol == "×":
-            values[-1] = values[-1] * operand.value
-            terms[-1].append(operand)
-        elif symbol == "÷":
-            values[-1] = values[-1] / operand.value
-            terms[-1].append(operand)
-        else:
-            signs.append(symbol)
-            values.append(operand.value)
-            terms.append([operand])
-    if signs:
-        kinds = {any(o.percent for o in term) for term in terms}
+class _Undecided(Exception):
+    """An expression that cannot be evaluated without a guess (or is not one)."""
+
+
+class _Evaluator:
+    """Numbers, brackets and + − × ÷ with the usual precedence, exactly. + or − between a
+    percentage and a plain number (100−92.31% means percentage points) is undecided."""
+
+    def __init__(self, tokens: list[tuple]) -> None:
+        self.tokens = tokens
+        self.position = 0
+
+    def run(self) -> Decimal:
+        value, _ = self.sum()
+        if self.position != len(self.tokens):
+            raise _Undecided
+        return value
+
+    def _peek(self) -> tuple | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def sum(self) -> tuple[Decimal, bool]:
+        value, percent = self.product()
+        kinds = {percent}
+        while (token := self._peek()) is not None and token[0] == "op" and _symbol(token[1]) in "+−":
+            self.position += 1
+            other, other_percent = self.product()
+            kinds.add(other_percent)
+            value = value + other if _symbol(token[1]) == "+" else value - other
         if len(kinds) > 1:
-            return None
-    total = values[0]
-    for sign, value in zip(signs, values[1:]):
-        total = total + value if sign == "+" else total - value
-    return total
+            raise _Undecided
+        return value, percent
+
+    def product(self) -> tuple[Decimal, bool]:
+        value, percent = self.factor()
+        while (token := self._peek()) is not None and token[0] == "op" and _symbol(token[1]) in "×÷":
+            self.position += 1
+            other, other_percent = self.factor()
+            value = value * other if _symbol(token[1]) == "×" else value / other
+            percent = percent or other_percent
+        return value, percent
+
+    def factor(self) -> tuple[Decimal, bool]:
+        token = self._peek()
+        if token is None:
+            raise _Undecided
+        self.position += 1
+        if token[0] == "num":
+            operand = token[1][0]
+            return operand.value, operand.percent
+        if token[0] == "paren" and token[1] == "(":
+            value = self.sum()
+            closing = self._peek()
+            if closing is None or closing[0] != "paren" or closing[1] != ")":
+                raise _Undecided
+            self.position += 1
+            return value
+        raise _Undecided
+
+
+def _evaluate(tokens: list[tuple]) -> Decimal | None:
+    try:
+        return _Evaluator(tokens).run()
+    except (_Undecided, DivisionByZero, InvalidOperation, ZeroDivisionError):
+        return None
+
+
+def _balanced(tokens: list[tuple]) -> list[tuple]:
+    """Drop the brackets of the surrounding prose: 扣1分（3-2=1） splits into ``(3-2`` and ``1)``."""
+    tokens = list(tokens)
+    opened = sum(1 for t in tokens if t[0] == "paren" and t[1] == "(")
+    closed = sum(1 for t in tokens if t[0] == "paren" and t[1] == ")")
+    while tokens and opened > closed and tokens[0][0] == "paren" and tokens[0][1] == "(":
+        tokens.pop(0)
+        opened -= 1
+    while tokens and closed > opened and tokens[-1][0] == "paren" and tokens[-1][1] == ")":
+        tokens.pop()
+        closed -= 1
+    return tokens
 
 
 def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
@@ -261,22 +316,38 @@ def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
             operand = Operand(_value(match.group("num"), unit), unit, match.group(0).strip())
             found.append(("num", (operand, _places(match.group("num"), unit)), offset + match.start(),
                           offset + match.end()))
-        else:
+        elif match.group("op") is not None:
             found.append(("op", match.group("op"), offset + match.start(), offset + match.end()))
-    return found
+        else:
+            found.append(("paren", match.group("paren"), offset + match.start(), offset + match.end()))
+    return _balanced(found)
+
+
+def _shown(tokens: list[tuple]) -> str:
+    parts: list[str] = []
+    for kind, value, *_ in tokens:
+        if kind == "num":
+            parts.append(value[0].shown)
+        elif kind == "op":
+            parts.append(_symbol(value))
+        else:
+            parts.append(value)
+    return " ".join(parts).replace("( ", "(").replace(" )", ")")
 
 
 def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
     chain = match.group(0)
     base = match.start()
     segments = []
+    connectors = []
     position = 0
     for eq in _EQ_SPLIT.finditer(chain):
         segments.append((chain[position:eq.start()], base + position))
+        connectors.append(eq.group(0))
         position = eq.end()
     segments.append((chain[position:], base + position))
     parsed = [_tokens(text, offset) for text, offset in segments]
-    if any(not tokens or tokens[0][0] != "num" for tokens in parsed):
+    if any(not tokens for tokens in parsed) or any(tokens[0][0] != "num" for tokens in parsed[1:]):
         return []
     last_operand, last_places = parsed[-1][0][1]
     pairs = list(zip(parsed, parsed[1:]))
@@ -285,24 +356,21 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
         if len(parsed) == 2:
             last_operand = parsed[0][0][1][0]
     found: list[Statement] = []
-    for left, right in pairs:
+    for (left, right), connector in zip(pairs, connectors):
         operands = [token[1][0] for token in left if token[0] == "num"]
         ops = [token[1] for token in left if token[0] == "op"]
-        if len(operands) != len(ops) + 1:
+        if ("," in connector or "，" in connector) and not (ops and all(op in _MUL for op in ops)):
+            return found  # 5×92.31%，得4.62分 is a result; （178,904.23/193,807），得分4.62 is not
+        if not ops and len(operands) != 1:  # a lone value is fine: 4.6155≈4.62 states its rounding
             return found
         result, places = right[0][1]
-        try:
-            computed = _evaluate(operands, ops)
-        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-            continue
+        computed = _evaluate(left)
         if computed is None:
             continue
-        shown = " ".join(
-            [operands[0].shown] + [part for op, operand in zip(ops, operands[1:]) for part in (_symbol(op), operand.shown)])
         start, end = min(left[0][2], right[0][2]), max(left[-1][3], right[0][3])
         found.append(Statement(
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
-            computed=computed, result=result.value, result_places=places, shown=shown,
+            computed=computed, result=result.value, result_places=places, shown=_shown(left),
             result_unit=result.unit, percents=tuple(o.value for o in operands if o.percent),
             final=last_operand.value, final_unit=last_operand.unit, start=start, end=end))
     return found
