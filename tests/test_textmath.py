@@ -518,6 +518,21 @@ PROBES = [
     'performance-result-application|3×(1-1/3)=2.5|text-arithmetic',
     'special-fund-spending-rate|(178,904.23/193,807)×5=4.62|ok',
     'special-fund-spending-rate|(178,904.23/193,807)×5=4.72|text-arithmetic',
+    'procurement-policy-effectiveness|该指标自评得分0.96分|text-score',
+    'procurement-policy-effectiveness|此项得0.96分|text-score',
+    'procurement-policy-effectiveness|经自评，得分0.96|text-score',
+    'procurement-policy-effectiveness|评分结果为0.96分|text-score',
+    'procurement-policy-effectiveness|打分0.96|text-score',
+    'procurement-policy-effectiveness|最后得分0.96|text-score',
+    'procurement-policy-effectiveness|实得分0.96|text-score',
+    'procurement-policy-effectiveness|核定得分0.96|text-score',
+    'procurement-policy-effectiveness|得分应为0.96|text-score',
+    'procurement-policy-effectiveness|评分结果为0.94分|ok',
+    'special-fund-spending-rate|5 分 × 92.31 % = 4.62 分|ok',
+    'asset-management-compliance|被扣0.3分|deduction-mismatch',
+    'asset-management-compliance|扣去0.3分|deduction-mismatch',
+    'asset-management-compliance|共扣分0.3分|deduction-mismatch',
+    'asset-management-compliance|共扣分0.5分|ok',
 ]
 
 

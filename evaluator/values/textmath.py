@@ -26,18 +26,19 @@ A sum mixing percentages with plain numbers (``100-92.31%``) is undecided and le
 :func:`find_rate` — the rate a text states (see its docstring for the three styles).
 
 :func:`stated_scores` — a score the text states for its own row: ``得X分``, ``得到X分``, ``得分X``,
-``得分为X``, ``得分是X``, ``得分：X``, ``得分X分``, ``最终得分X``, ``实际得分X``, ``本项得分X``, ``实得X分``,
-``共得X分``, ``计X分``, ``计得X分``, ``自评X分``, ``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``,
-``评分为X分``, ``评定得分X``, ``给予X分``, ``打X分``, ``得满分``. A figure that belongs to something else
-is not one: a rule (``…的得5分``, ``达到90%以上得满分``, ``100%得满分``, ``最高得5分``, ``可得``, a
-sentence setting out a 评分标准, a bracket holding one), an aim (``力争…得满分``, ``下一步…``), another
-subject (``平均得分``, ``总得分``, ``项目得分``, ``原得分``, ``应得``, ``各得``, a quoted or named other
-indicator or group in the same sentence), a negation (``未得满分``), a percentage (``得分率95%``), an
-amount or a count (``得分3项``), and the result of written arithmetic (``…=4.62分``, ``…得4.62``).
+``得分为X``, ``得分是X``, ``得分应为X``, ``得分：X``, ``得分X分``, ``得分结果为X``, ``最终得分X``,
+``实际得分X``, ``本项得分X``, ``实得X分``, ``共得X分``, ``打分X``, ``计X分``, ``计得X分``, ``自评X分``,
+``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``, ``评分为X分``, ``评定得分X``, ``给予X分``, ``打X分``,
+``得满分``. A figure that belongs to something else is not one: a rule (``…的得5分``,
+``达到90%以上得满分``, ``100%得满分``, ``最高得5分``, ``可得``, a sentence setting out a 评分标准, a
+bracket holding one), an aim (``力争…得满分``, ``下一步…``), another subject (``平均得分``, ``总得分``,
+``项目得分``, ``原得分``, ``应得``, ``各得``, a quoted or named other indicator or group in the same
+sentence), a negation (``未得满分``), a percentage (``得分率95%``), an amount or a count
+(``得分3项``), and the result of written arithmetic (``…=4.62分``, ``…得4.62``).
 
 :func:`stated_deductions` / :func:`claimed_deduction` — a deduction the text says was taken:
-``扣X分``, ``扣除X分``, ``扣减X分``, ``扣掉X分``, ``扣了X分``, ``扣分X分``, ``扣分为X``, ``扣分：X分``,
-``失分X分``, ``减分X分``; a count times an amount (``3项…每项扣0.1分``, ``每个``/``每家``/``每份``…,
+``扣X分``, ``扣除X分``, ``扣减X分``, ``扣掉X分``, ``扣去X分``, ``扣了X分``, ``扣分X分``, ``扣分为X``,
+``扣分：X分``, ``失分X分``, ``减分X分``; a count times an amount (``3项…每项扣0.1分``, ``每个``/``每家``/``每份``…,
 ``各扣``, ``分别扣``, ``均扣``, ``扣0.1分/项``, ``按每项0.1分扣分``, the count before or after:
 ``每项扣0.1分，共3项``; ``分别扣0.5分、0.3分`` adds the list; ``10份合同中5份`` counts the 5); a total
 (``共扣``, ``合计扣``, ``累计扣``, ``共计扣``, ``总计扣``, ``扣分合计X分``), which stands for the parts
@@ -490,7 +491,7 @@ def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tupl
 
 _NOT_AFTER = r"(?!\s*(?:%|‰|万|亿|元|家|项|个|人|次|户|件|台|套|篇|条|笔|处|座|倍|年|月|日|天|率|\d|\.\d))"
 _SCORE_WORD = re.compile(
-    rf"(?P<cue>(?:最终|实际|本项|该项|本指标|该指标)?(?:自评得分|自评分|得分|评分))\s*(?:为|是|:)?\s*"
+    rf"(?P<cue>(?:最终|实际|本项|该项|本指标|该指标)?(?:自评得分|自评分|得分|评分|打分)(?:结果)?)\s*(?:应为|为|是|:)?\s*"
     rf"(?P<num>\d+(?:\.\d+)?)(?:\s*分(?![钟别之值数]))?{_NOT_AFTER}")
 _SCORE_POINTS = re.compile(
     r"(?P<cue>自评为|自评|评定为|评为|评|得到|实得|得了|得|(?<![合共累小总统估预设会审核])计|给予|给|打)\s*"
@@ -624,7 +625,7 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
 # --- stated deductions ----------------------------------------------------------------------------
 
 _DEDUCTION = re.compile(
-    r"(?:扣(?:除|减|掉)?(?P<fen>分)?|(?P<lost>失分|减分))(?:为|了|共计|合计|总计|累计|:)?\s*"
+    r"(?:扣(?:除|减|掉|去)?(?P<fen>分)?|(?P<lost>失分|减分))(?:为|了|共计|合计|总计|累计|:)?\s*"
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?")
 # 按每项0.1分扣分: the amount each, then the deduction.
 _EACH_AMOUNT = re.compile(
