@@ -80,6 +80,19 @@ def test_a_rate_beside_its_amounts():
     assert statements("年初预算100万元，调整后120万元，支出110万元，执行率91.67%") == []
 
 
+def test_money_in_different_units_is_undecided():
+    assert statements("1.2亿元×30%=3600万元") == []
+    (same,) = statements("1.2亿元×30%=0.36亿元")
+    assert same.holds
+
+
+def test_a_dropped_percent_sign_is_a_slip_only_in_a_ratio():
+    (ratio,) = statements("17/20=85")
+    assert ratio.holds
+    (product,) = statements("2×3=600")
+    assert not product.holds
+
+
 def test_brackets():
     (mean,) = statements("平均执行率=（95%+85%）÷2=90%")
     assert mean.holds and mean.arithmetic == "(95% + 85%) ÷ 2 = 90%"
@@ -533,6 +546,11 @@ PROBES = [
     'asset-management-compliance|扣去0.3分|deduction-mismatch',
     'asset-management-compliance|共扣分0.3分|deduction-mismatch',
     'asset-management-compliance|共扣分0.5分|ok',
+    'asset-management-compliance|闲置资产2台×3台=6台|ok',
+    'asset-management-compliance|2×3=6|ok',
+    'asset-management-compliance|1.2亿元×30%=3600万元，个别资产闲置|ok',
+    'asset-management-compliance|75%×2=1.5|ok',
+    'asset-management-compliance|75%×2=1.5|text-arithmetic|1.4',
 ]
 
 

@@ -72,6 +72,7 @@ _ADD = ("+", "加上")
 _SUB = ("-", "−", "–", "减去")
 _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
 _OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
+_MONEY_UNITS = ("万元", "亿元", "元")
 _OPERAND = rf"\(*\s*{_NUMU}\s*\)*"  # brackets around operands: (95%+85%)/2
 _EXPR = rf"{_OPERAND}(?:\s*{_OP}\s*{_OPERAND})*"
 _EQ = r"(?:\s*(?:=|≈|约等于|等于|约为|为)\s*|\s*[,，]?\s*(?:得分为|得分|得出|计得|得)\s*)"
@@ -186,7 +187,7 @@ class Statement:
         if self.computed == self.result or self.rounded == self.result:
             return True
         # 17/20=85 (the percent sign left out): a slip of notation, not of arithmetic.
-        if self.result_unit not in ("%", "‰") and not self.percents and self.result_places >= 0:
+        if self.result_unit not in ("%", "‰") and not self.percents and any(op in _DIV for op in self.operators):
             scaled = self.computed * HUNDRED
             if scaled == self.result or round_half_up(scaled, self.result_places) == self.result:
                 return True
@@ -215,7 +216,7 @@ class Statement:
         (the 分值 less deductions, the result being the larger part; ``20−19.8=0.2`` computes the
         deduction instead)."""
         if self.multiplies(weight):
-            return True
+            return Decimal(0) <= self.result <= weight  # 2×3=6 on a row of 2 points is not a score
         if (self.operators and all(_symbol(op) == "−" for op in self.operators) and not self.percents
                 and self.operands[0] == weight and not self.implied):
             return self.result >= sum(self.operands[1:], Decimal(0))
@@ -365,6 +366,9 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
         if not ops and len(operands) != 1:  # a lone value is fine: 4.6155≈4.62 states its rounding
             return found
         result, places = right[0][1]
+        money = {o.unit for o in operands + [result] if o.unit in _MONEY_UNITS}
+        if len(money) > 1:  # 1.2亿元×30%=3600万元: units to convert, left undecided
+            continue
         computed = _evaluate(left)
         if computed is None:
             continue
