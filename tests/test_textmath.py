@@ -551,6 +551,10 @@ PROBES = [
     'asset-management-compliance|1.2亿元×30%=3600万元，个别资产闲置|ok',
     'asset-management-compliance|75%×2=1.5|ok',
     'asset-management-compliance|75%×2=1.5|text-arithmetic|1.4',
+    'special-fund-performance|存在个别指标未完成，扣一分|deduction-mismatch',
+    'performance-result-application|部分项目绩效指标未及时调整，扣一分|ok',
+    'contract-filing-timeliness|部分合同未按时备案，扣半分|ok',
+    'contract-filing-timeliness|部分合同未按时备案，扣一分|deduction-mismatch',
 ]
 
 

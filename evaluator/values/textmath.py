@@ -38,7 +38,7 @@ sentence), a negation (``未得满分``), a percentage (``得分率95%``), an am
 
 :func:`stated_deductions` / :func:`claimed_deduction` — a deduction the text says was taken:
 ``扣X分``, ``扣除X分``, ``扣减X分``, ``扣掉X分``, ``扣去X分``, ``扣了X分``, ``扣分X分``, ``扣分为X``,
-``扣分：X分``, ``失分X分``, ``减分X分``; a count times an amount (``3项…每项扣0.1分``, ``每个``/``每家``/``每份``…,
+``扣分：X分``, ``失分X分``, ``减分X分``, and in words ``扣一分``, ``扣两分``, ``扣半分``; a count times an amount (``3项…每项扣0.1分``, ``每个``/``每家``/``每份``…,
 ``各扣``, ``分别扣``, ``均扣``, ``扣0.1分/项``, ``按每项0.1分扣分``, the count before or after:
 ``每项扣0.1分，共3项``; ``分别扣0.5分、0.3分`` adds the list; ``10份合同中5份`` counts the 5); a total
 (``共扣``, ``合计扣``, ``累计扣``, ``共计扣``, ``总计扣``, ``扣分合计X分``), which stands for the parts
@@ -630,7 +630,7 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
 
 _DEDUCTION = re.compile(
     r"(?:扣(?:除|减|掉|去)?(?P<fen>分)?|(?P<lost>失分|减分))(?:为|了|共计|合计|总计|累计|:)?\s*"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?")
+    r"(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?|(?P<word>[一二两三四五六七八九十半])(?P<wunit>分)(?![钟别之值数率]))")
 # 按每项0.1分扣分: the amount each, then the deduction.
 _EACH_AMOUNT = re.compile(
     rf"(?:按|以)?每(?P<cls>[项个家处次份条笔批件台套篇人])\s*(?P<num>\d+(?:\.\d+)?)\s*分[^，,。;!?\n]{{0,6}}?扣(?:分|除|减)?")
@@ -710,6 +710,11 @@ def _counts(folded: str, start: int, end: int, cls: str | None) -> set[int]:
     return found[False]
 
 
+def _word_amount(word: str) -> Decimal:
+    """扣一分 → 1, 扣两分 → 2, 扣半分 → 0.5."""
+    return Decimal("0.5") if word == "半" else Decimal(_chinese_count(word) or 0)
+
+
 def _cited(folded: str, pos: int) -> bool:
     """Inside quotation marks (按照“未完成一个指标扣0.1分”的标准) or a bracket that sets out a
     standard (（每降低10%扣0.25分）): a rule cited, not a deduction taken."""
@@ -748,11 +753,11 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
     for match in _DEDUCTION.finditer(folded):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        if not match.group("fen") and not match.group("lost") and not match.group("unit"):
+        if not match.group("fen") and not match.group("lost") and not match.group("unit") and not match.group("word"):
             continue  # 扣3项 (a count), 扣除2022 (a year): not a deduction in points
         before = folded[max(0, match.start() - 4) : match.start()]
         clause = folded[_sentence_start(folded, match.start(), _CLAUSE_END) : match.start()]
-        amount = Decimal(match.group("num"))
+        amount = Decimal(match.group("num")) if match.group("num") else _word_amount(match.group("word"))
         each = _EACH.search(folded[max(0, match.start() - 3) : match.start()])
         per = _PER_ITEM.match(folded, match.end()) if match.group("unit") else None
         if (each or per) and _cited(folded, match.start()):
@@ -789,8 +794,10 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
             continue
         if _RULE_CUE.search(before) or _RULE_CLAUSE_CUE.search(clause) or _cited(folded, match.start()):
             continue
-        total = bool(_TOTAL.search(before)) or any(word in match.group(0) for word in ("共计", "合计", "总计", "累计"))
-        found.append(StatedDeduction(amount, match.group(0), total=total))
+        prefix = _TOTAL.search(before)
+        total = bool(prefix) or any(word in match.group(0) for word in ("共计", "合计", "总计", "累计"))
+        words = (prefix.group(0) if prefix else "") + match.group(0)
+        found.append(StatedDeduction(amount, words, total=total))
     return found
 
 

@@ -1,11 +1,11 @@
 """The text states a deduction (扣N分) that differs from 分值 − 得分.
 
 Phrasings read (see :mod:`evaluator.values.textmath`): ``扣X分``, ``扣除X分``, ``扣减X分``,
-``扣去X分``, ``扣分X分``, ``扣分：X分``, ``共扣分X分``, ``失分X分``, ``减分X分``; a counted deduction
-``3项资产未办理入库，每项扣0.1分`` (also ``各扣``, ``分别扣``, ``均扣``, ``每个/每家/每份扣``,
-``扣0.1分/项``, ``按每项0.1分扣分``,
-``每项扣0.1分，共3项``, ``10份合同中5份…每份扣0.1分``; ``分别扣0.5分、0.3分`` adds the list) states
-N × X; a total ``共扣Y分`` / ``合计扣`` / ``累计扣`` / ``扣分合计Y分`` stands for the parts beside it.
+``扣去X分``, ``扣分X分``, ``扣分：X分``, ``共扣分X分``, ``失分X分``, ``减分X分``, ``扣一分``,
+``扣半分``; a counted deduction ``3项资产未办理入库，每项扣0.1分`` (also ``各扣``, ``分别扣``, ``均扣``,
+``每个/每家/每份扣``, ``扣0.1分/项``, ``按每项0.1分扣分``, ``每项扣0.1分，共3项``,
+``10份合同中5份…每份扣0.1分``; ``分别扣0.5分、0.3分`` adds the list) states N × X; a total
+``共扣Y分`` / ``合计扣`` / ``累计扣`` / ``扣分合计Y分`` stands for the parts beside it.
 Several stated deductions in one row are added up; a deduction that follows a score the text
 computes (``3分×80%=2.4分，再扣0.4分``) is compared with that score − 得分. A rule is not a deduction
 taken and is not compared: ``每超过一个百分点扣0.5分``, ``每项扣0.5分`` with no count, ``最多扣2分``,
