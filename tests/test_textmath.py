@@ -105,10 +105,22 @@ def test_brackets():
     assert statements("支出率92.31%（178,904.23万元/193,807万元），得分4.62") == []
 
 
-def test_percentage_points_mixed_with_numbers_are_undecided():
-    assert statements("100-92.31%=7.69%") == []
-    (points,) = statements("100%-92.31%=7.69%")
+def test_percentages_mixed_with_numbers_read_as_the_result_says():
+    (fraction,) = statements("扣分=5×(1-92.15%)=0.39")
+    assert fraction.holds and fraction.computed == Decimal("0.3925")
+    (points,) = statements("100-92.31%=7.69%")
     assert points.holds
+    (percent,) = statements("100%-92.31%=7.69%")
+    assert percent.holds
+    # 1−x% is a fraction, 100−x% points: a wrong result is found.
+    (wrong,) = statements("5×(1-92.15%)=0.5")
+    assert not wrong.holds and wrong.rounded == Decimal("0.4")
+    (wrong_points,) = statements("100-92.31%=8.69%")
+    assert not wrong_points.holds
+    # Neither 1 nor 100 (2−50%): only a result that agrees with one reading is read.
+    assert statements("2-50%=1.6") == []
+    (either,) = statements("2-50%=1.5")
+    assert either.holds
 
 
 def test_the_three_rate_styles_of_the_seed():
@@ -555,6 +567,10 @@ PROBES = [
     'performance-result-application|部分项目绩效指标未及时调整，扣一分|ok',
     'contract-filing-timeliness|部分合同未按时备案，扣半分|ok',
     'contract-filing-timeliness|部分合同未按时备案，扣一分|deduction-mismatch',
+    'budget-spending-rate|执行率90%，扣分=5×(1-90%)=0.5，扣0.5分|ok',
+    'budget-spending-rate|执行率90%，扣分=5×(1-90%)=0.6，扣0.5分|text-arithmetic',
+    'budget-spending-rate|执行率90%，扣分=5×(1-90%)=0.5，扣0.6分|deduction-mismatch',
+    'budget-spending-rate|执行率90%，较100%差100-90%=10%|ok',
 ]
 
 

@@ -21,7 +21,9 @@ Text is folded first (NFKC, keeping the Chinese comma apart from the thousands s
   ``193,807万元中已支出178,904.23万元，支出率92.31%`` (支出率 / 执行率 / 支出进度 / 执行进度 over the
   two money amounts of the sentence, one of them named as spent).
 
-A sum mixing percentages with plain numbers (``100-92.31%``) is undecided and left out.
+A sum mixing percentages with plain numbers is read as a fraction after 1 (``5×(1-92.15%)=0.39``),
+in percentage points after 100 (``100-92.31%=7.69%``), and after any other number in whichever
+reading the written result agrees with (when neither does, it is undecided and left out).
 
 :func:`find_rate` — the rate a text states (see its docstring for the three styles).
 
@@ -233,12 +235,20 @@ class _Undecided(Exception):
     """An expression that cannot be evaluated without a guess (or is not one)."""
 
 
-class _Evaluator:
-    """Numbers, brackets and + − × ÷ with the usual precedence, exactly. + or − between a
-    percentage and a plain number (100−92.31% means percentage points) is undecided."""
+class _Mixed(_Undecided):
+    """+ or − between a percentage and a plain number: 1−92.15% (a fraction) or 100−92.31%
+    (percentage points)."""
 
-    def __init__(self, tokens: list[tuple]) -> None:
+
+class _Evaluator:
+    """Numbers, brackets and + − × ÷ with the usual precedence, exactly.
+
+    ``mode`` says how to add a percentage to a plain number: "strict" refuses (:class:`_Mixed`),
+    "fraction" reads 92.15% as 0.9215 (1−92.15%), "points" as 92.15 (100−92.31%)."""
+
+    def __init__(self, tokens: list[tuple], mode: str = "strict") -> None:
         self.tokens = tokens
+        self.mode = mode
         self.position = 0
 
     def run(self) -> Decimal:
@@ -258,8 +268,8 @@ class _Evaluator:
             other, other_percent = self.product()
             kinds.add(other_percent)
             value = value + other if _symbol(token[1]) == "+" else value - other
-        if len(kinds) > 1:
-            raise _Undecided
+        if len(kinds) > 1 and self.mode == "strict":
+            raise _Mixed
         return value, percent
 
     def product(self) -> tuple[Decimal, bool]:
@@ -278,6 +288,8 @@ class _Evaluator:
         self.position += 1
         if token[0] == "num":
             operand = token[1][0]
+            if operand.percent and self.mode == "points":
+                return operand.value * (HUNDRED if operand.unit == "%" else 1000), True
             return operand.value, operand.percent
         if token[0] == "paren" and token[1] == "(":
             value = self.sum()
@@ -289,11 +301,42 @@ class _Evaluator:
         raise _Undecided
 
 
-def _evaluate(tokens: list[tuple]) -> Decimal | None:
+_ERRORS = (_Undecided, DivisionByZero, InvalidOperation, ZeroDivisionError)
+
+
+def _evaluate(tokens: list[tuple], result: Operand, places: int) -> Decimal | None:
+    """The value of an expression; when it adds a percentage to a plain number, the reading
+    (fraction or percentage points) under which the written result holds, else None."""
     try:
         return _Evaluator(tokens).run()
-    except (_Undecided, DivisionByZero, InvalidOperation, ZeroDivisionError):
+    except _Mixed:
+        pass
+    except _ERRORS:
         return None
+    # 1−92.15% can only be a fraction and 100−92.31% only points; otherwise try both readings.
+    plain = {token[1][0].value for token, op, other in zip(tokens, tokens[1:], tokens[2:])
+             for a, b in ((token, other), (other, token))
+             if op[0] == "op" and _symbol(op[1]) in "+−" and a[0] == "num" and b[0] == "num"
+             and not a[1][0].percent and b[1][0].percent}
+    if plain == {Decimal(1)} or plain == {HUNDRED}:
+        mode = "fraction" if plain == {Decimal(1)} else "points"
+        try:
+            value = _Evaluator(tokens, mode).run()
+        except _ERRORS:
+            return None
+        if mode == "points" and result.percent:
+            value = value / (HUNDRED if result.unit == "%" else 1000)
+        return value
+    for mode in ("fraction", "points"):
+        try:
+            value = _Evaluator(tokens, mode).run()
+        except _ERRORS:
+            continue
+        if mode == "points" and result.percent:
+            value = value / (HUNDRED if result.unit == "%" else 1000)
+        if value == result.value or round_half_up(value, places) == result.value:
+            return value
+    return None
 
 
 def _balanced(tokens: list[tuple]) -> list[tuple]:
@@ -369,7 +412,7 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
         money = {o.unit for o in operands + [result] if o.unit in _MONEY_UNITS}
         if len(money) > 1:  # 1.2亿元×30%=3600万元: units to convert, left undecided
             continue
-        computed = _evaluate(left)
+        computed = _evaluate(left, result, places)
         if computed is None:
             continue
         start, end = min(left[0][2], right[0][2]), max(left[-1][3], right[0][3])

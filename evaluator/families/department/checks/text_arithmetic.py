@@ -5,9 +5,12 @@ precision the text wrote its result with: ``92.31%*5=4.62`` holds (4.6155 → 4.
 ``92.31%*5=4.65`` does not. Every common notation is read (see :func:`evaluator.values.textmath.statements`):
 ``× * x X ＊ · 乘以``, ``/ ÷ 除以``, ``+ −``; results after ``= ＝ ≈ 等于 为 得 得分``; numbers with units
 (``1分×94%=0.94分``, ``193,807万元``) and thousands separators; the weight before or after the rate;
+brackets (``(95%+85%)÷2=90%``); the result first (``0.94分=1分×94%``);
 chains (``178,904.23/193,807=92.31%×5=4.62``, each step judged on its own); and a 支出率 / 执行率
 stated beside the two amounts it comes from (``193,807万元中已支出178,904.23万元，支出率92.31%``).
-A sum that mixes percentages and plain numbers (``100-92.31%``) is left undecided.
+A sum mixing percentages and plain numbers is read as a fraction after 1 (``5×(1-92.15%)=0.39``)
+and in percentage points after 100 (``100-92.31%=7.69%``); after another number it is undecided
+unless one reading gives the written result.
 
 When the arithmetic is wrong on its face the finding sits on the text cell (the cell to change),
 with the 得分 cell in ``related``; ``expected`` is the correct result (``expected_of`` "score" for a
