@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
@@ -67,7 +68,8 @@ _UNITS = ("%", "‰", "万元", "亿元", "元", "分", "家", "项", "个", "�
 _UNIT = "(?:" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + ")"
 # A number: 193,807 or 178,904.23 (thousands separators) or 92.31; never the tail of a longer one.
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+(?:\.\d+)?)"
-_NUMU = rf"{_NUM}(?:\s*{_UNIT})?"
+_S = r"[ \t]{0,3}"  # a little space, never a line break (and never a long run to backtrack over)
+_NUMU = rf"{_NUM}(?:{_S}{_UNIT})?"
 _MUL = ("*", "×", "x", "X", "·", "・", "∙", "⋅", "∗", "乘以", "乘")
 _DIV = ("/", "÷", "除以")
 _ADD = ("+", "加上")
@@ -75,15 +77,15 @@ _SUB = ("-", "−", "–", "减去")
 _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
 _OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
 _MONEY_UNITS = ("万元", "亿元", "元")
-_OPERAND = rf"\(*\s*{_NUMU}\s*\)*"  # brackets around operands: (95%+85%)/2
-_EXPR = rf"{_OPERAND}(?:\s*{_OP}\s*{_OPERAND})*"
-_EQ = r"(?:\s*(?:=|≈|约等于|等于|约为|为)\s*|\s*[,，]?\s*(?:得分为|得分|得出|计得|得)\s*)"
+_OPERAND = rf"\({{0,3}}{_S}{_NUMU}{_S}\){{0,3}}"  # brackets around operands: (95%+85%)/2
+_EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
+_EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
 _CHAIN = re.compile(
-    rf"(?<![\d.])(?<!\d,)(?:{_OPERAND}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})+"
+    rf"(?<![\d.])(?<!\d,)(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
     # the result first: 0.94分=1分×94%
-    rf"|{_NUMU}\s*(?:=|等于)\s*{_OPERAND}\s*{_OP}\s*{_EXPR}(?:{_EQ}{_EXPR})*)")
+    rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
 _EQ_SPLIT = re.compile(_EQ)
-_TOKEN = re.compile(rf"(?P<num>{_NUM})(?:\s*(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
+_TOKEN = re.compile(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
 _COMPARED = re.compile(
     r"(未达到?|未到|不到|不足|低于|高于|超过|超出|高出|以上|以下|较|比|下降|上升|提高|增长|减少|相差|差|偏差|慢|快|"
@@ -123,18 +125,28 @@ def _symbol(op: str) -> str:
     return "−"
 
 
+@lru_cache(maxsize=256)
+def _breaks(text: str, ends: str) -> tuple[int, ...]:
+    return tuple(i for i, ch in enumerate(text) if ch in ends)
+
+
+# How far a sentence reaches around a figure: context further away ties nothing to it (and a
+# text of one endless sentence costs no more than one of many).
+_REACH = 200
+
+
 def _sentence_end(text: str, pos: int) -> int:
-    end = pos
-    while end < len(text) and text[end] not in _SENTENCE_END:
-        end += 1
-    return end
+    """Where the sentence holding ``pos`` ends (its 。；！？ or the end of the text)."""
+    breaks = _breaks(text, _SENTENCE_END)
+    i = bisect_left(breaks, pos)
+    return min(breaks[i] if i < len(breaks) else len(text), pos + _REACH)
 
 
 def _sentence_start(text: str, pos: int, ends: str = _SENTENCE_END) -> int:
-    start = pos
-    while start > 0 and text[start - 1] not in ends:
-        start -= 1
-    return start
+    """Where the sentence (or, with ``_CLAUSE_END``, the clause) holding ``pos`` starts."""
+    breaks = _breaks(text, ends)
+    i = bisect_left(breaks, pos)
+    return max(breaks[i - 1] + 1 if i else 0, pos - _REACH)
 
 
 # --- statements -----------------------------------------------------------------------------------
@@ -429,21 +441,19 @@ _SPENT_WORD = re.compile(r"(支出|执行|使用|支付|拨付)")
 _SPENT_RATE = re.compile(rf"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
 
 
-def _implied_ratios(folded: str, taken: list[tuple[int, int]]) -> list[Statement]:
+def _implied_ratios(folded: str, taken: bytearray) -> list[Statement]:
     """支出率 / 执行率 stated beside exactly two money amounts of the same sentence, one of them
     named as spent (已支出, 执行数为, 实际使用 …)."""
     found = []
     for rate in _SPENT_RATE.finditer(folded):
         start = _sentence_start(folded, rate.start())
-        end = rate.end()
-        while end < len(folded) and folded[end] not in _SENTENCE_END:
-            end += 1
+        end = _sentence_end(folded, rate.end())
         sentence_rates = list(_SPENT_RATE.finditer(folded, start, end))
         amounts = [m for m in _MONEY.finditer(folded, start, rate.start())]
         later = [m for m in _MONEY.finditer(folded, rate.end(), end)]
         if len(sentence_rates) != 1 or len(amounts) != 2 or later:
             continue
-        if any(a <= m.start() < b for m in amounts for a, b in taken):
+        if any(taken[m.start()] for m in amounts):
             continue
         if amounts[0].group("unit") != amounts[1].group("unit"):
             continue
@@ -482,7 +492,9 @@ def _statements(folded: str) -> tuple[Statement, ...]:
     found: list[Statement] = []
     for match in _CHAIN.finditer(folded):
         found.extend(_chain_statements(folded, match))
-    taken = [(s.start, s.end) for s in found]
+    taken = bytearray(len(folded))  # the spans of written arithmetic
+    for statement in found:
+        taken[statement.start:statement.end] = b"\x01" * (statement.end - statement.start)
     found.extend(_implied_ratios(folded, taken))
     return tuple(sorted(found, key=lambda s: s.start))
 
@@ -643,14 +655,15 @@ def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()
 @lru_cache(maxsize=4096)
 def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[StatedScore, ...]:
     written = _statements(folded)
-    spans = [(s.start, s.end) for s in written]
+    covered = bytearray(len(folded))  # the spans of written arithmetic and of scores already read
+    for statement in written:
+        covered[statement.start:statement.end] = b"\x01" * (statement.end - statement.start)
     results = {s.result for s in written} | {s.final for s in written if s.final is not None}
     found: list[StatedScore] = []
-    taken: list[tuple[int, int]] = []
     for pattern in (_SCORE_WORD, _SCORE_POINTS, _FULL_MARKS):
         for match in pattern.finditer(folded):
             start, end = match.start(), match.end()
-            if any(a < end and start < b for a, b in spans + taken):
+            if any(covered[start:end]):
                 continue
             before = folded[_sentence_start(folded, start, _CLAUSE_END):start]
             if (_OTHER_SUBJECT.search(before) and not _OWN_SUBJECT.search(before)) or _NEGATION.search(before):
@@ -665,7 +678,7 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
                 if value in results:
                     continue
                 found.append(StatedScore(value, decimal_places(value), match.group(0), start, end))
-            taken.append((start, end))
+            covered[start:end] = b"\x01" * (end - start)
     return tuple(sorted(found, key=lambda s: s.start))
 
 
@@ -761,7 +774,7 @@ def _word_amount(word: str) -> Decimal:
 def _cited(folded: str, pos: int) -> bool:
     """Inside quotation marks (按照“未完成一个指标扣0.1分”的标准) or a bracket that sets out a
     standard (（每降低10%扣0.25分）): a rule cited, not a deduction taken."""
-    head = folded[:pos]
+    head = folded[_sentence_start(folded, pos):pos]
     if head.count("“") > head.count("”") or head.count('"') % 2 or head.count("「") > head.count("」"):
         return True
     opened = max(head.rfind("("), head.rfind("（"))
@@ -781,9 +794,9 @@ def _deductions_cached(folded: str) -> tuple[StatedDeduction, ...] | None:
 def _deductions(folded: str) -> list[StatedDeduction] | None:
     """Every deduction stated; None when a counted one cannot be read without a guess."""
     found = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded))  # the spans of 按每项0.1分扣分, read already
     for match in _EACH_AMOUNT.finditer(folded):
-        taken.append((match.start(), match.end()))
+        taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
         counts = _counts(folded, _sentence_start(folded, match.start()), _sentence_end(folded, match.end()),
                          match.group("cls"))
         if not counts:
@@ -794,7 +807,7 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
         each = Decimal(match.group("num"))
         found.append(StatedDeduction(each * count, match.group(0), count=count, each=each))
     for match in _DEDUCTION.finditer(folded):
-        if any(a <= match.start() < b for a, b in taken):
+        if taken[match.start()]:
             continue
         if not match.group("fen") and not match.group("lost") and not match.group("unit") and not match.group("word"):
             continue  # 扣3项 (a count), 扣除2022 (a year): not a deduction in points
