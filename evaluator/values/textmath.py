@@ -200,11 +200,6 @@ class Statement:
     def holds(self) -> bool:
         if self.computed == self.result or self.rounded == self.result:
             return True
-        # 17/20=85 (the percent sign left out): a slip of notation, not of arithmetic.
-        if self.result_unit not in ("%", "‰") and not self.percents and any(op in _DIV for op in self.operators):
-            scaled = self.computed * HUNDRED
-            if scaled == self.result or round_half_up(scaled, self.result_places) == self.result:
-                return True
         return False
 
     @property
@@ -427,6 +422,10 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
         computed = _evaluate(left, result, places)
         if computed is None:
             continue
+        if (result.unit is None and any(op in _DIV for op in ops) and not any(o.percent for o in operands)
+                and abs(computed * HUNDRED - result.value) < abs(computed - result.value)):
+            # 17/20=85: a share with its percent sign left out, read as 85%.
+            result, places = Operand(result.value / HUNDRED, "%", result.written + "%"), places + 2
         start, end = min(left[0][2], right[0][2]), max(left[-1][3], right[0][3])
         found.append(Statement(
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
@@ -438,7 +437,7 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
 
 _MONEY = re.compile(rf"(?<![\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<unit>万元|亿元|元)")
 _SPENT_WORD = re.compile(r"(支出|执行|使用|支付|拨付)")
-_SPENT_RATE = re.compile(rf"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+_SPENT_RATE = re.compile(r"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
 
 
 def _implied_ratios(folded: str, taken: bytearray) -> list[Statement]:
@@ -689,7 +688,7 @@ _DEDUCTION = re.compile(
     r"(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?|(?P<word>[一二两三四五六七八九十半])(?P<wunit>分)(?![钟别之值数率]))")
 # 按每项0.1分扣分: the amount each, then the deduction.
 _EACH_AMOUNT = re.compile(
-    rf"(?:按|以)?每(?P<cls>[项个家处次份条笔批件台套篇人])\s*(?P<num>\d+(?:\.\d+)?)\s*分[^，,。;!?\n]{{0,6}}?扣(?:分|除|减)?")
+    r"(?:按|以)?每(?P<cls>[项个家处次份条笔批件台套篇人])\s*(?P<num>\d+(?:\.\d+)?)\s*分[^，,。;!?\n]{0,6}?扣(?:分|除|减)?")
 # Words before 扣N分 that make it a scoring rule, not a deduction taken: 最多扣2分, 未按时完成的扣1分,
 # 否则扣1分, 酌情扣1分; and anywhere in the clause before it: 每超过一个百分点扣0.5分.
 _RULE_CUE = re.compile(r"(按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)$")
