@@ -571,6 +571,12 @@ PROBES = [
     'budget-spending-rate|执行率90%，扣分=5×(1-90%)=0.6，扣0.5分|text-arithmetic',
     'budget-spending-rate|执行率90%，扣分=5×(1-90%)=0.5，扣0.6分|deduction-mismatch',
     'budget-spending-rate|执行率90%，较100%差100-90%=10%|ok',
+    'procurement-policy-effectiveness|政策功能执行率94%（得0.94分，扣0.06分）|ok',
+    'procurement-policy-effectiveness|政策功能执行率94%（得0.96分，扣0.04分）|deduction-mismatch',
+    'procurement-policy-effectiveness|政策功能执行率94%（满分1分，扣0.06分）|ok',
+    'procurement-policy-effectiveness|政策功能执行率94%（满分1分，扣0.04分）|deduction-mismatch',
+    'contract-filing-timeliness|（按时备案得满分，逾期扣分）部分合同未按时备案|ok',
+    'contract-filing-timeliness|（满分1分，按时备案得满分，每逾期1份扣0.1分）5份合同逾期|ok',
 ]
 
 

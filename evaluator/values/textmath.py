@@ -617,7 +617,8 @@ def _belongs_elsewhere(folded: str, start: int, own: str, others: Iterable[str])
 
 
 _STANDARD = re.compile(r"(标准|规则|细则|办法|评分|计分方法)")
-_RULE_IN_BRACKETS = re.compile(r"(每|标准|规则|最高|最多|扣)")
+# A bracket that sets out a standard: 每…, 标准, 最多…, or 扣分 with no amount (逾期扣分).
+_RULE_IN_BRACKETS = re.compile(r"(每|标准|规则|最高|最多|扣(?!(?:除|减|分)?\s*[\d一二两三四五六七八九十半]))")
 
 
 def _is_rule(folded: str, start: int) -> bool:
@@ -780,7 +781,7 @@ def _cited(folded: str, pos: int) -> bool:
     if opened > max(head.rfind(")"), head.rfind("）")):
         closed = [i for i in (folded.find(")", pos), folded.find("）", pos)) if i >= 0]
         inside = folded[opened:min(closed)] if closed else folded[opened:]
-        return bool(re.search(r"(每|标准|规则|最多|最高|满分)", inside))
+        return bool(re.search(r"(每|标准|规则|最多|最高)", inside))
     return False
 
 
