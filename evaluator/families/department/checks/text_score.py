@@ -2,10 +2,11 @@
 
 Phrasings read (see :func:`evaluator.values.textmath.stated_scores`): ``得X分``, ``得到X分``,
 ``得分X``, ``得分为X``, ``得分是X``, ``得分应为X``, ``得分：X``, ``得分X分``, ``得分结果为X``,
-``最终得分X``, ``实际得分X``, ``本项得分X``, ``实得X分``, ``共得X分``, ``打分X``, ``计X分``, ``计得X分``, ``自评X分``, ``自评得分X``, ``自评分X``, ``评X分``,
-``评为X分``, ``评分为X分``, ``评定得分X``, ``给予X分``, ``打X分`` and ``得满分`` (the full 分值). The
-comparison is at the precision written: ``得4.6分`` agrees with 4.62, a whole number only with
-itself (``得1分`` does not agree with 0.5).
+``最终得分X``, ``实际得分X``, ``本项得分X``, ``实得X分``, ``共得X分``, ``打分X``, ``计X分``,
+``计得X分``, ``自评X分``, ``自评得分X``, ``自评分X``, ``评X分``, ``评为X分``, ``评分为X分``,
+``评定得分X``, ``给予X分``, ``打X分`` and ``得满分`` (the full 分值). The comparison is at the
+precision written: ``得4.6分`` agrees with 4.62, a whole number only with itself (``得1分`` does not
+agree with 0.5).
 
 Not a stated score, so never compared: a figure that belongs to something else (a target value, an
 amount, a count, a percentage such as 得分率95%, a score above the row's 分值, ``平均得分``,
