@@ -46,6 +46,8 @@ RULE = Rule(
     message="{indicator}：{where}写道“{statement}”，但 {arithmetic}",
     passing="专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.62",
     failing="专项资金支出率 | 5.00 | 4.62 | 专项资金支出进度=92.31%*5=4.65",
+    catches="文字中写出的算式（如 92.31%×5=4.62、支出率=已支出÷预算）算得不对，或算出的得分与申报得分不一致。",
+    why="文字是得分的依据，算式不成立会动摇这一依据。",
 )
 RESULT_NOT_SCORE = "{indicator}：{where}算得 {expected}（{arithmetic}），申报得分 {actual}"
 _SCORE_UNITS = (None, "分")
