@@ -601,18 +601,36 @@ class StatedScore:
         return self.places > 0 and round_half_up(score, self.places) == stated
 
 
-def _belongs_elsewhere(folded: str, start: int, own: str, others: Iterable[str]) -> bool:
-    """True when the sentence before ``start`` names another indicator or quotes another name."""
-    sentence = folded[_sentence_start(folded, start):start]
+def _names_other(span: str, own: str, others: Iterable[str]) -> bool:
+    """True when ``span`` names another indicator or quotes a name that is not ``own``."""
     own_folded = fold(own) if own else ""
-    for quoted in _QUOTED.finditer(sentence):
+    for quoted in _QUOTED.finditer(span):
         name = next(group for group in quoted.groups() if group is not None)
         if not own_folded or (own_folded not in name and name not in own_folded):
             return True
     for other in others:
         other = fold(other)
-        if other and other != own_folded and other in sentence and not (own_folded and other in own_folded):
+        if other and other != own_folded and other in span and not (own_folded and other in own_folded):
             return True
+    return False
+
+
+# The row itself named as the subject: 本项得0.94分, 本指标得分0.94.
+_EXPLICIT_OWN = re.compile(r"(本项|本指标|本项目|本条)")
+
+
+def _belongs_elsewhere(folded: str, start: int, end: int, own: str, others: Iterable[str],
+                       text_names_other: bool) -> bool:
+    """True when the sentence before ``start`` names another indicator or quotes another name, or
+    when the text does so anywhere and this sentence does not name its own row (该指标得0.6分
+    after “课题研究报告完成数”… is that indicator's score)."""
+    sentence = folded[_sentence_start(folded, start):start]
+    if _names_other(sentence, own, others):
+        return True
+    if text_names_other:
+        own_folded = fold(own) if own else ""
+        claim = folded[_sentence_start(folded, start):end]
+        return not (_EXPLICIT_OWN.search(claim) or (own_folded and own_folded in claim))
     return False
 
 
@@ -644,8 +662,10 @@ def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()
     """Each score the text states for its own row (see the module docstring for the phrasings).
 
     ``own`` is the row's indicator name and ``others`` the names of the other rows: a sentence that
-    names another indicator, or quotes a name that is not ``own``, states someone else's score. A
-    figure that is the result of written arithmetic is left to :func:`statements`.
+    names another indicator, or quotes a name that is not ``own``, states someone else's score; in a
+    text that does so anywhere, only a score stated for 本项 / 本指标 / 本项目 or for ``own`` by name
+    is read (``该指标得0.6分`` after “课题研究报告完成数”… is that indicator's). A figure that is the
+    result of written arithmetic is left to :func:`statements`.
     """
     if not text:
         return []
@@ -660,6 +680,7 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
         covered[statement.start:statement.end] = b"\x01" * (statement.end - statement.start)
     results = {s.result for s in written} | {s.final for s in written if s.final is not None}
     found: list[StatedScore] = []
+    text_names_other = _names_other(folded, own, others)
     for pattern in (_SCORE_WORD, _SCORE_POINTS, _FULL_MARKS):
         for match in pattern.finditer(folded):
             start, end = match.start(), match.end()
@@ -668,7 +689,7 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
             before = folded[_sentence_start(folded, start, _CLAUSE_END):start]
             if (_OTHER_SUBJECT.search(before) and not _OWN_SUBJECT.search(before)) or _NEGATION.search(before):
                 continue
-            if _is_rule(folded, start) or _belongs_elsewhere(folded, start, own, others):
+            if _is_rule(folded, start) or _belongs_elsewhere(folded, start, end, own, others, text_names_other):
                 continue
             number = match.group("num")
             if number in ("满分", "全分"):
