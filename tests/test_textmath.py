@@ -581,6 +581,14 @@ PROBES = [
     'procurement-policy-effectiveness|政策功能执行率94%（满分1分，扣0.04分）|deduction-mismatch',
     'contract-filing-timeliness|（按时备案得满分，逾期扣分）部分合同未按时备案|ok',
     'contract-filing-timeliness|（满分1分，按时备案得满分，每逾期1份扣0.1分）5份合同逾期|ok',
+    'contract-filing-timeliness|部分合同未能在2个工作日内在“广东省政府采购网”备案公开，得0.5分|ok',
+    'contract-filing-timeliness|部分合同未能在2个工作日内在“广东省政府采购网”备案公开，得0.4分|text-score',
+    'contract-filing-timeliness|部分合同未能在2个工作日内在“广东省政府采购网”备案公开。得0.4分|text-score',
+    'performance-result-application|部分项目绩效指标未及时调整，如：支持提质增效试点园区发展家数“年度目标值10家”，“实际完成值23家”，得2分|ok',
+    'performance-result-application|部分项目绩效指标未及时调整，如：支持提质增效试点园区发展家数“年度目标值10家”，“实际完成值23家”，得2.5分|text-score',
+    'overall-outcome-targets|“新增自主品牌汽车新车型数量”高出指标值250%，得0.5分|ok',
+    'overall-outcome-targets|“新增自主品牌汽车新车型数量”高出指标值250%。本项得9分|text-score',
+    'overall-outcome-targets|“链长制”工作推进中，得9分|text-score',
 ]
 
 

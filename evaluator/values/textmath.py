@@ -601,11 +601,18 @@ class StatedScore:
         return self.places > 0 and round_half_up(score, self.places) == stated
 
 
+# What an indicator's name ends with (“课题研究报告完成数”, “新增5G基站数量”, “群众满意度”).
+_INDICATOR_LIKE = re.compile(r"^\D*(率|数|数量|量|度|情况|性|比例|占比|比重|次数|家数|个数|件数|人数|金额|规模|进度)$")
+
+
 def _names_other(span: str, own: str, others: Iterable[str]) -> bool:
-    """True when ``span`` names another indicator or quotes a name that is not ``own``."""
+    """True when ``span`` names another indicator, or quotes one (a name that reads like an
+    indicator's, or is followed by 指标) that is not ``own``."""
     own_folded = fold(own) if own else ""
     for quoted in _QUOTED.finditer(span):
         name = next(group for group in quoted.groups() if group is not None)
+        if not _INDICATOR_LIKE.search(name) and not span.startswith("指标", quoted.end()):
+            continue  # “广东省政府采购网”, “年度目标值10家”: a name or a value, not an indicator
         if not own_folded or (own_folded not in name and name not in own_folded):
             return True
     for other in others:
