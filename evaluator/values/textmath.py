@@ -622,22 +622,26 @@ def _names_other(span: str, own: str, others: Iterable[str]) -> bool:
     return False
 
 
-# The row itself named as the subject: 本项得0.94分, 本指标得分0.94.
+# The row itself named as the subject: 本项得0.94分, 本指标得分0.94; and words pointing back to
+# whatever was named last: 该指标, 此项, 其.
 _EXPLICIT_OWN = re.compile(r"(本项|本指标|本项目|本条)")
+_ANAPHOR = re.compile(r"(该|此|其)")
 
 
 def _belongs_elsewhere(folded: str, start: int, end: int, own: str, others: Iterable[str],
                        text_names_other: bool) -> bool:
-    """True when the sentence before ``start`` names another indicator or quotes another name, or
-    when the text does so anywhere and this sentence does not name its own row (该指标得0.6分
-    after “课题研究报告完成数”… is that indicator's score)."""
+    """True when the sentence before ``start`` names another indicator or quotes one, or when the
+    text does so anywhere and this score points back to it (该指标得0.6分 after
+    “课题研究报告完成数”… is that indicator's score) without naming its own row."""
     sentence = folded[_sentence_start(folded, start):start]
     if _names_other(sentence, own, others):
         return True
     if text_names_other:
         own_folded = fold(own) if own else ""
-        claim = folded[_sentence_start(folded, start):end]
-        return not (_EXPLICIT_OWN.search(claim) or (own_folded and own_folded in claim))
+        claim = folded[_sentence_start(folded, start, _CLAUSE_END):end]
+        if _EXPLICIT_OWN.search(claim) or (own_folded and own_folded in claim):
+            return False
+        return bool(_ANAPHOR.search(claim))
     return False
 
 
@@ -670,8 +674,8 @@ def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()
 
     ``own`` is the row's indicator name and ``others`` the names of the other rows: a sentence that
     names another indicator, or quotes a name that is not ``own``, states someone else's score; in a
-    text that does so anywhere, only a score stated for 本项 / 本指标 / 本项目 or for ``own`` by name
-    is read (``该指标得0.6分`` after “课题研究报告完成数”… is that indicator's). A figure that is the
+    text that does so anywhere, a score that points back (该指标, 此项, 其) is that indicator's
+    (``该指标得0.6分`` after “课题研究报告完成数”…) unless its clause names the row (本项, 本指标). A figure that is the
     result of written arithmetic is left to :func:`statements`.
     """
     if not text:

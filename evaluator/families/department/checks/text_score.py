@@ -11,8 +11,7 @@ agree with 0.5).
 Not a stated score, so never compared: a figure that belongs to something else (a target value, an
 amount, a count, a percentage such as 得分率95%, a score above the row's 分值, ``平均得分``,
 ``总得分``, ``项目得分``, ``原得分``, ``应得``, another indicator or group named or a name quoted in
-the same sentence — and, in a text naming one anywhere, any score not stated for 本项 / 本指标 or
-for the row by name), a scoring rule (``…的得5分``, ``达到90%以上得满分``, ``否则得0分``, ``最高得5分``,
+the same sentence — or, in a text naming one anywhere, pointed back to with 该指标 / 此项 / 其), a scoring rule (``…的得5分``, ``达到90%以上得满分``, ``否则得0分``, ``最高得5分``,
 a 评分标准 set out), an aim (``力争得满分``), a negation (``未得满分``), and the result of written
 arithmetic (``…=4.62分``, ``…得4.62``), which ``text-arithmetic`` and ``rate-score`` judge: one
 error, one finding. Likewise a rate-scored row whose text states exactly 率 × 分值 is left to
