@@ -591,6 +591,11 @@ PROBES = [
     'overall-outcome-targets|“新增自主品牌汽车新车型数量”高出指标值250%，得0.5分|ok',
     'overall-outcome-targets|“新增自主品牌汽车新车型数量”高出指标值250%。本项得9分|text-score',
     'overall-outcome-targets|“链长制”工作推进中，得9分|text-score',
+    'special-fund-performance|存在个别指标未完成，扣0.2分，如虚拟电厂需求响应电力用户数指标值20家，实际完成值17家，得19.5分。|text-score',
+    'special-fund-performance|存在个别指标未完成，扣0.2分，如虚拟电厂需求响应电力用户数指标值20家，实际完成值17家，得19.8分。|ok',
+    'special-fund-spending-rate|专项资金支出进度=92.31%*5=4.62，得4.32分。|text-score',
+    'asset-management-compliance|若干资产处于闲置状态，得1.2分|text-score',
+    'asset-management-compliance|下一步将加强管理，力争得满分|ok',
 ]
 
 

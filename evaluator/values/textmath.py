@@ -55,7 +55,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Iterable
 
@@ -401,20 +401,17 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
     parsed = [_tokens(text, offset) for text, offset in segments]
     if any(not tokens for tokens in parsed) or any(tokens[0][0] != "num" for tokens in parsed[1:]):
         return []
-    last_operand, last_places = parsed[-1][0][1]
     pairs = list(zip(parsed, parsed[1:]))
     if len(parsed[0]) == 1:  # 0.94分=1分×94%: the expression on the right, the result on the left
         pairs[0] = (parsed[1], parsed[0])
-        if len(parsed) == 2:
-            last_operand = parsed[0][0][1][0]
     found: list[Statement] = []
     for (left, right), connector in zip(pairs, connectors):
         operands = [token[1][0] for token in left if token[0] == "num"]
         ops = [token[1] for token in left if token[0] == "op"]
         if ("," in connector or "，" in connector) and not (ops and all(op in _MUL for op in ops)):
-            return found  # 5×92.31%，得4.62分 is a result; （178,904.23/193,807），得分4.62 is not
+            break  # 5×92.31%，得4.62分 is a result; （178,904.23/193,807），得分4.62 is not
         if not ops and len(operands) != 1:  # a lone value is fine: 4.6155≈4.62 states its rounding
-            return found
+            break
         result, places = right[0][1]
         money = {o.unit for o in operands + [result] if o.unit in _MONEY_UNITS}
         if len(money) > 1:  # 1.2亿元×30%=3600万元: units to convert, left undecided
@@ -431,7 +428,10 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
             computed=computed, result=result.value, result_places=places, shown=_shown(left),
             result_unit=result.unit, percents=tuple(o.value for o in operands if o.percent),
-            final=last_operand.value, final_unit=last_operand.unit, start=start, end=end))
+            start=start, end=end))
+    if found:  # the chain's last figure is the last step read (a rejected tail is not part of it)
+        last = found[-1]
+        found = [replace(statement, final=last.result, final_unit=last.result_unit) for statement in found]
     return found
 
 
@@ -564,10 +564,11 @@ _OWN_SUBJECT = re.compile(r"(本|该)(项目|指标|项)$")
 # Words in the clause before the cue that make it a scoring rule: 达到90%以上得满分, 否则得0分.
 _RULE_NEAR = re.compile(r"(的|则|即可|可以|可|\d\s*%|以上|以下)\s*$")
 # A sentence about what is aimed at, not what was scored: 力争支出率达到100%，得5分.
-_AIM = re.compile(r"(力争|争取|确保|努力|希望|计划|拟|预计|下一步|今后|下年度|明年|将)")
+_AIM = re.compile(r"(力争|争取|确保|努力|希望|计划|拟[于将在对]|预计|下一步|今后|下年度|明年|"
+                  r"将(?:进一步|继续|力争|努力|确保|加强|会|在))")
 _RULE_CLAUSE = re.compile(
-    r"(以上|以下|以内|否则|若|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|每|"
-    r"力争|争取|确保|努力|希望|目标|计划|拟|预计|将)")
+    r"(以上|以下|以内|否则|若(?!干)|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|"
+    r"每|目标)")
 _QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
 
 
@@ -725,7 +726,7 @@ _EACH_AMOUNT = re.compile(
 # Words before 扣N分 that make it a scoring rule, not a deduction taken: 最多扣2分, 未按时完成的扣1分,
 # 否则扣1分, 酌情扣1分; and anywhere in the clause before it: 每超过一个百分点扣0.5分.
 _RULE_CUE = re.compile(r"(按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)$")
-_RULE_CLAUSE_CUE = re.compile(r"(每|最多|最高|不超过|否则|若|如果|凡)")
+_RULE_CLAUSE_CUE = re.compile(r"(每|最多|最高|不超过|否则|若(?!干)|如果|凡)")
 _EACH = re.compile(r"(?P<each>每(?P<cls>[项个家处次份条笔批件台套篇人])|各|分别|均|逐项)(?:被)?$")
 _TOTAL = re.compile(r"(共|合计|累计|共计|总计|一共|总共|合共)(?:被)?$")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
