@@ -596,6 +596,9 @@ PROBES = [
     'special-fund-spending-rate|专项资金支出进度=92.31%*5=4.62，得4.32分。|text-score',
     'asset-management-compliance|若干资产处于闲置状态，得1.2分|text-score',
     'asset-management-compliance|下一步将加强管理，力争得满分|ok',
+    'overall-output-targets|目标10家，实际完成7家，10-3=7|ok',
+    'overall-output-targets|10分-1.05分=8.95分|ok',
+    'overall-output-targets|10-1.05=8.85|text-arithmetic',
 ]
 
 

@@ -228,7 +228,10 @@ class Statement:
             return Decimal(0) <= self.result <= weight  # 2×3=6 on a row of 2 points is not a score
         if (self.operators and all(_symbol(op) == "−" for op in self.operators) and not self.percents
                 and self.operands[0] == weight and not self.implied):
-            return self.result >= sum(self.operands[1:], Decimal(0))
+            # Points, not counts: written in 分 or with decimals (10−1.05=8.95, not 10−3=7).
+            pointlike = self.result_unit == "分" or any(
+                decimal_places(value) > 0 for value in (*self.operands[1:], self.result))
+            return pointlike and self.result >= sum(self.operands[1:], Decimal(0))
         return False
 
     def multiplies(self, factor: Decimal) -> bool:
