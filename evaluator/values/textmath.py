@@ -225,7 +225,10 @@ class Statement:
         (the 分值 less deductions, the result being the larger part; ``20−19.8=0.2`` computes the
         deduction instead)."""
         if self.multiplies(weight):
-            return Decimal(0) <= self.result <= weight  # 2×3=6 on a row of 2 points is not a score
+            # A rate times the 分值: a percentage or a fraction among the factors, and no more than
+            # the 分值 (2×3=6 or 5×1=5 on a row of 2 or 5 points is not a score).
+            ratelike = bool(self.percents) or any(decimal_places(value) > 0 for value in self.operands)
+            return ratelike and Decimal(0) <= self.result <= weight
         if (self.operators and all(_symbol(op) == "−" for op in self.operators) and not self.percents
                 and self.operands[0] == weight and not self.implied):
             # Points, not counts: written in 分 or with decimals (10−1.05=8.95, not 10−3=7).
