@@ -27,8 +27,9 @@ def test_seed_sample(definitions):
     assert form.count(Severity.ERROR) == 0
     (warning,) = form.findings
     assert (warning.rule, warning.severity, warning.cell, warning.indicator) == (
-        "deduction-mismatch", Severity.WARNING, "G12", "专项资金绩效完成情况")
-    assert (warning.expected, warning.actual) == ("0.2", "1")
+        "deduction-mismatch", Severity.WARNING, "H12", "专项资金绩效完成情况")
+    assert (warning.expected, warning.actual, warning.expected_of) == ("0.2", "1", "deduction")
+    assert warning.related == (("部门整体支出绩效自评表", "G12"),)
 
 
 def test_seed_sample_corrected_figures(definitions):

@@ -1,52 +1,120 @@
 """The text states a deduction (扣N分) that differs from 分值 − 得分.
 
-Several stated deductions in one row are added up; a rule rather than a deduction (每项扣0.5分,
-最多扣2分) is not counted.
+Phrasings read (see :mod:`evaluator.values.textmath`): ``扣X分``, ``扣除X分``, ``扣减X分``,
+``扣去X分``, ``扣分X分``, ``扣分：X分``, ``共扣分X分``, ``失分X分``, ``减分X分``, ``扣一分``,
+``扣半分``; a counted deduction ``3项资产未办理入库，每项扣0.1分`` (also ``各扣``, ``分别扣``, ``均扣``,
+``每个/每家/每份扣``, ``扣0.1分/项``, ``按每项0.1分扣分``, ``每项扣0.1分，共3项``,
+``10份合同中5份…每份扣0.1分``; ``分别扣0.5分、0.3分`` adds the list) states N × X; a total
+``共扣Y分`` / ``合计扣`` / ``累计扣`` / ``扣分合计Y分`` stands for the parts beside it.
+Several stated deductions in one row are added up; a deduction that follows a score the text
+computes (``3分×80%=2.4分，再扣0.4分``) is compared with that score − 得分. A rule is not a deduction
+taken and is not compared: ``每超过一个百分点扣0.5分``, ``每项扣0.5分`` with no count, ``最多扣2分``,
+``未按时备案的扣1分``, a standard quoted (``按照“未完成一个指标扣0.1分”的标准``) or in brackets. When
+the count cannot be told (two different counts in the sentence) the row is left alone.
+
+The finding sits on the text cell that states the deduction (the cell to change when the score is
+right), with the 得分 cell in ``related``; ``expected`` is the deduction the score implies
+(``expected_of`` "deduction").
 
 Why it matters: the text and the number cannot both be right. A warning, not an error: the
 deduction may have been weighted, but an auditor will ask.
+
+Passing: ``专项资金绩效完成情况 | 20.00 | 19.8 | 存在个别指标未完成，扣0.2分``.
+Failing: ``专项资金绩效完成情况 | 20.00 | 19.8 | 存在个别指标未完成，扣1分`` (20 − 19.8 = 0.2);
+``资产管理合规性 | 2.00 | 1.5 | 3项资产未办理入库，每项扣0.1分`` (3 × 0.1 = 0.3, but 0.5 was lost).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
+from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.derive import row_weight
+from evaluator.families.department.model import Form, IndicatorRow, Value
 from evaluator.findings import Finding, Severity
-from evaluator.families.department.model import Form
 from evaluator.values.numbers import fmt
-from evaluator.values.textmath import stated_deductions
-from evaluator.checks.base import Rule
+from evaluator.values.textmath import StatedDeduction, claimed_deduction, statements
 
 RULE = Rule(
     slug="deduction-mismatch",
     severity=Severity.WARNING,
     title="文字所述扣分与得分不符",
-    message="{indicator}：文中写“{stated}”，但 {arithmetic}",
+    message="{indicator}：文中写“{stated}”{counted}，但 {arithmetic}",
     passing="专项资金绩效完成情况 | 20.00 | 19.8 | 存在个别指标未完成，扣0.2分",
     failing="专项资金绩效完成情况 | 20.00 | 19.8 | 存在个别指标未完成，扣1分",
     catches=(
-        "文字中写明的扣分（“扣 N 分”）与分值减得分不一致；同一行写了几处扣分时相加后比较，"
-        "“每项扣 0.5 分”这类扣分规则不计入。"
+        "文字中写明的扣分（“扣 N 分”“共扣 N 分”“N 项每项扣 X 分”）与分值减得分不一致；同一行写了几处扣分时"
+        "相加后比较，“每超过一个百分点扣 0.5 分”这类没有数量的扣分规则不计入。"
     ),
     why="文字和数字不可能都对。定为警告而不是错误：扣分可能另有折算，但审核时一定会被问到。",
 )
 
 
+@dataclass(frozen=True)
+class Claim:
+    """What a row's texts say was deducted, and from which text cells."""
+
+    amount: Decimal
+    phrases: tuple[StatedDeduction, ...]
+    cells: tuple[Value, ...]
+
+
+def row_claim(row: IndicatorRow) -> Claim | None:
+    """The deduction a row's texts claim in all (None when they state none, or it is undecided)."""
+    amount, phrases, cells = Decimal(0), [], []
+    for text in row.texts:
+        claimed = claimed_deduction(text.text)
+        if claimed is None:
+            continue
+        amount += claimed[0]
+        phrases.extend(claimed[1])
+        cells.append(text)
+    if not cells:
+        return None
+    return Claim(amount, tuple(phrases), tuple(cells))
+
+
+def computed_scores(row: IndicatorRow) -> set[Decimal]:
+    """Scores the row's texts compute from its 分值 (3分×80%=2.4分), which a further deduction may
+    start from (…，再扣0.4分 → 2)."""
+    weight = row_weight(row)
+    if weight is None:
+        return set()
+    return {statement.final for text in row.texts for statement in statements(text.text)
+            if statement.holds and statement.scores_from(weight) and statement.final is not None
+            and statement.final_unit in (None, "分") and statement.final <= weight}
+
+
+def mismatch(row: IndicatorRow) -> Claim | None:
+    """The row's claim when it disagrees with 分值 − 得分 (or with a computed score − 得分), else None."""
+    score, weight = row.score.number, row_weight(row)
+    if score is None or weight is None:
+        return None
+    claim = row_claim(row)
+    if claim is None:
+        return None
+    if claim.amount in {weight - score} | {computed - score for computed in computed_scores(row)}:
+        return None
+    return claim
+
+
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for row in form.rows:
+        claim = mismatch(row)
+        if claim is None:
+            continue
         score, weight = row.score.number, row_weight(row)
-        if score is None or weight is None:
-            continue
-        stated = [found for text in row.texts for found in stated_deductions(text.text)]
-        if not stated:
-            continue
-        claimed = sum((amount for amount, _ in stated), Decimal(0))
         lost = weight - score
-        if claimed == lost:
-            continue
-        yield RULE.emit(row.score.ref, indicator=row.label, expected=lost, actual=claimed,
-                        arithmetic=f"{fmt(weight)} − {fmt(score)} = {fmt(lost)}",
-                        stated="、".join(words for _, words in stated))
+        counted = "；".join(p.arithmetic for p in claim.phrases if p.arithmetic)
+        if len(claim.phrases) > 1 and not counted:
+            counted = "，合计扣 " + fmt(claim.amount) + " 分"
+        elif counted:
+            counted = f"（{counted}）"
+        first, *others = claim.cells
+        yield RULE.emit(first.ref, indicator=row.label, expected=lost, actual=claim.amount,
+                        arithmetic=f"{fmt(weight)} − {fmt(score)} = {fmt(lost)}", expected_of="deduction",
+                        related=[row.score.ref, *(other.ref for other in others)],
+                        stated="、".join(p.words for p in claim.phrases), counted=counted)
