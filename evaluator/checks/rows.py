@@ -6,9 +6,10 @@ own :class:`~evaluator.checks.base.Rule` (same slug in every family; its title, 
 examples may speak of the family's form). The family owns the loop over its forms; no rule here
 knows any form's layout.
 
-The rule templates may use ``{indicator}``, ``{expected}``, ``{actual}``, ``{cell}``, ``{weight}``
-and the fields each function names. Where families state a finding differently, the function takes
-a keyword for it (``expect``, ``relate_score``, …), never a family's name.
+The rule templates may use ``{indicator}``, ``{expected}``, ``{actual}``, ``{cell}`` and the
+fields each function names (the three score rules name ``{weight}``). Where families state a
+finding differently, the function takes a keyword for it (``expect``, ``relate_score``, …), never a
+family's name.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def score_not_number(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect = 
                      message_without_weight: str | None = None) -> Iterator[Finding]:
     """``score-not-number``: a score cell that is blank or holds no number (formulas without a
     value are ``formula-no-value``'s). ``message_without_weight`` is the template for a row that
-    has no weight to name (the rule's own otherwise)."""
+    has no weight to name (the rule's own otherwise). Templates may use ``{weight}``."""
     for row in rows:
         if row.score.ref is None or row.score.undecided or row.score.number is not None:
             continue
@@ -83,7 +84,8 @@ def score_not_number(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect = 
 
 def score_out_of_range(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect = "weight") -> Iterator[Finding]:
     """``score-out-of-range``: a score below 0 or above the row's weight. The finding names the
-    cell the weight is written in (``weight_cell``) in ``related``, where the row has one."""
+    cell the weight is written in (``weight_cell``) in ``related``, where the row has one.
+    Templates may use ``{weight}``."""
     for row in rows:
         score, weight = row.score.number, row.weight
         if score is None or weight is None:
