@@ -7,14 +7,16 @@ examples may speak of the family's form). The family owns the loop over its form
 knows any form's layout.
 
 The rule templates may use ``{indicator}``, ``{expected}``, ``{actual}``, ``{cell}`` and the
-fields each function names.
+fields each function names (the three score rules name ``{weight}``). Where families state a
+finding differently, the function takes a keyword for it (``expect``, ``relate_score``, …), never a
+family's name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Literal
 
 from evaluator.checks.base import Rule, shown
 from evaluator.findings import CellRef, Finding
@@ -58,33 +60,53 @@ def is_empty_explanation(value: Value) -> bool:
     return "".join(value.text.split()) in _EMPTY_EXPLANATIONS
 
 
-def score_not_number(rule: Rule, rows: Iterable[ScoredRow]) -> Iterator[Finding]:
+#: What a finding on a score that cannot stand gives as expected: ``weight`` names the row's
+#: weight (``expected``), ``range`` gives no single expected score, only 0 to the weight
+#: (``expected_range``, ``expected_of="score"``), so that no corrected total is stated from it.
+Expect = Literal["weight", "range"]
+
+
+def score_not_number(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect = "weight",
+                     message_without_weight: str | None = None) -> Iterator[Finding]:
     """``score-not-number``: a score cell that is blank or holds no number (formulas without a
-    value are ``formula-no-value``'s)."""
+    value are ``formula-no-value``'s). ``message_without_weight`` is the template for a row that
+    has no weight to name (the rule's own otherwise). Templates may use ``{weight}``."""
     for row in rows:
         if row.score.ref is None or row.score.undecided or row.score.number is not None:
             continue
-        yield rule.emit(row.score.ref, indicator=row.label, expected=row.weight, actual=shown(row.score.raw),
-                        arithmetic=f"得分“{shown(row.score.raw)}”不是数字，无法计入总分")
+        weight, ranged = row.weight, expect == "range"
+        yield rule.emit(row.score.ref, indicator=row.label, expected=None if ranged else weight,
+                        actual=shown(row.score.raw), arithmetic=f"得分“{shown(row.score.raw)}”不是数字，无法计入总分",
+                        expected_of="score" if ranged else None,
+                        expected_range=(Decimal(0), weight) if ranged and weight is not None else None,
+                        message=message_without_weight if weight is None else None, weight=weight)
 
 
-def score_out_of_range(rule: Rule, rows: Iterable[ScoredRow]) -> Iterator[Finding]:
-    """``score-out-of-range``: a score below 0 or above the row's weight."""
+def score_out_of_range(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect = "weight") -> Iterator[Finding]:
+    """``score-out-of-range``: a score below 0 or above the row's weight. The finding names the
+    cell the weight is written in (``weight_cell``) in ``related``, where the row has one.
+    Templates may use ``{weight}``."""
     for row in rows:
         score, weight = row.score.number, row.weight
         if score is None or weight is None:
             continue
         if score < Decimal(0) or score > weight:
             arithmetic = f"{fmt(score)} > {fmt(weight)}" if score > weight else f"{fmt(score)} < 0"
-            yield rule.emit(row.score.ref, indicator=row.label, expected=weight, actual=score, arithmetic=arithmetic,
-                            expected_range=(Decimal(0), weight), expected_of="score",
-                            related=[row.weight_cell.ref])
+            yield rule.emit(row.score.ref, indicator=row.label, expected=weight if expect == "weight" else None,
+                            actual=score, arithmetic=arithmetic, expected_range=(Decimal(0), weight),
+                            expected_of="score", related=[row.weight_cell.ref], weight=weight)
 
 
-def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "score") -> Iterator[Finding]:
+def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "score",
+                        empty: Callable[[Value], bool] = is_empty_explanation, relate_score: bool = True,
+                        once_per_cell: bool = True) -> Iterator[Finding]:
     """``missing-explanation``: points lost (score below weight) or a target missed, and an
     explanation cell empty. ``at`` says which cell the finding points at: ``score`` or
-    ``explanation`` (the cell to fill in)."""
+    ``explanation`` (the first empty one: the cell to fill in); the other empty cells are named in
+    ``related``, and the score too unless ``relate_score`` is off. ``empty`` says what counts as an
+    empty explanation. An explanation cell shared by several rows (merged) is reported once, on
+    the first of them, unless ``once_per_cell`` is off (then once per row that needs it).
+    Templates may use ``{missing}`` (the empty cells' names), ``{why}``, ``{score}``, ``{weight}``."""
     said: set[CellRef] = set()
     for row in rows:
         if row.skip_explanation:
@@ -93,33 +115,36 @@ def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "sco
         lost = score is not None and weight is not None and score < weight
         if not lost and not row.missed:
             continue
-        empty = [(name, cell) for name, cell in row.explanations
-                 if cell.ref is not None and is_empty_explanation(cell)]
-        if not empty:
+        blank = [(name, cell) for name, cell in row.explanations if cell.ref is not None and empty(cell)]
+        if not blank:
             continue
-        names = "和".join(dict.fromkeys(name for name, _ in empty))
+        names = "和".join(dict.fromkeys(name for name, _ in blank))
         why = (f"得分 {fmt(score)} 低于分值 {fmt(weight)}" if lost else (row.shortfall or "未完成年度指标值"))
-        ref: CellRef | None = empty[0][1].ref if at == "explanation" else (row.score.ref or empty[0][1].ref)
-        related = [row.score.ref] + [cell.ref for _, cell in empty]
+        ref: CellRef | None = blank[0][1].ref if at == "explanation" else (row.score.ref or blank[0][1].ref)
+        related = ([row.score.ref] if relate_score else []) + [cell.ref for _, cell in blank]
         related = [r for r in related if r is not None and r != ref]
-        if ref is not None and ref in said:
+        if once_per_cell and ref is not None and ref in said:
             continue                    # one reason cell merged over several rows: said once
         if ref is not None:
             said.add(ref)
         if at == "explanation":
-            yield rule.emit(ref, indicator=row.label, actual=shown(empty[0][1].raw), expected_of="text",
-                            missing=names, why=why, related=related, arithmetic=why)
+            yield rule.emit(ref, indicator=row.label, actual=shown(blank[0][1].raw), expected_of="text",
+                            missing=names, why=why, related=related, arithmetic=why, score=score, weight=weight)
         else:
             yield rule.emit(ref, indicator=row.label, expected=weight, actual=score, missing=names, why=why,
-                            related=related, arithmetic=why)
+                            related=related, arithmetic=why, score=score, weight=weight)
 
 
-def formula_no_value(rule: Rule, values: Iterable[tuple[str, Value]]) -> Iterator[Finding]:
+def formula_no_value(rule: Rule, values: Iterable[tuple[str, Value] | tuple[str, Value, str | None]]
+                     ) -> Iterator[Finding]:
     """``formula-no-value``: a cell whose formula has no saved result and could not be evaluated,
-    once per cell, in the order given."""
+    once per cell, in the order given. Each value comes as ``(label, value)`` or ``(label, value,
+    kind)``, where ``kind`` is what the cell holds (``score``, ``weight``, ``amount``, ``total``)
+    and becomes the finding's ``expected_of``."""
     seen: set[CellRef] = set()
-    for label, value in values:
+    for label, value, *kind in values:
         if value.undecided and value.ref is not None and value.ref not in seen:
             seen.add(value.ref)
             yield rule.emit(value.ref, indicator=label, formula=value.formula,
+                            expected_of=kind[0] if kind else None,
                             arithmetic=f"{value.formula} 无保存的结果，且无法计算")

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
+from evaluator.checks.rows import ScoredRow
 from evaluator.families.department.catalog import Catalog, GradeBand
 from evaluator.families.department.model import Form, IndicatorRow, Value
 from evaluator.findings import Finding
@@ -31,6 +32,24 @@ def row_weight(row: IndicatorRow) -> Decimal | None:
     if weight_differs(row.weight, row.indicator.weight):
         return None
     return row.indicator.weight
+
+
+def scored_rows(form: Form) -> list[ScoredRow]:
+    """The form's rows as the rules shared by every family see them (``evaluator/checks/rows.py``).
+
+    Each row is scored against :func:`row_weight` (None where it prints another 分值: its score is
+    then not judged) and explained by its 未达标原因 and 改进措施, or by the one cell of a combined
+    偏差原因分析及改进措施 column. No ``weight_cell``: the 分值 is the catalog's, and a 分值 the row
+    prints is ``weight-mismatch``'s alone.
+    """
+    scored = []
+    for row in form.rows:
+        explanations = [("未达标原因", row.reason)]
+        if row.remedy.ref != row.reason.ref:       # one combined column is one cell to fill
+            explanations.append(("改进措施", row.remedy))
+        scored.append(ScoredRow(label=row.label, score=row.score, weight=row_weight(row),
+                                explanations=tuple(explanations)))
+    return scored
 
 
 def recomputed_total(form: Form) -> Decimal | None:

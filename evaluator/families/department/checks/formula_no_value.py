@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from evaluator.families.department.catalog import Catalog
-from evaluator.findings import Finding, Severity
-from evaluator.families.department.model import Form, Value
+from evaluator.checks import rows
 from evaluator.checks.base import Rule
+from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.model import Form, Value
+from evaluator.findings import Finding, Severity
 
 RULE = Rule(
     slug="formula-no-value",
@@ -43,8 +44,4 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         values.append((one.name, one.weight, "weight"))
         values += [(two.name, two.weight, "weight") for two in one.children]
     values += [("总分", form.total, "total"), ("总分", form.total_weight, "weight")]
-    seen = set()
-    for label, value, kind in values:
-        if value.undecided and value.ref not in seen:
-            seen.add(value.ref)
-            yield RULE.emit(value.ref, indicator=label, formula=value.formula, expected_of=kind)
+    yield from rows.formula_no_value(RULE, values)

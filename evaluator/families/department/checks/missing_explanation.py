@@ -7,17 +7,24 @@ named in ``related``), else the 改进措施. ``expected`` is null: the text to 
 department's. A row that prints a 分值 other than the catalog's is ``weight-mismatch``'s alone.
 
 Why it matters: the published form must say why points were lost and what will be done about it.
+
+The row loop is the one every family shares (``evaluator/checks/rows.py``). On this form only the
+empty cells are named in ``related`` (not the score), the words that count as empty are the
+cell's own (``Value.is_empty_text``), and a reason cell merged over several rows is reported for
+each row that lost points.
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterator
 
+from evaluator.checks import rows
+from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.derive import row_weight
+from evaluator.families.department.derive import scored_rows
+from evaluator.families.department.model import Form
 from evaluator.findings import Finding, Severity
-from evaluator.families.department.model import Form, Value
-from evaluator.checks.base import Rule, shown
 
 RULE = Rule(
     slug="missing-explanation",
@@ -32,18 +39,5 @@ RULE = Rule(
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    for row in form.rows:
-        score, weight = row.score.number, row_weight(row)
-        if score is None or weight is None or score >= weight:
-            continue
-        empty: list[tuple[str, Value]] = []
-        if row.reason.ref is not None and row.reason.is_empty_text:
-            empty.append(("未达标原因", row.reason))
-        if row.remedy.ref is not None and row.remedy.ref != row.reason.ref and row.remedy.is_empty_text:
-            empty.append(("改进措施", row.remedy))
-        if not empty:
-            continue
-        first = empty[0][1]
-        yield RULE.emit(first.ref, indicator=row.label, actual=shown(first.raw), expected_of="text",
-                        related=[value.ref for _, value in empty[1:]], score=score, weight=weight,
-                        missing="和".join(name for name, _ in empty))
+    yield from rows.missing_explanation(RULE, scored_rows(form), at="explanation", empty=attrgetter("is_empty_text"),
+                                        relate_score=False, once_per_cell=False)

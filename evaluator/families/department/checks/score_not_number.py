@@ -5,18 +5,21 @@ the 分值 (when the row prints the catalog's 分值), so no corrected total is 
 
 Why it matters: the total, the grade and every rate check depend on the scores; a blank or a word
 where a number belongs leaves the form unscorable.
+
+The row loop is the one every family shares (``evaluator/checks/rows.py``); this module says how
+the department form's rows are scored and how the finding reads.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterator
 
+from evaluator.checks import rows
+from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.derive import row_weight
-from evaluator.findings import Finding, Severity
+from evaluator.families.department.derive import scored_rows
 from evaluator.families.department.model import Form
-from evaluator.checks.base import Rule, shown
+from evaluator.findings import Finding, Severity
 
 RULE = Rule(
     slug="score-not-number",
@@ -35,10 +38,4 @@ NO_WEIGHT = "{indicator}：得分应为数字，实际为 {actual}"
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    for row in form.rows:
-        if row.score.undecided or row.score.number is not None:
-            continue
-        weight = row_weight(row)
-        yield RULE.emit(row.score.ref, indicator=row.label, actual=shown(row.score.raw), expected_of="score",
-                        expected_range=(Decimal(0), weight) if weight is not None else None,
-                        message=None if weight is not None else NO_WEIGHT, weight=weight)
+    yield from rows.score_not_number(RULE, scored_rows(form), expect="range", message_without_weight=NO_WEIGHT)

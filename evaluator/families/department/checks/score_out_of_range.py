@@ -5,18 +5,20 @@ finding gives the allowed range (``expected_range`` 0 to the 分值), not a sing
 
 Why it matters: a score above its weight inflates the total and the grade; a negative score is
 never possible on this form.
+
+The row loop is the one every family shares (``evaluator/checks/rows.py``).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterator
 
-from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.derive import row_weight
-from evaluator.findings import Finding, Severity
-from evaluator.families.department.model import Form
+from evaluator.checks import rows
 from evaluator.checks.base import Rule
+from evaluator.families.department.catalog import Catalog
+from evaluator.families.department.derive import scored_rows
+from evaluator.families.department.model import Form
+from evaluator.findings import Finding, Severity
 
 RULE = Rule(
     slug="score-out-of-range",
@@ -31,10 +33,4 @@ RULE = Rule(
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    for row in form.rows:
-        score, weight = row.score.number, row_weight(row)
-        if score is None or weight is None:
-            continue
-        if score < Decimal(0) or score > weight:
-            yield RULE.emit(row.score.ref, indicator=row.label, actual=score, expected_of="score",
-                            expected_range=(Decimal(0), weight), weight=weight)
+    yield from rows.score_out_of_range(RULE, scored_rows(form), expect="range")
