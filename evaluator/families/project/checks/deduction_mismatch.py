@@ -7,7 +7,7 @@ one (Sichuan), with :func:`evaluator.values.textmath.claimed_deduction`: ``扣X�
 parts beside it. A deduction that follows a score the text computes (``10分×92%=9.2分，再扣0.2分``)
 is compared with that score − 得分. A rule is not a deduction taken and is not compared
 (``每超过一个百分点扣0.5分``, ``每项扣0.5分`` with no count, ``最多扣2分``). A row without a 分值
-(Hubei) is not judged; a stated deduction that matches the score a score rule's finding on the
+(Hubei) or whose reason cell is merged over several rows is not judged; a stated deduction that matches the score a score rule's finding on the
 same 得分 expects (``target-score``: 扣0.8分 beside a 10 that should be 9.2) is that finding's:
 one error, one finding.
 

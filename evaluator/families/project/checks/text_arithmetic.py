@@ -13,7 +13,8 @@ no score rule judges that score already: one error, one finding. The funds row's
 ``rate-score``'s whenever its figures give one (a written 执行率 × 分值 is one of its methods); an
 indicator's is ``target-score``'s when its values give an exact score, or when ``target-score``
 reports the row (it also reads a 偏差原因 that works out a score where the values cannot be
-read). A row without a 分值 (Hubei) is judged on its arithmetic only. Target values, amounts and
+read). A row without a 分值 (Hubei), a 其中 funds row, and a reason cell merged over several
+rows (which ties no figure to one of them) are judged on their arithmetic only, once. Target values, amounts and
 counts (``计划完成50个，实际完成46个``) are not arithmetic and are not read.
 
 Why it matters: the 偏差原因 is the unit's own justification of the score; arithmetic that does
@@ -59,6 +60,10 @@ RULE = Rule(
     ),
     why="偏差原因是单位对得分的说明，算式不成立，这个说明就站不住。",
 )
+
+
+#: Words naming the funds block in an indicator's text (预算执行得8.5分 is not the indicator's score).
+FUNDS_WORDS = ("预算执行", "资金执行", "项目资金")
 
 
 def _texts(value: Value) -> tuple[Value, ...]:
@@ -116,9 +121,23 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
             others=tuple(names), compare_result=rate_score.expected_scores(form) is None and not claims["expected_scores"],
             **claims))
     fixed = corrected_weights(form)
-    for row in scored_indicators(form):
+    scored = scored_indicators(form)
+    # A reason cell merged over several rows ties no figure to one of them: its arithmetic only, once.
+    sharing: dict[tuple[str, str], list[IndicatorRow]] = {}
+    for row in scored:
+        if _texts(row.reason):
+            sharing.setdefault(_key(row.reason) or ("", ""), []).append(row)
+    # Another row, a group or the funds block named in an indicator's text states their score.
+    funds_names = [funds.name for funds in form.funds if funds.name] + list(FUNDS_WORDS)
+    for row in scored:
         found = _texts(row.reason)
         if not found:
+            continue
+        shared = sharing[_key(row.reason) or ("", "")]
+        if len(shared) > 1:
+            if row is shared[0]:
+                rows.append(TextRow(label="、".join(r.label for r in shared), score=MISSING, texts=found,
+                                    compare_result=False))
             continue
         weight = fixed.get(id(row), indicator_weight(row))
         score = number(row.score)
@@ -127,7 +146,7 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
             weight is not None and score is not None and _exact(form, row, weight, score))
         rows.append(TextRow(
             label=row.label, score=row.score, weight=weight, texts=found,
-            others=tuple(name for name in names if name != row.label),
+            others=tuple(name for name in names + funds_names if name != row.label),
             compare_result=compare, **claims))
     return rows
 

@@ -13,8 +13,9 @@ group's score named in the same sentence, a scoring rule (``达到90%以上得�
 which ``text-arithmetic``, ``target-score`` and ``rate-score`` judge. A stated score that a score
 rule's finding on the same 得分 already expects (``target-score``: 得9.2分 beside a 10 that
 should be 9.2) is that finding's: one error, one finding. Several different stated scores in one
-row, or a row without a 分值 (Hubei): nothing is said (never a guess). A row whose stated
-deduction already disagrees is ``deduction-mismatch``'s.
+row, a row without a 分值 (Hubei), or a reason cell merged over several rows: nothing is said
+(never a guess). The funds block named in an indicator's text (``预算执行得9.24分``) is not the
+indicator. A row whose stated deduction already disagrees is ``deduction-mismatch``'s.
 
 The finding sits on the text cell, with the 得分 cell in ``related``; ``expected`` is the 得分
 cell's value, ``actual`` the figure the text states.
