@@ -28,6 +28,8 @@ from evaluator.values.textmath import StatedDeduction, Statement, claimed_deduct
 
 #: The message of a ``text-arithmetic`` finding whose arithmetic holds but whose result is not the 得分.
 RESULT_NOT_SCORE = "{indicator}：{where}算得 {expected}（{arithmetic}），申报得分 {actual}"
+#: The same where the row's own figures give the 得分: the text is the one to change.
+RESULT_NOT_CONFIRMED_SCORE = "{indicator}：{where}算得 {actual}（{arithmetic}），但本行数字得出的得分是 {expected}，与申报一致，应改文字"
 _SCORE_UNITS = (None, "分")
 
 
@@ -39,7 +41,9 @@ class TextRow:
     ``texts`` are the free-text cells that may state figures (only cells with a ``ref``);
     ``others`` the names of the other rows and groups (a sentence naming one states someone
     else's score). ``compare_result`` says whether a score the text computes is compared with
-    the 得分 here (False where a rule of the family judges that score from the row's figures).
+    the 得分 here (False where a rule of the family judges that score from the row's figures);
+    ``score_confirmed`` says the row's own figures give exactly the 得分, so a text computing
+    another score is the one to change (the finding sits on the text cell).
     ``rate_scored`` drops a stated score equal to the text's own rate × 分值 (the family's
     ``rate-score`` judges it). ``expected_scores`` / ``expected_range`` are what a score rule of
     the family already says the 得分 should be (a stated score or deduction that agrees with it
@@ -52,6 +56,7 @@ class TextRow:
     texts: tuple[Value, ...] = ()
     others: tuple[str, ...] = ()
     compare_result: bool = True
+    score_confirmed: bool = False
     rate_scored: bool = False
     expected_scores: tuple[Decimal, ...] = ()
     expected_range: tuple[Decimal, Decimal] | None = None
@@ -154,7 +159,8 @@ def _expected_of(statement: Statement, weight: Decimal | None) -> str | None:
 def text_arithmetic(rule: Rule, rows: Iterable[TextRow]) -> Iterator[Finding]:
     """``text-arithmetic``: a statement written in a text that does not hold (at the text cell, the
     得分 cell related), or one that holds, computes a score from the row's 分值 and is not the 得分
-    (at the 得分 cell, the text cell related) where the row's ``compare_result`` allows."""
+    (at the 得分 cell, the text cell related; at the text cell where the row's figures confirm
+    the 得分) where the row's ``compare_result`` allows."""
     for row in rows:
         weight = row.weight
         score = row.score.number
@@ -173,6 +179,11 @@ def text_arithmetic(rule: Rule, rows: Iterable[TextRow]) -> Iterator[Finding]:
                 claim = row_claim(row)
                 if claim is not None and claim.amount == statement.final - score:
                     continue  # 3分×80%=2.4分，再扣0.4分: the text goes on from its result
+                if row.score_confirmed:
+                    yield rule.emit(text.ref, indicator=row.label, expected=score, actual=statement.final,
+                                    arithmetic=statement.arithmetic, message=RESULT_NOT_CONFIRMED_SCORE, where=where,
+                                    expected_of="score", related=[row.score.ref])
+                    continue
                 yield rule.emit(row.score.ref, indicator=row.label, expected=statement.final, actual=score,
                                 arithmetic=statement.arithmetic, message=RESULT_NOT_SCORE, where=where,
                                 expected_of="score", related=[text.ref])
@@ -216,5 +227,5 @@ def text_score(rule: Rule, rows: Iterable[TextRow]) -> Iterator[Finding]:
                         stated=stated.words, shown=fmt(meant))
 
 
-__all__ = ["Claim", "RESULT_NOT_SCORE", "TextRow", "computed_scores", "deduction_mismatch", "mismatch",
+__all__ = ["Claim", "RESULT_NOT_CONFIRMED_SCORE", "RESULT_NOT_SCORE", "TextRow", "computed_scores", "deduction_mismatch", "mismatch",
            "row_claim", "text_arithmetic", "text_score"]

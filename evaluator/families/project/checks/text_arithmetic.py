@@ -8,12 +8,12 @@ weight before or after the rate, brackets, chains, a 执行率 beside the two am
 
 Arithmetic wrong on its face is a finding at the text cell, with the 得分 cell in ``related``.
 Arithmetic that holds, computes a score from the row's 分值 (``92%×10=9.2``, ``10−0.8=9.2``) and
-is not the 得分 is a finding at the 得分 cell, with the text cell in ``related`` — but only where
-no score rule judges that score already: one error, one finding. The funds row's score is
-``rate-score``'s whenever its figures give one (a written 执行率 × 分值 is one of its methods); an
-indicator's is ``target-score``'s when its values give an exact score, or when ``target-score``
-reports the row (it also reads a 偏差原因 that works out a score where the values cannot be
-read). A row without a 分值 (Hubei), a 其中 funds row, and a reason cell merged over several
+is not the 得分 is a finding at the 得分 cell, with the text cell in ``related`` — unless a score
+rule already reports that 得分 (``rate-score`` on the funds row, ``target-score`` on an
+indicator, which also reads a 偏差原因 that works out a score where the values cannot be read):
+one error, one finding. Where the row's own figures give exactly the 得分 (the funds row's
+执行数 / 预算数 × 分值, or a written 执行率 × 分值, both ``rate-score``'s methods; an indicator's
+完成值 / 指标值 × 分值), the text is the one to change: the finding sits on the text cell. A row without a 分值 (Hubei), a 其中 funds row, and a reason cell merged over several
 rows (which ties no figure to one of them) are judged on their arithmetic only, once. Target values, amounts and
 counts (``计划完成50个，实际完成46个``) are not arithmetic and are not read.
 
@@ -116,10 +116,10 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
             rows.append(TextRow(label=funds.name, score=MISSING, texts=found, compare_result=False))
             continue
         claims = owned(funds.score)
+        judged = rate_score.expected_scores(form) is not None
         rows.append(TextRow(
             label=funds.name or "年度资金总额", score=funds.score, weight=funds_weight(funds, form), texts=found,
-            others=tuple(names), compare_result=rate_score.expected_scores(form) is None and not claims["expected_scores"],
-            **claims))
+            others=tuple(names), compare_result=not claims["expected_scores"], score_confirmed=judged, **claims))
     fixed = corrected_weights(form)
     scored = scored_indicators(form)
     # A reason cell merged over several rows ties no figure to one of them: its arithmetic only, once.
@@ -142,12 +142,11 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
         weight = fixed.get(id(row), indicator_weight(row))
         score = number(row.score)
         claims = owned(row.score)
-        compare = not (claims["expected_scores"] or claims["expected_range"]) and not (
-            weight is not None and score is not None and _exact(form, row, weight, score))
         rows.append(TextRow(
             label=row.label, score=row.score, weight=weight, texts=found,
             others=tuple(name for name in names + funds_names if name != row.label),
-            compare_result=compare, **claims))
+            compare_result=not (claims["expected_scores"] or claims["expected_range"]),
+            score_confirmed=weight is not None and score is not None and _exact(form, row, weight, score), **claims))
     return rows
 
 
