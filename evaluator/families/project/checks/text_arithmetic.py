@@ -90,6 +90,8 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
     A score rule's finding on the row's 得分 (``rate-score``, ``target-score``,
     ``score-out-of-range``) owns the comparison of that score: its expected scores are passed on,
     so a stated score or deduction that agrees with them is not reported again."""
+    if not any(_texts(funds.reason) for funds in form.funds) and not any(_texts(row.reason) for row in form.indicators):
+        return []                       # no text to read (most forms): the score rules need not run again
     flagged: dict[tuple[str, str], list[Finding]] = {}
     for module in (rate_score, target_score, score_out_of_range):
         for finding in module.check(form):
