@@ -165,6 +165,17 @@ def test_figures_that_are_not_this_rows_score(text):
     assert _scores(text) == []
 
 
+def test_a_planned_figure_is_a_target_value_not_an_aim():
+    # 计划50人 / 计划完成50个 beside what was done: the score stated after them is this row's.
+    assert [v for v, _ in _scores("计划50人，实际46人，完成率92%，最终得分9")] == [Decimal(9)]
+    assert [v for v, _ in _scores("计划完成50个，实际完成46个，得9.2分")] == [Decimal("9.2")]
+    # A plan for what is to come still is an aim.
+    assert _scores("计划明年完成全部任务，得满分") == []
+    assert _scores("计划于下年度补齐，得5分") == []
+    assert _scores("计划于2024年6月完成，得满分") == []
+    assert [v for v, _ in _scores("计划带动就业50人，实际带动46人，得9.2分")] == [Decimal("9.2")]
+
+
 def test_another_indicator_named_in_the_sentence():
     others = ["专项资金支出率", "资产配置合规性"]
     assert _scores("专项资金支出率得分4.62。", own="采购政策效能", others=others) == []

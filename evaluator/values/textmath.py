@@ -569,8 +569,10 @@ _NEGATION = re.compile(r"(不|未|没|无法|难以)\S{0,2}$")
 _OWN_SUBJECT = re.compile(r"(本|该)(项目|指标|项)$")
 # Words in the clause before the cue that make it a scoring rule: 达到90%以上得满分, 否则得0分.
 _RULE_NEAR = re.compile(r"(的|则|即可|可以|可|\d\s*%|以上|以下)\s*$")
-# A sentence about what is aimed at, not what was scored: 力争支出率达到100%，得5分.
-_AIM = re.compile(r"(力争|争取|确保|努力|希望|计划|拟[于将在对]|预计|下一步|今后|下年度|明年|"
+# A sentence about what is aimed at, not what was scored: 力争支出率达到100%，得5分 (but 计划50人 /
+# 计划完成50个 is a target value beside what was done, not an aim).
+_AIM = re.compile(r"(力争|争取|确保|努力|希望|计划(?![^，,。;!?\n\d于在将]{0,6}\d+(?:\.\d+)?\s*(?:[个人项家户次件台套篇条笔处座亩%]|万|公里|米))|"
+                  r"拟[于将在对]|预计|下一步|今后|下年度|明年|"
                   r"将(?:进一步|继续|力争|努力|确保|加强|会|在))")
 _RULE_CLAUSE = re.compile(
     r"(以上|以下|以内|否则|若(?!干)|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|"

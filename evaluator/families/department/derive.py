@@ -8,8 +8,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from evaluator.checks.rows import ScoredRow
+from evaluator.checks.texts import TextRow
 from evaluator.families.department.catalog import Catalog, GradeBand
-from evaluator.families.department.model import Form, IndicatorRow, Value
+from evaluator.families.department.model import Form, GroupCell, IndicatorRow, Value
 from evaluator.findings import Finding
 
 
@@ -124,3 +125,27 @@ def corrected_total(form: Form, findings: Iterable[Finding]) -> Decimal | None:
 def corrected_grade(total: Decimal | None, catalog: Catalog) -> GradeBand | None:
     """The band the corrected total earns (None without a corrected total)."""
     return catalog.grade_for(total) if total is not None else None
+
+
+def _group_names(groups) -> list[str]:
+    """The 一级 and 二级 labels: a sentence naming one (专项效能得分24.12分) is about that group."""
+    names = []
+    for group in groups:
+        if isinstance(group, GroupCell):
+            names.append(group.name)
+            names.extend(_group_names(group.children))
+    return names
+
+
+def text_rows(form: Form) -> list[TextRow]:
+    """The form's rows as the text rules see them (:mod:`evaluator.checks.texts`): a rate-scored
+    row's score is ``rate-score``'s to compare, so a result its text computes is not compared here."""
+    labels = [row.label for row in form.rows] + _group_names(form.groups)
+    result = []
+    for row in form.rows:
+        rate_scored = row.indicator is not None and row.indicator.scoring == "rate"
+        result.append(TextRow(
+            label=row.label, score=row.score, weight=row_weight(row), texts=tuple(row.texts),
+            others=tuple(label for label in labels if label != row.label),
+            compare_result=not rate_scored, rate_scored=rate_scored))
+    return result

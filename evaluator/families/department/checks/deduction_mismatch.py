@@ -26,17 +26,14 @@ Failing: ``专项资金绩效完成情况 | 20.00 | 19.8 | 存在个别指标未
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Iterator
 
+from evaluator.checks import texts
 from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.derive import row_weight
-from evaluator.families.department.model import Form, IndicatorRow, Value
+from evaluator.families.department.derive import text_rows
+from evaluator.families.department.model import Form
 from evaluator.findings import Finding, Severity
-from evaluator.values.numbers import fmt
-from evaluator.values.textmath import StatedDeduction, claimed_deduction, statements
 
 RULE = Rule(
     slug="deduction-mismatch",
@@ -53,68 +50,5 @@ RULE = Rule(
 )
 
 
-@dataclass(frozen=True)
-class Claim:
-    """What a row's texts say was deducted, and from which text cells."""
-
-    amount: Decimal
-    phrases: tuple[StatedDeduction, ...]
-    cells: tuple[Value, ...]
-
-
-def row_claim(row: IndicatorRow) -> Claim | None:
-    """The deduction a row's texts claim in all (None when they state none, or it is undecided)."""
-    amount, phrases, cells = Decimal(0), [], []
-    for text in row.texts:
-        claimed = claimed_deduction(text.text)
-        if claimed is None:
-            continue
-        amount += claimed[0]
-        phrases.extend(claimed[1])
-        cells.append(text)
-    if not cells:
-        return None
-    return Claim(amount, tuple(phrases), tuple(cells))
-
-
-def computed_scores(row: IndicatorRow) -> set[Decimal]:
-    """Scores the row's texts compute from its 分值 (3分×80%=2.4分), which a further deduction may
-    start from (…，再扣0.4分 → 2)."""
-    weight = row_weight(row)
-    if weight is None:
-        return set()
-    return {statement.final for text in row.texts for statement in statements(text.text)
-            if statement.holds and statement.scores_from(weight) and statement.final is not None
-            and statement.final_unit in (None, "分") and statement.final <= weight}
-
-
-def mismatch(row: IndicatorRow) -> Claim | None:
-    """The row's claim when it disagrees with 分值 − 得分 (or with a computed score − 得分), else None."""
-    score, weight = row.score.number, row_weight(row)
-    if score is None or weight is None:
-        return None
-    claim = row_claim(row)
-    if claim is None:
-        return None
-    if claim.amount in {weight - score} | {computed - score for computed in computed_scores(row)}:
-        return None
-    return claim
-
-
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    for row in form.rows:
-        claim = mismatch(row)
-        if claim is None:
-            continue
-        score, weight = row.score.number, row_weight(row)
-        lost = weight - score
-        counted = "；".join(p.arithmetic for p in claim.phrases if p.arithmetic)
-        if len(claim.phrases) > 1 and not counted:
-            counted = "，合计扣 " + fmt(claim.amount) + " 分"
-        elif counted:
-            counted = f"（{counted}）"
-        first, *others = claim.cells
-        yield RULE.emit(first.ref, indicator=row.label, expected=lost, actual=claim.amount,
-                        arithmetic=f"{fmt(weight)} − {fmt(score)} = {fmt(lost)}", expected_of="deduction",
-                        related=[row.score.ref, *(other.ref for other in others)],
-                        stated="、".join(p.words for p in claim.phrases), counted=counted)
+    yield from texts.deduction_mismatch(RULE, text_rows(form))

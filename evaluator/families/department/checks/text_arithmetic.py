@@ -31,13 +31,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from evaluator.checks import texts
 from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.checks.deduction_mismatch import row_claim
-from evaluator.families.department.derive import row_weight
+from evaluator.families.department.derive import text_rows
 from evaluator.families.department.model import Form
 from evaluator.findings import Finding, Severity
-from evaluator.values.textmath import Statement, statements
 
 RULE = Rule(
     slug="text-arithmetic",
@@ -52,43 +51,8 @@ RULE = Rule(
     ),
     why="文字是部门对得分的说明，算式不成立，这个说明就站不住。",
 )
-RESULT_NOT_SCORE = "{indicator}：{where}算得 {expected}（{arithmetic}），申报得分 {actual}"
-_SCORE_UNITS = (None, "分")
-
-
-def _expected_of(statement: Statement, weight) -> str | None:
-    if statement.result_unit in ("%", "‰"):
-        return "rate"
-    if weight is not None and statement.multiplies(weight) and statement.result_unit in _SCORE_UNITS:
-        return "score"
-    if statement.result_unit == "分":
-        return "score"
-    if statement.result_unit in ("万元", "亿元", "元"):
-        return "amount"
-    return None
+RESULT_NOT_SCORE = texts.RESULT_NOT_SCORE
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    for row in form.rows:
-        weight = row_weight(row)
-        rate_scored = row.indicator is not None and row.indicator.scoring == "rate"
-        score = row.score.number
-        for text in row.texts:
-            where = f"{text.ref.a1} " if text.ref else ""
-            for statement in statements(text.text):
-                if not statement.holds:
-                    yield RULE.emit(text.ref or row.score.ref, indicator=row.label,
-                                    expected=statement.rounded, actual=statement.result,
-                                    arithmetic=statement.arithmetic, statement=statement.text, where=where,
-                                    expected_of=_expected_of(statement, weight), related=[row.score.ref])
-                    continue
-                if (rate_scored or weight is None or score is None or not statement.scores_from(weight)
-                        or statement.final_unit not in _SCORE_UNITS or statement.final == score):
-                    continue
-                claim = row_claim(row)
-                if claim is not None and claim.amount == statement.final - score:
-                    continue  # 3分×80%=2.4分，再扣0.4分: the text goes on from its result
-
-                yield RULE.emit(row.score.ref, indicator=row.label, expected=statement.final, actual=score,
-                                arithmetic=statement.arithmetic, message=RESULT_NOT_SCORE, where=where,
-                                expected_of="score", related=[text.ref])
+    yield from texts.text_arithmetic(RULE, text_rows(form))

@@ -32,17 +32,14 @@ Failing: ``采购政策效能 | 1.00 | 0.94 | 政策功能执行率94%，得0.96
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterator
 
+from evaluator.checks import texts
 from evaluator.checks.base import Rule
 from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.checks.deduction_mismatch import mismatch
-from evaluator.families.department.derive import row_weight
-from evaluator.families.department.model import Form, GroupCell
+from evaluator.families.department.derive import text_rows
+from evaluator.families.department.model import Form
 from evaluator.findings import Finding, Severity
-from evaluator.values.numbers import fmt, round_half_up
-from evaluator.values.textmath import find_rate, stated_scores
 
 RULE = Rule(
     slug="text-score",
@@ -56,39 +53,5 @@ RULE = Rule(
 )
 
 
-def _group_names(groups) -> list[str]:
-    """The 一级 and 二级 labels: a sentence naming one (专项效能得分24.12分) is about that group."""
-    names = []
-    for group in groups:
-        if isinstance(group, GroupCell):
-            names.append(group.name)
-            names.extend(_group_names(group.children))
-    return names
-
-
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    labels = [row.label for row in form.rows] + _group_names(form.groups)
-    for row in form.rows:
-        score, weight = row.score.number, row_weight(row)
-        if score is None or weight is None or not row.texts:
-            continue
-        others = [label for label in labels if label != row.label]
-        found = [(text, stated) for text in row.texts
-                 for stated in stated_scores(text.text, own=row.label, others=others)]
-        found = [(text, stated) for text, stated in found if Decimal(0) <= stated.meant(weight) <= weight]
-        if row.indicator is not None and row.indicator.scoring == "rate":
-            rate = next((r for r in (find_rate(text.text, weight) for text in row.texts) if r), None)
-            if rate is not None:
-                implied = round_half_up(min(rate[0], Decimal(1)) * weight)
-                found = [(text, stated) for text, stated in found if not stated.agrees(implied, weight)]
-        if not found or len({stated.meant(weight) for _, stated in found}) != 1:
-            continue
-        if mismatch(row) is not None:
-            continue
-        text, stated = found[0]
-        if stated.agrees(score, weight):
-            continue
-        meant = stated.meant(weight)
-        yield RULE.emit(text.ref, indicator=row.label, expected=score, actual=meant, expected_of="score",
-                        arithmetic=f"文字 {fmt(meant)} ≠ 得分 {fmt(score)}", related=[row.score.ref],
-                        stated=stated.words, shown=fmt(meant))
+    yield from texts.text_score(RULE, text_rows(form))

@@ -32,6 +32,7 @@ from typing import Callable, Iterator
 
 from evaluator.families.project.checks import (
     budget_sum,
+    deduction_mismatch,
     execution_rate,
     formula_no_value,
     grade_mismatch,
@@ -40,6 +41,8 @@ from evaluator.families.project.checks import (
     score_not_number,
     score_out_of_range,
     target_score,
+    text_arithmetic,
+    text_score,
     total_mismatch,
     weight_standard,
     weight_sum,
@@ -54,11 +57,14 @@ MODULES: tuple[ModuleType, ...] = (
     execution_rate,
     budget_sum,
     target_score,
+    text_arithmetic,
     weight_sum,
     weight_standard,
     total_mismatch,
     grade_mismatch,
     missing_explanation,
+    deduction_mismatch,
+    text_score,
     formula_no_value,
 )
 
