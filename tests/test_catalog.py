@@ -5,7 +5,8 @@ import copy
 import pytest
 import yaml
 
-from evaluator.families.department.catalog import CatalogError, load_catalog, parse_catalog
+from evaluator.families.department.catalog import load_catalog, parse_catalog
+from evaluator.families.schema import CatalogError
 
 
 def _text(data) -> str:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Sequence
 
 import yaml
 
-from evaluator.families.department.catalog import Catalog, CatalogError, load_catalog, parse_catalog
+from evaluator.families.department.catalog import Catalog, load_catalog, parse_catalog
+from evaluator.families.schema import CatalogError
 
 if TYPE_CHECKING:
     from evaluator.families.project.edition import Edition, LoadedEdition

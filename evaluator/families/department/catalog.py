@@ -9,8 +9,6 @@ fails at once, never halfway through a batch.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -18,21 +16,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from evaluator.families.schema import Strict, YearPattern, read_definition, validate_yaml
 from evaluator.values.numbers import fmt
 from evaluator.values.text import norm_label
 
 DEFAULT_CATALOG = "guangzhou-department-2022.yaml"
 
 
-class CatalogError(ValueError):
-    """The catalog file is missing, not YAML, or not a valid catalog. The message says where."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = Strict
 
 
 class Labels(_Strict):
@@ -40,17 +33,7 @@ class Labels(_Strict):
     units: list[str] = ["单位数"]
     total: list[str] = ["总分"]
     grade: list[str] = ["评价等级"]
-    year: str = r"(\d{4})\s*年度?"
-
-    @field_validator("year")
-    @classmethod
-    def _year_is_regex(cls, value: str) -> str:
-        try:
-            if re.compile(value).groups < 1:
-                raise ValueError("the year pattern needs one group that captures the year")
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from exc
-        return value
+    year: YearPattern = r"(\d{4})\s*年度?"
 
 
 class Headers(_Strict):
@@ -279,21 +262,7 @@ class Catalog:
 
 def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
     """Validate catalog text; raise :class:`CatalogError` naming the first problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise CatalogError(f"{source}: a catalog is a mapping with keys form, budget, grades, indicators")
-    try:
-        model = CatalogModel.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise CatalogError(f"{source}: invalid catalog: {problems}") from None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    model, digest = validate_yaml(text, source, CatalogModel, "a catalog", "form, budget, grades, indicators")
     return Catalog(model=model, source=source, digest=digest)
 
 
@@ -302,9 +271,4 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if path is None:
         text = resources.files("evaluator.families.department.editions").joinpath(DEFAULT_CATALOG).read_text("utf-8")
         return parse_catalog(text, DEFAULT_CATALOG)
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
-    return parse_catalog(text, str(path))
+    return parse_catalog(read_definition(path, "catalog"), str(path))

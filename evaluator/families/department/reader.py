@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from evaluator.families.department.catalog import Catalog, Indicator
 from evaluator.findings import CellRef
 from evaluator.families.department.model import MISSING, Form, GradeMark, GroupCell, IndicatorRow, Value
-from evaluator.values.numbers import normalize_text, parse_number
+from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label, split_points
 from evaluator.intake.workbook import SheetGrid
 

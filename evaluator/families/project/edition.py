@@ -14,17 +14,15 @@ CatalogError` naming the file and the key.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from evaluator.families.department.catalog import CatalogError
+from evaluator.families.schema import Strict, YearPattern, read_definition, validate_yaml
 from evaluator.values.text import norm_label
 
 #: The edition that wins a tie: the national template.
@@ -47,8 +45,7 @@ def exact_label(text: object) -> str:
     return norm_label(text).replace("（", "(").replace("）", ")")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Strict = Strict
 
 
 class HeaderLabels(_Strict):
@@ -64,17 +61,7 @@ class HeaderLabels(_Strict):
     total: list[str] = ["总分", "合计", "总计", "自评总分"]
     grade: list[str] = ["评价等级", "自评等级", "绩效等级"]
     reason_text: list[str] = ["偏差大或目标未完成原因分析", "偏差原因分析"]
-    year: str = r"(\d{4})\s*年度?"
-
-    @field_validator("year")
-    @classmethod
-    def _year_is_regex(cls, value: str) -> str:
-        try:
-            if re.compile(value).groups < 1:
-                raise ValueError("the year pattern needs one group that captures the year")
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from exc
-        return value
+    year: YearPattern = r"(\d{4})\s*年度?"
 
 
 class FundsColumns(_Strict):
@@ -205,29 +192,13 @@ class LoadedEdition:
 
 def parse_edition(text: str, source: str = "<edition>") -> LoadedEdition:
     """Validate edition text; raise :class:`CatalogError` naming the file and the first problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise CatalogError(f"{source}: an edition is a mapping with keys id, family, title, titles, identify, …")
-    try:
-        edition = Edition.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise CatalogError(f"{source}: invalid project edition: {problems}") from None
-    return LoadedEdition(edition, source, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    edition, digest = validate_yaml(text, source, Edition, "a project edition",
+                                    "id, family, title, titles, identify, …")
+    return LoadedEdition(edition, source, digest)
 
 
 def load_edition(path: str | Path) -> LoadedEdition:
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read the edition: {exc}") from exc
-    return parse_edition(text, str(path))
+    return parse_edition(read_definition(path, "edition"), str(path))
 
 
 def bundled_editions() -> list[LoadedEdition]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.reporters.common import fact_lines
 
 

@@ -16,7 +16,6 @@ from typing import Iterator
 from evaluator.families.department.catalog import Catalog
 from evaluator.findings import Finding, Severity
 from evaluator.families.department.model import Form
-from evaluator.values.numbers import fmt
 from evaluator.checks.base import Rule
 
 RULE = Rule(
