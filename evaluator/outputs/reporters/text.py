@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters.common import fact_lines
+from evaluator.outputs.reporters.common import SEVERITY_LABELS, fact_lines, rule_label
 
 
 class _Printable:
@@ -52,7 +52,8 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
             stream.write(line + "\n")
         for finding in row["findings"]:
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
-            stream.write(f"  {cell:<14} {finding['severity']:<7} {finding['rule']:<20} {finding['message']}\n")
+            label = SEVERITY_LABELS.get(finding["severity"], finding["severity"])
+            stream.write(f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}\n")
         if not row["findings"] and row["status"] == "ok":
             stream.write("  通过：未发现问题\n")
         if row["annotated"]:
