@@ -174,7 +174,7 @@ def judgement(row: IndicatorRow) -> Judgement | None:
         return None
     key = (row.target.raw, row.actual.raw, row.level2_name or None,
            row.nature.raw if row.nature.ref is not None else None,
-           row.unit.raw if row.unit.ref is not None else None)
+           row.unit.raw if row.unit.ref is not None else None, row.label or None)
     try:
         return _judge(*key)
     except TypeError:   # an unhashable cell value
@@ -182,9 +182,10 @@ def judgement(row: IndicatorRow) -> Judgement | None:
 
 
 @lru_cache(maxsize=4096, typed=True)
-def _judge(target: Any, actual: Any, level2: str | None, operator: Any, unit: Any) -> Judgement | None:
+def _judge(target: Any, actual: Any, level2: str | None, operator: Any, unit: Any,
+           name: str | None = None) -> Judgement | None:
     # Pure, and the same values recur across the rules of one form and the forms of a batch.
-    return judge(target, actual, level2=level2, operator=operator, unit=unit)
+    return judge(target, actual, level2=level2, operator=operator, unit=unit, name=name)
 
 
 def has_reason(row: IndicatorRow) -> bool:
