@@ -507,6 +507,8 @@ def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
         declared = cell.number
         if expected == declared or round_half_up(expected, decimal_places(declared)) == declared:
             continue
+        if _adds_up_nested(written, declared):
+            continue
         arithmetic = " + ".join(fmt(value.number) for _, value in written) + f" = {fmt(expected)}"
         refs = tuple(value for _, value in written)
         blamed = _blamed_part(total, written, key, declared, expected) if key in ("budget", "spent") else None
@@ -519,6 +521,31 @@ def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
         else:
             found.append(FundsCorrection(total, key, column, declared, expected, arithmetic, refs))
     return found
+
+
+def _adds_up_nested(written: list[tuple[FundsRow, Value]], declared: Decimal) -> bool:
+    """The 其中 rows add up once a nested breakdown is left out: a second ``其中：`` right under a
+    row (其中：当年财政拨款 100 / 其中：中央资金 60 / 省级资金 40) details that row, and the rows
+    that add up to it are not added again."""
+    values = [value.number for _, value in written]
+    labels = ["".join(part.label.text.split()) for part, _ in written]
+    kept: list[Decimal] = []
+    index = 0
+    while index < len(values):
+        kept.append(values[index])
+        detail = index + 1
+        if detail < len(values) and labels[detail].startswith("其中"):
+            running = Decimal(0)
+            for end in range(detail, len(values)):
+                running += values[end]
+                if running == values[index]:
+                    index = end
+                    break
+        index += 1
+    if len(kept) == len(values):
+        return False
+    total = sum(kept, Decimal(0))
+    return total == declared or round_half_up(total, decimal_places(declared)) == declared
 
 
 def _blamed_part(total: FundsRow, written: list[tuple[FundsRow, Value]], key: str, declared: Decimal,
