@@ -276,6 +276,14 @@ def _row_weights(rows: list[IndicatorRow]) -> list[Decimal] | None:
     return values or None
 
 
+def _na_points(rows: list[IndicatorRow]) -> Decimal | None:
+    """The 分值 printed on rows that do not apply ("/" and no score): a sum of 分值 holds either
+    with them or without them (the template says to drop such rows and rescale)."""
+    points = [indicator_weight(row) for row in rows if not _blank_row(row) and not_applicable(row)]
+    points = [value for value in points if value is not None]
+    return sum(points, Decimal(0)) if points else None
+
+
 def _even_split(weights: list[Decimal], printed: Decimal) -> bool:
     """The group's points split evenly and rounded at the precision written: 3.33 × 3 under 10
     (the weights are right, their sum is a rounding)."""
@@ -333,7 +341,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
             continue
         rows = frozenset(id(row) for row in group.rows)
         diff = sum(weights, Decimal(0)) - printed
-        if diff == 0:
+        if diff == 0 or diff == _na_points(group.rows):
             continue
         already, inner = explained(rows)
         for entry in inner:
@@ -351,7 +359,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
         return problems
     indicator_sum = sum(weights, Decimal(0))
     label_points = form.indicators_weight_from_label
-    if label_points is not None and label_points != indicator_sum:
+    if label_points is not None and indicator_sum - label_points not in (0, _na_points(form.indicators)):
         already, _ = explained(every)
         diff = indicator_sum - label_points
         if diff != already:
@@ -366,7 +374,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     parts = [funds_points] + weights
     diff = sum(parts, Decimal(0)) - printed
     already = explained(every)[0]
-    if diff == 0 or already == diff:
+    if diff == 0 or already == diff or diff == _na_points(form.indicators):
         return problems
     problems.append(blamed(form.indicators, diff - already, printed - funds_points, "总分分值减预算执行分值")
                     or WeightProblem(form.total_weight.ref, "总分", sum(parts, Decimal(0)), printed,
