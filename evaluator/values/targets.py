@@ -74,11 +74,19 @@ def operator_of(text: object) -> str | None:
     return None
 
 
-#: Words in an indicator's name that say less is better, so that a bare target is a ceiling
-#: (事故发生率 5%, 投诉率 1%, 结余率 5%, 差错率 0).
-LOWER_BETTER = ("发生率", "投诉", "差错", "出错率", "事故", "失误", "违规", "违纪", "违法", "超标", "误差",
-                "结余率", "损失率", "返贫", "辍学", "死亡率", "病死率", "发病率", "空置率", "闲置率", "故障率",
-                "不合格", "流失率", "偏差率", "超支", "超概算", "漏报", "逾期", "延误", "安全隐患")
+#: How the name of an indicator whose less is better ends, so that a bare target is a ceiling
+#: (安全事故发生率 5%, 群众投诉率 1%, 资金结余率 5%, 重大安全事故 0起). Only the ending counts:
+#: 投诉办结率 and 安全隐患整改率 are better higher.
+LOWER_BETTER = ("发生率", "发生数", "发生次数", "发生起数", "事故", "事故率", "事故数", "事故次数", "投诉", "投诉率",
+                "投诉量", "投诉次数", "投诉件数", "差错", "差错率", "差错次数", "出错率", "失误率", "违规",
+                "违规率", "违纪", "超标率", "误差", "误差率", "结余率", "损失率", "返贫率", "辍学率", "死亡率",
+                "病死率", "发病率", "空置率", "闲置率", "故障率", "不合格率", "流失率", "偏差率", "超支率", "漏报率",
+                "逾期率", "延误率")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _less_is_better(name: str) -> bool:
+    return _BRACKETED.sub("", _fold(name)).endswith(LOWER_BETTER)
 
 
 def direction(op: str | None, level2: str | None = None, name: str | None = None) -> str:
@@ -92,7 +100,7 @@ def direction(op: str | None, level2: str | None = None, name: str | None = None
         return "down"
     if op is None and level2 is not None and "成本" in _fold(level2):
         return "down"
-    if op is None and name and any(word in _fold(name) for word in LOWER_BETTER):
+    if op is None and name and _less_is_better(name):
         return "down"
     return "up"
 
