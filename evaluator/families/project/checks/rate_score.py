@@ -8,7 +8,8 @@ whose rate was shown rounded is not faulted twice. Where ``budget-sum`` corrects
 total row, the score is computed from the corrected figure, and the printed figure is accepted too. Integer rounding is not a method: 9 for 8.62 is
 a finding. 0 / 0, a blank or a non-number is not judged here. A 其中 row that prints a 分值 and a 得分 of
 its own (濉溪: ``其中:本年财政拨款 30 30 10 100% 10``) is judged the same way on its own figures,
-and a repeat of the total row's score there is accepted too.
+and a repeat of the total row's score there is accepted too. A form without a 分值 column (and no
+points in a label) is judged at its edition's 分值 when the score fits under it.
 
 Why it matters: this score is not a judgement call; it follows from figures the unit itself
 reports, and an inflated 9 for 8.62 moves the total and possibly the grade.
@@ -55,6 +56,11 @@ def expected_scores(form: ProjectForm, row: FundsRow | None = None) -> Expected 
     if row is None:
         return None
     weight = funds_weight(row, form) if row.is_total else number(row.weight)
+    if weight is None and row.is_total and row.weight.ref is None:
+        # No 分值 column and no points in a label: the edition's 分值 (10), when the score fits under it.
+        declared_score, printed = number(row.score), form.edition.funds.weight
+        if printed is not None and declared_score is not None and 0 <= declared_score <= printed:
+            weight = printed
     budget, spent = corrected_figures(form, row)
     if weight is None or budget is None or spent is None or budget <= 0 or spent < 0:
         return None
