@@ -182,6 +182,18 @@ def test_direction(op, level2, way):
     assert direction(op, level2) == way
 
 
+@pytest.mark.parametrize(
+    ("op", "name", "way"),
+    [(None, "安全事故发生率", "down"), (None, "群众投诉率", "down"), (None, "资金结余率", "down"),
+     (None, "差错次数", "down"), ("≥", "安全事故发生率", "up"), (None, "培训次数", "up"), (None, "覆盖率", "up"),
+     (None, "投诉办结率", "up"), (None, "安全隐患整改率", "up"), (None, "重大安全事故（起）", "down")],
+)
+def test_a_name_that_says_less_is_better_makes_a_bare_target_a_ceiling(op, name, way):
+    assert direction(op, "质量指标", name) == way
+    target = f"{op or ''}5%"
+    assert judge(target, "2%", level2="质量指标", name=name).outcome == ("met" if way == "down" else "missed")
+
+
 # (target, actual, level2, extra) → (outcome, exceeded) or None for unjudged
 JUDGED = [
     ("≥50个", "52个", None, {}, ("met", True)),

@@ -74,15 +74,33 @@ def operator_of(text: object) -> str | None:
     return None
 
 
-def direction(op: str | None, level2: str | None = None) -> str:
+#: How the name of an indicator whose less is better ends, so that a bare target is a ceiling
+#: (安全事故发生率 5%, 群众投诉率 1%, 资金结余率 5%, 重大安全事故 0起). Only the ending counts:
+#: 投诉办结率 and 安全隐患整改率 are better higher.
+LOWER_BETTER = ("发生率", "发生数", "发生次数", "发生起数", "事故", "事故率", "事故数", "事故次数", "投诉", "投诉率",
+                "投诉量", "投诉次数", "投诉件数", "差错", "差错率", "差错次数", "出错率", "失误率", "违规",
+                "违规率", "违纪", "超标率", "误差", "误差率", "结余率", "损失率", "返贫率", "辍学率", "死亡率",
+                "病死率", "发病率", "空置率", "闲置率", "故障率", "不合格率", "流失率", "偏差率", "超支率", "漏报率",
+                "逾期率", "延误率")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _less_is_better(name: str) -> bool:
+    return _BRACKETED.sub("", _fold(name)).endswith(LOWER_BETTER)
+
+
+def direction(op: str | None, level2: str | None = None, name: str | None = None) -> str:
     """``up`` when more is better (≥, >, =), ``down`` when less is (≤, <).
 
-    A bare target means ≥, except under 成本指标, where it means ≤ (a cost ceiling); ``=`` is
+    A bare target means ≥, except under 成本指标 or on an indicator whose name says less is
+    better (:data:`LOWER_BETTER`: 事故发生率, 投诉率 …), where it means ≤ (a ceiling); ``=`` is
     judged as ≥ (form-xiangmu §6.5).
     """
     if op in (LE, LT):
         return "down"
     if op is None and level2 is not None and "成本" in _fold(level2):
+        return "down"
+    if op is None and name and _less_is_better(name):
         return "down"
     return "up"
 
@@ -348,10 +366,11 @@ def _same_text(one: str, other: str) -> bool:
 
 
 def judge(target: Any, actual: Any, *, level2: str | None = None, operator: Any = None,
-          unit: Any = None) -> Judgement | None:
+          unit: Any = None, name: str | None = None) -> Judgement | None:
     """Whether ``actual`` meets ``target``; None when that cannot be told with certainty.
 
-    ``level2`` is the row's 二级指标 (a bare number under 成本指标 is a ceiling); ``operator`` and
+    ``level2`` is the row's 二级指标 and ``name`` its 三级指标 (a bare number under 成本指标, or on
+    an indicator whose name says less is better, is a ceiling); ``operator`` and
     ``unit`` are the row's 指标性质 and 度量单位 cells where the edition has them. The 完成值 takes
     the 度量单位 but not the 指标性质 (that describes the target).
     """
@@ -372,7 +391,7 @@ def judge(target: Any, actual: Any, *, level2: str | None = None, operator: Any 
         if not (isinstance(aim, When) and isinstance(got, When)):
             return None
         return _judge_dates(aim, got)
-    return _judge_quantities(aim, got, level2)
+    return _judge_quantities(aim, got, level2, name)
 
 
 def _judge_dates(aim: When, got: When) -> Judgement | None:
@@ -390,7 +409,7 @@ def _judge_dates(aim: When, got: When) -> Judgement | None:
     return None
 
 
-def _judge_quantities(aim: Quantity, got: Quantity, level2: str | None) -> Judgement | None:
+def _judge_quantities(aim: Quantity, got: Quantity, level2: str | None, name: str | None = None) -> Judgement | None:
     aim_unit, got_unit = aim.unit, got.unit
     if aim_unit is None or got_unit is None:
         # 95 or 95% against a bare 0.98 (a cell typed 98% holds 0.98): a fraction or a percentage?
@@ -413,7 +432,7 @@ def _judge_quantities(aim: Quantity, got: Quantity, level2: str | None) -> Judge
         b_shown = got.number
     if a < 0 or b < 0:
         return None
-    way = direction(aim.op, level2)
+    way = direction(aim.op, level2, name)
     if aim.op == EQ and a == 0 and b != 0:
         return None                     # "=0": treated as ≥ (always met) or as 0 points; not certain
     op_text = aim.op or ("≤" if way == "down" else "≥")

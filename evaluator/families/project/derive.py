@@ -174,7 +174,7 @@ def judgement(row: IndicatorRow) -> Judgement | None:
         return None
     key = (row.target.raw, row.actual.raw, row.level2_name or None,
            row.nature.raw if row.nature.ref is not None else None,
-           row.unit.raw if row.unit.ref is not None else None)
+           row.unit.raw if row.unit.ref is not None else None, row.label or None)
     try:
         return _judge(*key)
     except TypeError:   # an unhashable cell value
@@ -182,9 +182,10 @@ def judgement(row: IndicatorRow) -> Judgement | None:
 
 
 @lru_cache(maxsize=4096, typed=True)
-def _judge(target: Any, actual: Any, level2: str | None, operator: Any, unit: Any) -> Judgement | None:
+def _judge(target: Any, actual: Any, level2: str | None, operator: Any, unit: Any,
+           name: str | None = None) -> Judgement | None:
     # Pure, and the same values recur across the rules of one form and the forms of a batch.
-    return judge(target, actual, level2=level2, operator=operator, unit=unit)
+    return judge(target, actual, level2=level2, operator=operator, unit=unit, name=name)
 
 
 def has_reason(row: IndicatorRow) -> bool:
@@ -275,6 +276,14 @@ def _row_weights(rows: list[IndicatorRow]) -> list[Decimal] | None:
     return values or None
 
 
+def _na_points(rows: list[IndicatorRow]) -> Decimal | None:
+    """The 分值 printed on rows that do not apply ("/" and no score): a sum of 分值 holds either
+    with them or without them (the template says to drop such rows and rescale)."""
+    points = [indicator_weight(row) for row in rows if not _blank_row(row) and not_applicable(row)]
+    points = [value for value in points if value is not None]
+    return sum(points, Decimal(0)) if points else None
+
+
 def _even_split(weights: list[Decimal], printed: Decimal) -> bool:
     """The group's points split evenly and rounded at the precision written: 3.33 × 3 under 10
     (the weights are right, their sum is a rounding)."""
@@ -332,7 +341,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
             continue
         rows = frozenset(id(row) for row in group.rows)
         diff = sum(weights, Decimal(0)) - printed
-        if diff == 0:
+        if diff == 0 or diff == _na_points(group.rows):
             continue
         already, inner = explained(rows)
         for entry in inner:
@@ -350,7 +359,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
         return problems
     indicator_sum = sum(weights, Decimal(0))
     label_points = form.indicators_weight_from_label
-    if label_points is not None and label_points != indicator_sum:
+    if label_points is not None and indicator_sum - label_points not in (0, _na_points(form.indicators)):
         already, _ = explained(every)
         diff = indicator_sum - label_points
         if diff != already:
@@ -365,7 +374,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     parts = [funds_points] + weights
     diff = sum(parts, Decimal(0)) - printed
     already = explained(every)[0]
-    if diff == 0 or already == diff:
+    if diff == 0 or already == diff or diff == _na_points(form.indicators):
         return problems
     problems.append(blamed(form.indicators, diff - already, printed - funds_points, "总分分值减预算执行分值")
                     or WeightProblem(form.total_weight.ref, "总分", sum(parts, Decimal(0)), printed,
@@ -506,6 +515,8 @@ def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
         declared = cell.number
         if expected == declared or round_half_up(expected, decimal_places(declared)) == declared:
             continue
+        if _adds_up_nested(written, declared):
+            continue
         arithmetic = " + ".join(fmt(value.number) for _, value in written) + f" = {fmt(expected)}"
         refs = tuple(value for _, value in written)
         blamed = _blamed_part(total, written, key, declared, expected) if key in ("budget", "spent") else None
@@ -518,6 +529,31 @@ def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
         else:
             found.append(FundsCorrection(total, key, column, declared, expected, arithmetic, refs))
     return found
+
+
+def _adds_up_nested(written: list[tuple[FundsRow, Value]], declared: Decimal) -> bool:
+    """The 其中 rows add up once a nested breakdown is left out: a second ``其中：`` right under a
+    row (其中：当年财政拨款 100 / 其中：中央资金 60 / 省级资金 40) details that row, and the rows
+    that add up to it are not added again."""
+    values = [value.number for _, value in written]
+    labels = ["".join(part.label.text.split()) for part, _ in written]
+    kept: list[Decimal] = []
+    index = 0
+    while index < len(values):
+        kept.append(values[index])
+        detail = index + 1
+        if detail < len(values) and labels[detail].startswith("其中"):
+            running = Decimal(0)
+            for end in range(detail, len(values)):
+                running += values[end]
+                if running == values[index]:
+                    index = end
+                    break
+        index += 1
+    if len(kept) == len(values):
+        return False
+    total = sum(kept, Decimal(0))
+    return total == declared or round_half_up(total, decimal_places(declared)) == declared
 
 
 def _blamed_part(total: FundsRow, written: list[tuple[FundsRow, Value]], key: str, declared: Decimal,

@@ -21,7 +21,7 @@ from evaluator.findings import CellRef
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.cell import MISSING, Value
 from evaluator.values.numbers import normalize_text
-from evaluator.values.text import split_points
+from evaluator.values.text import norm_label, split_points
 
 #: How far right of a label its value may sit, and how far below a header its text may sit.
 _RIGHT = 14
@@ -394,8 +394,11 @@ class _Reader:
             self._total(form, r, c, cols)
         if self.edition.grade_printed:
             grade_hits = self.rows_with(_keys(labels.grade), start, grid.max_row + 1)
+            inline = self._inline_grade(start) if not grade_hits else None
             if grade_hits:
                 form.grade = self.right_of(*grade_hits[0])
+            elif inline is not None:
+                form.grade = inline
             elif hits and form.total.ref is not None:
                 r, c = form.total.ref.row, form.total.ref.col
                 _, _, _, c1 = grid.extent(r, c)
@@ -406,6 +409,20 @@ class _Reader:
         reason_hits = self.rows_with(_keys(labels.reason_text), start, grid.max_row + 1)
         if reason_hits:
             form.reason_text = self.right_of(*reason_hits[0])
+
+    def _inline_grade(self, start: int) -> Value | None:
+        """A grade written in its label's cell: ``评价等级：优`` (the value after the colon)."""
+        labels = tuple(norm_label(label) for label in self.edition.labels.grade)
+        for (r, c), v in sorted(self.grid.cells.items()):
+            if r < start or not isinstance(v, str) or len(v) > MAX_LABEL:
+                continue
+            key = norm_label(v)
+            for label in labels:
+                if key.startswith(label) and key[len(label):len(label) + 1] in (":", "："):
+                    value = key[len(label) + 1:]
+                    if 0 < len(value) <= 6:
+                        return Value(raw=value, ref=CellRef(self.grid.name, r, c))
+        return None
 
     def _total(self, form: ProjectForm, r: int, c: int, cols: dict[str, int] | None) -> None:
         grid = self.grid

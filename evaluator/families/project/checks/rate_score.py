@@ -6,7 +6,10 @@ The 预算执行 score of a project form follows from its own figures: 执行率
 得分 is the 分值. The printed 执行率 × 分值 is also accepted (86% × 10 = 8.6 beside 8.62), so a form
 whose rate was shown rounded is not faulted twice. Where ``budget-sum`` corrects a figure of the
 total row, the score is computed from the corrected figure, and the printed figure is accepted too. Integer rounding is not a method: 9 for 8.62 is
-a finding. 0 / 0, a blank or a non-number is not judged here.
+a finding. 0 / 0, a blank or a non-number is not judged here. A 其中 row that prints a 分值 and a 得分 of
+its own (濉溪: ``其中:本年财政拨款 30 30 10 100% 10``) is judged the same way on its own figures,
+and a repeat of the total row's score there is accepted too. A form without a 分值 column (and no
+points in a label) is judged at its edition's 分值 when the score fits under it.
 
 Why it matters: this score is not a judgement call; it follows from figures the unit itself
 reports, and an inflated 9 for 8.62 moves the total and possibly the grade.
@@ -22,7 +25,7 @@ from typing import Iterator, NamedTuple
 
 from evaluator.checks.base import Rule
 from evaluator.families.project.derive import corrected_figures, funds_weight, number, read_rates
-from evaluator.families.project.model import ProjectForm
+from evaluator.families.project.model import FundsRow, ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt, round_half_up
 from evaluator.values.targets import percent, short
@@ -46,12 +49,18 @@ class Expected(NamedTuple):
     methods: list[tuple[str, Decimal, str]]   # (method, expected score, arithmetic)
 
 
-def expected_scores(form: ProjectForm) -> Expected | None:
-    """The funds row's accepted scores, or None when they cannot be computed with certainty."""
-    row = form.funds_total
+def expected_scores(form: ProjectForm, row: FundsRow | None = None) -> Expected | None:
+    """The accepted scores of the funds total row (or of ``row``, a 其中 row that prints its own
+    分值), or None when they cannot be computed with certainty."""
+    row = row or form.funds_total
     if row is None:
         return None
-    weight = funds_weight(row, form)
+    weight = funds_weight(row, form) if row.is_total else number(row.weight)
+    if weight is None and row.is_total and row.weight.ref is None:
+        # No 分值 column and no points in a label: the edition's 分值 (10), when the score fits under it.
+        declared_score, printed = number(row.score), form.edition.funds.weight
+        if printed is not None and declared_score is not None and 0 <= declared_score <= printed:
+            weight = printed
     budget, spent = corrected_figures(form, row)
     if weight is None or budget is None or spent is None or budget <= 0 or spent < 0:
         return None
@@ -81,9 +90,27 @@ def expected_scores(form: ProjectForm) -> Expected | None:
     return Expected(methods)
 
 
+def _part_scores(form: ProjectForm, row: FundsRow) -> Expected | None:
+    """A 其中 row that prints a 分值 and a 得分 of its own (濉溪 "其中:本年财政拨款 30 30 10 100% 10"):
+    its own figures' score, or a repeat of the total row's score (declared or computed)."""
+    total = form.funds_total
+    if total is None or row.weight.undecided or not row.weight.number or number(row.score) is None:
+        return None
+    found = expected_scores(form, row)
+    if found is None:
+        return None
+    repeats = [number(total.score)] + [value for _, value, _ in (expected_scores(form) or Expected([])).methods]
+    return Expected(found.methods + [("重复年度资金总额得分", value, "") for value in repeats
+                                     if value is not None and all(value != known for _, known, _ in found.methods)])
+
+
 def check(form: ProjectForm) -> Iterator[Finding]:
-    found = expected_scores(form)
-    row = form.funds_total
+    yield from _check_row(form, form.funds_total, expected_scores(form))
+    for part in form.funds_parts:
+        yield from _check_row(form, part, _part_scores(form, part))
+
+
+def _check_row(form: ProjectForm, row: FundsRow | None, found: Expected | None) -> Iterator[Finding]:
     if found is None or row is None:
         return
     score = number(row.score)
