@@ -635,3 +635,16 @@ def test_phrasing_probes(probe, correct_model, definitions):
         (finding,) = found
         assert finding.rule == rule
         assert int("".join(ch for ch in finding.cell if ch.isdigit())) == row.score.ref.row
+
+
+@pytest.mark.parametrize(("text", "measured"), [
+    ("新建10×0.5=5公里示范路段", True),      # a length: no unit the reader knows, still not a score
+    ("3×40=120亩", True),
+    ("92.31%*5=4.62", False),
+    ("92.31%×5=4.62，扣0.38分", False),
+    ("5×92.31%=4.62分", False),               # 分 is a unit: the score itself
+    ("5×92.31%=4.62即为得分", False),
+])
+def test_a_result_followed_by_a_measure_word_counts_something(text, measured):
+    (statement, *_) = statements(text)
+    assert statement.measured is measured

@@ -97,7 +97,7 @@ def computed_scores(row: TextRow) -> set[Decimal]:
         return set()
     return {statement.final for text in row.texts for statement in statements(text.text)
             if statement.holds and statement.scores_from(weight) and statement.final is not None
-            and statement.final_unit in _SCORE_UNITS and statement.final <= weight}
+            and statement.final_unit in _SCORE_UNITS and not statement.measured and statement.final <= weight}
 
 
 def mismatch(row: TextRow) -> Claim | None:
@@ -174,7 +174,7 @@ def text_arithmetic(rule: Rule, rows: Iterable[TextRow]) -> Iterator[Finding]:
                                     expected_of=_expected_of(statement, weight), related=[row.score.ref])
                     continue
                 if (not row.compare_result or weight is None or score is None or not statement.scores_from(weight)
-                        or statement.final_unit not in _SCORE_UNITS or statement.final == score):
+                        or statement.final_unit not in _SCORE_UNITS or statement.measured or statement.final == score):
                     continue
                 claim = row_claim(row)
                 if claim is not None and claim.amount == statement.final - score:

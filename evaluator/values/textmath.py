@@ -190,6 +190,9 @@ class Statement:
     start: int = 0
     end: int = 0
     implied: bool = False
+    #: The chain's last figure is followed by a measure word the reader has no unit for
+    #: (``10×0.5=5公里``, ``3×40=120亩``): it counts something, it is not a score.
+    measured: bool = False
 
     @property
     def rounded(self) -> Decimal:
@@ -437,8 +440,20 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
             start=start, end=end))
     if found:  # the chain's last figure is the last step read (a rejected tail is not part of it)
         last = found[-1]
-        found = [replace(statement, final=last.result, final_unit=last.result_unit) for statement in found]
+        measured = last.result_unit is None and _measure_word_at(folded, last.end)
+        found = [replace(statement, final=last.result, final_unit=last.result_unit, measured=measured)
+                 for statement in found]
     return found
+
+
+#: Characters that may follow a bare score in prose and are no measure word (得分4.62得…, =4.62即…).
+_NOT_MEASURE = frozenset("分得扣即为是与和及的较比超低高满计共合再又")
+
+
+def _measure_word_at(folded: str, position: int) -> bool:
+    """Whether a Chinese character that is no connective word follows ``position`` directly."""
+    after = folded[position:position + 1]
+    return bool(after) and "\u4e00" <= after <= "\u9fff" and after not in _NOT_MEASURE
 
 
 _MONEY = re.compile(rf"(?<![\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<unit>万元|亿元|元)")

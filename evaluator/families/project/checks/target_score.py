@@ -48,7 +48,7 @@ from evaluator.families.project.model import IndicatorRow, ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import round_half_up
 from evaluator.values.targets import score_methods
-from evaluator.values.textmath import find_rate, fold, statements
+from evaluator.values.textmath import find_rate, statements
 
 RULE = Rule(
     slug="target-score",
@@ -63,13 +63,10 @@ RULE = Rule(
 REDUCED = "；完成指标值应得满分，如因指标值设定偏低而调减，须在偏差原因中说明"
 
 
-def _reads_as_score(text: str, statement) -> bool:
+def _reads_as_score(statement) -> bool:
     """A statement whose result is a score: no unit but 分 after it (``10×0.5=5公里``, ``10×120=1200元``
     work out quantities, not the row's score)."""
-    if (statement.final_unit or statement.result_unit) not in (None, "分"):
-        return False
-    after = fold(text)[statement.end:statement.end + 1]
-    return not after or after in "分得" or not ("\u4e00" <= after <= "\u9fff")
+    return (statement.final_unit or statement.result_unit) in (None, "分") and not statement.measured
 
 
 def _stated_by_reason(row: IndicatorRow, weight: Decimal, score: Decimal) -> bool:
@@ -78,7 +75,7 @@ def _stated_by_reason(row: IndicatorRow, weight: Decimal, score: Decimal) -> boo
     if not text:
         return False
     for statement in statements(text):
-        if statement.holds and statement.multiplies(weight) and _reads_as_score(text, statement) and round_half_up(statement.result) == round_half_up(score):
+        if statement.holds and statement.multiplies(weight) and _reads_as_score(statement) and round_half_up(statement.result) == round_half_up(score):
             return True
     found = find_rate(text, weight)
     return found is not None and round_half_up(min(found[0], Decimal(1)) * weight) == round_half_up(score)
@@ -88,7 +85,7 @@ def _stated_elsewhere(row: IndicatorRow, weight: Decimal, score: Decimal) -> Ite
     """Where the values cannot be judged, the 偏差原因 may work out the row's score itself
     (``完成率92%，92%×10=9.2``): one such statement that holds and gives another score is a finding."""
     text = row.reason.text if row.reason.ref is not None else ""
-    worked = [s for s in statements(text) if s.holds and s.multiplies(weight) and _reads_as_score(text, s)]
+    worked = [s for s in statements(text) if s.holds and s.multiplies(weight) and _reads_as_score(s)]
     results = {round_half_up(s.result) for s in worked}
     if len(results) != 1:
         return
