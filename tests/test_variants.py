@@ -31,12 +31,11 @@ def _position(sheet: str, cell: str) -> tuple[str, int, int]:
     return sheet, row, column_index_from_string(letters)
 
 
-@pytest.fixture(scope="session")
-def originals(definitions):
+def _findings_by_key(samples: dict, cell_map, definitions) -> dict[str, list[tuple]]:
     """Each sample's findings, as (rule, severity, indicator, builder key of the cell)."""
     result = {}
-    for sample, data in variants.samples().items():
-        keys = {where: key for key, where in variants.cell_map(data).items()}
+    for sample, data in samples.items():
+        keys = {where: key for key, where in cell_map(data).items()}
         found = []
         for finding in check_file(SAMPLE_DIR / f"{sample}.xlsx", definitions).findings:
             key = keys.get(_position(finding.sheet, finding.cell)) if finding.cell else None
@@ -44,6 +43,12 @@ def originals(definitions):
             found.append((finding.rule, finding.severity.value, finding.indicator, key))
         result[sample] = found
     return result
+
+
+@pytest.fixture(scope="session")
+def originals(definitions):
+    """Each department sample's findings, by the builder key of their cells."""
+    return _findings_by_key(variants.samples(), variants.cell_map, definitions)
 
 
 def expected_findings(originals, sample: str, built: variants.Built) -> list[tuple]:
@@ -149,17 +154,8 @@ PROJECT_CASES = [(variant, sample) for variant in variants.PROJECT_VARIANTS
 
 @pytest.fixture(scope="session")
 def project_originals(definitions):
-    """Each project sample's findings, as (rule, severity, indicator, edit key of the cell)."""
-    result = {}
-    for sample, data in variants.project_samples().items():
-        keys = {where: key for key, where in variants.project_cell_map(data).items()}
-        found = []
-        for finding in check_file(SAMPLE_DIR / f"{sample}.xlsx", definitions).findings:
-            key = keys.get(_position(finding.sheet, finding.cell)) if finding.cell else None
-            assert finding.cell is None or key is not None, f"{sample}: no cell key for {finding}"
-            found.append((finding.rule, finding.severity.value, finding.indicator, key))
-        result[sample] = found
-    return result
+    """Each project sample's findings, by the edit key of their cells."""
+    return _findings_by_key(variants.project_samples(), variants.project_cell_map, definitions)
 
 
 @pytest.mark.parametrize(("variant", "sample"), PROJECT_CASES,
