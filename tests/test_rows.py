@@ -65,24 +65,24 @@ def _explained(row: int, reason: object, remedy: object = None) -> ScoredRow:
 
 
 def test_missing_explanation_points_at_the_first_empty_cell_and_relates_the_rest():
-    (finding,) = rows.missing_explanation(RULE, [_explained(5, None, "/")], at="explanation")
+    (finding,) = rows.missing_explanation(RULE, [_explained(5, None, "/")])
     assert (finding.cell, finding.expected_of, finding.actual) == ("I5", "text", "（空）")
     assert finding.related == ((SHEET, "H5"), (SHEET, "J5"))
-    (alone,) = rows.missing_explanation(RULE, [_explained(5, None, "/")], at="explanation", relate_score=False)
+    (alone,) = rows.missing_explanation(RULE, [_explained(5, None, "/")], relate_score=False)
     assert alone.related == ((SHEET, "J5"),)
 
 
 def test_missing_explanation_counts_as_empty_what_it_is_told():
     said = [_explained(5, "无偏差", "已整改")]
-    assert [f.cell for f in rows.missing_explanation(RULE, said, at="explanation")] == ["I5"]
-    assert list(rows.missing_explanation(RULE, said, at="explanation", empty=attrgetter("is_empty_text"))) == []
+    assert [f.cell for f in rows.missing_explanation(RULE, said)] == ["I5"]
+    assert list(rows.missing_explanation(RULE, said, empty=attrgetter("is_empty_text"))) == []
 
 
 def test_missing_explanation_reports_a_merged_reason_cell_once_or_once_per_row():
     merged = _cell(5, 9)
     lost = [replace(_row(row, "8"), explanations=(("原因", merged),)) for row in (5, 6)]
-    assert [f.indicator for f in rows.missing_explanation(RULE, lost, at="explanation")] == ["指标5"]
-    per_row = rows.missing_explanation(RULE, lost, at="explanation", once_per_cell=False)
+    assert [f.indicator for f in rows.missing_explanation(RULE, lost)] == ["指标5"]
+    per_row = rows.missing_explanation(RULE, lost, once_per_cell=False)
     assert [(f.cell, f.indicator) for f in per_row] == [("I5", "指标5"), ("I5", "指标6")]
 
 

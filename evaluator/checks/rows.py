@@ -97,13 +97,13 @@ def score_out_of_range(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect 
                             expected_of="score", related=[row.weight_cell.ref], weight=weight)
 
 
-def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "score",
+def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *,
                         empty: Callable[[Value], bool] = is_empty_explanation, relate_score: bool = True,
                         once_per_cell: bool = True) -> Iterator[Finding]:
     """``missing-explanation``: points lost (score below weight) or a target missed, and an
-    explanation cell empty. ``at`` says which cell the finding points at: ``score`` or
-    ``explanation`` (the first empty one: the cell to fill in); the other empty cells are named in
-    ``related``, and the score too unless ``relate_score`` is off. ``empty`` says what counts as an
+    explanation cell empty. The finding points at the first empty explanation cell, the cell to
+    fill in; the other empty cells are named in ``related``, and the score too unless
+    ``relate_score`` is off. ``empty`` says what counts as an
     empty explanation. An explanation cell shared by several rows (merged) is reported once, on
     the first of them, unless ``once_per_cell`` is off (then once per row that needs it).
     Templates may use ``{missing}`` (the empty cells' names), ``{why}``, ``{score}``, ``{weight}``."""
@@ -120,19 +120,15 @@ def missing_explanation(rule: Rule, rows: Iterable[ScoredRow], *, at: str = "sco
             continue
         names = "和".join(dict.fromkeys(name for name, _ in blank))
         why = (f"得分 {fmt(score)} 低于分值 {fmt(weight)}" if lost else (row.shortfall or "未完成年度指标值"))
-        ref: CellRef | None = blank[0][1].ref if at == "explanation" else (row.score.ref or blank[0][1].ref)
+        ref: CellRef | None = blank[0][1].ref
         related = ([row.score.ref] if relate_score else []) + [cell.ref for _, cell in blank]
         related = [r for r in related if r is not None and r != ref]
         if once_per_cell and ref is not None and ref in said:
             continue                    # one reason cell merged over several rows: said once
         if ref is not None:
             said.add(ref)
-        if at == "explanation":
-            yield rule.emit(ref, indicator=row.label, actual=shown(blank[0][1].raw), expected_of="text",
-                            missing=names, why=why, related=related, arithmetic=why, score=score, weight=weight)
-        else:
-            yield rule.emit(ref, indicator=row.label, expected=weight, actual=score, missing=names, why=why,
-                            related=related, arithmetic=why, score=score, weight=weight)
+        yield rule.emit(ref, indicator=row.label, actual=shown(blank[0][1].raw), expected_of="text",
+                        missing=names, why=why, related=related, arithmetic=why, score=score, weight=weight)
 
 
 def formula_no_value(rule: Rule, values: Iterable[tuple[str, Value] | tuple[str, Value, str | None]]

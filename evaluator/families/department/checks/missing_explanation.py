@@ -39,5 +39,5 @@ RULE = Rule(
 
 
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
-    yield from rows.missing_explanation(RULE, scored_rows(form), at="explanation", empty=attrgetter("is_empty_text"),
+    yield from rows.missing_explanation(RULE, scored_rows(form), empty=attrgetter("is_empty_text"),
                                         relate_score=False, once_per_cell=False)

@@ -75,9 +75,9 @@ def _funds(form: ProjectForm) -> Iterator[Finding]:
 def check(form: ProjectForm) -> Iterator[Finding]:
     yield from _funds(form)
     scored = indicator_rows(form, skip=flagged_scores(form))
-    yield from rows.missing_explanation(RULE, scored, at="explanation")
+    yield from rows.missing_explanation(RULE, scored)
     if form.reason_text.ref is None or any(row.explanations for row in scored):
         return
     # One reason for the whole form (Hubei's 偏差大或目标未完成原因分析): said once, where it is empty.
     shared = [replace(row, explanations=(("偏差大或目标未完成原因分析", form.reason_text),)) for row in scored]
-    yield from islice(rows.missing_explanation(RULE, shared, at="explanation"), 1)
+    yield from islice(rows.missing_explanation(RULE, shared), 1)
