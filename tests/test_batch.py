@@ -348,7 +348,7 @@ def test_the_manifest_is_saved_along_the_way(inbox, tmp_path, definitions, monke
         saved_sizes.append(len(self.records))
 
     monkeypatch.setattr(Manifest, "save", save)
-    batch_module.check_jobs(batch_module.discover([inbox], out), definitions, out, manifest, workers=1)
+    batch_module.check_jobs(batch_module.find([inbox], out).jobs, definitions, out, manifest, workers=1)
     assert saved_sizes[:3] == [1, 2, 3]
 
 

@@ -26,7 +26,7 @@ from evaluator.runner.manifest import Manifest, content_digest
 from evaluator.runner.parallel import Stop, available_cores
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
-from evaluator.runner.run import Job, Task, destinations, discover, find, run  # noqa: F401 - discover for callers
+from evaluator.runner.run import Job, Task, destinations, find, run
 
 log = logging.getLogger("evaluator")
 SAVE_EVERY = 30.0  # seconds: a run killed outright loses at most this much work

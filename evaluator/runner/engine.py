@@ -34,17 +34,13 @@ log = logging.getLogger("evaluator")
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-# A checked form of any family; the name the outputs have always used.
-FormResult = CheckedForm
-
-
 @dataclass
 class FileResult:
     """The outcome for one file: its forms, or why it could not be read."""
 
     path: Path
     display: str
-    forms: list[FormResult] = field(default_factory=list)
+    forms: list[CheckedForm] = field(default_factory=list)
     error: str | None = None
     annotated: str | None = None
     unchanged: bool = False
@@ -105,7 +101,7 @@ def describe_failure(path: Path, exc: BaseException) -> str:
             f"请把此文件交给维护人员")
 
 
-def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[FormResult]:
+def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[CheckedForm]:
     """Offer the workbook to every family and check every form found; a workbook in which no
     family finds a form gets one ``form-not-found`` naming what each family looked for."""
     forms = [form for family in FAMILIES for form in family.check(grids, definitions)]
@@ -119,12 +115,12 @@ def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[FormRe
             row, col, text = title
             known = "、".join(family.title for family in FAMILIES)
             finding = FORM_UNSUPPORTED.emit(CellRef(grid.name, row, col), sheet=grid.name, title=text, known=known)
-            unsupported.append(FormResult(family=None, edition=None, title=text, sheet=grid.name, findings=[finding]))
+            unsupported.append(CheckedForm(family=None, edition=None, title=text, sheet=grid.name, findings=[finding]))
     if unsupported:
         return unsupported
     details = "；".join(f"{family.title}：{family.seen(grids, definitions)}" for family in FAMILIES)
     details += f"；各工作表所见：{_labels_seen(grids)}"
-    return [FormResult(family=None, edition=None, title=None, sheet=None,
+    return [CheckedForm(family=None, edition=None, title=None, sheet=None,
                        findings=[FORM_NOT_FOUND.emit(None, details=details)])]
 
 

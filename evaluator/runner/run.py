@@ -140,11 +140,6 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     return Discovery(jobs, skipped)
 
 
-def discover(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = False) -> list[Job]:
-    """The workbooks :func:`find` finds under ``paths``."""
-    return find(paths, out_dir, follow=follow).jobs
-
-
 def destinations(jobs: list[Job], out_dir: Path, reserved: Iterable[Path] = ()) -> dict[Path, Path]:
     """Where each job's annotated copy goes: DIR/<sub-folders>/<stem>.checked.xlsx, never twice the
     same, and never one of ``reserved`` (the copies of files checked earlier into DIR)."""

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, TextIO
 
-from evaluator.runner.engine import FileResult, FormResult
+from evaluator.families.base import CheckedForm
+from evaluator.runner.engine import FileResult
 from evaluator.findings import Severity
 from evaluator.values.numbers import fmt
 
@@ -28,20 +29,20 @@ def _number(value) -> str | None:
     return fmt(value) if value is not None else None
 
 
-def _totals(form: FormResult) -> dict[str, Any] | None:
+def _totals(form: CheckedForm) -> dict[str, Any] | None:
     if form.total is None:
         return None
     return {"declared": _number(form.total.declared), "recomputed": _number(form.total.recomputed),
             "corrected": _number(form.total.corrected)}
 
 
-def _grades(form: FormResult) -> dict[str, Any] | None:
+def _grades(form: CheckedForm) -> dict[str, Any] | None:
     if form.grade is None:
         return None
     return {"declared": form.grade.declared, "computed": form.grade.computed, "corrected": form.grade.corrected}
 
 
-def form_entry(result: FileResult, form: FormResult | None) -> dict[str, Any]:
+def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
     findings = result.findings if form is None else form.findings
     status = result.status if form is None or result.status in ("unreadable", "unchanged") else (
         "findings" if form.findings else "ok")
