@@ -290,7 +290,7 @@ def show_fund(key: str, value: Any, unit: str | None = None) -> str:
     return show_number(value, 2)
 
 
-def fact_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
+def filled_facts(row: dict[str, Any]) -> list[tuple[str, str]]:
     """A project form's facts that are filled, as (label, text), for one line of text output:
     项目名称, 实施单位 and its 年度资金总额 row; [] for a form whose family states none."""
     lines = [(label, str(value)) for label, value in project_facts(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, fact_lines, rule_label
+from evaluator.outputs.reporters.common import SEVERITY_LABELS, filled_facts, rule_label
 
 
 class _Printable:
@@ -35,7 +35,7 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         stream.write(head + "\n")
         if row["status"] == "unchanged":
             stream.write("  未变化，沿用上次结果\n")
-        facts = fact_lines(row)
+        facts = filled_facts(row)
         if facts:
             stream.write("  " + "；".join(f"{label} {value}" for label, value in facts) + "\n")
         total, grade = row["total"] or {}, row["grade"] or {}
