@@ -29,7 +29,7 @@ from evaluator.outputs.reporters import json as json_reporter
 from evaluator.runner.run import Job, Task, destinations, find, run
 
 log = logging.getLogger("evaluator")
-SAVE_EVERY = 30.0  # seconds: a run killed outright loses at most this much work
+SAVE_EVERY = 30.0  # seconds between compactions of the journal into the manifest
 
 
 @dataclass
@@ -159,17 +159,18 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                     entry["replaced"] = replaced
             rows[index] = outcome.entries
             checked += 1
-            statuses = ", ".join(sorted({entry["status"] for entry in outcome.entries}))
-            log.info("%s：%s（%.2f 秒）", job.display, statuses, outcome.seconds)
-            if outcome.complete:
-                settled.add(job.path)
             if manifest is not None and outcome.complete and index in digests:
+                # Into the journal at once (fsync'd): from here on the answer survives a kill.
                 annotated = targets.get(job.path) if outcome.annotated else None
                 manifest.record(keys[index], digests[index], settings, __version__,
                                 outcome.entries, annotated, job.mode)
                 if time.monotonic() - saved > SAVE_EVERY:
-                    manifest.save()
+                    manifest.save()   # compacts the journal
                     saved = time.monotonic()
+            if outcome.complete:
+                settled.add(job.path)
+            statuses = ", ".join(sorted({entry["status"] for entry in outcome.entries}))
+            log.info("%s：%s（%.2f 秒）", job.display, statuses, outcome.seconds)
     finally:
         if bar is not None:
             bar.close()

@@ -13,6 +13,10 @@ permission bits of the file (``mode``): the reports covering it are never more r
 
 The manifest is written atomically, under the folder's lock. A damaged or foreign manifest is
 replaced, with a warning: the run then checks everything, which is slow but never wrong.
+
+Between two saves every record is also appended to the folder's journal
+(:mod:`evaluator.runner.journal`) as soon as it is made, and the hot folder's takes with it: loading
+replays the journal, saving compacts it. A run killed outright loses no answer it had made.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.outputs.atomic import write_text
+from evaluator.runner.journal import Journal
 
 log = logging.getLogger("evaluator")
 MANIFEST_NAME = ".evaluator-manifest.json"
@@ -52,6 +57,9 @@ class Manifest:
     folder: Path
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     changed: bool = False
+    #: takes of the hot folder with no answer yet, by key (see :mod:`evaluator.runner.journal`)
+    open_takes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journal: Journal | None = None
 
     @property
     def path(self) -> Path:
@@ -59,6 +67,18 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
+        """The manifest as saved, with what the journal holds since replayed onto it."""
+        manifest = cls._read(folder)
+        manifest.journal = Journal(folder)
+        replay = manifest.journal.read()
+        if replay.answers:
+            manifest.records.update(replay.answers)
+            manifest.changed = True
+        manifest.open_takes = replay.open_takes
+        return manifest
+
+    @classmethod
+    def _read(cls, folder: Path) -> "Manifest":
         path = folder / MANIFEST_NAME
         try:
             data = json.loads(path.read_text("utf-8"))
@@ -71,6 +91,20 @@ class Manifest:
             log.warning("清单 %s 格式不符，本次全部重新检查", path)
             return cls(folder, changed=True)
         return cls(folder, records=data["files"])
+
+    def take(self, key: str, source: Path, destination: Path | None, mode: int | None) -> None:
+        """Note (durably, before it is moved) that the hot folder takes ``source`` under ``key``."""
+        if self.journal is not None:
+            self.journal.take(key, source, destination, mode)
+            self.open_takes[key] = {"take": key, "from": str(source),
+                                    "to": str(destination) if destination else None, "mode": mode}
+
+    def drop(self, key: str) -> None:
+        """A take that needs no answer (its file went back to the inbox)."""
+        if key in self.open_takes:
+            if self.journal is not None:
+                self.journal.drop(key)
+            del self.open_takes[key]
 
     def reusable(self, key: str, digest: str, catalog: str, version: str,
                  destination: Path | None) -> list[dict[str, Any]] | None:
@@ -107,6 +141,9 @@ class Manifest:
             "entries": entries,
         }
         self.changed = True
+        if self.journal is not None:
+            self.journal.answer(key, self.records[key])
+        self.open_takes.pop(key, None)
 
     def annotated_paths(self, besides: set[str] = frozenset()) -> set[Path]:
         """The annotated copies recorded for every key but those in ``besides``: names a new file's
@@ -131,11 +168,13 @@ class Manifest:
         return entries
 
     def save(self) -> None:
-        if not self.changed:
-            return
-        data = {"format": FORMAT, "files": self.records}
-        write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1))
-        self.changed = False
+        """Write the manifest (atomically), then compact the journal to the takes still open."""
+        if self.changed:
+            data = {"format": FORMAT, "files": self.records}
+            write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+            self.changed = False
+        if self.journal is not None and (self.open_takes or self.journal.path.exists()):
+            self.journal.compact(list(self.open_takes.values()))
 
     def _relative(self, path: Path) -> str:
         try:

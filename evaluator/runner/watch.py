@@ -24,6 +24,13 @@ Without an archive, results are keyed by the name in INBOX: a later file replace
 result, and its entry says so (``replaced``). A file whose check failed for a reason of the tool's
 own goes back to INBOX and is not retried until it changes; one not started before a stop goes
 back to be taken next time.
+
+Nothing taken is lost, whatever stops the watcher (a kill, a crash, a power cut): with an archive,
+each take is written to DIR's journal (:mod:`evaluator.runner.journal`, fsync'd) *before* the file
+is moved, and each answer as soon as it exists. A watcher starting on DIR first answers every file
+taken and not answered (in the archive, once each; one still in the inbox is simply taken again);
+a move across file systems cut short (the copy whole in the archive, the original still in the
+inbox) is completed first, so the file is answered once, not twice.
 """
 
 from __future__ import annotations
@@ -45,7 +52,8 @@ from evaluator.runner.batch import Batch, check_jobs
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
-from evaluator.runner.manifest import Manifest
+from evaluator.runner.journal import Journal
+from evaluator.runner.manifest import Manifest, content_digest
 from evaluator.runner.parallel import Stop
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
@@ -146,6 +154,7 @@ class Watcher:
         self._told: dict[str, tuple[int, ...]] = {}   # skipped path → the version of it already logged
         self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
         self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
+        self.recovered = False                       # the journal's open takes were looked at
         # A watcher writes annotated copies: load their writer (openpyxl) now, once, rather than
         # between taking a file into the archive and starting its check.
         import evaluator.outputs.annotate  # noqa: F401
@@ -208,7 +217,9 @@ class Watcher:
         self.seen = now
         self.handled = {path: sig for path, sig in self.handled.items() if path in now}
         self.waiting &= set(now)
-        if not ready:
+        if not ready and not self.recovered and not Journal(self.options.out_dir).path.exists():
+            self.recovered = True   # nothing was left open by an earlier watcher
+        if not ready and self.recovered:
             if frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
                 # What is skipped changed: the reports say so even when nothing new was checked, when
                 # DIR is free now (a run holding it rewrites them, and so does the next batch).
@@ -241,6 +252,9 @@ class Watcher:
             remove_stale(options.out_dir)
             manifest = Manifest.load(options.out_dir)
             try:
+                if not self.recovered:
+                    jobs.extend(self._recover(manifest))
+                    self.recovered = True
                 for path in paths:
                     job = self._take(path, now[path], manifest)
                     if job is not None:
@@ -265,7 +279,7 @@ class Watcher:
                             if job.dropped_as is not None and job.relative.as_posix() in manifest.records}
                 for job in jobs:
                     if job.path not in settled:
-                        self._give_back(job, now, retry=batch is None or bool(self.stop))
+                        self._give_back(job, manifest, retry=batch is None or bool(self.stop))
         return batch
 
     def _take(self, path: Path, signature: Signature, manifest: Manifest) -> Job | None:
@@ -288,23 +302,66 @@ class Watcher:
             self.handled[path] = signature
             return Job(path=path, display=str(path), relative=relative, own_output=mark is False,
                        mode=stat.S_IMODE(info.st_mode))
-        destination = archive_path(options.archive, relative,
-                                   lambda candidate: candidate.relative_to(options.archive).as_posix() in manifest.records)
+        def taken(candidate: Path) -> bool:
+            key = candidate.relative_to(options.archive).as_posix()
+            return key in manifest.records or key in manifest.open_takes
+
+        destination = archive_path(options.archive, relative, taken)
+        key = destination.relative_to(options.archive).as_posix()
+        manifest.take(key, path, destination, stat.S_IMODE(info.st_mode))   # on disk before the move
         try:
             _move(path, destination)
             moved = os.lstat(destination)
         except OSError as exc:
             log.error("%s：无法移入归档文件夹（%s），未检查；文件改动后再试", path, exc)
             self.handled[path] = signature
+            if not os.path.lexists(destination):
+                manifest.drop(key)
             return None
         if not stat.S_ISREG(moved.st_mode):   # swapped between the look and the move: never archived
-            self._put_back(destination, path)
+            if self._put_back(destination, path) is not None:
+                manifest.drop(key)
             return None
         log.info("%s → %s", path, destination)
         return Job(path=destination, display=str(destination), relative=destination.relative_to(options.archive),
                    dropped_as=str(path), own_output=mark is False, mode=stat.S_IMODE(moved.st_mode))
 
-    def _give_back(self, job: Job, now: dict[Path, Signature], retry: bool) -> None:
+    def _recover(self, manifest: Manifest) -> list[Job]:
+        """The files an earlier watcher took and did not answer (it was killed): each once, from the
+        archive. A take whose move never happened is closed: its file is still in the inbox."""
+        options = self.options
+        jobs = []
+        for key, take in sorted(manifest.open_takes.items()):
+            destination = Path(take["to"]) if isinstance(take.get("to"), str) else None
+            source = Path(take["from"]) if isinstance(take.get("from"), str) else None
+            try:
+                info = os.lstat(destination) if destination is not None else None
+            except OSError:
+                info = None
+            if info is None or not stat.S_ISREG(info.st_mode) or options.archive is None:
+                manifest.drop(key)   # never moved (still in the inbox, taken again), or gone
+                continue
+            if source is not None and os.path.lexists(source):
+                self._finish_move(source, destination)
+            log.warning("%s：上次监视中断时已取走但未检查，现在检查", destination)
+            mode = take.get("mode") if isinstance(take.get("mode"), int) else stat.S_IMODE(info.st_mode)
+            jobs.append(Job(path=destination, display=str(destination), relative=Path(key),
+                            dropped_as=str(source) if source is not None else None,
+                            own_output=own_output(destination, str(destination), options.limits) is False,
+                            mode=mode))
+        return jobs
+
+    @staticmethod
+    def _finish_move(source: Path, destination: Path) -> None:
+        """A move across file systems cut short: the copy is whole (written atomically); the original
+        is removed when it still holds the same bytes, so the file is answered once."""
+        try:
+            if content_digest(source) == content_digest(destination):
+                os.unlink(source)
+        except OSError:
+            pass
+
+    def _give_back(self, job: Job, manifest: Manifest, retry: bool) -> None:
         """A job whose answer is not final (not started before a stop, or its check failed for a reason
         of the tool's own) goes back to the inbox; unless it is to be retried, only once it changes."""
         if job.dropped_as is None:
@@ -313,6 +370,8 @@ class Watcher:
             return
         original = Path(job.dropped_as)
         back = self._put_back(job.path, original)
+        if back is not None:
+            manifest.drop(job.relative.as_posix())
         if back is not None and not retry:
             info = os.lstat(back)
             self.handled[back] = (info.st_size, info.st_mtime_ns)

@@ -1,0 +1,119 @@
+"""What an output folder's runs have taken and answered since its manifest was last saved:
+DIR/.evaluator-journal.
+
+The manifest is rewritten whole, so it is saved only now and then; the journal is what makes every
+answer durable as soon as it exists. It is a file of JSON lines, only ever appended to, each line
+written with one ``write`` and flushed to disk (fsync) before the run goes on:
+
+``{"take": KEY, "from": INBOX PATH, "to": ARCHIVE PATH or null, "mode": BITS}``
+    the hot folder is about to move a file into the archive (or, without one, to check it where it
+    is). Written *before* the file is moved: a watcher killed at any moment after it finds, on its
+    next start, every file it had taken and not answered, wherever it is.
+``{"answer": KEY, "record": {...}}``
+    the manifest record of a file just checked (its entries, digest, annotated copy).
+``{"drop": KEY}``
+    a take that needs no answer: the file went back to the inbox (to be taken again).
+
+Loading the manifest replays the answers; saving it compacts the journal: the manifest is written
+(atomically), then the journal is replaced (atomically) by the takes still open, or removed. A line
+torn by a kill in the middle of a write is the last one and is ignored: it was never acknowledged.
+Every path is kept as written by ``json.dumps`` with ASCII escapes, so a file name that is not
+UTF-8 (kept by Python as lone surrogates) survives the round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluator.outputs.atomic import write_text
+
+log = logging.getLogger("evaluator")
+JOURNAL_NAME = ".evaluator-journal"
+
+
+@dataclass
+class Replay:
+    """What a journal holds: the answers in order, and the takes with neither answer nor drop."""
+
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    open_takes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Journal:
+    """The journal of one output folder (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @property
+    def path(self) -> Path:
+        return self.folder / JOURNAL_NAME
+
+    def append(self, event: dict[str, Any]) -> None:
+        """Add one event and wait until it is on disk (OSError when it cannot be written)."""
+        line = (json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            written = os.write(descriptor, line)
+            if written != len(line):   # a full disk part-way: the torn line is never acknowledged
+                raise OSError(28, "写入不完整", str(self.path))
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+    def take(self, key: str, source: Path, destination: Path | None, mode: int | None) -> None:
+        self.append({"take": key, "from": str(source), "to": str(destination) if destination else None,
+                     "mode": mode})
+
+    def answer(self, key: str, record: dict[str, Any]) -> None:
+        self.append({"answer": key, "record": record})
+
+    def drop(self, key: str) -> None:
+        self.append({"drop": key})
+
+    def read(self) -> Replay:
+        """Replay the journal; a line that does not parse (torn by a kill, or foreign) ends it."""
+        replay = Replay()
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return replay
+        except OSError as exc:
+            log.warning("日志 %s 无法读取（%s）", self.path, exc)
+            return replay
+        for number, line in enumerate(data.split(b"\n"), 1):
+            if not line.strip():
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError:
+                if number < data.count(b"\n"):   # not the last line: something else wrote here
+                    log.warning("日志 %s 第 %d 行无法读取，其后内容忽略", self.path, number)
+                break
+            if not isinstance(event, dict):
+                break
+            if isinstance(event.get("take"), str):
+                replay.open_takes[event["take"]] = event
+            elif isinstance(event.get("answer"), str) and isinstance(event.get("record"), dict):
+                replay.answers[event["answer"]] = event["record"]
+                replay.open_takes.pop(event["answer"], None)
+            elif isinstance(event.get("drop"), str):
+                replay.open_takes.pop(event["drop"], None)
+        return replay
+
+    def compact(self, keep: list[dict[str, Any]]) -> None:
+        """Replace the journal by ``keep`` (the takes still open), atomically; remove it when empty.
+        Call it once what the journal held is safe elsewhere (the manifest saved)."""
+        if not keep:
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+            return
+        text = "".join(json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n" for event in keep)
+        write_text(self.path, text)
