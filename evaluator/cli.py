@@ -83,7 +83,11 @@ def tool_failures(command):
         except FolderBusy as exc:
             raise ToolError(str(exc)) from exc
         except OSError as exc:
+            from evaluator.outputs.atomic import is_no_space
+
             where = f"{exc.filename}：" if exc.filename else ""
+            if is_no_space(exc):   # said in Chinese, whatever the system's language
+                raise ToolError(f"{where}磁盘空间不足（{exc.strerror}）；已完成的答案已保存，腾出空间后再运行即可") from exc
             raise ToolError(f"{where}{exc.strerror or exc}") from exc
         except Exception as exc:  # noqa: BLE001 - a bug: say so, exit 2, never pass for "findings"
             raise ToolError(f"内部错误：{type(exc).__name__}: {exc}") from exc

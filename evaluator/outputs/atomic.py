@@ -13,7 +13,9 @@ at which the output is more readable.
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import IO, Iterator
 
 TEMP_PREFIX = ".~tmp-"
+#: errors that say the disk (or the user's quota) is full: they pass when space is freed
+NO_SPACE = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EFBIG) if code)
 PERMISSIONS = 0o666
 _CEILING: ContextVar[int] = ContextVar("output_permission_ceiling", default=PERMISSIONS)
 
@@ -86,3 +90,27 @@ def remove_stale(folder: Path) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def is_no_space(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or quota) is full: an error that passes, not the file's fault."""
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE
+
+
+def quiet_abandoned_writers() -> None:
+    """Once a write failed (a full disk), a writer dropped half-way (a zip archive of openpyxl's)
+    tries to finish itself when collected and fails again, which Python prints as "Exception
+    ignored" with a traceback, once per file. That failure was already reported with the file:
+    from now on it is dropped; every other unraisable error is printed as before."""
+    previous = sys.unraisablehook
+    if getattr(previous, "_evaluator", False):
+        return
+
+    def hook(unraisable) -> None:
+        exc = unraisable.exc_value
+        if is_no_space(exc) or (isinstance(exc, (OSError, ValueError)) and "__del__" in repr(unraisable.object)):
+            return
+        previous(unraisable)
+
+    hook._evaluator = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook

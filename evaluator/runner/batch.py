@@ -45,6 +45,7 @@ class Batch:
     reports: list[Path] = field(default_factory=list)  # summary.xlsx, report.html, report.json written
     totals: dict[str, int] | None = None  # the summary of every file report.json now holds (watch)
     empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
+    out_of_space: bool = False  # an annotated copy was not written for want of disk space
 
     @property
     def interrupted(self) -> bool:
@@ -141,6 +142,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     workers = workers or available_cores()
     bar = _progress(len(tasks), progress)
     checked = 0
+    short = False
     saved = time.monotonic()
     try:
         for number, outcome in run(tasks, definitions, workers=workers, stop=stop,
@@ -159,6 +161,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                     entry["replaced"] = replaced
             rows[index] = outcome.entries
             checked += 1
+            short = short or outcome.out_of_space
             if manifest is not None and outcome.complete and index in digests:
                 # Into the journal at once (fsync'd): from here on the answer survives a kill.
                 annotated = targets.get(job.path) if outcome.annotated else None
@@ -176,7 +179,8 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
             bar.close()
     entries = [entry for index in sorted(rows) for entry in rows[index]]
     return Batch(report=json_reporter.assemble(entries, skipped), checked=checked, reused=len(jobs) - len(tasks),
-                 skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled)
+                 skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled,
+                 out_of_space=short)
 
 
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,

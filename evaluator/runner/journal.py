@@ -16,13 +16,15 @@ written with one ``write`` and flushed to disk (fsync) before the run goes on:
 
 Loading the manifest replays the answers; saving it compacts the journal: the manifest is written
 (atomically), then the journal is replaced (atomically) by the takes still open, or removed. A line
-torn by a kill in the middle of a write is the last one and is ignored: it was never acknowledged.
+torn by a kill in the middle of a write is the last one; it was never acknowledged, and reading the
+journal cuts it off. A write that fails (a full disk) is cut off at once.
 Every path is kept as written by ``json.dumps`` with ASCII escapes, so a file name that is not
 UTF-8 (kept by Python as lone surrogates) survives the round trip.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -59,10 +61,18 @@ class Journal:
         line = (json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            written = os.write(descriptor, line)
-            if written != len(line):   # a full disk part-way: the torn line is never acknowledged
-                raise OSError(28, "写入不完整", str(self.path))
-            os.fsync(descriptor)
+            size = os.fstat(descriptor).st_size
+            try:
+                written = os.write(descriptor, line)
+                if written != len(line):   # a full disk part-way
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
+                os.fsync(descriptor)
+            except OSError:
+                try:
+                    os.ftruncate(descriptor, size)   # no torn line for the next event to run into
+                except OSError:
+                    pass
+                raise
         finally:
             os.close(descriptor)
 
@@ -86,17 +96,23 @@ class Journal:
         except OSError as exc:
             log.warning("日志 %s 无法读取（%s）", self.path, exc)
             return replay
+        if data and not data.endswith(b"\n"):
+            # A line torn by a kill: never acknowledged. Cut it off, so the next event starts a line.
+            data = data[: data.rfind(b"\n") + 1]
+            try:
+                os.truncate(self.path, len(data))
+            except OSError:
+                pass
         for number, line in enumerate(data.split(b"\n"), 1):
             if not line.strip():
                 continue
             try:
                 event = json.loads(line)
             except ValueError:
-                if number < data.count(b"\n"):   # not the last line: something else wrote here
-                    log.warning("日志 %s 第 %d 行无法读取，其后内容忽略", self.path, number)
-                break
+                event = None
             if not isinstance(event, dict):
-                break
+                log.warning("日志 %s 第 %d 行无法读取，已跳过", self.path, number)
+                continue
             if isinstance(event.get("take"), str):
                 replay.open_takes[event["take"]] = event
             elif isinstance(event.get("answer"), str) and isinstance(event.get("record"), dict):

@@ -32,6 +32,9 @@ class _Console(logging.StreamHandler):
 @contextmanager
 def configured(verbose: bool = False, quiet: bool = False, log_file: Path | None = None) -> Iterator[None]:
     """Send the tool's log to stderr and ``log_file`` for the duration of the block."""
+    from evaluator.outputs.atomic import quiet_abandoned_writers
+
+    quiet_abandoned_writers()   # a full disk is said once per file, not again as a traceback
     logger = logging.getLogger(LOGGER)
     previous = (logger.handlers[:], logger.level, logger.propagate)
     stderr = _Console(sys.stderr)
@@ -40,7 +43,7 @@ def configured(verbose: bool = False, quiet: bool = False, log_file: Path | None
     handlers: list[logging.Handler] = [stderr]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file = logging.FileHandler(log_file, encoding="utf-8", errors="backslashreplace")
         to_file.setLevel(logging.DEBUG if verbose else logging.INFO)
         to_file.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
         handlers.append(to_file)

@@ -29,7 +29,7 @@ from evaluator.runner.parallel import Stop, ordered_map
 from evaluator.outputs.reporters import OUTPUT_FILES
 from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.reporters.summary_xlsx import is_own_summary
-from evaluator.outputs.atomic import no_more_readable_than
+from evaluator.outputs.atomic import is_no_space, no_more_readable_than
 from evaluator.outputs.inert import printable
 from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
 from evaluator.runner.discovery import Skipped, special_kind, walk
@@ -186,9 +186,22 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
                 write_annotated(result, destination)
             result.annotated = str(destination)
         except Exception as exc:  # noqa: BLE001 - the check stands; only the copy failed
+            if is_no_space(exc):
+                log.warning("%s：磁盘空间不足，批注副本未写出，空间恢复后再检查", job.display)
+                result.grids = None
+                raise OutOfSpace(result) from exc
             log.warning("%s：批注副本写入失败（%s: %s）", job.display, type(exc).__name__, exc)
     result.grids = None
     return result
+
+
+class OutOfSpace(Exception):
+    """The annotated copy could not be written for want of disk space: the check (``result``)
+    stands, and the file is to be tried again once there is space."""
+
+    def __init__(self, result: FileResult) -> None:
+        super().__init__("磁盘空间不足")
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -205,12 +218,14 @@ class Outcome:
 
     ``complete`` is False when the answer says nothing about the file itself (the check failed or
     the annotated copy could not be written): such an answer is reported but not kept in the
-    manifest, so the next run tries again.
+    manifest, so the next run tries again. ``out_of_space`` says the copy failed for want of disk
+    space, which passes: the hot folder tries the file again once there is space.
     """
 
     entries: list[dict[str, Any]]
     annotated: str | None = None
     complete: bool = True
+    out_of_space: bool = False
     log: list[tuple[int, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -273,8 +288,12 @@ def check_one(task: Task) -> Outcome:
         raise RuntimeError("prepare(definitions) was not called in this process")
     started = time.perf_counter()
     with _collecting_log() as records:
+        short = False
         try:
-            result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
+            try:
+                result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
+            except OutOfSpace as exc:
+                result, short = exc.result, True
             reason = no_copy_reason(result) if task.destination is not None else None
             entries = json_reporter.entries([result])
             if reason is not None:
@@ -283,7 +302,9 @@ def check_one(task: Task) -> Outcome:
             outcome = Outcome(
                 entries=entries,
                 annotated=result.annotated,
-                complete=task.destination is None or result.annotated is not None or reason is not None,
+                complete=not short and (task.destination is None or result.annotated is not None
+                                        or reason is not None),
+                out_of_space=short,
             )
         except Exception as exc:  # noqa: BLE001 - a bug on one file is that file's answer
             log.error("%s：检查时出错（%s: %s）", task.job.display, type(exc).__name__, exc)

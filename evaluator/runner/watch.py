@@ -31,6 +31,12 @@ is moved, and each answer as soon as it exists. A watcher starting on DIR first 
 taken and not answered (in the archive, once each; one still in the inbox is simply taken again);
 a move across file systems cut short (the copy whole in the archive, the original still in the
 inbox) is completed first, so the file is answered once, not twice.
+
+A full disk (DIR's or the archive's) is said once, in Chinese; the watcher then takes no new file,
+leaves what it took in the archive (its take open in the journal) and tries again after a
+back-off (the poll interval, doubling up to :data:`MAX_BACKOFF`), one taken file at a time, until
+one is answered whole; then it goes on by itself, no restart needed. Outputs are written
+atomically, so a full disk leaves the previous version, never half of a new one.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from evaluator.outputs.atomic import no_more_readable_than, remove_stale, replacing
+from evaluator.outputs.atomic import is_no_space, no_more_readable_than, remove_stale, replacing
 from evaluator.outputs.inert import printable
 from evaluator.runner.batch import Batch, check_jobs
 from evaluator.families import Definitions
@@ -63,6 +69,7 @@ from evaluator.runner.run import CHECKED_SUFFIX, Job, is_own_output, own_output
 log = logging.getLogger("evaluator")
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 Signature = tuple[int, int]  # size, modification time (ns)
+MAX_BACKOFF = 60.0           # seconds between tries at most while the disk is full
 
 
 @dataclass
@@ -155,6 +162,9 @@ class Watcher:
         self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
         self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
         self.recovered = False                       # the journal's open takes were looked at
+        self.full_since: float | None = None         # when the disk was found full (None: it is not)
+        self.backoff = 0.0                           # seconds until the next try while it is full
+        self.retry_at = 0.0
         # A watcher writes annotated copies: load their writer (openpyxl) now, once, rather than
         # between taking a file into the archive and starting its check.
         import evaluator.outputs.annotate  # noqa: F401
@@ -217,9 +227,15 @@ class Watcher:
         self.seen = now
         self.handled = {path: sig for path, sig in self.handled.items() if path in now}
         self.waiting &= set(now)
-        if not ready and not self.recovered and not Journal(self.options.out_dir).path.exists():
+        if self.full_since is not None:
+            # The disk was full: take nothing new; only try again to answer what is taken and to
+            # write the reports, which tells whether there is space again.
+            if time.monotonic() < self.retry_at:
+                return None
+            ready = []
+        elif not ready and not self.recovered and not Journal(self.options.out_dir).path.exists():
             self.recovered = True   # nothing was left open by an earlier watcher
-        if not ready and self.recovered:
+        if not ready and self.recovered and self.full_since is None:
             if frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
                 # What is skipped changed: the reports say so even when nothing new was checked, when
                 # DIR is free now (a run holding it rewrites them, and so does the next batch).
@@ -229,10 +245,32 @@ class Watcher:
                 except FolderBusy:
                     pass
             return None
-        batch = self.process(ready, now)
+        try:
+            batch = self.process(ready, now)
+        except OSError as exc:
+            if not is_no_space(exc):
+                raise
+            self._full(exc)
+            return None
+        if batch is not None and batch.out_of_space:
+            self._full(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+        elif self.full_since is not None:
+            log.warning("磁盘空间已恢复（暂停 %.0f 秒），继续接收新文件", time.monotonic() - self.full_since)
+            self.full_since, self.backoff = None, 0.0
         if batch is not None and self.on_batch is not None:
             self.on_batch(batch)
         return batch
+
+    def _full(self, exc: OSError) -> None:
+        """The disk holding DIR or the archive is full: say so once, take no new file, and try again
+        after a while, longer each time (up to :data:`MAX_BACKOFF` seconds)."""
+        self.recovered = False   # what was taken and not answered is answered first, from the journal
+        self.backoff = min(MAX_BACKOFF, max(self.options.interval, 1.0) if not self.backoff else self.backoff * 2)
+        self.retry_at = time.monotonic() + self.backoff
+        if self.full_since is None:
+            self.full_since = time.monotonic()
+            log.error("磁盘空间不足（%s）：暂停接收新文件；已取走的文件留在归档中，答案不会丢失；"
+                      "空间恢复后自动继续，无需重启", exc.strerror or exc)
 
     def _write_reports(self, manifest: Manifest) -> tuple[list[Path], dict[str, Any]]:
         """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read.
@@ -248,15 +286,23 @@ class Watcher:
         options = self.options
         jobs: list[Job] = []
         batch: Batch | None = None
+        short = False   # the disk is full: what is taken stays taken, to be answered once there is space
         with holding(options.out_dir, options.wait):
             remove_stale(options.out_dir)
             manifest = Manifest.load(options.out_dir)
             try:
                 if not self.recovered:
-                    jobs.extend(self._recover(manifest))
-                    self.recovered = True
+                    # While the disk is full, one file at a time tells whether there is space again.
+                    jobs.extend(self._recover(manifest, limit=1 if self.full_since is not None else None))
                 for path in paths:
-                    job = self._take(path, now[path], manifest)
+                    try:
+                        job = self._take(path, now[path], manifest)
+                    except OSError as exc:
+                        if not is_no_space(exc):
+                            raise
+                        log.warning("%s：磁盘空间不足，未移入归档，留在收件文件夹", path)
+                        short = True   # take nothing more; check what is taken
+                        break
                     if job is not None:
                         jobs.append(job)
                 try:
@@ -267,10 +313,15 @@ class Watcher:
                                        progress=options.progress, stop=self.stop, limits=options.limits,
                                        skipped=[item.to_dict() for item in fresh], timeout=options.timeout)
                     self._shown = set(self.skipped)
+                    short = short or batch.out_of_space
+                    batch.out_of_space = short
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
                 batch.reports, batch.totals = self._write_reports(manifest)
+            except OSError as exc:
+                short = short or is_no_space(exc)
+                raise
             finally:
                 settled = set(batch.settled) if batch is not None else set()
                 # Interrupted outright: what reached the manifest is done all the same (an archived
@@ -278,8 +329,12 @@ class Watcher:
                 settled |= {job.path for job in jobs
                             if job.dropped_as is not None and job.relative.as_posix() in manifest.records}
                 for job in jobs:
-                    if job.path not in settled:
-                        self._give_back(job, manifest, retry=batch is None or bool(self.stop))
+                    if job.path in settled:
+                        continue
+                    if short and job.dropped_as is not None:
+                        self.recovered = False   # stays in the archive, its take open in the journal
+                        continue
+                    self._give_back(job, manifest, retry=short or batch is None or bool(self.stop))
         return batch
 
     def _take(self, path: Path, signature: Signature, manifest: Manifest) -> Job | None:
@@ -313,6 +368,10 @@ class Watcher:
             _move(path, destination)
             moved = os.lstat(destination)
         except OSError as exc:
+            if is_no_space(exc):
+                if not os.path.lexists(destination):
+                    manifest.drop(key)
+                raise
             log.error("%s：无法移入归档文件夹（%s），未检查；文件改动后再试", path, exc)
             self.handled[path] = signature
             if not os.path.lexists(destination):
@@ -326,12 +385,17 @@ class Watcher:
         return Job(path=destination, display=str(destination), relative=destination.relative_to(options.archive),
                    dropped_as=str(path), own_output=mark is False, mode=stat.S_IMODE(moved.st_mode))
 
-    def _recover(self, manifest: Manifest) -> list[Job]:
-        """The files an earlier watcher took and did not answer (it was killed): each once, from the
-        archive. A take whose move never happened is closed: its file is still in the inbox."""
+    def _recover(self, manifest: Manifest, limit: int | None = None) -> list[Job]:
+        """The files an earlier watcher took and did not answer (it was killed, or the disk was
+        full): each once, from the archive; at most ``limit`` of them (the rest stay open for the
+        next batch). A take whose move never happened is closed: its file is still in the inbox."""
         options = self.options
         jobs = []
+        self.recovered = True
         for key, take in sorted(manifest.open_takes.items()):
+            if limit is not None and len(jobs) >= limit:
+                self.recovered = False
+                break
             destination = Path(take["to"]) if isinstance(take.get("to"), str) else None
             source = Path(take["from"]) if isinstance(take.get("from"), str) else None
             try:
@@ -343,12 +407,14 @@ class Watcher:
                 continue
             if source is not None and os.path.lexists(source):
                 self._finish_move(source, destination)
-            log.warning("%s：上次监视中断时已取走但未检查，现在检查", destination)
+            log.info("%s：已取走但尚未检查（上次中断或磁盘已满），现在检查", destination)
             mode = take.get("mode") if isinstance(take.get("mode"), int) else stat.S_IMODE(info.st_mode)
             jobs.append(Job(path=destination, display=str(destination), relative=Path(key),
                             dropped_as=str(source) if source is not None else None,
                             own_output=own_output(destination, str(destination), options.limits) is False,
                             mode=mode))
+        if jobs and self.full_since is None:
+            log.warning("%d 个文件已取走但尚未检查（上次中断或磁盘已满），现在检查", len(jobs))
         return jobs
 
     @staticmethod
@@ -371,7 +437,10 @@ class Watcher:
         original = Path(job.dropped_as)
         back = self._put_back(job.path, original)
         if back is not None:
-            manifest.drop(job.relative.as_posix())
+            try:
+                manifest.drop(job.relative.as_posix())
+            except OSError:
+                pass   # the take stays open: the next watcher finds the archive copy gone and closes it
         if back is not None and not retry:
             info = os.lstat(back)
             self.handled[back] = (info.st_size, info.st_mtime_ns)
@@ -380,7 +449,7 @@ class Watcher:
         inbox = self.options.inbox
         target = original if not os.path.lexists(original) else archive_path(inbox, original.relative_to(inbox))
         try:
-            os.rename(archived, target)
+            _move(archived, target)   # a rename, or a copy when the archive is on another disk
         except OSError as exc:
             log.error("%s：未检查，也无法放回收件文件夹（%s）；请手动处理", archived, exc)
             return None
@@ -393,6 +462,8 @@ class Watcher:
         if self.stop.sleep(self.options.interval):
             return None
         batch = self.poll()
+        if self.full_since is not None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))   # what is taken is answered next time
         for path in sorted(self.waiting):
             log.warning("%s：尚未写完，留待下次处理", path)
         return batch
@@ -402,10 +473,10 @@ class Watcher:
         log.warning("正在监视 %s，结果写入 %s（Ctrl-C 停止）", self.options.inbox, self.options.out_dir)
         while not self.stop:
             try:
-                self.poll()
+                self.poll()   # a full disk is handled there: said once, tried again with a back-off
             except FolderBusy as exc:
                 log.warning("%s；下次轮询再试", exc)
-            except OSError as exc:  # a full disk, a share that went away: keep watching
+            except OSError as exc:  # a share that went away: keep watching
                 log.error("处理失败（%s），下次轮询再试", exc)
             if self.stop.sleep(self.options.interval):
                 break
