@@ -13,6 +13,7 @@ JSON needs nothing: the encoder escapes every control character.
 
 from __future__ import annotations
 
+import os
 import re
 
 #: The most characters an Excel cell holds.
@@ -33,3 +34,31 @@ def xlsx_text(text: str) -> str:
 def printable(text: str) -> str:
     """One line without control characters (escape sequences, newlines): safe to print."""
     return _CONTROL.sub("?", text)
+
+
+def _shown_part(part: str) -> tuple[str, str | None]:
+    if not any("\udc80" <= character <= "\udcff" for character in part):
+        return part, None
+    raw = os.fsencode(part)
+    try:
+        return raw.decode("gbk"), "gbk"
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), "escaped"
+
+
+def shown_path(text: str) -> tuple[str, str | None]:
+    """A path as it is shown and written anywhere (always valid UTF-8), and how its name was read.
+
+    A file name the file system holds as bytes that are not UTF-8 (a zip made on Chinese Windows,
+    unpacked on Linux: Python keeps such bytes as lone surrogates, which no UTF-8 output can
+    hold) is shown, part by part, decoded as GBK when its bytes are GBK (``"gbk"``), else with
+    each such byte escaped as ``\\xNN`` (``"escaped"``); a UTF-8 name is shown as it is (None)."""
+    parts = [_shown_part(part) for part in text.split(os.sep)]
+    how = "escaped" if any(kind == "escaped" for _, kind in parts) else \
+        "gbk" if any(kind == "gbk" for _, kind in parts) else None
+    return os.sep.join(shown for shown, _ in parts), how
+
+
+def safe_path(text: str) -> str:
+    """:func:`shown_path`'s text alone: what a report, a log line or a written name holds."""
+    return shown_path(text)[0]

@@ -23,6 +23,7 @@ from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.findings import Severity
 from evaluator.runner.lock import holding
 from evaluator.runner.manifest import Manifest, content_digest
+from evaluator.outputs.inert import shown_path
 from evaluator.runner.parallel import Stop, available_cores
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
@@ -154,9 +155,12 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                 log.log(level, "%s", message)
             replaced = manifest.replaces(keys[index], digests[index]) \
                 if manifest is not None and index in digests and outcome.complete else None
+            dropped_as, how = shown_path(job.dropped_as) if job.dropped_as is not None else (None, None)
             for entry in outcome.entries:
-                if job.dropped_as is not None:
-                    entry["dropped_as"] = job.dropped_as
+                if dropped_as is not None:
+                    entry["dropped_as"] = dropped_as
+                    if how is not None:
+                        entry["path_encoding"] = how
                 if replaced is not None:
                     entry["replaced"] = replaced
             rows[index] = outcome.entries

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from evaluator.runner.engine import SUFFIXES
+from evaluator.outputs.inert import safe_path
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Skipped:
     reason: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"path": self.path, "reason": self.reason}
+        return {"path": safe_path(self.path), "reason": self.reason}
 
 
 @dataclass(frozen=True)

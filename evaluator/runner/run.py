@@ -30,7 +30,7 @@ from evaluator.outputs.reporters import OUTPUT_FILES
 from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.reporters.summary_xlsx import is_own_summary
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than
-from evaluator.outputs.inert import printable
+from evaluator.outputs.inert import printable, safe_path, shown_path
 from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
 from evaluator.runner.discovery import Skipped, special_kind, walk
 
@@ -102,6 +102,7 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if real in seen:
             return
         seen.add(real)
+        display, relative = named(display), Path(safe_path(str(relative)))
         if not found:  # named on the command line: read as given, without its 校验结果 sheet if ours
             jobs.append(Job(path=target, display=display, relative=relative,
                             own_output=read_mark(target, limits) is not None, mode=stat.S_IMODE(mode)))
@@ -138,6 +139,17 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     for item in skipped:
         log.warning("%s：%s", printable(item.path), item.reason)
     return Discovery(jobs, skipped)
+
+
+def named(display: str) -> str:
+    """How a file is shown (and its outputs named): as it is when its name is UTF-8, else decoded
+    as GBK or escaped (:func:`evaluator.outputs.inert.shown_path`), which is said once."""
+    shown, how = shown_path(display)
+    if how == "gbk":
+        log.warning("%s：文件名不是 UTF-8 编码，按 GBK 解码显示（报告中 path_encoding 为 gbk）", shown)
+    elif how == "escaped":
+        log.warning("%s：文件名不是 UTF-8 编码，无法解码的字节显示为 \\xNN（报告中 path_encoding 为 escaped）", shown)
+    return shown
 
 
 def destinations(jobs: list[Job], out_dir: Path, reserved: Iterable[Path] = ()) -> dict[Path, Path]:

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than, remove_stale, replacing
-from evaluator.outputs.inert import printable
+from evaluator.outputs.inert import printable, safe_path
 from evaluator.runner.batch import Batch, check_jobs
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
@@ -64,7 +64,7 @@ from evaluator.runner.parallel import Stop
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
 from evaluator.runner.discovery import Skipped, walk
-from evaluator.runner.run import CHECKED_SUFFIX, Job, is_own_output, own_output
+from evaluator.runner.run import CHECKED_SUFFIX, Job, is_own_output, named, own_output
 
 log = logging.getLogger("evaluator")
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -342,7 +342,8 @@ class Watcher:
         checked is what is archived, and a file dropped later under the same name is another file);
         None when it is not to be checked (gone, no longer a regular file, an output of ours)."""
         options = self.options
-        relative = path.relative_to(options.inbox)
+        # A name that is not UTF-8 (GBK bytes) is archived and reported under its shown, UTF-8 name.
+        relative = Path(safe_path(str(path.relative_to(options.inbox))))
         try:
             info = os.lstat(path)
         except OSError:
@@ -355,7 +356,7 @@ class Watcher:
             return None
         if options.archive is None:
             self.handled[path] = signature
-            return Job(path=path, display=str(path), relative=relative, own_output=mark is False,
+            return Job(path=path, display=named(str(path)), relative=relative, own_output=mark is False,
                        mode=stat.S_IMODE(info.st_mode))
         def taken(candidate: Path) -> bool:
             key = candidate.relative_to(options.archive).as_posix()
@@ -381,8 +382,9 @@ class Watcher:
             if self._put_back(destination, path) is not None:
                 manifest.drop(key)
             return None
-        log.info("%s → %s", path, destination)
-        return Job(path=destination, display=str(destination), relative=destination.relative_to(options.archive),
+        log.info("%s → %s", named(str(path)), destination)
+        return Job(path=destination, display=safe_path(str(destination)),
+                   relative=destination.relative_to(options.archive),
                    dropped_as=str(path), own_output=mark is False, mode=stat.S_IMODE(moved.st_mode))
 
     def _recover(self, manifest: Manifest, limit: int | None = None) -> list[Job]:
@@ -409,7 +411,7 @@ class Watcher:
                 self._finish_move(source, destination)
             log.info("%s：已取走但尚未检查（上次中断或磁盘已满），现在检查", destination)
             mode = take.get("mode") if isinstance(take.get("mode"), int) else stat.S_IMODE(info.st_mode)
-            jobs.append(Job(path=destination, display=str(destination), relative=Path(key),
+            jobs.append(Job(path=destination, display=safe_path(str(destination)), relative=Path(key),
                             dropped_as=str(source) if source is not None else None,
                             own_output=own_output(destination, str(destination), options.limits) is False,
                             mode=mode))

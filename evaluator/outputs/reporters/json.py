@@ -12,6 +12,10 @@ out of the folder, a named pipe), ``{"path", "reason"}`` each, counted in ``summ
 never in ``files``. Entries may carry ``not_annotated`` (why there is no annotated copy: no form, or
 unreadable), ``dropped_as`` (the hot folder's inbox path of a file checked from its archive) and
 ``replaced`` (``{sha256, checked_at}`` of the earlier result a file of the same name replaced).
+
+Contract 4: every text is valid UTF-8. A file whose name is not UTF-8 (GBK bytes from a zip made on
+Chinese Windows) has ``path`` (and ``dropped_as``) shown decoded as GBK, or with ``\\xNN`` escapes
+where that fails, and says which in ``path_encoding`` (``"gbk"`` or ``"escaped"``; absent for UTF-8).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any, Iterable, TextIO
 from evaluator.families.base import CheckedForm
 from evaluator.runner.engine import FileResult
 from evaluator.findings import Severity
+from evaluator.outputs.inert import shown_path
 from evaluator.values.numbers import fmt
 
 
@@ -62,6 +67,9 @@ def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
         "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
         "annotated": result.annotated,
     }
+    how = shown_path(str(result.path))[1]
+    if how is not None:   # a name that is not UTF-8: shown decoded as GBK, or escaped
+        entry["path_encoding"] = how
     if form is not None and form.family is not None:
         entry.update(
             family=form.family,
@@ -111,7 +119,7 @@ def summary(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = N
 
 
 #: The version of this contract; bumped with every change to it (the README keeps the changelog).
-CONTRACT = 3
+CONTRACT = 4
 
 
 def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
