@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator, Literal
 from evaluator.checks.base import Rule, shown
 from evaluator.findings import CellRef, Finding
 from evaluator.values.cell import MISSING, Value
-from evaluator.values.numbers import fmt
+from evaluator.values.numbers import fmt, too_large
 from evaluator.values.text import is_blank_text
 
 #: What an explanation cell may say and still explain nothing (beside 无, /, —): a lone 0.
@@ -75,8 +75,9 @@ def score_not_number(rule: Rule, rows: Iterable[ScoredRow], *, expect: Expect = 
         if row.score.ref is None or row.score.undecided or row.score.number is not None:
             continue
         weight, ranged = row.weight, expect == "range"
+        why = "超出可计算的范围（绝对值须小于 10^15）" if too_large(row.score.raw) else "不是数字"
         yield rule.emit(row.score.ref, indicator=row.label, expected=None if ranged else weight,
-                        actual=shown(row.score.raw), arithmetic=f"得分“{shown(row.score.raw)}”不是数字，无法计入总分",
+                        actual=shown(row.score.raw), arithmetic=f"得分“{shown(row.score.raw)}”{why}，无法计入总分",
                         expected_of="score" if ranged else None,
                         expected_range=(Decimal(0), weight) if ranged and weight is not None else None,
                         message=message_without_weight if weight is None else None, weight=weight)

@@ -47,6 +47,7 @@ class Batch:
     totals: dict[str, int] | None = None  # the summary of every file report.json now holds (watch)
     empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
     out_of_space: bool = False  # an annotated copy was not written for want of disk space
+    recorded: list[str] = field(default_factory=list)  # manifest keys this batch recorded
 
     @property
     def interrupted(self) -> bool:
@@ -144,6 +145,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     bar = _progress(len(tasks), progress)
     checked = 0
     short = False
+    recorded: list[str] = []
     saved = time.monotonic()
     try:
         for number, outcome in run(tasks, definitions, workers=workers, stop=stop,
@@ -171,6 +173,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                 annotated = targets.get(job.path) if outcome.annotated else None
                 manifest.record(keys[index], digests[index], settings, __version__,
                                 outcome.entries, annotated, job.mode)
+                recorded.append(keys[index])
                 if time.monotonic() - saved > SAVE_EVERY:
                     manifest.save()   # compacts the journal
                     saved = time.monotonic()
@@ -184,7 +187,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     entries = [entry for index in sorted(rows) for entry in rows[index]]
     return Batch(report=json_reporter.assemble(entries, skipped), checked=checked, reused=len(jobs) - len(tasks),
                  skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled,
-                 out_of_space=short)
+                 out_of_space=short, recorded=recorded)
 
 
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
@@ -222,7 +225,18 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         if not batch.interrupted:
             # The reports hold what every file checked says: readable by no one who cannot read all of them.
             with no_more_readable_than(*(job.mode for job in jobs if job.mode is not None)):
-                batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+                try:
+                    batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+                except Exception as exc:
+                    if not isinstance(exc, OSError):
+                        # Answers no report can be written from are not kept: the next run checks
+                        # those files again rather than failing on the same answers every night.
+                        for key in batch.recorded:
+                            manifest.records.pop(key, None)
+                        manifest.changed = True
+                        with no_more_readable_than(*manifest.modes()):
+                            manifest.save()
+                    raise
     batch.empty = empty
     log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
     return batch

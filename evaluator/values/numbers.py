@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+#: The largest magnitude read as a number (exclusive): 10^15, Excel's 15 significant digits, far
+#: beyond any budget or score. A cell beyond it (1e30 typed in a score, an uncached 9^9^9^9) is
+#: read as no number, and the checks say so on that cell (``score-not-number``: too large), so
+#: that no figure past what Decimal arithmetic holds exactly ever reaches a report.
+BOUND = Decimal("1e15")
 
 # A unit or currency word people append to a figure: 4.62分, 303,054.14万元, 3家.
 _UNIT_SUFFIX = re.compile(r"(万元|元|分|个|家|项|%)$")
@@ -20,8 +25,18 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """Round like Excel's ROUND: halves away from zero (4.6155 → 4.62)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round like Excel's ROUND: halves away from zero (4.6155 → 4.62). Never fails for want of
+    precision: a number of any size gets the digits its rounding needs."""
+    if not value.is_finite():
+        return value
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def beyond_bound(value: Decimal) -> bool:
+    """Whether a number is too large to be read as one (see :data:`BOUND`), or not finite."""
+    return not value.is_finite() or abs(value) >= BOUND
 
 
 def decimal_places(value: Decimal) -> int:
@@ -63,8 +78,20 @@ def parse_number(raw: object, *, percent_as_fraction: bool = True) -> Decimal | 
 
     Accepts numbers and numbers stored as text: ``303,054.14``, ``50.00``, ``４．６２`` (full-width),
     `` 4.62 `` (spaces), ``4.62分`` (a unit), ``94%`` (→ 0.94 with ``percent_as_fraction``).
-    Booleans, dates and free text are not numbers.
+    Booleans, dates and free text are not numbers, and neither is a number of :data:`BOUND` or
+    more (:func:`too_large` tells those apart).
     """
+    value = _parse_number(raw, percent_as_fraction=percent_as_fraction)
+    return None if value is None or beyond_bound(value) else value
+
+
+def too_large(raw: object) -> bool:
+    """Whether a cell value is a number, but one too large to be read as one (:data:`BOUND`)."""
+    value = _parse_number(raw, percent_as_fraction=False)
+    return value is not None and beyond_bound(value) and not value.is_nan()
+
+
+def _parse_number(raw: object, *, percent_as_fraction: bool = True) -> Decimal | None:
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, Decimal):

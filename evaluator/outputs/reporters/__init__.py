@@ -8,6 +8,7 @@ with a ``filename`` is also written into the output folder of a run (``--out DIR
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
@@ -53,13 +54,17 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = ())
     """
     kept = {path.resolve() for path in keep}
     written = []
-    for reporter in REPORTERS.values():
-        if reporter.filename is None:
-            continue
-        destination = folder / reporter.filename
-        if destination.resolve() in kept:
-            destination = folder / f"evaluator-{reporter.filename}"
-        with replacing(destination, binary=reporter.binary) as stream:
+    # All or none: each is rendered into a temporary file, and they replace the reports in place
+    # only once every one of them is whole, so the three never disagree (one failing leaves the
+    # previous three as they were).
+    with ExitStack() as stack:
+        for reporter in REPORTERS.values():
+            if reporter.filename is None:
+                continue
+            destination = folder / reporter.filename
+            if destination.resolve() in kept:
+                destination = folder / f"evaluator-{reporter.filename}"
+            stream = stack.enter_context(replacing(destination, binary=reporter.binary))
             reporter(data, stream, folder)
-        written.append(destination)
+            written.append(destination)
     return written

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
 
 from evaluator.outputs.reporters.json import effective_status
+from evaluator.values.numbers import beyond_bound, round_half_up
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITIES = ("error", "warning", "info")
@@ -194,10 +195,12 @@ def show_number(text: Any, places: int | None = 2, grouped: bool = False) -> str
     value = number(text)
     if value is None:
         return DASH if text is None or text == "" else str(text)
+    if beyond_bound(value):   # too large to be read as a number (a score of 1e30): shown, not rounded
+        return f"{value:.6E}" if value.is_finite() else str(text)
     if places is None:
         exponent = value.normalize().as_tuple().exponent
         places = max(0, -exponent) if isinstance(exponent, int) else 0
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)   # as the form rounds
+    value = round_half_up(value, places)   # as the form rounds; never fails on a large number
     return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
 
 
@@ -206,7 +209,7 @@ def show_rate(text: Any) -> str:
     value = rate_number(text)
     if value is None:
         return DASH if text is None or text == "" else str(text)
-    return f"{(value * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}%"
+    return f"{round_half_up(value * 100, 2):.2f}%"
 
 
 def show_value(text: Any, kind: str | None = None) -> str:
