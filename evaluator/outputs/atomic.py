@@ -8,7 +8,8 @@ An output gets the permissions of a file the user creates (the umask), but is ne
 than what it was made from: inside :func:`no_more_readable_than`, every output written is also
 limited to the permission bits given (a 0600 workbook gives a 0600 annotated copy, never a
 world-readable one). The limit is set before the file is renamed into place, so there is no moment
-at which the output is more readable.
+at which the output is more readable. Whatever the inputs, an output stays readable and writable by
+its owner (u+rw): a mode-000 input limits its reports to 0600, never to 0200.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ TEMP_PREFIX = ".~tmp-"
 #: errors that say the disk (or the user's quota) is full: they pass when space is freed
 NO_SPACE = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None), errno.EFBIG) if code)
 PERMISSIONS = 0o666
+OWNER = 0o600   # an output is always readable and writable by the user who wrote it
 _CEILING: ContextVar[int] = ContextVar("output_permission_ceiling", default=PERMISSIONS)
 
 
@@ -37,8 +39,9 @@ def _umask() -> int:
 
 def as_created(path: str | Path) -> None:
     """Give a temporary file the permissions of a file the user creates (mkstemp makes it 0600),
-    within the limit of :func:`no_more_readable_than`."""
-    os.chmod(path, PERMISSIONS & ~_umask() & _CEILING.get())
+    within the limit of :func:`no_more_readable_than`, and always readable and writable by its
+    owner (an unreadable input, mode 000, never gives reports their owner cannot open)."""
+    os.chmod(path, (PERMISSIONS & ~_umask() & _CEILING.get()) | OWNER)
 
 
 @contextmanager

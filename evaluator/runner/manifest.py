@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from evaluator.outputs.atomic import write_text
+from evaluator.outputs.atomic import OWNER, write_text
 from evaluator.runner.journal import Journal
 
 log = logging.getLogger("evaluator")
@@ -137,7 +137,7 @@ class Manifest:
             "version": version,
             "annotated": self._relative(annotated) if annotated is not None else None,
             "checked": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "mode": mode,
+            "mode": mode | OWNER if mode is not None else None,   # never one that locks the owner out
             "entries": entries,
         }
         self.changed = True
@@ -153,7 +153,7 @@ class Manifest:
 
     def modes(self) -> list[int]:
         """The permission bits of every file recorded (no limit for a record of an earlier version)."""
-        return [record["mode"] if isinstance(record.get("mode"), int) else 0o666
+        return [record["mode"] | OWNER if isinstance(record.get("mode"), int) else 0o666
                 for record in self.records.values()]
 
     def all_entries(self) -> list[dict[str, Any]]:

@@ -272,12 +272,12 @@ class Watcher:
             log.error("磁盘空间不足（%s）：暂停接收新文件；已取走的文件留在归档中，答案不会丢失；"
                       "空间恢复后自动继续，无需重启", exc.strerror or exc)
 
-    def _write_reports(self, manifest: Manifest) -> tuple[list[Path], dict[str, Any]]:
+    def _write_reports(self, manifest: Manifest, jobs: list[Job] = ()) -> tuple[list[Path], dict[str, Any]]:
         """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read.
-        They are never more readable than the least readable file they cover. Returns the reports
-        written and the summary they now hold."""
+        They are never more readable than the least readable file they cover, nor than any file of
+        the batch (``jobs``; as ``check`` does). Returns the reports written and their summary."""
         everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped])
-        with no_more_readable_than(*manifest.modes()):
+        with no_more_readable_than(*manifest.modes(), *(job.mode for job in jobs if job.mode is not None)):
             written = write_reports(everything, self.options.out_dir)
         self._reported = frozenset(self.skipped)
         return written, everything["summary"]
@@ -318,7 +318,7 @@ class Watcher:
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
-                batch.reports, batch.totals = self._write_reports(manifest)
+                batch.reports, batch.totals = self._write_reports(manifest, jobs)
             except OSError as exc:
                 short = short or is_no_space(exc)
                 raise
