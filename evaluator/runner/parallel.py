@@ -9,6 +9,10 @@ is not tried again. One item never stops the run, and a stop request waits for o
 
 Without a time limit, one worker (or one item) runs everything in this process: no start-up cost.
 With one, every item runs in a child process, since only a process can be stopped from outside.
+
+A worker never outlives its parent: it asks the kernel to kill it when the parent dies
+(PR_SET_PDEATHSIG on Linux; elsewhere a thread watches the parent), closes the parent's pipe ends
+it inherited by forking (so the end of its pipe is seen), and takes back the default SIGTERM.
 """
 
 from __future__ import annotations
@@ -84,9 +88,48 @@ def _context():
     return multiprocessing.get_context()
 
 
-def _start_worker(initializer: Callable[..., None] | None, initargs: tuple) -> None:
-    # Ctrl-C reaches the whole process group; the parent decides when to stop, so a worker
-    # finishes the file it is on.
+PR_SET_PDEATHSIG = 1   # <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux: PR_SET_PDEATHSIG); elsewhere,
+    a thread that watches the parent does it. A parent already gone means exit now."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:   # died before the request was made
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple, parent: int | None = None,
+                  inherited: Sequence[Connection] = ()) -> None:
+    # A worker never outlives its parent: a killed parent (kill -9) takes its workers with it.
+    if parent is not None:
+        _die_with(parent)
+    # Close the parent's ends of the pipes a forked worker inherited (its own, and every other
+    # worker's): holding them, it would never read the end of its pipe when the parent is gone.
+    for connection in inherited:
+        try:
+            connection.close()
+        except OSError:
+            pass
+    # The parent's handlers (SIGTERM asks the parent's run to stop) are not the worker's: SIGTERM
+    # ends a worker. Ctrl-C reaches the whole process group; the parent decides when to stop, so a
+    # worker finishes the file it is on.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What the parent built before the fork is never garbage: keep the collector off it.
     gc.freeze()
@@ -144,9 +187,10 @@ def _in_process(function, items, on_crash, initializer, initargs, stop, on_done)
         yield index, result
 
 
-def _serve(connection: Connection, function, initializer, initargs) -> None:
+def _serve(connection: Connection, function, initializer, initargs, parent: int | None = None,
+           inherited: Sequence[Connection] = ()) -> None:
     """A worker: take ``(index, item)`` until told to stop (None), answer ``(index, ok, value)``."""
-    _start_worker(initializer, initargs)
+    _start_worker(initializer, initargs, parent, inherited)
     while True:
         try:
             message = connection.recv()
@@ -168,10 +212,15 @@ def _serve(connection: Connection, function, initializer, initargs) -> None:
 class _Worker:
     """One worker process and the item it is on (None: idle)."""
 
-    def __init__(self, function, initializer, initargs) -> None:
+    def __init__(self, function, initializer, initargs, others: Sequence["_Worker"] = ()) -> None:
         context = _context()
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, function, initializer, initargs),
+        # A forked worker inherits the parent's end of its own pipe and of every other worker's:
+        # it closes them first thing (with another start method nothing is inherited).
+        forked = context.get_start_method() == "fork"
+        inherited = [self.connection, *(worker.connection for worker in others)] if forked else []
+        self.process = context.Process(target=_serve, args=(theirs, function, initializer, initargs,
+                                                            os.getpid(), inherited),
                                        daemon=True, name="evaluator-worker")
         self.process.start()
         theirs.close()  # the worker holds the only other end: its death reads as the end of the pipe
@@ -218,7 +267,7 @@ def _in_pool(function, items, workers, on_crash, on_timeout, timeout, initialize
                 if idle is None:
                     if len(pool) >= workers:
                         break
-                    idle = _Worker(function, initializer, initargs)
+                    idle = _Worker(function, initializer, initargs, pool)
                     pool.append(idle)
                 index, upcoming = upcoming, next(waiting, None)
                 try:
