@@ -85,6 +85,9 @@ _CHAIN = re.compile(
     # the result first: 0.94分=1分×94%
     rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
 _EQ_SPLIT = re.compile(_EQ)
+# A run of arithmetic: operands and operators, taken whole (possessive: never given back).
+_RUN = re.compile(rf"(?<![\d.])(?<!\d,){_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
 _COMPARED = re.compile(
@@ -507,10 +510,32 @@ def statements(text: str | None) -> list[Statement]:
     return list(_statements(fold(str(text))))
 
 
+def _chains(folded: str) -> Iterable[re.Match[str]]:
+    """What ``_CHAIN.finditer(folded)`` finds, in time linear in the text's length.
+
+    ``finditer`` tries a chain from every position; in a run of arithmetic with no result after it
+    (``1+1+…+1``) each try reads to the end of the run and fails, so a long run costs its length
+    squared (32,767 characters: 40 s). A chain can only start where a run does: the run is found
+    once, a chain is tried from its start only, and when none starts there, none starts anywhere
+    inside it either (every later start inside the run reaches the same end, where no ``=`` is)."""
+    position = 0
+    while (run := _RUN.search(folded, position)) is not None:
+        # A chain starts at the run's first character or before its first figure (a run may
+        # begin with the spaces and brackets of its first operand, a chain with its figure).
+        first = _DIGIT.search(folded, run.start()).start()
+        match = next((found for start in range(run.start(), first + 1)
+                      if (found := _CHAIN.match(folded, start)) is not None), None)
+        if match is None:
+            position = max(run.end(), run.start() + 1)
+            continue
+        yield match
+        position = max(match.end(), run.start() + 1)
+
+
 @lru_cache(maxsize=4096)
 def _statements(folded: str) -> tuple[Statement, ...]:
     found: list[Statement] = []
-    for match in _CHAIN.finditer(folded):
+    for match in _chains(folded):
         found.extend(_chain_statements(folded, match))
     taken = bytearray(len(folded))  # the spans of written arithmetic
     for statement in found:
