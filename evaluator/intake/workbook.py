@@ -31,6 +31,7 @@ from evaluator.intake.formulas import FormulaBook
 from evaluator.intake.parts import Names, sheet_parts, workbook_part
 from evaluator.intake.safety import OLE_MAGIC
 from evaluator.values.cells import column_index, column_letter, split_a1
+from evaluator.values.text import strip_invisible
 
 Coord = tuple[int, int]
 
@@ -111,6 +112,8 @@ class WorkbookGrids:
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
+        # Zero-width and bidi controls are no part of what a cell says (evaluator.values.text).
+        value = strip_invisible(value)
         return value if value.strip() else None
     return value
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from evaluator.values.text import strip_invisible
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 #: The largest magnitude read as a number (exclusive): 10^15, Excel's 15 significant digits, far
@@ -61,7 +63,7 @@ def fmt_percent(rate: Decimal) -> str:
 
 def normalize_text(text: str) -> str:
     """NFKC-fold a text: full-width digits, letters and punctuation become their ASCII forms."""
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", strip_invisible(text))
 
 
 def from_float(value: float) -> Decimal:

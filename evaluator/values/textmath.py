@@ -60,6 +60,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Iterable
 
 from evaluator.values.numbers import HUNDRED, decimal_places, fmt, round_half_up
+from evaluator.values.text import strip_invisible
 
 # --- folding and tokens ---------------------------------------------------------------------------
 
@@ -101,7 +102,7 @@ _CLAUSE_END = "。;!?\n，,:、"
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)."""
-    return "，".join(unicodedata.normalize("NFKC", part) for part in str(text).split("，"))
+    return "，".join(unicodedata.normalize("NFKC", part) for part in strip_invisible(str(text)).split("，"))
 
 
 def _value(number: str, unit: str | None) -> Decimal:

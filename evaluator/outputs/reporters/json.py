@@ -16,6 +16,8 @@ unreadable), ``dropped_as`` (the hot folder's inbox path of a file checked from 
 Contract 4: every text is valid UTF-8. A file whose name is not UTF-8 (GBK bytes from a zip made on
 Chinese Windows) has ``path`` (and ``dropped_as``) shown decoded as GBK, or with ``\\xNN`` escapes
 where that fails, and says which in ``path_encoding`` (``"gbk"`` or ``"escaped"``; absent for UTF-8).
+No text holds a bidirectional control character (U+202E RIGHT-TO-LEFT OVERRIDE and the like): they
+are removed, so a file name or a unit reads in its real order.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, Iterable, TextIO
 from evaluator.families.base import CheckedForm
 from evaluator.runner.engine import FileResult
 from evaluator.findings import Severity
-from evaluator.outputs.inert import shown_path
+from evaluator.outputs.inert import neutralised, shown_path
 from evaluator.values.numbers import fmt
 
 
@@ -125,7 +127,7 @@ CONTRACT = 4
 def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """The report of a run from its entries, in the order given, and the paths it did not read
     (``skipped``: ``{"path", "reason"}`` each)."""
-    skipped = list(skipped or [])
+    rows, skipped = neutralised(rows), neutralised(list(skipped or []))   # no bidi override shown anywhere
     return {"contract": CONTRACT, "files": rows, "skipped": skipped, "summary": summary(rows, skipped)}
 
 
