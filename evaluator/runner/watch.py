@@ -54,7 +54,8 @@ from typing import Any, Callable
 
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than, remove_stale, replacing
 from evaluator.outputs.inert import printable, safe_path
-from evaluator.runner.batch import Batch, check_jobs
+from evaluator import __version__
+from evaluator.runner.batch import Batch, check_jobs, settings_digest
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
@@ -70,6 +71,7 @@ log = logging.getLogger("evaluator")
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 Signature = tuple[int, int]  # size, modification time (ns)
 MAX_BACKOFF = 60.0           # seconds between tries at most while the disk is full
+GROWING_WATCH = 3600.0       # seconds an archived file taken before it opened is watched for growth
 
 
 @dataclass
@@ -108,6 +110,17 @@ def opens(path: Path) -> bool:
         return False
     finally:
         os.close(descriptor)
+
+
+def forbidden(path: Path) -> bool:
+    """Whether the file is there but this user may not open it (its permissions)."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)))
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def archive_path(archive: Path, relative: Path, taken: Callable[[Path], bool] | None = None) -> Path:
@@ -162,6 +175,10 @@ class Watcher:
         self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
         self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
         self.recovered = False                       # the journal's open takes were looked at
+        self.unopened: set[Path] = set()             # inbox files taken though they did not open
+        # archived files taken as they were though they did not open: signature, job, since when
+        self.growing: dict[Path, tuple[Signature, Job, float]] = {}
+        self._growing_seen: dict[Path, Signature] = {}
         self.full_since: float | None = None         # when the disk was found full (None: it is not)
         self.backoff = 0.0                           # seconds until the next try while it is full
         self.retry_at = 0.0
@@ -208,9 +225,16 @@ class Watcher:
             if self.seen.get(path) != signature:
                 self._wait(path, "仍在写入")
                 continue
-            if not opens(path) and time.time() - signature[1] / 1e9 < self.options.settle:
-                self._wait(path, "尚不完整")
-                continue
+            if not opens(path):
+                if forbidden(path):
+                    # Not a file being written but one this user may not read: checked now, and
+                    # reported unreadable with that reason (never "尚未写完").
+                    pass
+                elif time.time() - signature[1] / 1e9 < self.options.settle:
+                    self._wait(path, "尚不完整")
+                    continue
+                else:
+                    self.unopened.add(path)   # taken as it is (damaged?); looked at again if it grows
             self.waiting.discard(path)
             result.append(path)
         return result
@@ -227,6 +251,9 @@ class Watcher:
         self.seen = now
         self.handled = {path: sig for path, sig in self.handled.items() if path in now}
         self.waiting &= set(now)
+        again = self._grown()
+        if again:
+            ready = list(ready)
         if self.full_since is not None:
             # The disk was full: take nothing new; only try again to answer what is taken and to
             # write the reports, which tells whether there is space again.
@@ -235,7 +262,7 @@ class Watcher:
             ready = []
         elif not ready and not self.recovered and not Journal(self.options.out_dir).path.exists():
             self.recovered = True   # nothing was left open by an earlier watcher
-        if not ready and self.recovered and self.full_since is None:
+        if not ready and not again and self.recovered and self.full_since is None:
             if frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
                 # What is skipped changed: the reports say so even when nothing new was checked, when
                 # DIR is free now (a run holding it rewrites them, and so does the next batch).
@@ -246,7 +273,7 @@ class Watcher:
                     pass
             return None
         try:
-            batch = self.process(ready, now)
+            batch = self.process(ready, now, again)
         except OSError as exc:
             if not is_no_space(exc):
                 raise
@@ -260,6 +287,33 @@ class Watcher:
         if batch is not None and self.on_batch is not None:
             self.on_batch(batch)
         return batch
+
+    def _grown(self) -> list[Job]:
+        """Archived files taken though they did not open (damaged, or a copy that stalled past
+        ``settle``) that have changed since and are still now: checked again, under the same name.
+        One that stays unchanged for ``GROWING_WATCH`` seconds is no longer looked at."""
+        again = []
+        for path, (signature, job, since) in list(self.growing.items()):
+            try:
+                info = os.lstat(path)
+            except OSError:
+                del self.growing[path]
+                continue
+            current = (info.st_size, info.st_mtime_ns)
+            if current == signature:
+                if time.monotonic() - since > GROWING_WATCH:
+                    del self.growing[path]
+                continue
+            if self._growing_seen.get(path) != current:   # still being written: wait for it to be still
+                self._growing_seen[path] = current
+                continue
+            self._growing_seen.pop(path, None)
+            self.growing[path] = (current, job, time.monotonic())
+            if opens(path):
+                del self.growing[path]
+            log.warning("%s：归档后又被写入（取走时尚不完整），重新检查", path)
+            again.append(job)
+        return again
 
     def _full(self, exc: OSError) -> None:
         """The disk holding DIR or the archive is full: say so once, take no new file, and try again
@@ -282,9 +336,12 @@ class Watcher:
         self._reported = frozenset(self.skipped)
         return written, everything["summary"]
 
-    def process(self, paths: list[Path], now: dict[Path, Signature]) -> Batch | None:
+    def process(self, paths: list[Path], now: dict[Path, Signature], again: list[Job] = ()) -> Batch | None:
+        """Take ``paths`` (ready in the inbox) and check them, with the archived files to check again
+        (``again``) and those an earlier watcher took and did not answer. None when nothing was to
+        be checked (another watcher answered all of it meanwhile)."""
         options = self.options
-        jobs: list[Job] = []
+        jobs: list[Job] = list(again)
         batch: Batch | None = None
         short = False   # the disk is full: what is taken stays taken, to be answered once there is space
         with holding(options.out_dir, options.wait):
@@ -305,6 +362,8 @@ class Watcher:
                         break
                     if job is not None:
                         jobs.append(job)
+                if not jobs and paths and not short:
+                    return None   # every file ready was answered by another watcher meanwhile
                 try:
                     # A batch's own report (printed as it is done) shows what is newly skipped; the
                     # reports in DIR show all that the inbox holds and is not read.
@@ -356,6 +415,10 @@ class Watcher:
             return None
         if options.archive is None:
             self.handled[path] = signature
+            if self._answered(relative, path, manifest):
+                # Another watcher on DIR (or an earlier run) answered this very content: not again.
+                log.debug("%s：已检查过（内容未变），跳过", path)
+                return None
             return Job(path=path, display=named(str(path)), relative=relative, own_output=mark is False,
                        mode=stat.S_IMODE(info.st_mode))
         def taken(candidate: Path) -> bool:
@@ -383,9 +446,25 @@ class Watcher:
                 manifest.drop(key)
             return None
         log.info("%s → %s", named(str(path)), destination)
-        return Job(path=destination, display=safe_path(str(destination)),
-                   relative=destination.relative_to(options.archive),
-                   dropped_as=str(path), own_output=mark is False, mode=stat.S_IMODE(moved.st_mode))
+        job = Job(path=destination, display=safe_path(str(destination)),
+                  relative=destination.relative_to(options.archive),
+                  dropped_as=str(path), own_output=mark is False, mode=stat.S_IMODE(moved.st_mode))
+        if path in self.unopened:   # taken as it was: checked again should it grow in the archive
+            self.unopened.discard(path)
+            self.growing[destination] = ((moved.st_size, moved.st_mtime_ns), job, time.monotonic())
+        return job
+
+    def _answered(self, relative: Path, path: Path, manifest: Manifest) -> bool:
+        """Whether DIR's manifest holds an answer for this very content under this name."""
+        record = manifest.records.get(relative.as_posix())
+        if not record:
+            return False
+        try:
+            digest = content_digest(path)
+        except OSError:
+            return False
+        return (record.get("sha256"), record.get("catalog"), record.get("version")) == (
+            digest, settings_digest(self.definitions, self.options.limits), __version__)
 
     def _recover(self, manifest: Manifest, limit: int | None = None) -> list[Job]:
         """The files an earlier watcher took and did not answer (it was killed, or the disk was
