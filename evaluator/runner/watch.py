@@ -60,7 +60,7 @@ from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
 from evaluator.runner.journal import Journal
-from evaluator.runner.manifest import Manifest, content_digest
+from evaluator.runner.manifest import MANIFEST_NAME, Manifest, content_digest
 from evaluator.runner.parallel import Stop
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
@@ -263,11 +263,15 @@ class Watcher:
         elif not ready and not self.recovered and not Journal(self.options.out_dir).path.exists():
             self.recovered = True   # nothing was left open by an earlier watcher
         if not ready and not again and self.recovered and self.full_since is None:
-            if frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
+            # A watcher killed between saving its answers and writing the reports left them behind
+            # the manifest: a starting watcher writes them once, from the manifest, when DIR has one.
+            stale = self._reported is None and (self.options.out_dir / MANIFEST_NAME).exists()
+            if stale or frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
                 # What is skipped changed: the reports say so even when nothing new was checked, when
                 # DIR is free now (a run holding it rewrites them, and so does the next batch).
                 try:
                     with holding(self.options.out_dir, 0):
+                        remove_stale(self.options.out_dir)
                         self._write_reports(Manifest.load(self.options.out_dir))
                 except FolderBusy:
                     pass
