@@ -293,7 +293,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, 
             watcher.run()
             sys.exit(0)
         batch = watcher.once()
-    if batch is None and not watcher.waiting:
+    if batch is None and not watcher.waiting and not watcher.answered_before:
         _say_empty([inbox])
     sys.exit(1 if batch is not None and fails(batch.report, FAIL_ON[fail_on]) else 0)
 

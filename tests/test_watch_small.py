@@ -86,3 +86,18 @@ def test_two_watchers_without_an_archive_print_each_file_once(tmp_path):
         for line in stdout.decode("utf-8").splitlines():
             printed += [Path(entry["path"]).name for entry in json.loads(line)["files"]]
     assert sorted(printed) == names
+
+
+def test_a_rerun_without_an_archive_says_the_files_were_answered_not_that_there_are_none(tmp_path):
+    from click.testing import CliRunner
+
+    from evaluator.cli import main
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "form.xlsx")
+    args = ["watch", str(inbox), "--out", str(out), "--once", "--interval", "0.05"]
+    assert "form.xlsx" in CliRunner().invoke(main, args).stdout
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "form.xlsx" not in again.stdout
+    assert "1 个文件已检查过且内容未变" in again.stderr and "没有找到" not in again.stderr

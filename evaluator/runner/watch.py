@@ -176,6 +176,7 @@ class Watcher:
         self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
         self.recovered = False                       # the journal's open takes were looked at
         self.unopened: set[Path] = set()             # inbox files taken though they did not open
+        self.answered_before = 0                     # ready files DIR had answered already (no archive)
         # archived files taken as they were though they did not open: signature, job, since when
         self.growing: dict[Path, tuple[Signature, Job, float]] = {}
         self._growing_seen: dict[Path, Signature] = {}
@@ -422,6 +423,7 @@ class Watcher:
             if self._answered(relative, path, manifest):
                 # Another watcher on DIR (or an earlier run) answered this very content: not again.
                 log.debug("%s：已检查过（内容未变），跳过", path)
+                self.answered_before += 1
                 return None
             return Job(path=path, display=named(str(path)), relative=relative, own_output=mark is False,
                        mode=stat.S_IMODE(info.st_mode))
@@ -551,6 +553,8 @@ class Watcher:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))   # what is taken is answered next time
         for path in sorted(self.waiting):
             log.warning("%s：尚未写完，留待下次处理", path)
+        if batch is None and self.answered_before:
+            log.warning("%d 个文件已检查过且内容未变，未再检查；结果见 %s", self.answered_before, self.options.out_dir)
         return batch
 
     def run(self) -> None:
