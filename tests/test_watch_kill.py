@@ -98,3 +98,35 @@ def test_a_torn_last_line_is_ignored_and_earlier_answers_kept(tmp_path):
     manifest.save()
     assert Manifest.load(tmp_path).records["a.xlsx"]["sha256"] == "x"
     assert list(Journal(tmp_path).read().open_takes) == ["b.xlsx"]   # still open after compaction
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_killed_check_keeps_every_answer_it_logged(tmp_path):
+    import re
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from evaluator.runner.manifest import Manifest
+    from watchkill import REPO, SOURCES
+
+    folder, out, log = tmp_path / "in", tmp_path / "out", tmp_path / "check.log"
+    folder.mkdir()
+    for number in range(60):
+        shutil.copy(SOURCES[number % len(SOURCES)], folder / f"{number:02d}.xlsx")
+    process = subprocess.Popen([sys.executable, "-m", "evaluator", "check", str(folder), "--out", str(out),
+                                "--jobs", "2", "--log", str(log), "-q"], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if log.exists() and log.read_text("utf-8").count(" 秒）") >= 10:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    logged = {Path(match[1]).name for match in re.finditer(r"(\S+\.xlsx)：[a-z_, ]+（[\d.]+ 秒）", log.read_text("utf-8"))}
+    assert len(logged) >= 10
+    kept = set(Manifest.load(out).records)   # the manifest as saved, with the journal replayed
+    assert logged <= kept
