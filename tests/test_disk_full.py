@@ -151,3 +151,70 @@ def test_check_on_a_full_disk_says_so_in_chinese_without_tracebacks(tmp_path, sm
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr[-3000:]
     for path in (small_disk / "out").rglob("*.xlsx"):   # what was written is whole
         assert path.read_bytes()[:2] == b"PK" and not path.name.startswith(".~tmp-")
+
+
+def _small_files(limit: int):
+    """For a child process: files may grow to ``limit`` bytes; a write past it fails with EFBIG
+    (as on a full disk or quota) instead of killing the process."""
+    import resource
+    import signal
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    return apply
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE and prlimit")
+def test_check_that_cannot_write_says_so_in_chinese_without_tracebacks(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "evaluator", "check", str(SAMPLES), "--out", str(out), "--jobs", "2"],
+                            cwd=REPO, capture_output=True, text=True, timeout=300, preexec_fn=_small_files(20000))
+    assert result.returncode == 2
+    assert "磁盘空间不足" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr[-3000:]
+    assert not list(out.rglob(".~tmp-*"))   # nothing half-written left
+    again = subprocess.run([sys.executable, "-m", "evaluator", "check", str(SAMPLES), "--out", str(out), "--format",
+                            "json"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1
+    assert len(json.loads(again.stdout)["files"]) == len(list(SAMPLES.glob("*.xlsx")))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE and prlimit")
+def test_a_watcher_that_cannot_write_pauses_and_goes_on_once_it_can(tmp_path):
+    import resource
+
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    names = _drop(inbox, 6)
+    stderr_file = tmp_path / "stderr.txt"
+    with stderr_file.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "evaluator", "watch", str(inbox), "--out", str(out), "--archive", str(archive),
+             "--interval", "0.1", "--jobs", "1"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr,
+            preexec_fn=_small_files(14000))
+        try:
+            deadline = time.monotonic() + 60
+            while "暂停接收新文件" not in stderr_file.read_text("utf-8") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert process.poll() is None, stderr_file.read_text("utf-8")
+            resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+            report = {"files": []}
+            while time.monotonic() < deadline:
+                try:
+                    report = json.loads((out / "report.json").read_text("utf-8"))
+                except (OSError, ValueError):
+                    pass
+                if len(report["files"]) == len(names) and not list(inbox.iterdir()):
+                    break
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(30)
+    errors = stderr_file.read_text("utf-8")
+    assert "Traceback" not in errors and "Exception ignored" not in errors, errors
+    assert errors.count("暂停接收新文件") == 1 and "磁盘空间已恢复" in errors, errors
+    assert sorted(Path(entry["dropped_as"]).name for entry in report["files"]) == names
+    assert all(entry["annotated"] for entry in report["files"])
+    assert sorted(p.name for p in archive.iterdir()) == names
