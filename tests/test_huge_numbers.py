@@ -82,3 +82,14 @@ def test_a_failing_reporter_leaves_all_three_reports_as_they_were(tmp_path, monk
     assert not list(out.glob(".~tmp-*"))
     manifest = json.loads((out / ".evaluator-manifest.json").read_text("utf-8"))["files"]
     assert "new.xlsx" not in manifest   # not kept: the next run checks it again
+
+
+def test_written_arithmetic_past_the_bound_is_not_judged():
+    from evaluator.values.textmath import statements
+
+    assert statements("1" * 40 + "/0.0000000000000000000000001=3") == []
+    assert statements("9999999999999999999999999999999999%×5=1") == []
+    assert [s.holds for s in statements("92.31%×5=4.62")] == [True]
+    from evaluator.values.textmath import find_rate
+
+    assert find_rate("支出率" + "9" * 30 + "%") is None and find_rate("支出率92.31%")[0] == Decimal("0.9231")

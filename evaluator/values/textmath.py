@@ -59,7 +59,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Iterable
 
-from evaluator.values.numbers import HUNDRED, decimal_places, fmt, round_half_up
+from evaluator.values.numbers import HUNDRED, beyond_bound, decimal_places, fmt, round_half_up
 from evaluator.values.text import strip_invisible
 
 # --- folding and tokens ---------------------------------------------------------------------------
@@ -432,6 +432,8 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
         computed = _evaluate(left, result, places)
         if computed is None:
             continue
+        if beyond_bound(computed) or beyond_bound(result.value) or any(beyond_bound(o.value) for o in operands):
+            continue   # a figure past what is read as a number (10^15): undecided, never judged inexactly
         if (result.unit is None and any(op in _DIV for op in ops) and not any(o.percent for o in operands)
                 and abs(computed * HUNDRED - result.value) < abs(computed - result.value)):
             # 17/20=85: a share with its percent sign left out, read as 85%.
@@ -569,8 +571,8 @@ def _find_rate(folded: str, weight: Decimal | None) -> tuple[Decimal, str] | Non
     # not read: text-arithmetic reports the text, and the score is left undecided.
     broken = {statement.result for statement in written if not statement.holds}
     found = _rate(folded, written, weight)
-    if found is None or found[0] in broken:
-        return None
+    if found is None or found[0] in broken or beyond_bound(found[0]):
+        return None   # contradicted, or a figure past what is read as a number: undecided
     return found
 
 
