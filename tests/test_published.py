@@ -46,6 +46,19 @@ def cases():
             yield pytest.param(folder, path.name, id=f"{folder}/{path.name}", marks=marks)
 
 
+def rows_read(result) -> int:
+    """Indicator rows read with their points (分值 a number; on forms without 分值, a score)."""
+    count = 0
+    for form in result.forms:
+        for row in getattr(form.model, "indicators", None) or []:
+            weight, score = getattr(row, "weight", None), getattr(row, "score", None)
+            if weight is not None and weight.number is not None:
+                count += 1
+            elif (weight is None or weight.is_blank) and score is not None and score.number is not None:
+                count += 1
+    return count
+
+
 def same_number(one: str | None, other: str) -> bool:
     try:
         return Decimal(str(one)) == Decimal(str(other))
@@ -60,6 +73,7 @@ def test_every_workbook_has_its_audit(folder):
     assert stems == sorted(expected), "a workbook without an audit, or an audit without its workbook"
     for name, entry in expected.items():
         assert entry.get("read") in READ_STATES, name
+        assert isinstance(entry.get("indicators"), int), name
         for finding in entry.get("findings") or []:
             assert {"rule", "cell"} <= set(finding), (name, finding)
 
@@ -100,6 +114,7 @@ def test_audited_findings(folder, name, definitions):
                                                                               item["expected"])]
     allowed = {key(item) for item in required + (entry.get("allowed") or [])}
     extra = sorted((f.rule, f.sheet, f.cell, f.message) for f in alarms if (f.rule, f.sheet, f.cell) not in allowed)
+    read = rows_read(result)
     read_said = {f.rule for f in result.findings if f.rule in READ_RULES}
     problems = []
     if missing:
@@ -108,6 +123,8 @@ def test_audited_findings(folder, name, definitions):
         problems.append(f"found with another expected value (cell, audited, reported): {wrong}")
     if extra:
         problems.append(f"false alarms: {extra}")
+    if read != entry["indicators"]:
+        problems.append(f"indicator rows read with their points: {read}, the workbook holds {entry['indicators']}")
     if entry["read"] == "full" and read_said:
         problems.append(f"a fully transcribed form is said to be partly read: {sorted(read_said)}")
     if entry["read"] == "partly" and "form-partly-read" not in read_said:
