@@ -149,7 +149,7 @@ def test_forms_stacked_on_one_sheet_are_read_one_by_one(tmp_path, definitions):
     assert [finding for form in forms for finding in form.findings] == []
 
 
-def test_an_unfilled_indicator_table_has_no_total_and_no_finding(tmp_path, definitions):
+def test_an_unfilled_indicator_table_has_no_total_and_is_said_unread(tmp_path, definitions):
     data = load_project("project-national")
     blank = {f"indicators.{row['id']}.{field}": None for row in data["indicators"]
              for field in ("target", "actual", "weight", "score")}
@@ -158,7 +158,9 @@ def test_an_unfilled_indicator_table_has_no_total_and_no_finding(tmp_path, defin
                   for field in ("initial", "budget", "spent", "rate")})
     (form,) = _forms(make_project("project-national", {**blank, "total.score": None}, path=tmp_path / "t.xlsx"), definitions)
     assert form.total.declared is None
-    assert [f.rule for f in form.findings if f.severity.value != "info"] == []
+    # Nothing in it is wrong, and nothing in it was read: never 通过.
+    assert [f.rule for f in form.findings if f.severity.value != "info"] == ["form-partly-read"]
+    assert "未填写" in form.findings[0].message and form.coverage.indicators_read == 0
 
 
 def test_form_not_found_names_every_family_and_the_labels_of_each_sheet(tmp_path, definitions):

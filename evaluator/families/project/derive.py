@@ -743,3 +743,60 @@ def grades(form: ProjectForm, findings: Iterable[Finding]) -> Grades | None:
     declared = form.grade.text or None
     return Grades(declared=declared, computed=grade_for(form, grading_total(form)),
                   corrected=grade_for(form, corrected_total(form, findings)))
+
+
+# ------------------------------------------------------------------------------------------
+# Read coverage
+
+
+def _points_of_rows(form: ProjectForm, rows: list[IndicatorRow]) -> Decimal | None:
+    """Σ 分值 of ``rows``; a row that prints no 分值 counts through the outermost group with
+    printed points that holds it (Hubei's 年度绩效目标1(40分)), once per group."""
+    total: Decimal | None = None
+    counted: set[int] = set()
+    for row in rows:
+        weight = indicator_weight(row)
+        if weight is None:
+            holders = [group for group in form.groups if any(r is row for r in group.rows)
+                       and number(group.weight) is not None]
+            if not holders:
+                continue
+            group = min(holders, key=lambda g: g.level)
+            if id(group) in counted:
+                continue
+            counted.add(id(group))
+            weight = number(group.weight)
+        total = (total or Decimal(0)) + weight
+    return total
+
+
+def coverage(form: ProjectForm):
+    """How much of the form was read: indicator rows read and judged, points read (Σ 分值 of the
+    rows read plus the funds block's) against the declared total, and what was seen and not read."""
+    from evaluator.families.base import Coverage
+
+    rows = [row for row in form.indicators if not _blank_row(row)]
+    # Judged: a score that is a number, against a 分值 (the row's, or the edition prints none and
+    # the row counts through its group's points, as Hubei's).
+    judged = [row for row in scored_indicators(form) if not _blank_row(row) and number(row.score) is not None
+              and (indicator_weight(row) is not None or not form.edition.indicators.weights_printed)]
+    funds = form.funds_total
+    funds_points = funds_weight(funds, form) if funds is not None else None
+    if funds_points is None and funds is not None and funds.score.ref is not None and funds.weight.ref is None:
+        funds_points = form.edition.funds.weight    # no 分值 column: the edition's points for the block
+    declared = number(form.total_weight)
+    total = declared if declared is not None and declared > 0 else form.edition.total_weight
+
+    def read(rows: list[IndicatorRow]) -> Decimal | None:
+        points = _points_of_rows(form, rows)
+        if funds_points is not None:
+            points = (points or Decimal(0)) + funds_points
+        return points
+
+    points = read(rows)
+    if points != total:   # rows that do not apply may keep their 分值 or give it up (rescaled)
+        applicable = read([row for row in rows if not not_applicable(row)])
+        if applicable == total:
+            points = applicable
+    return Coverage(indicators_read=len(rows), indicators_judged=len(judged), points_read=points,
+                    points_total=total, not_read=list(form.not_read))

@@ -43,6 +43,14 @@ def _totals(form: ProjectForm, findings: list[Finding]) -> Totals | None:
     return totals(form, findings)
 
 
+def _coverage(form: ProjectForm):
+    try:
+        from evaluator.families.project.derive import coverage
+    except ImportError:
+        return None
+    return coverage(form)
+
+
 def _grades(form: ProjectForm, findings: list[Finding]) -> Grades | None:
     if not form.edition.grade_printed:
         return None
@@ -134,6 +142,7 @@ class ProjectFamily:
                 total=_totals(form, findings),
                 grade=_grades(form, findings),
                 facts=facts(form),
+                coverage=_coverage(form),
                 model=form,
             ))
         return results

@@ -185,6 +185,12 @@ class ProjectForm:
     #: The header cell of the indicator block's 三级指标 column, and of the funds block.
     indicators_ref: CellRef | None = None
     funds_ref: CellRef | None = None
+    #: Rows or regions the reader saw and did not read: ``{"where": …, "why": …}`` each (a
+    #: 绩效指标 block whose header it could not read, a layout it does not know).
+    not_read: list[dict[str, str]] = field(default_factory=list)
+    #: Where the indicator table was recognised although its header could not be read (the
+    #: 绩效指标 label or a 三级指标 cell), for form-partly-read.
+    indicators_seen: CellRef | None = None
 
     @property
     def funds_total(self) -> FundsRow | None:

@@ -34,6 +34,7 @@ from evaluator.families.project.checks import (
     budget_sum,
     deduction_mismatch,
     execution_rate,
+    form_partly_read,
     formula_no_value,
     grade_mismatch,
     missing_explanation,
@@ -66,6 +67,7 @@ MODULES: tuple[ModuleType, ...] = (
     deduction_mismatch,
     text_score,
     formula_no_value,
+    form_partly_read,
 )
 
 CHECKS: dict[str, Callable[[ProjectForm], Iterator[Finding]]] = {module.RULE.slug: module.check for module in MODULES}
