@@ -160,7 +160,25 @@ def not_applicable(row: IndicatorRow) -> bool:
         return True                     # "/" "/" and 0: not scored, whatever the 分值 says
     if not is_blank_text(row.score.raw):
         return False
-    return row.weight.is_empty_text or target_na or actual_na
+    # A blank 完成值 is not "not applicable": a row with points, a blank 完成值 and a blank 得分 was
+    # never scored (score-not-number). "/", "—", "不适用" written there say the row does not apply.
+    return row.weight.is_empty_text or declared_not_applicable(row.target) or declared_not_applicable(row.actual)
+
+
+def declared_not_applicable(value: Value) -> bool:
+    """A cell that says the row does not apply ("/", "—", "不适用", "无"), not merely a blank one."""
+    if value.undecided or value.ref is None:
+        return False
+    reading = read_value(value.raw)
+    return isinstance(reading, NotApplicable) and reading.text != ""
+
+
+def shown_as_read(value: Value) -> str:
+    """What a cell was read as, for messages: 空白, or the mark in quotes (“/”, “—”, “0”, “不适用”)."""
+    if value.ref is None:
+        return "没有此列"
+    text = "".join(value.text.split())
+    return "空白" if not text else f"“{text}”"
 
 
 def scored_indicators(form: ProjectForm) -> list[IndicatorRow]:
