@@ -116,7 +116,10 @@ CASES = {
                 ("form-partly-read", "100", "36")]),
     # No single method reproduces the ten scores at 0.01 (integer and 0.1 rounding are not methods).
     # 10 + 3 + 9 × 2 = 31 of 100 points shown: the rest was not read.
+    # Every row missed its target and none has a reason in the transcription: missing-explanation
+    # too (two questions, two findings).
     "E6": (E6, [("target-score", expected, score) for expected, (*_, score) in zip(E6_EXPECTED, E6_ROWS)]
+           + [("missing-explanation", None, "（空）") for _ in E6_ROWS]
            + [("form-partly-read", "100", "31")]),
 }
 
