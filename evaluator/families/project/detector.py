@@ -118,6 +118,7 @@ def _rows(grid: SheetGrid, top: int, bottom: int) -> SheetGrid:
         formulas={coord: text for coord, text in grid.formulas.items() if inside(coord)},
         computed={coord: text for coord, text in grid.computed.items() if inside(coord)},
         widths=grid.widths,
+        number_format=grid.number_format,
     )
 
 

@@ -125,12 +125,20 @@ class ProjectFamily:
                 form = read_form(grid, edition, title)
                 if form is not None:
                     forms.append(form)
+                    if form.review_column is not None:
+                        form.review = read_form(grid, edition, title, review=True)
         return forms
 
     def check(self, grids: "list[SheetGrid]", definitions: "Definitions") -> list[CheckedForm]:
         results = []
         for form in self.read(grids, definitions):
             findings = _run_checks(form)
+            review = getattr(form, "review", None)
+            if review is not None:   # 自评分 | 复核分: each column checked; a finding said once
+                seen = {(f.rule, f.sheet, f.cell, f.message) for f in findings}
+                findings = sorted(findings + [f for f in _run_checks(review)
+                                              if (f.rule, f.sheet, f.cell, f.message) not in seen],
+                                  key=lambda finding: finding.sort_key)
             results.append(CheckedForm(
                 family=ID,
                 edition=form.edition.id,

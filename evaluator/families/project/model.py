@@ -191,6 +191,10 @@ class ProjectForm:
     #: Where the indicator table was recognised although its header could not be read (the
     #: 绩效指标 label or a 三级指标 cell), for form-partly-read.
     indicators_seen: CellRef | None = None
+    #: The header cell of a second score column (复核分 beside 自评分), where the form has one.
+    review_column: CellRef | None = None
+    #: The same form read with the second score column as its 得分 (None without one).
+    review: "ProjectForm | None" = field(default=None, repr=False)
 
     @property
     def funds_total(self) -> FundsRow | None:

@@ -20,7 +20,8 @@ from evaluator.families.project.model import FundsRow, GroupWeight, IndicatorRow
 from evaluator.findings import CellRef
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.cell import MISSING, Value
-from evaluator.values.numbers import normalize_text
+from evaluator.intake.numformats import percent_places
+from evaluator.values.numbers import fmt, from_float, normalize_text, round_half_up
 from evaluator.values.text import norm_label, split_points
 
 #: How far right of a label its value may sit, and how far below a header its text may sit.
@@ -35,7 +36,8 @@ _CLOSING = ("其他需要说明事项", "评价结论", "存在问题", "改进�
 _SUBTOTALS = frozenset({"小计"})
 
 FUNDS_FIELDS = ("initial", "budget", "spent", "weight", "rate", "score", "reason")
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "nature", "unit", "weight", "score", "reason")
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "nature", "unit", "weight", "score", "review",
+                    "reason")
 
 
 def _value(grid: SheetGrid, row: int, col: int | None) -> Value:
@@ -76,8 +78,9 @@ def _is_label(value: Any, keys: frozenset[str]) -> bool:
 
 
 class _Reader:
-    def __init__(self, grid: SheetGrid, edition: Edition, title: Title | None) -> None:
+    def __init__(self, grid: SheetGrid, edition: Edition, title: Title | None, review: bool = False) -> None:
         self.grid = grid
+        self.review = review
         self.edition = edition
         self.title = title
         self.top = title.row if title else 1
@@ -256,9 +259,7 @@ class _Reader:
             mapped: dict[str, int] = {}
             repeated: dict[str, list[int]] = {"weight": [], "score": []}
             goal_col = None
-            for c, v in self.grid.row_values(r):
-                if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
-                    continue
+            for c, v in self._header_cells(r, synonyms):
                 key = loose_label(v)
                 if key in goal_keys and goal_col is None:
                     goal_col = c
@@ -280,6 +281,38 @@ class _Reader:
             if "name" in mapped and "score" in mapped:
                 return r, mapped, goal_col
         return None
+
+    def _header_cells(self, r: int, synonyms: dict[str, frozenset[str]]) -> list[tuple[int, str]]:
+        """The header labels of row ``r`` by column. A header that spans two rows (绩效指标 over
+        一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位, with 实际完成值 | 分值 | 得分 … merged down
+        from the row above, or written only there) takes the upper row's label for each column the
+        lower row leaves without one."""
+        grid = self.grid
+        own = {c: v for c, v in grid.row_values(r) if grid.anchor(r, c) == (r, c) and isinstance(v, str)}
+        found = {loose_label(v) for v in own.values()}
+        if any(found & synonyms[field] for field in ("score",)):
+            return sorted(own.items())
+        known = frozenset().union(*(synonyms[field] for field in INDICATOR_FIELDS if field != "name"))
+        cells = dict(own)
+        last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
+        for c in range(1, last + 1):
+            if c in cells or (r, c) in grid.cells and grid.anchor(r, c) == (r, c):
+                continue
+            r0, c0 = grid.anchor(r, c)
+            if r0 == r and c0 != c:
+                continue                  # inside a merge of this row
+            if r0 < r:                    # merged down from above: its label stands for this column
+                value = grid.cells.get((r0, c0))
+                r1 = grid.extent(r0, c0)[2]
+                if c0 == c or r1 >= r:
+                    if isinstance(value, str) and loose_label(value) in known and c0 == c:
+                        cells[c] = value
+                continue
+            above = grid.anchor(r - 1, c)
+            value = grid.cells.get(above)
+            if above == (r - 1, c) and isinstance(value, str) and loose_label(value) in known:
+                cells[c] = value          # written in the upper row only (an unmerged export)
+        return sorted(cells.items())
 
     def indicators(self, form: ProjectForm, header: int, cols: dict[str, int], goal_col: int | None) -> int:
         grid = self.grid
@@ -328,6 +361,7 @@ class _Reader:
                 continue
             values = {field: _own(grid, r, cols.get(field))
                       for field in ("name", "target", "actual", "nature", "unit", "weight", "score")}
+            values["target"], values["actual"] = _shown(grid, values["target"]), _shown(grid, values["actual"])
             if all(v.is_blank for v in values.values()):
                 blank_run += 1
                 if blank_run > 3:
@@ -352,6 +386,13 @@ class _Reader:
                     level2 = last_level2
             elif level2.is_blank and last_level2 is not None and last_level1 is not None \
                     and level1.ref == last_level1.ref:
+                level2 = last_level2
+            # A fiscal-system export writes a merged label's text into every row it covered:
+            # consecutive identical labels are one group (the first cell stands for it).
+            same_level1 = _repeats(level1, last_level1)
+            if same_level1:
+                level1 = last_level1
+            if (same_level1 or level1.ref == (last_level1.ref if last_level1 else None)) and _repeats(level2, last_level2):
                 level2 = last_level2
             last_level1 = level1 if not level1.is_blank else last_level1
             last_level2 = level2 if not level2.is_blank else last_level2
@@ -448,6 +489,24 @@ class _Reader:
             elif len(figures) == 1:
                 form.total = figures[0]
 
+    def unread_table(self, form: ProjectForm, top: int) -> None:
+        """No indicator header could be read: say where an indicator table was seen (its 绩效指标
+        label, a 三级指标 cell) and which labels its header row holds."""
+        grid = self.grid
+        names = _keys(self.edition.indicators.columns.name)
+        block = _keys(self.edition.labels.indicators_block)
+        hits = self.rows_with(names, top, grid.max_row + 1) or self.rows_with(block, top, grid.max_row + 1)
+        if not hits:
+            return
+        r, c = hits[0]
+        form.indicators_seen = CellRef(grid.name, r, c)
+        labels = [" ".join(str(v).split()) for cc, v in grid.row_values(r)
+                  if isinstance(v, str) and grid.anchor(r, cc) == (r, cc) and len(v) <= MAX_LABEL]
+        score = "、".join(self.edition.indicators.columns.score[:2])
+        form.not_read.append({
+            "where": f"{grid.name}!{form.indicators_seen.a1}",
+            "why": f"指标表的表头未能识别（该行为：{' | '.join(labels[:10])}；未找到{score}列），指标行未读取"})
+
     # -- the whole form --------------------------------------------------------------------
 
     def read(self) -> ProjectForm | None:
@@ -475,11 +534,39 @@ class _Reader:
         end = header
         if found:
             header, cols, goal_col = found
+            if "review" in cols:
+                form.review_column = CellRef(grid.name, header, cols["review"])
+                if self.review:   # the second score column, read as the score
+                    cols = dict(cols, score=cols["review"])
             end = self.indicators(form, header, cols, goal_col)
+        else:
+            self.unread_table(form, after_funds)
         if not form.funds and not form.indicators:
             return None
         self.closing(form, end, cols)
         return form
+
+
+def _shown(grid: SheetGrid, value: Value) -> Value:
+    """A number as its cell shows it, where its format makes it a percentage: 1 formatted ``0%``
+    is ``100%``, 0.953 formatted ``0.0%`` is ``95.3%`` (what a person reads is the value)."""
+    raw = value.raw
+    if (value.ref is None or grid.number_format is None or isinstance(raw, bool)
+            or not isinstance(raw, (int, float, Decimal))):
+        return value
+    places = percent_places(grid.number_format(value.ref.row, value.ref.col))
+    if places is None:
+        return value
+    number = (from_float(raw) if isinstance(raw, float) else Decimal(raw)) * 100
+    if places >= 0:
+        number = round_half_up(number, places)
+    return Value(raw=f"{fmt(number)}%", ref=value.ref, formula=value.formula)
+
+
+def _repeats(value: Value, last: Value | None) -> bool:
+    """``value`` is a label cell of its own that repeats the text of the group label above it."""
+    return (last is not None and value.ref is not None and last.ref is not None and value.ref != last.ref
+            and not value.is_blank and "".join(value.text.split()) == "".join(last.text.split()))
 
 
 def _split(text: str) -> Decimal | None:
@@ -491,7 +578,8 @@ def _bare(text: str) -> str:
     return "".join(split_points("".join(text.split()))[0].split())
 
 
-def read_form(grid: SheetGrid, edition: Edition, title: Title | None) -> ProjectForm | None:
+def read_form(grid: SheetGrid, edition: Edition, title: Title | None, *, review: bool = False) -> ProjectForm | None:
     """The project form on ``grid`` read with ``edition``; None when neither a funds block nor an
-    indicator block is found."""
-    return _Reader(grid, edition, title).read()
+    indicator block is found. ``review``: read the second score column (复核分, 评价得分) as the
+    indicators' 得分."""
+    return _Reader(grid, edition, title, review).read()
