@@ -345,3 +345,71 @@ def test_a_header_the_reader_cannot_read_is_never_a_pass(tmp_path, definitions):
     assert ("form-partly-read", "warning") in rules
     assert checked.coverage.indicators_read == 0 and checked.coverage.not_read
     assert "评分结果" in checked.coverage.not_read[0]["why"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables that go on: a 续表 sheet, the header repeated after a page break
+
+
+def _go_on(path: Path, where: dict[str, Any], at: int, *, sheet: str | None,
+           header_rows: int = 1) -> dict[int, tuple[str, int]]:
+    """Move the indicator rows from the ``at``-th on (and the 总分 row) to a sheet ``sheet`` titled
+    续表 under the header repeated, or (``sheet`` None) repeat the header above that row on the
+    same sheet, as a page break prints it. Returns old row → (sheet, new row)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    header = where["rows"][0] - 1
+    first = where["rows"][at]
+    moved = {}
+    for rng in list(ws.merged_cells.ranges):   # a label merged over the break is printed once above it
+        if rng.max_row >= first:
+            ws.unmerge_cells(str(rng))
+    if sheet is None:
+        ws.insert_rows(first, header_rows)
+        for offset in range(header_rows):
+            for col in range(1, ws.max_column + 1):
+                ws.cell(first + offset, col, ws.cell(header - header_rows + 1 + offset, col).value)
+        for r in range(first, where["total"] + 1):
+            moved[r] = (ws.title, r + header_rows)
+        wb.save(path)
+        return moved
+    other = wb.create_sheet(sheet)
+    other["A1"] = "续表"
+    for offset in range(header_rows):
+        for col in range(1, ws.max_column + 1):
+            other.cell(2 + offset, col, ws.cell(header - header_rows + 1 + offset, col).value)
+    for r in range(first, where["total"] + 1):
+        for col in range(1, ws.max_column + 1):
+            other.cell(r - first + 2 + header_rows, col, ws.cell(r, col).value)
+            ws.cell(r, col).value = None
+        moved[r] = (sheet, r - first + 2 + header_rows)
+    wb.save(path)
+    return moved
+
+
+@pytest.mark.parametrize("layout", ["plain", "repeated-labels", "two-scores", "two-row-header"])
+@pytest.mark.parametrize("sheet", ["续表", None])
+def test_a_table_that_goes_on_is_one_form(layout, sheet, tmp_path, definitions):
+    form = copy.deepcopy(next(form for name, _, form in CASES if name == layout))
+    path = tmp_path / "on.xlsx"
+    where = render(form, layout, path)
+    _go_on(path, where, 4, sheet=sheet, header_rows=2 if layout == "two-row-header" else 1)
+    result, checked = _check(path, definitions)
+    assert [(f.rule, f.sheet, f.cell) for f in result.findings] == []
+    assert checked.coverage.indicators_read == len(form.rows) and checked.coverage.points_read == 100
+    assert checked.total.declared == checked.total.recomputed == form.total()
+
+
+@pytest.mark.parametrize("sheet", ["续表", None])
+def test_a_fault_on_the_part_that_goes_on_is_found_there(sheet, tmp_path, definitions):
+    form = copy.deepcopy(next(form for name, _, form in CASES if name == "plain"))
+    i = next(i for i, row in enumerate(form.rows) if i >= 5 and row.kind in ("up", "equal", "pct")
+             and row.score == row.weight)
+    form.rows[i].score = form.rows[i].weight - 1
+    path = tmp_path / "on.xlsx"
+    where = render(form, "plain", path)
+    moved = _go_on(path, where, 4, sheet=sheet)
+    result, _ = _check(path, definitions)
+    at = moved[where["rows"][i]]
+    column = where["scores"][i].rstrip("0123456789")
+    assert ("target-score", at[0], f"{column}{at[1]}") in {(f.rule, f.sheet, f.cell) for f in result.findings}

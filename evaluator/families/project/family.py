@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.project import detector
 from evaluator.families.project.model import ProjectForm
-from evaluator.families.project.reader import read_form
+from evaluator.families.project.reader import read_continuation, read_form
 from evaluator.findings import Finding
 from evaluator.values.cell import Value
 from evaluator.values.numbers import fmt, parse_number
@@ -114,8 +114,17 @@ class ProjectFamily:
         if not editions:
             return []
         forms = []
+        previous: ProjectForm | None = None   # the form on the sheet before, whose table may go on
         for sheet in grids:
             title = detector.find_title(sheet, editions)
+            if title is None and previous is not None and detector.continues(sheet, previous.edition):
+                if read_continuation(previous, sheet):
+                    if previous.review is not None:
+                        read_continuation(previous.review, sheet, review=True)
+                else:
+                    previous.not_read.append({"where": sheet.name, "why": "续表的指标表头未能识别，未读取"})
+                continue
+            previous = None
             if title is None and (not detector.has_label(sheet, _total_rows(editions)) or detector.foreign_title(sheet)):
                 continue   # no title and no funds total row: not a project form (cheap test first)
             for grid, title in detector.segments(sheet, editions) if title else [(sheet, None)]:
@@ -125,6 +134,7 @@ class ProjectFamily:
                 form = read_form(grid, edition, title)
                 if form is not None:
                     forms.append(form)
+                    previous = form
                     if form.review_column is not None:
                         form.review = read_form(grid, edition, title, review=True)
         return forms

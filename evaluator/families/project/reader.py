@@ -314,19 +314,24 @@ class _Reader:
                 cells[c] = value          # written in the upper row only (an unmerged export)
         return sorted(cells.items())
 
-    def indicators(self, form: ProjectForm, header: int, cols: dict[str, int], goal_col: int | None) -> int:
+    def indicators(self, form: ProjectForm, header: int, cols: dict[str, int], goal_col: int | None,
+                   carry: IndicatorRow | None = None) -> int:
+        """Read the indicator rows under ``header``; ``carry`` is the last row read before (a table
+        that goes on from another sheet), whose 一级/二级 labels the first rows continue."""
         grid = self.grid
         labels = self.edition.labels
         stop_keys = _keys([*labels.total, *labels.grade, *_CLOSING, *labels.reason_text])
         goal_keys = _keys(self.edition.indicators.goal_groups)
         header_keys = _keys(self.edition.indicators.columns.name)
-        form.indicators_ref = CellRef(grid.name, header, cols["name"])
+        score_keys = _keys([*self.edition.indicators.columns.score, *self.edition.indicators.columns.review])
+        if form.indicators_ref is None:
+            form.indicators_ref = CellRef(grid.name, header, cols["name"])
         _, _, header_bottom, _ = max((grid.extent(header, c) for c in cols.values()), key=lambda e: e[2])
         score_col = cols["score"]
         groups: dict[tuple[int, int, int], GroupWeight] = {}
         current_goal: tuple[str, Value] | None = None
-        last_level1: Value | None = None
-        last_level2: Value | None = None
+        last_level1: Value | None = carry.level1 if carry is not None and carry.level1.ref is not None else None
+        last_level2: Value | None = carry.level2 if carry is not None and carry.level2.ref is not None else None
         for above in (header - 1, header - 2):   # a goal heading printed just above the header
             hit = next(((c, v) for c, v in grid.row_values(above) if isinstance(v, str) and goal_keys
                         and any(loose_label(v).startswith(k) for k in goal_keys)), None)
@@ -356,8 +361,8 @@ class _Reader:
                 self._group(form, groups, 0, ref, heading)
                 r += 1
                 continue
-            if spanning or _is_label(name.raw, header_keys):
-                r += 1   # a text across the table, or the header repeated under a new goal
+            if spanning or _is_label(name.raw, header_keys) or _is_label(grid.value(r, score_col), score_keys):
+                r += 1   # a text across the table, or the header repeated (a new goal, a new page)
                 continue
             values = {field: _own(grid, r, cols.get(field))
                       for field in ("name", "target", "actual", "nature", "unit", "weight", "score")}
@@ -416,6 +421,9 @@ class _Reader:
 
     def _group(self, form: ProjectForm, groups: dict, level: int, ref: CellRef | None, text: str) -> GroupWeight:
         key = (level, ref.row if ref else 0, ref.col if ref else 0)
+        if key not in groups:   # a group begun on an earlier part of the table goes on
+            groups.update({key: group for group in form.groups
+                           if group.level == level and group.label_ref == ref and ref is not None})
         if key not in groups:
             points = _split(text)
             weight = Value(raw=points, ref=ref) if points is not None else MISSING
@@ -576,6 +584,24 @@ def _split(text: str) -> Decimal | None:
 
 def _bare(text: str) -> str:
     return "".join(split_points("".join(text.split()))[0].split())
+
+
+def read_continuation(form: ProjectForm, grid: SheetGrid, *, review: bool = False) -> bool:
+    """Read a sheet that continues ``form``'s indicator table (续表, or the header repeated with no
+    title): its rows join the form's, and a 总分 found there is the form's. False when the sheet
+    holds no indicator header the form's edition can read."""
+    reader = _Reader(grid, form.edition, None, review)
+    found = reader.indicator_header(1)
+    if found is None:
+        return False
+    header, cols, goal_col = found
+    if review and "review" in cols:
+        cols = dict(cols, score=cols["review"])
+    carry = form.indicators[-1] if form.indicators else None
+    end = reader.indicators(form, header, cols, goal_col, carry=carry)
+    if form.total.ref is None:
+        reader.closing(form, end, cols)
+    return True
 
 
 def read_form(grid: SheetGrid, edition: Edition, title: Title | None, *, review: bool = False) -> ProjectForm | None:
