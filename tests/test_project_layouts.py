@@ -413,3 +413,49 @@ def test_a_fault_on_the_part_that_goes_on_is_found_there(sheet, tmp_path, defini
     at = moved[where["rows"][i]]
     column = where["scores"][i].rstrip("0123456789")
     assert ("target-score", at[0], f"{column}{at[1]}") in {(f.rule, f.sheet, f.cell) for f in result.findings}
+
+
+# ------------------------------------------------------------------------------------------------
+# Layouts the reader does not know: said per form, never 通过
+
+
+def _unknown(path: Path, title: str, header: list[str], rows: list[list[Any]], funds: bool) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = title
+    r = 3
+    if funds:
+        for col, head in enumerate(["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], 1):
+            ws.cell(r, col, head or None)
+        for col, value in enumerate(["年度资金总额", "", 100, 100, 95, 10, 0.95, 9.5], 1):
+            ws.cell(r + 1, col, value or None)
+        r += 3
+    ws.cell(r, 1, "绩效指标")
+    for col, head in enumerate(header, 2):
+        ws.cell(r, col, head)
+    for offset, values in enumerate(rows, 1):
+        for col, value in enumerate(values, 2):
+            ws.cell(r + offset, col, value)
+    wb.save(path)
+
+
+@pytest.mark.parametrize("funds", [True, False])
+def test_a_region_form_without_scores_is_partly_read_naming_what_was_seen(funds, tmp_path, definitions):
+    # A 转移支付 区域 form: indicators with targets and results and no 得分 column.
+    path = tmp_path / "region.xlsx"
+    _unknown(path, "项目支出绩效自评表（转移支付区域）", ["一级指标", "二级指标", "三级指标", "指标值", "全年完成值", "备注"],
+             [["产出指标", "数量指标", "改造户数", "≥100户", "102户", None]], funds)
+    result = check_file(path, definitions)
+    (form,) = result.forms
+    finding = next(f for f in result.findings if f.rule == "form-partly-read")
+    assert finding.severity.value == "warning" and finding.cell == "D" + str(6 if funds else 3)
+    assert "三级指标" in finding.message and "全年完成值" in finding.message
+    assert form.coverage.indicators_read == 0
+
+
+def test_an_unknown_form_title_is_unsupported_never_passed(tmp_path, definitions):
+    path = tmp_path / "ningxia.xlsx"
+    _unknown(path, "自治区专项资金绩效自评表", ["绩效目标", "指标内容", "完成情况"], [["产出", "建设里程", "已完成"]], False)
+    result = check_file(path, definitions)
+    assert not result.forms or all(f.family is None for f in result.forms)
+    assert [f.rule for f in result.findings] == ["form-unsupported"]

@@ -550,6 +550,8 @@ class _Reader:
         else:
             self.unread_table(form, after_funds)
         if not form.funds and not form.indicators:
+            if title is not None and form.indicators_seen is not None:
+                return form     # titled, its table seen and not read: said, never passed
             return None
         self.closing(form, end, cols)
         return form
