@@ -24,7 +24,7 @@ from evaluator.runner.engine import check_file
 
 D = Decimal
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
-           "repeated-labels", "plain")
+           "repeated-labels", "plain", "shuffled", "tall-rows")
 FORMS_PER_LAYOUT = 4
 OPS = {"up": "≥", "down": "≤", "equal": "＝", "words": "定性"}
 DIRECTION_WORDS = {"up": ("大于等于", "正向"), "down": ("小于等于", "反向"), "equal": ("等于",), "words": ("定性",)}
@@ -171,6 +171,10 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         else:
             columns = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                        "偏差原因分析及改进措施"]
+        if layout == "shuffled":   # the value columns in another order, found by their labels
+            rest = columns[3:]
+            random.Random(len(form.rows) + int(form.budget)).shuffle(rest)
+            columns = columns[:3] + rest
         for col, head in enumerate(columns, start=1):
             ws.cell(top, col, head)
         first = top + 1
@@ -191,13 +195,16 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         previous = (row.level1, row.level2)
         ws.cell(r, 3, row.name)
         _values(ws, r, row, col, layout)
+        if layout == "tall-rows":   # each indicator printed on two rows, its cells merged down
+            for c in range(3, len(columns) + 1):
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
         where["rows"].append(r)
         score_col = col.get("得分", col.get("自评分"))
         where["scores"].append(f"{openpyxl.utils.get_column_letter(score_col)}{r}")
         if two:
             where["reviews"].append(f"{openpyxl.utils.get_column_letter(col['复核分'])}{r}")
         where["reasons"].append(f"{openpyxl.utils.get_column_letter(col['偏差原因分析及改进措施'])}{r}")
-        r += 1
+        r += 2 if layout == "tall-rows" else 1
     last = r - 1
     if layout != "repeated-labels":
         for level, starts in merges.items():
@@ -459,3 +466,23 @@ def test_an_unknown_form_title_is_unsupported_never_passed(tmp_path, definitions
     result = check_file(path, definitions)
     assert not result.forms or all(f.family is None for f in result.forms)
     assert [f.rule for f in result.findings] == ["form-unsupported"]
+
+
+def test_a_half_recognised_header_is_partly_read_without_false_findings(tmp_path, definitions):
+    form = copy.deepcopy(CASES[0][2])
+    path = tmp_path / "half.xlsx"
+    where = render(form, "plain", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    header = where["rows"][0] - 1
+    for cell in ws[header]:
+        cell.value = {"年度指标值": "预期值", "实际完成值": "实现值"}.get(cell.value, cell.value)
+    form.rows[0].score = form.rows[0].weight - 1     # target-score cannot judge it; the lost point needs a reason
+    ws[where["scores"][0]] = float(form.rows[0].score)
+    ws.cell(where["total"], 7, float(form.total()))
+    wb.save(path)
+    result, checked = _check(path, definitions)
+    assert sorted((f.rule, f.cell) for f in result.findings if f.severity.rank > 0) == [
+        ("form-partly-read", "C" + str(header)), ("missing-explanation", where["reasons"][0])]
+    assert "年度指标值、实际完成值" in checked.coverage.not_read[0]["why"]
+    assert checked.coverage.indicators_read == len(form.rows)

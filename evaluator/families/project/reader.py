@@ -18,7 +18,7 @@ from evaluator.families.project.detector import MAX_LABEL, Title
 from evaluator.families.project.edition import Edition, loose_label
 from evaluator.families.project.model import FundsRow, GroupWeight, IndicatorRow, ProjectForm
 from evaluator.findings import CellRef
-from evaluator.intake.workbook import SheetGrid
+from evaluator.intake.workbook import SheetGrid, a1
 from evaluator.values.cell import MISSING, Value
 from evaluator.intake.numformats import percent_places
 from evaluator.values.numbers import fmt, from_float, normalize_text, round_half_up
@@ -497,6 +497,21 @@ class _Reader:
             elif len(figures) == 1:
                 form.total = figures[0]
 
+    def half_read(self, form: ProjectForm, header: int, cols: dict[str, int]) -> None:
+        """A header read without its 年度指标值 or 实际完成值 column: the rows' scores cannot be set
+        against their outcome, so the table is only partly read (said, never a false finding)."""
+        wanted = {"target": self.edition.indicators.columns.target[0], "actual": self.edition.indicators.columns.actual[0]}
+        missing = [label for field, label in wanted.items() if field not in cols]
+        if not missing or not form.indicators:
+            return
+        grid = self.grid
+        labels = [" ".join(str(v).split()) for c, v in grid.row_values(header)
+                  if isinstance(v, str) and grid.anchor(header, c) == (header, c) and len(v) <= MAX_LABEL]
+        form.not_read.append({
+            "where": f"{grid.name}!{form.indicators_ref.a1 if form.indicators_ref else a1(header, 1)}",
+            "why": f"指标表未识别出{'、'.join(missing)}列（该行为：{' | '.join(labels[:10])}），"
+                   "指标得分未能按完成情况校验"})
+
     def unread_table(self, form: ProjectForm, top: int) -> None:
         """No indicator header could be read: say where an indicator table was seen (its 绩效指标
         label, a 三级指标 cell) and which labels its header row holds."""
@@ -547,6 +562,7 @@ class _Reader:
                 if self.review:   # the second score column, read as the score
                     cols = dict(cols, score=cols["review"])
             end = self.indicators(form, header, cols, goal_col)
+            self.half_read(form, header, cols)
         else:
             self.unread_table(form, after_funds)
         if not form.funds and not form.indicators:
