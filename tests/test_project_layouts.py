@@ -24,7 +24,7 @@ from evaluator.runner.engine import check_file
 
 D = Decimal
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
-           "repeated-labels", "plain", "shuffled", "tall-rows")
+           "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels")
 FORMS_PER_LAYOUT = 4
 OPS = {"up": "≥", "down": "≤", "equal": "＝", "words": "定性"}
 DIRECTION_WORDS = {"up": ("大于等于", "正向"), "down": ("小于等于", "反向"), "equal": ("等于",), "words": ("定性",)}
@@ -171,6 +171,8 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         else:
             columns = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                        "偏差原因分析及改进措施"]
+        if layout == "points-in-labels":   # no 分值 column: 指标名称（10分）
+            columns.remove("分值")
         if layout == "shuffled":   # the value columns in another order, found by their labels
             rest = columns[3:]
             random.Random(len(form.rows) + int(form.budget)).shuffle(rest)
@@ -193,7 +195,7 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
             if starts:
                 merges[level].append(r)
         previous = (row.level1, row.level2)
-        ws.cell(r, 3, row.name)
+        ws.cell(r, 3, f"{row.name}（{row.weight:g}分）" if layout == "points-in-labels" else row.name)
         _values(ws, r, row, col, layout)
         if layout == "tall-rows":   # each indicator printed on two rows, its cells merged down
             for c in range(3, len(columns) + 1):
@@ -213,7 +215,8 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
                 if end - 1 > start:
                     ws.merge_cells(start_row=start, start_column=level, end_row=end - 1, end_column=level)
     ws.cell(r, 1, "总分")
-    ws.cell(r, col["分值"], 100)
+    if "分值" in col:
+        ws.cell(r, col["分值"], 100)
     ws.cell(r, col.get("得分", col.get("自评分")), float(form.total()))
     if two:
         ws.cell(r, col["复核分"], float(form.total(review=True)))
@@ -228,7 +231,8 @@ def _values(ws, r: int, row: Row, col: dict[str, int], layout: str) -> None:
         ws.cell(r, score_col, float(row.score) if isinstance(row.score, Decimal) else row.score)
     if row.review is not None:
         ws.cell(r, col["复核分"], float(row.review) if isinstance(row.review, Decimal) else row.review)
-    ws.cell(r, col["分值"], float(row.weight))
+    if "分值" in col:
+        ws.cell(r, col["分值"], float(row.weight))
     if row.reason:
         ws.cell(r, col["偏差原因分析及改进措施"], row.reason)
     if row.target == "/" or row.actual in ("/", None, ""):

@@ -162,7 +162,8 @@ def not_applicable(row: IndicatorRow) -> bool:
         return False
     # A blank 完成值 is not "not applicable": a row with points, a blank 完成值 and a blank 得分 was
     # never scored (score-not-number). "/", "—", "不适用" written there say the row does not apply.
-    return row.weight.is_empty_text or declared_not_applicable(row.target) or declared_not_applicable(row.actual)
+    no_points = row.weight.is_empty_text and (row.weight.ref is not None or row.weight_from_label is None)
+    return no_points or declared_not_applicable(row.target) or declared_not_applicable(row.actual)
 
 
 def declared_not_applicable(value: Value) -> bool:
