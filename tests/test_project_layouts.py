@@ -24,7 +24,7 @@ from evaluator.runner.engine import check_file
 
 D = Decimal
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
-           "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels")
+           "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels", "two-row-unmerged")
 FORMS_PER_LAYOUT = 4
 OPS = {"up": "≥", "down": "≤", "equal": "＝", "words": "定性"}
 DIRECTION_WORDS = {"up": ("大于等于", "正向"), "down": ("小于等于", "反向"), "equal": ("等于",), "words": ("定性",)}
@@ -144,7 +144,8 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
             cell.number_format = "0.00%"
     ws["A7"], ws["C7"], ws["F7"] = "年度总体目标", "预期目标", "实际完成情况"
     ws["C8"], ws["F8"] = "完成年度任务。", "基本完成年度任务。"
-    split = layout in ("two-row-header", "percent-formats")
+    split = layout in ("two-row-header", "percent-formats", "two-row-unmerged")
+    merge = (lambda **where: None) if layout == "two-row-unmerged" else ws.merge_cells   # an export keeps no merges
     words = layout == "direction-words"
     two = layout == "two-scores"
     top = 9
@@ -152,12 +153,12 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         columns = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
                    "偏差原因分析及改进措施"]
         ws.cell(top, 1, "绩效指标")
-        ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=3)
+        merge(start_row=top, start_column=1, end_row=top, end_column=3)
         ws.cell(top, 4, "年度指标值")
-        ws.merge_cells(start_row=top, start_column=4, end_row=top, end_column=6)
+        merge(start_row=top, start_column=4, end_row=top, end_column=6)
         for col, head in ((7, "实际完成值"), (8, "分值"), (9, "得分"), (10, "偏差原因分析及改进措施")):
             ws.cell(top, col, head)
-            ws.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
+            merge(start_row=top, start_column=col, end_row=top + 1, end_column=col)
         for col, head in enumerate(columns[:6], start=1):
             ws.cell(top + 1, col, head)
         first = top + 2
@@ -208,7 +209,7 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         where["reasons"].append(f"{openpyxl.utils.get_column_letter(col['偏差原因分析及改进措施'])}{r}")
         r += 2 if layout == "tall-rows" else 1
     last = r - 1
-    if layout != "repeated-labels":
+    if layout not in ("repeated-labels", "two-row-unmerged"):
         for level, starts in merges.items():
             bounds = starts + [last + 1]
             for start, end in zip(bounds, bounds[1:]):

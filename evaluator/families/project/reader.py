@@ -289,9 +289,8 @@ class _Reader:
         lower row leaves without one."""
         grid = self.grid
         own = {c: v for c, v in grid.row_values(r) if grid.anchor(r, c) == (r, c) and isinstance(v, str)}
-        found = {loose_label(v) for v in own.values()}
-        if any(found & synonyms[field] for field in ("score",)):
-            return sorted(own.items())
+        if {loose_label(v) for v in own.values()} & synonyms["score"]:
+            return sorted(own.items())     # one header row: the usual case
         known = frozenset().union(*(synonyms[field] for field in INDICATOR_FIELDS if field != "name"))
         cells = dict(own)
         last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
@@ -303,10 +302,8 @@ class _Reader:
                 continue                  # inside a merge of this row
             if r0 < r:                    # merged down from above: its label stands for this column
                 value = grid.cells.get((r0, c0))
-                r1 = grid.extent(r0, c0)[2]
-                if c0 == c or r1 >= r:
-                    if isinstance(value, str) and loose_label(value) in known and c0 == c:
-                        cells[c] = value
+                if c0 == c and isinstance(value, str) and loose_label(value) in known:
+                    cells[c] = value
                 continue
             above = grid.anchor(r - 1, c)
             value = grid.cells.get(above)
