@@ -24,7 +24,8 @@ from evaluator.runner.engine import check_file
 
 D = Decimal
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
-           "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels", "two-row-unmerged")
+           "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels", "two-row-unmerged",
+           "two-row-upper-names")
 FORMS_PER_LAYOUT = 4
 OPS = {"up": "≥", "down": "≤", "equal": "＝", "words": "定性"}
 DIRECTION_WORDS = {"up": ("大于等于", "正向"), "down": ("小于等于", "反向"), "equal": ("等于",), "words": ("定性",)}
@@ -144,7 +145,8 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
             cell.number_format = "0.00%"
     ws["A7"], ws["C7"], ws["F7"] = "年度总体目标", "预期目标", "实际完成情况"
     ws["C8"], ws["F8"] = "完成年度任务。", "基本完成年度任务。"
-    split = layout in ("two-row-header", "percent-formats", "two-row-unmerged")
+    split = layout in ("two-row-header", "percent-formats", "two-row-unmerged", "two-row-upper-names")
+    upper = layout == "two-row-upper-names"   # 一级 | 二级 | 三级 merged down, 年度指标值 over its three parts
     merge = (lambda **where: None) if layout == "two-row-unmerged" else ws.merge_cells   # an export keeps no merges
     words = layout == "direction-words"
     two = layout == "two-scores"
@@ -152,15 +154,21 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
     if split:
         columns = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
                    "偏差原因分析及改进措施"]
-        ws.cell(top, 1, "绩效指标")
-        merge(start_row=top, start_column=1, end_row=top, end_column=3)
+        if upper:
+            for c, head in enumerate(columns[:3], start=1):
+                ws.cell(top, c, head)
+                merge(start_row=top, start_column=c, end_row=top + 1, end_column=c)
+        else:
+            ws.cell(top, 1, "绩效指标")
+            merge(start_row=top, start_column=1, end_row=top, end_column=3)
         ws.cell(top, 4, "年度指标值")
         merge(start_row=top, start_column=4, end_row=top, end_column=6)
         for col, head in ((7, "实际完成值"), (8, "分值"), (9, "得分"), (10, "偏差原因分析及改进措施")):
             ws.cell(top, col, head)
             merge(start_row=top, start_column=col, end_row=top + 1, end_column=col)
         for col, head in enumerate(columns[:6], start=1):
-            ws.cell(top + 1, col, head)
+            if not upper or col > 3:
+                ws.cell(top + 1, col, head)
         first = top + 2
     else:
         if words:

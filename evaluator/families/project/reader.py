@@ -81,6 +81,8 @@ class _Reader:
     def __init__(self, grid: SheetGrid, edition: Edition, title: Title | None, review: bool = False) -> None:
         self.grid = grid
         self.review = review
+        #: Header row → its last row, for a header whose second row names sub-columns.
+        self.bottoms: dict[int, int] = {}
         self.edition = edition
         self.title = title
         self.top = title.row if title else 1
@@ -279,8 +281,32 @@ class _Reader:
                     if right:
                         mapped[field] = right[0]
             if "name" in mapped and "score" in mapped:
+                self._sub_header(r, mapped, synonyms)
                 return r, mapped, goal_col
         return None
+
+    def _sub_header(self, r: int, mapped: dict[str, int], synonyms: dict[str, frozenset[str]]) -> None:
+        """The row under a header whose cells are merged across several columns (年度指标值 over
+        指标性质 | 指标值 | 度量单位): its own labels name those columns, and the table starts below it."""
+        grid = self.grid
+        found: dict[str, int] = {}
+        for c, v in grid.row_values(r + 1):
+            if grid.anchor(r + 1, c) != (r + 1, c) or not isinstance(v, str):
+                continue
+            r0, c0, r1, c1 = grid.extent(r, c)
+            if r0 != r or r1 != r or c0 == c1:
+                continue              # not under a cell of the header merged across columns
+            key = loose_label(v)
+            field = next((f for f in ("nature", "target", "unit", "actual", "weight", "score", "review")
+                          if key in synonyms[f]), None)
+            if field is not None:
+                found[field] = c
+        if found:
+            for field, c in list(mapped.items()):
+                if field not in found and any(grid.anchor(r, c) == grid.anchor(r, other) for other in found.values()):
+                    del mapped[field]     # the merged label itself no longer names a column
+            mapped.update(found)
+            self.bottoms[r] = r + 1
 
     def _header_cells(self, r: int, synonyms: dict[str, frozenset[str]]) -> list[tuple[int, str]]:
         """The header labels of row ``r`` by column. A header that spans two rows (绩效指标 over
@@ -324,6 +350,7 @@ class _Reader:
         if form.indicators_ref is None:
             form.indicators_ref = CellRef(grid.name, header, cols["name"])
         _, _, header_bottom, _ = max((grid.extent(header, c) for c in cols.values()), key=lambda e: e[2])
+        header_bottom = max(header_bottom, self.bottoms.get(header, header))
         score_col = cols["score"]
         groups: dict[tuple[int, int, int], GroupWeight] = {}
         current_goal: tuple[str, Value] | None = None
