@@ -43,7 +43,7 @@ class Coverage:
     """How much of a form's indicator table was read and judged.
 
     ``indicators_read``: indicator rows read; ``indicators_judged``: those whose 分值 and 得分 are
-    numbers the rules could judge; ``points_read``: Σ 分值 of the rows read plus the funds block's
+    numbers and whose outcome (完成值 against 指标值) could be told, so the rules judged them; ``points_read``: Σ 分值 of the rows read plus the funds block's
     (None when no figure was read); ``points_total``: the form's declared total (the printed 总分
     分值, else the edition's 100); ``not_read``: the rows or regions seen but not read, each
     ``{"where": "Sheet!A12" or a description, "why": …}``.

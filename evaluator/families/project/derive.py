@@ -796,9 +796,11 @@ def coverage(form: ProjectForm):
 
     rows = [row for row in form.indicators if not _blank_row(row)]
     # Judged: a score that is a number, against a 分值 (the row's, or the edition prints none and
-    # the row counts through its group's points, as Hubei's).
+    # the row counts through its group's points, as Hubei's), for an outcome that could be told
+    # (a 完成值 whose meaning is not certain leaves its score unjudged, and said here).
     judged = [row for row in scored_indicators(form) if not _blank_row(row) and number(row.score) is not None
-              and (indicator_weight(row) is not None or not form.edition.indicators.weights_printed)]
+              and (indicator_weight(row) is not None or not form.edition.indicators.weights_printed)
+              and judgement(row) is not None]
     funds = form.funds_total
     funds_points = funds_weight(funds, form) if funds is not None else None
     if funds_points is None and funds is not None and funds.score.ref is not None and funds.weight.ref is None:
