@@ -25,9 +25,12 @@ from evaluator.runner.engine import check_file
 D = Decimal
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
            "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels", "two-row-unmerged",
-           "two-row-upper-names")
+           "two-row-upper-names", "synonyms")
 FORMS_PER_LAYOUT = 4
 OPS = {"up": "≥", "down": "≤", "equal": "＝", "words": "定性"}
+#: Header labels other forms print for the same columns.
+SYNONYMS = {"三级指标": "三级指标名称", "年度指标值": "年初指标值(A)", "实际完成值": "全年实际完成值(B)",
+            "分值": "指标分值", "得分": "自评得分", "偏差原因分析及改进措施": "未完成原因分析"}
 DIRECTION_WORDS = {"up": ("大于等于", "正向"), "down": ("小于等于", "反向"), "equal": ("等于",), "words": ("定性",)}
 
 
@@ -187,7 +190,7 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
             random.Random(len(form.rows) + int(form.budget)).shuffle(rest)
             columns = columns[:3] + rest
         for col, head in enumerate(columns, start=1):
-            ws.cell(top, col, head)
+            ws.cell(top, col, SYNONYMS.get(head, head) if layout == "synonyms" else head)
         first = top + 1
     col = {head: index for index, head in enumerate(columns, start=1)}
     where: dict[str, Any] = {"rows": [], "scores": [], "reviews": [], "reasons": []}

@@ -94,13 +94,14 @@ class IndicatorColumns(_Strict):
     level1: list[str] = ["一级指标"]
     level2: list[str] = ["二级指标"]
     name: list[str] = ["三级指标", "三级指标名称", "绩效指标名称", "指标名称"]
-    target: list[str] = ["年度指标值", "指标值", "年初目标值", "年度目标值", "预期指标值", "目标值"]
-    actual: list[str] = ["实际完成值", "完成值", "全年实际值", "实际值", "全年完成值"]
+    target: list[str] = ["年度指标值", "指标值", "年初目标值", "年度目标值", "预期指标值", "目标值", "年初指标值",
+                         "计划指标值", "绩效指标值"]
+    actual: list[str] = ["实际完成值", "完成值", "全年实际值", "实际值", "全年完成值", "全年实际完成值", "实际完成指标值"]
     #: The operator or direction: ≥ ≤ ＝ 定性, or 大于等于 / 小于等于 / 等于 / 正向 / 反向 / 定性.
     nature: list[str] = ["指标性质", "指标方向", "指标类型", "指标属性"]
     unit: list[str] = ["度量单位", "计量单位", "单位"]
     weight: list[str] = ["分值", "权重", "指标分值"]
-    score: list[str] = ["得分", "自评得分", "自评分"]
+    score: list[str] = ["得分", "自评得分", "自评分", "自评分数", "单项指标得分"]
     #: A second score column beside the self-assessed one (自评分 | 复核分): each is checked, each
     #: total against its own column.
     review: list[str] = ["复核分", "复核得分", "评价得分", "审核得分", "主管部门评分"]
