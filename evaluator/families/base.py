@@ -43,10 +43,11 @@ class Coverage:
     """How much of a form's indicator table was read and judged.
 
     ``indicators_read``: indicator rows read; ``indicators_judged``: those whose 分值 and 得分 are
-    numbers and whose outcome (完成值 against 指标值) could be told, so the rules judged them; ``points_read``: Σ 分值 of the rows read plus the funds block's
-    (None when no figure was read); ``points_total``: the form's declared total (the printed 总分
+    numbers and whose outcome (完成值 against 指标值) could be told, so the rules judged them;
+    ``points_read``: Σ 分值 of the rows read plus the funds block's (None when no figure was read); ``points_total``: the form's declared total (the printed 总分
     分值, else the edition's 100); ``not_read``: the rows or regions seen but not read, each
-    ``{"where": "Sheet!A12" or a description, "why": …}``.
+    ``{"where": "Sheet!A12" or a description, "why": …}``. The outputs say it in one line
+    (:func:`evaluator.outputs.reporters.common.coverage_text`): ``读取 12 项指标，计 90/100 分``.
     """
 
     indicators_read: int = 0
@@ -54,25 +55,6 @@ class Coverage:
     points_read: Decimal | None = None
     points_total: Decimal | None = None
     not_read: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def short(self) -> bool:
-        """The points read fall short of the total."""
-        return (self.points_total is not None and self.points_read is not None
-                and self.points_read < self.points_total) or (self.points_total is not None and self.points_read is None)
-
-    def text(self) -> str:
-        """``读取 12 项指标，计 90/100 分`` (with what was not read, where anything was)."""
-        from evaluator.values.numbers import fmt
-
-        read = fmt(self.points_read) if self.points_read is not None else "0"
-        total = fmt(self.points_total) if self.points_total is not None else "—"
-        line = f"读取 {self.indicators_read} 项指标，计 {read}/{total} 分"
-        if self.indicators_judged != self.indicators_read:
-            line += f"（其中 {self.indicators_judged} 项可校验）"
-        if self.not_read:
-            line += "；未读取：" + "；".join(f"{item['where']}（{item['why']}）" for item in self.not_read)
-        return line
 
     def to_dict(self) -> dict[str, Any]:
         from evaluator.values.numbers import fmt
