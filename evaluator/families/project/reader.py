@@ -18,9 +18,9 @@ from evaluator.families.project.detector import MAX_LABEL, Title
 from evaluator.families.project.edition import Edition, loose_label
 from evaluator.families.project.model import FundsRow, GroupWeight, IndicatorRow, ProjectForm
 from evaluator.findings import CellRef
+from evaluator.intake.numformats import percent_places
 from evaluator.intake.workbook import SheetGrid, a1
 from evaluator.values.cell import MISSING, Value
-from evaluator.intake.numformats import percent_places
 from evaluator.values.numbers import fmt, from_float, normalize_text, round_half_up
 from evaluator.values.text import norm_label, split_points
 
