@@ -73,7 +73,9 @@ class FundsColumns(_Strict):
     spent: list[str] = ["全年执行数", "预算执行数", "执行数", "实际执行数", "全年实际支出数", "实际支出数"]
     weight: list[str] = ["分值", "权重"]
     rate: list[str] = ["执行率", "预算执行率"]
-    score: list[str] = ["得分"]
+    score: list[str] = ["得分", "自评得分", "自评分", "自评分数"]
+    #: A second score column (复核分 beside 自评分), read by the second pass over the form.
+    review: list[str] = ["复核分", "复核得分", "评价得分", "审核得分"]
     reason: list[str] = ["原因", "偏差原因"]
 
 

@@ -83,6 +83,8 @@ class _Reader:
         self.review = review
         #: Header row → its last row, for a header whose second row names sub-columns.
         self.bottoms: dict[int, int] = {}
+        #: Whether the indicators are printed on two rows each (年度指标值 above 实际完成值).
+        self.stacked = False
         self.edition = edition
         self.title = title
         self.top = title.row if title else 1
@@ -144,7 +146,7 @@ class _Reader:
     def funds_header(self, bottom: int) -> tuple[int, dict[str, int]] | None:
         """The row holding the funds block's column headers, and field → column."""
         columns = self.edition.funds.columns
-        synonyms = {field: _keys(getattr(columns, field)) for field in FUNDS_FIELDS}
+        synonyms = {field: _keys(getattr(columns, field)) for field in (*FUNDS_FIELDS, "review")}
         rows = sorted({r for (r, c), v in self.grid.cells.items()
                        if self.top <= r < bottom and _is_label(v, synonyms["spent"])})
         for r in rows:
@@ -153,11 +155,14 @@ class _Reader:
                 if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
                     continue
                 key = loose_label(v)
-                for field in FUNDS_FIELDS:
+                for field in (*FUNDS_FIELDS, "review"):
                     if key in synonyms[field] and field not in mapped:
                         mapped[field] = c
                         break
             if "spent" in mapped and ("budget" in mapped or "rate" in mapped):
+                review = mapped.pop("review", None)
+                if self.review and review is not None:
+                    mapped["score"] = review     # the second score column, read as the score
                 return r, mapped
         return None
 
@@ -263,7 +268,9 @@ class _Reader:
             goal_col = None
             for c, v in self._header_cells(r, synonyms):
                 key = loose_label(v)
-                if key in goal_keys and goal_col is None:
+                # The goal-group column: its header, or the first goal's own label merged down
+                # beside the header (年度绩效目标1(40分) | 一级指标 | 二级指标 …).
+                if goal_col is None and (key in goal_keys or any(key.startswith(k) for k in goal_keys)):
                     goal_col = c
                     continue
                 for field in INDICATOR_FIELDS:
@@ -367,7 +374,14 @@ class _Reader:
         r = header_bottom + 1
         last = grid.max_row
         blank_run = 0
+        stacked = self._stacked(cols, r) if "actual" not in cols and "target" in cols else None
+        if stacked is not None:
+            self.stacked = True
+        below: set[int] = set()          # the 实际完成值 rows of indicators printed on two rows
         while r <= last:
+            if r in below:
+                r += 1
+                continue
             row_cells = [(c, v) for c, v in grid.row_values(r) if grid.anchor(r, c) == (r, c)]
             if any(c < score_col and _is_label(v, stop_keys) for c, v in row_cells):
                 break
@@ -390,6 +404,10 @@ class _Reader:
                 continue
             values = {field: _own(grid, r, cols.get(field))
                       for field in ("name", "target", "actual", "nature", "unit", "weight", "score")}
+            if stacked is not None and _is_label(grid.value(r, stacked[0]), stacked[1]) \
+                    and _is_label(grid.value(r + 1, stacked[0]), stacked[2]):
+                values["actual"] = _own(grid, r + 1, cols["target"])    # printed on the row below
+                below.add(r + 1)
             values["target"], values["actual"] = _shown(grid, values["target"]), _shown(grid, values["actual"])
             if all(v.is_blank for v in values.values()):
                 blank_run += 1
@@ -442,6 +460,19 @@ class _Reader:
                     self._group(form, groups, level, value.ref, value.text).rows.append(row)
             r += 1
         return r
+
+    def _stacked(self, cols: dict[str, int], first: int) -> tuple[int, frozenset[str], frozenset[str]] | None:
+        """Indicators printed on two rows each: a column (指标内容) that says 年度指标值 on an
+        indicator's row and 实际完成值 on the row below it, both values in the 指标值 column. Returns
+        that column and the two sets of labels, or None when the table is not printed so."""
+        grid = self.grid
+        columns = self.edition.indicators.columns
+        aims, gots = _keys(columns.target), _keys(columns.actual)
+        taken = set(cols.values())
+        for (r, c), v in sorted(grid.cells.items()):
+            if r >= first and c not in taken and _is_label(v, aims) and _is_label(grid.value(r + 1, c), gots):
+                return c, aims, gots
+        return None
 
     def _group(self, form: ProjectForm, groups: dict, level: int, ref: CellRef | None, text: str) -> GroupWeight:
         key = (level, ref.row if ref else 0, ref.col if ref else 0)
@@ -525,7 +556,8 @@ class _Reader:
         """A header read without its 年度指标值 or 实际完成值 column: the rows' scores cannot be set
         against their outcome, so the table is only partly read (said, never a false finding)."""
         wanted = {"target": self.edition.indicators.columns.target[0], "actual": self.edition.indicators.columns.actual[0]}
-        missing = [label for field, label in wanted.items() if field not in cols]
+        missing = [label for field, label in wanted.items() if field not in cols
+                   and not (field == "actual" and self.stacked)]
         if not missing or not form.indicators:
             return
         grid = self.grid
@@ -540,7 +572,8 @@ class _Reader:
         """No indicator header could be read: say where an indicator table was seen (its 绩效指标
         label, a 三级指标 cell) and which labels its header row holds."""
         grid = self.grid
-        names = _keys(self.edition.indicators.columns.name)
+        columns = self.edition.indicators.columns
+        names = _keys([*columns.name, *columns.level1, *columns.level2])
         block = _keys(self.edition.labels.indicators_block)
         hits = self.rows_with(names, top, grid.max_row + 1) or self.rows_with(block, top, grid.max_row + 1)
         if not hits:
