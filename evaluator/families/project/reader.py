@@ -573,9 +573,9 @@ class _Reader:
         label, a 三级指标 cell) and which labels its header row holds."""
         grid = self.grid
         columns = self.edition.indicators.columns
-        names = _keys([*columns.name, *columns.level1, *columns.level2])
+        names, levels = _keys(columns.name), _keys([*columns.level1, *columns.level2])
         block = _keys(self.edition.labels.indicators_block)
-        hits = self.rows_with(names, top, grid.max_row + 1) or self.rows_with(block, top, grid.max_row + 1)
+        hits = next((found for keys in (names, levels, block) if (found := self.rows_with(keys, top, grid.max_row + 1))), [])
         if not hits:
             return
         r, c = hits[0]
