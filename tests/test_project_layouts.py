@@ -25,7 +25,7 @@ from evaluator.runner.engine import check_file
 D = Decimal
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
            "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels", "two-row-unmerged",
-           "two-row-upper-names", "synonyms")
+           "two-row-upper-names", "synonyms", "stacked")
 FORMS_PER_LAYOUT = 4
 OPS = {"up": "≥", "down": "≤", "equal": "＝", "words": "定性"}
 #: Header labels other forms print for the same columns.
@@ -137,12 +137,14 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
     ws["A2"] = "（2023年度）"
     ws["A3"], ws["C3"] = "项目名称", "随机项目"
     ws["A4"], ws["C4"], ws["F4"], ws["G4"] = "主管部门", "某局", "实施单位", "某中心"
-    heads = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    two = layout == "two-scores"
+    heads = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率"] + (["自评分", "复核分"] if two else ["得分"])
     ws["A5"] = "项目资金（万元）"
     for i, head in enumerate(heads):
         ws.cell(5, 4 + i, head)
     ws["C6"] = "年度资金总额"
-    for i, value in enumerate([form.budget, form.budget, form.spent, D(10), form.spent / form.budget, form.funds_score]):
+    funds = [form.budget, form.budget, form.spent, D(10), form.spent / form.budget, form.funds_score]
+    for i, value in enumerate(funds + ([form.funds_score] if two else [])):
         cell = ws.cell(6, 4 + i, float(value))
         if i == 4:
             cell.number_format = "0.00%"
@@ -152,7 +154,6 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
     upper = layout == "two-row-upper-names"   # 一级 | 二级 | 三级 merged down, 年度指标值 over its three parts
     merge = (lambda **where: None) if layout == "two-row-unmerged" else ws.merge_cells   # an export keeps no merges
     words = layout == "direction-words"
-    two = layout == "two-scores"
     top = 9
     if split:
         columns = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "分值", "得分",
@@ -180,6 +181,8 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         elif two:
             columns = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "自评分", "复核分",
                        "偏差原因分析及改进措施"]
+        elif layout == "stacked":   # each indicator on two rows: 年度指标值 above 实际完成值 in one column
+            columns = ["一级指标", "二级指标", "三级指标", "指标内容", "指标值", "分值", "得分", "偏差原因分析及改进措施"]
         else:
             columns = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                        "偏差原因分析及改进措施"]
@@ -209,16 +212,17 @@ def render(form: Form, layout: str, path: Path) -> dict[str, Any]:
         previous = (row.level1, row.level2)
         ws.cell(r, 3, f"{row.name}（{row.weight:g}分）" if layout == "points-in-labels" else row.name)
         _values(ws, r, row, col, layout)
-        if layout == "tall-rows":   # each indicator printed on two rows, its cells merged down
+        if layout in ("tall-rows", "stacked"):   # each indicator printed on two rows, its cells merged down
             for c in range(3, len(columns) + 1):
-                ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
+                if columns[c - 1] not in ("指标内容", "指标值"):
+                    ws.merge_cells(start_row=r, start_column=c, end_row=r + 1, end_column=c)
         where["rows"].append(r)
         score_col = col.get("得分", col.get("自评分"))
         where["scores"].append(f"{openpyxl.utils.get_column_letter(score_col)}{r}")
         if two:
             where["reviews"].append(f"{openpyxl.utils.get_column_letter(col['复核分'])}{r}")
         where["reasons"].append(f"{openpyxl.utils.get_column_letter(col['偏差原因分析及改进措施'])}{r}")
-        r += 2 if layout == "tall-rows" else 1
+        r += 2 if layout in ("tall-rows", "stacked") else 1
     last = r - 1
     if layout not in ("repeated-labels", "two-row-unmerged"):
         for level, starts in merges.items():
@@ -264,6 +268,13 @@ def _values(ws, r: int, row: Row, col: dict[str, int], layout: str) -> None:
             cell.number_format = "0%" if row.actual == row.actual.to_integral() else "0.00%"
         else:
             ws.cell(r, col["实际完成值"], float(row.actual) if isinstance(row.actual, Decimal) else row.actual)
+        return
+    if "指标内容" in col:       # the target on the indicator's row, the result on the row below
+        ws.cell(r, col["指标内容"], "年度指标值")
+        ws.cell(r + 1, col["指标内容"], "实际完成值")
+        target = row.target if row.kind == "words" else f"{op}{row.target}{row.unit}"
+        ws.cell(r, col["指标值"], target)
+        ws.cell(r + 1, col["指标值"], row.actual if row.kind == "words" else f"{row.actual}{row.unit}")
         return
     if "指标方向" in col:       # direction words; the target a bare value with its unit
         ws.cell(r, col["指标方向"], random.Random(r).choice(DIRECTION_WORDS["up" if row.kind == "pct" else row.kind]))
@@ -502,3 +513,14 @@ def test_a_half_recognised_header_is_partly_read_without_false_findings(tmp_path
         ("form-partly-read", "C" + str(header)), ("missing-explanation", where["reasons"][0])]
     assert "年度指标值、实际完成值" in checked.coverage.not_read[0]["why"]
     assert checked.coverage.indicators_read == len(form.rows)
+
+
+def test_the_funds_review_score_is_checked_in_its_own_column(tmp_path, definitions):
+    form = copy.deepcopy(next(form for layout, _, form in CASES if layout == "two-scores"))
+    path = tmp_path / "two.xlsx"
+    render(form, "two-scores", path)
+    wb = openpyxl.load_workbook(path)
+    wb.active["J6"] = float(form.funds_score - 1)        # the reviewer's funds score alone is wrong
+    wb.save(path)
+    result, _ = _check(path, definitions)
+    assert [(f.rule, f.cell) for f in result.findings if f.severity.rank > 0] == [("rate-score", "J6")]
