@@ -338,6 +338,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     smaller group is not reported again around it (one error, one finding)."""
     problems: list[WeightProblem] = []
     reported: list[tuple[frozenset[int], Decimal]] = []
+    cut = form.indicators[-1] if form.cut_off and form.indicators else None
 
     def explained(rows: frozenset[int]) -> tuple[Decimal, list[tuple[frozenset[int], Decimal]]]:
         inner = [entry for entry in reported if entry[0] <= rows]
@@ -362,6 +363,8 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
         diff = sum(weights, Decimal(0)) - printed
         if diff == 0 or diff == _na_points(group.rows):
             continue
+        if diff < 0 and cut and id(cut) in rows:
+            continue                    # the copy ends inside this group: its other rows were not read
         already, inner = explained(rows)
         for entry in inner:
             reported.remove(entry)
@@ -378,6 +381,8 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
         return problems
     indicator_sum = sum(weights, Decimal(0))
     label_points = form.indicators_weight_from_label
+    if cut is not None and label_points is not None and indicator_sum < label_points:
+        label_points = None             # the copy ends before the table does
     if label_points is not None and indicator_sum - label_points not in (0, _na_points(form.indicators)):
         already, _ = explained(every)
         diff = indicator_sum - label_points
@@ -819,5 +824,14 @@ def coverage(form: ProjectForm):
         applicable = read([row for row in rows if not not_applicable(row)])
         if applicable == total:
             points = applicable
+    not_read = list(form.not_read)
+    if form.cut_off and (points is None or total - points > CUT_OFF_SLACK):
+        last = form.indicators[-1].name.ref
+        where = f"{last.sheet}!{last.a1} 之后" if last is not None else form.sheet
+        not_read.append({"where": where, "why": "指标表到工作表末尾中断，没有总分行，其后的指标未读取"})
     return Coverage(indicators_read=len(rows), indicators_judged=len(judged), points_read=points,
-                    points_total=total, not_read=list(form.not_read))
+                    points_total=total, not_read=not_read)
+
+
+#: Points short by no more than this are a rounding (3.33 × 3 under 10), not rows cut off.
+CUT_OFF_SLACK = Decimal("0.05")

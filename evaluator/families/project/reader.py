@@ -85,6 +85,8 @@ class _Reader:
         self.bottoms: dict[int, int] = {}
         #: Whether the indicators are printed on two rows each (年度指标值 above 实际完成值).
         self.stacked = False
+        #: Whether the indicator table ran to the end of the sheet without a closing row.
+        self.ran_off = False
         self.edition = edition
         self.title = title
         self.top = title.row if title else 1
@@ -459,6 +461,8 @@ class _Reader:
                 if value.ref is not None and not value.is_blank and _split(value.text) is not None:
                     self._group(form, groups, level, value.ref, value.text).rows.append(row)
             r += 1
+        else:
+            self.ran_off = True   # the table runs to the end of the sheet: no closing row after it
         return r
 
     def _stacked(self, cols: dict[str, int], first: int) -> tuple[int, frozenset[str], frozenset[str]] | None:
@@ -558,6 +562,9 @@ class _Reader:
         wanted = {"target": self.edition.indicators.columns.target[0], "actual": self.edition.indicators.columns.actual[0]}
         missing = [label for field, label in wanted.items() if field not in cols
                    and not (field == "actual" and self.stacked)]
+        if (self.edition.indicators.weights_printed and "weight" not in cols
+                and not any(row.weight_from_label is not None for row in form.indicators)):
+            missing.append(self.edition.indicators.columns.weight[0])   # points per row: none read
         if not missing or not form.indicators:
             return
         grid = self.grid
@@ -566,7 +573,7 @@ class _Reader:
         form.not_read.append({
             "where": f"{grid.name}!{form.indicators_ref.a1 if form.indicators_ref else a1(header, 1)}",
             "why": f"指标表未识别出{'、'.join(missing)}列（该行为：{' | '.join(labels[:10])}），"
-                   "指标得分未能按完成情况校验"})
+                   "指标得分未能按完成情况和分值校验"})
 
     def unread_table(self, form: ProjectForm, top: int) -> None:
         """No indicator header could be read: say where an indicator table was seen (its 绩效指标
@@ -627,6 +634,7 @@ class _Reader:
                 return form     # titled, its table seen and not read: said, never passed
             return None
         self.closing(form, end, cols)
+        form.cut_off = self.ran_off and form.total.ref is None and bool(form.indicators)
         return form
 
 
@@ -676,6 +684,7 @@ def read_continuation(form: ProjectForm, grid: SheetGrid, *, review: bool = Fals
     end = reader.indicators(form, header, cols, goal_col, carry=carry)
     if form.total.ref is None:
         reader.closing(form, end, cols)
+    form.cut_off = reader.ran_off and form.total.ref is None
     return True
 
 
