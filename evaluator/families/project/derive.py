@@ -375,6 +375,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
             group.weight.ref or group.label_ref, group.name, sum(weights, Decimal(0)), printed, _sum_text(weights),
             related=tuple(row.weight.ref for row in group.rows)))
 
+    problems += _part_points(form, cut)
     every = frozenset(id(row) for row in form.indicators)
     weights = _row_weights(form.indicators)
     if weights is None:
@@ -403,6 +404,33 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     problems.append(blamed(form.indicators, diff - already, printed - funds_points, "总分分值减预算执行分值")
                     or WeightProblem(form.total_weight.ref, "总分", sum(parts, Decimal(0)), printed,
                                      _sum_text(parts), total=True))
+    return problems
+
+
+def _part_points(form: ProjectForm, cut: IndicatorRow | None) -> list[WeightProblem]:
+    """Where the rows print no 分值 (Hubei), a group's printed points against the points printed
+    on the groups inside it: 年度绩效目标(80分) over 产出指标(60分) and 效益指标(40分)."""
+    problems = []
+    for group in form.groups:
+        printed = number(group.weight)
+        if printed is None or _row_weights(group.rows) is not None or not group.rows:
+            continue
+        members = {id(row) for row in group.rows}
+        inner = [g for g in form.groups if g.level > group.level and number(g.weight) is not None
+                 and g.rows and {id(row) for row in g.rows} <= members]
+        if not inner:
+            continue
+        level = min(g.level for g in inner)
+        parts = [g for g in inner if g.level == level]
+        if {id(row) for g in parts for row in g.rows} != members:
+            continue                    # some rows sit under no part with points: not comparable
+        total = sum((number(g.weight) for g in parts), Decimal(0))
+        if total == printed or (total < printed and cut is not None and id(cut) in members):
+            continue
+        problems.append(WeightProblem(
+            group.weight.ref or group.label_ref, group.name, total, printed,
+            " + ".join(f"{fmt(number(g.weight))}（{g.name}）" for g in parts) + f" = {fmt(total)}",
+            related=tuple(g.weight.ref or g.label_ref for g in parts)))
     return problems
 
 
