@@ -88,8 +88,35 @@ class CheckedForm:
     coverage: Coverage | None = None
     model: Any = field(default=None, repr=False)   # the family's own parsed form, for tests
 
+    def __post_init__(self) -> None:
+        if self.coverage is None and self.family is not None:
+            self.coverage = rows_coverage(self.model)
+
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
+
+
+def rows_coverage(model: Any) -> Coverage | None:
+    """Coverage of a form whose family does not state its own, from what its reader already
+    knows: its indicator ``rows`` (each with a ``weight`` and a ``score`` cell) and its printed
+    ``total_weight`` (else 100). None for a model without rows."""
+    rows = getattr(model, "rows", None)
+    if not isinstance(rows, list):
+        return None
+
+    def number(value: Any) -> Decimal | None:
+        if value is None or getattr(value, "undecided", False):
+            return None
+        found = getattr(value, "number", None)
+        return found if isinstance(found, Decimal) else None
+
+    weights = [w for w in (number(getattr(row, "weight", None)) for row in rows) if w is not None]
+    judged = [row for row in rows if number(getattr(row, "weight", None)) is not None
+              and number(getattr(row, "score", None)) is not None]
+    total = number(getattr(model, "total_weight", None))
+    return Coverage(indicators_read=len(rows), indicators_judged=len(judged),
+                    points_read=sum(weights, Decimal(0)) if weights else None,
+                    points_total=total if total is not None and total > 0 else Decimal(100))
 
 
 class Family(Protocol):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from decimal import Decimal
-
-from evaluator.families.base import CheckedForm, Coverage, Grades, Totals
+from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.checks import run_checks
 from evaluator.families.department.derive import (
     computed_grade, corrected_grade, corrected_total, declared_grade, recomputed_total)
@@ -17,17 +15,6 @@ if TYPE_CHECKING:
     from evaluator.intake.workbook import SheetGrid
 
 ID = "department"
-
-
-def _coverage(form) -> Coverage:
-    """What the reader read: its indicator rows, their 分值 against the form's 总分 分值 (else 100)."""
-    weights = [row.weight.number for row in form.rows if not row.weight.undecided and row.weight.number is not None]
-    judged = [row for row in form.rows if not row.weight.undecided and row.weight.number is not None
-              and not row.score.undecided and row.score.number is not None]
-    total = form.total_weight.number if not form.total_weight.undecided else None
-    return Coverage(indicators_read=len(form.rows), indicators_judged=len(judged),
-                    points_read=sum(weights, Decimal(0)) if weights else None,
-                    points_total=total if total is not None and total > 0 else Decimal(100))
 
 
 class DepartmentFamily:
@@ -53,7 +40,6 @@ class DepartmentFamily:
                 total=Totals(declared=form.total.number, recomputed=recomputed_total(form), corrected=corrected),
                 grade=Grades(declared=declared_grade(form), computed=band.name if band else None,
                              corrected=corrected_band.name if corrected_band else None),
-                coverage=_coverage(form),
                 model=form,
             ))
         return results
