@@ -23,6 +23,7 @@ import pytest
 from evaluator.runner.engine import check_file
 
 D = Decimal
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 LAYOUTS = ("two-row-header", "percent-formats", "direction-words", "not-applicable", "two-scores",
            "repeated-labels", "plain", "shuffled", "tall-rows", "points-in-labels", "two-row-unmerged",
            "two-row-upper-names", "synonyms", "stacked")
@@ -524,3 +525,15 @@ def test_the_funds_review_score_is_checked_in_its_own_column(tmp_path, definitio
     wb.save(path)
     result, _ = _check(path, definitions)
     assert [(f.rule, f.cell) for f in result.findings if f.severity.rank > 0] == [("rate-score", "J6")]
+
+
+def test_a_titled_form_after_a_project_form_is_not_taken_for_its_continuation(definitions):
+    """Only an untitled sheet (or one titled 续表) continues a form: a department form on the
+    next sheet is its own form, of its own family."""
+    from evaluator.families.project.family import FAMILY
+    from evaluator.intake.workbook import load_grids
+
+    project = load_grids(SAMPLES / "project-national.xlsx").sheets
+    department = load_grids(SAMPLES / "correct-form.xlsx").sheets
+    forms = FAMILY.read(project + department, definitions)
+    assert len(forms) == 1 and len(forms[0].indicators) == 9 and not forms[0].not_read
