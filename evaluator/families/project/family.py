@@ -43,6 +43,12 @@ def _totals(form: ProjectForm, findings: list[Finding]) -> Totals | None:
     return totals(form, findings)
 
 
+def _said(finding: Finding) -> tuple:
+    """What a finding says, to say it once: its rule at its cell (a cell asks one question per
+    rule), or its message where it has no cell."""
+    return (finding.rule, finding.sheet, finding.cell) if finding.cell else (finding.rule, finding.message)
+
+
 def _coverage(form: ProjectForm):
     try:
         from evaluator.families.project.derive import coverage
@@ -145,9 +151,8 @@ class ProjectFamily:
             findings = _run_checks(form)
             review = getattr(form, "review", None)
             if review is not None:   # 自评分 | 复核分: each column checked; a finding said once
-                seen = {(f.rule, f.sheet, f.cell, f.message) for f in findings}
-                findings = sorted(findings + [f for f in _run_checks(review)
-                                              if (f.rule, f.sheet, f.cell, f.message) not in seen],
+                seen = {_said(f) for f in findings}
+                findings = sorted(findings + [f for f in _run_checks(review) if _said(f) not in seen],
                                   key=lambda finding: finding.sort_key)
             results.append(CheckedForm(
                 family=ID,
