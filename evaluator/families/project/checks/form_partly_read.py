@@ -72,5 +72,5 @@ def check(form: ProjectForm) -> Iterator[Finding]:
     points = fmt(found.points_read) if found.points_read is not None else "0"
     total = fmt(found.points_total) if found.points_total is not None else "—"
     yield RULE.emit(seen, indicator="绩效指标", read=found.indicators_read, points=points, total=total,
-                    what="；".join(reasons), actual=points, expected=found.points_total,
+                    what="；".join(reasons),
                     arithmetic=f"读取 {found.indicators_read} 项指标，计 {points}/{total} 分")
