@@ -853,7 +853,7 @@ def coverage(form: ProjectForm):
         if applicable == total:
             points = applicable
     not_read = list(form.not_read)
-    if form.cut_off and (points is None or total - points > CUT_OFF_SLACK):
+    if form.cut_off and (points is None or total - points > POINTS_ROUNDING):
         last = form.indicators[-1].name.ref
         where = f"{last.sheet}!{last.a1} 之后" if last is not None else form.sheet
         not_read.append({"where": where, "why": "指标表到工作表末尾中断，没有总分行，其后的指标未读取"})
@@ -861,5 +861,6 @@ def coverage(form: ProjectForm):
                     points_total=total, not_read=not_read)
 
 
-#: Points short by no more than this are a rounding (3.33 × 3 under 10), not rows cut off.
-CUT_OFF_SLACK = Decimal("0.05")
+#: Points short by no more than this are a rounding of evenly split points (3.33 × 3 under 10),
+#: not rows left unread.
+POINTS_ROUNDING = Decimal("0.05")

@@ -24,11 +24,10 @@ Failing: a form whose 绩效指标 header spans two rows the reader does not kno
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Iterator
 
 from evaluator.checks.base import Rule
-from evaluator.families.project.derive import coverage, weight_problems
+from evaluator.families.project.derive import POINTS_ROUNDING, coverage, weight_problems
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt
@@ -45,14 +44,10 @@ RULE = Rule(
 )
 
 
-#: A gap this small is a rounding of evenly split points (3.33 × 3 under 10), not an unread row.
-ROUNDING = Decimal("0.05")
-
-
 def _short(found) -> bool:
     if found.points_total is None:
         return False
-    return found.points_read is None or found.points_total - found.points_read > ROUNDING
+    return found.points_read is None or found.points_total - found.points_read > POINTS_ROUNDING
 
 
 def check(form: ProjectForm) -> Iterator[Finding]:
