@@ -537,3 +537,21 @@ def test_a_titled_form_after_a_project_form_is_not_taken_for_its_continuation(de
     department = load_grids(SAMPLES / "correct-form.xlsx").sheets
     forms = FAMILY.read(project + department, definitions)
     assert len(forms) == 1 and len(forms[0].indicators) == 9 and not forms[0].not_read
+
+
+@pytest.mark.parametrize(("layout", "index", "form"), CASES, ids=[f"{layout}-{index}" for layout, index, _ in CASES])
+def test_a_missed_target_scored_wrong_is_found_at_its_row(layout, index, form, tmp_path, definitions):
+    form = copy.deepcopy(form)
+    i = next(i for i, row in enumerate(form.rows) if row.kind in ("up", "pct") and row.target != "/")
+    row = form.rows[i]
+    row.actual = (row.target * D("0.8")).to_integral()      # clearly missed: B / A × 分值 is due
+    due = _r(row.actual / row.target * row.weight)
+    row.score, row.reason = due - D("0.5"), "未完成，原因已说明。"
+    if row.review is not None:
+        row.review = row.score
+    path = tmp_path / f"{layout}.xlsx"
+    where = render(form, layout, path)
+    result, _ = _check(path, definitions)
+    found = [(f.rule, f.cell, D(f.expected) if f.expected else None) for f in result.findings if f.severity.rank > 0]
+    assert ("target-score", where["scores"][i], due) in found
+    assert {cell for _, cell, _ in found} <= {where["scores"][i], *where["reviews"][i:i + 1]}
