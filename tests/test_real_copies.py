@@ -2,8 +2,9 @@
 exactly the findings they truly contain, and no others.
 
 Only what the transcription shows is written. Where a copy's extraction drops rows (E2, E6), the
-form is built with the rows it shows and no 总分 row (the transcription has none), so the partial
-weights would only raise ``weight-standard``, an information; errors and warnings are asserted
+form is built with the rows it shows and no 总分 row (the transcription has none): its points fall
+short of 100, which is ``form-partly-read`` (a warning: what is not there was not checked), and
+the partial weights raise ``weight-standard``, an information; errors and warnings are asserted
 exactly, information only where the copy prints what it is about.
 """
 
@@ -110,9 +111,16 @@ CASES = {
     "E3": (E3, [("rate-score", "8.62", "9"), ("target-score", "8.62", "9")]),
     # The total row exported as zeros: 年初, 全年 and 执行 each differ from the 其中 row. 0 / 0 is no
     # rate; 年初 202.64 is never the denominator; the cost ceiling 202.6 is met by 132.9.
-    "E2": (E2, [("budget-sum", "202.64", "0"), ("budget-sum", "132.912", "0"), ("budget-sum", "132.912", "0")]),
+    # 10 + 8 + 8 + 10 = 36 of 100 points shown: the rest was not read.
+    "E2": (E2, [("budget-sum", "202.64", "0"), ("budget-sum", "132.912", "0"), ("budget-sum", "132.912", "0"),
+                ("form-partly-read", None, None)]),
     # No single method reproduces the ten scores at 0.01 (integer and 0.1 rounding are not methods).
-    "E6": (E6, [("target-score", expected, score) for expected, (*_, score) in zip(E6_EXPECTED, E6_ROWS)]),
+    # 10 + 3 + 9 × 2 = 31 of 100 points shown: the rest was not read.
+    # Every row missed its target and none has a reason in the transcription: missing-explanation
+    # too (two questions, two findings).
+    "E6": (E6, [("target-score", expected, score) for expected, (*_, score) in zip(E6_EXPECTED, E6_ROWS)]
+           + [("missing-explanation", None, "（空）") for _ in E6_ROWS]
+           + [("form-partly-read", None, None)]),
 }
 
 
@@ -125,5 +133,7 @@ def test_real_copy(name, tmp_path, definitions):
     assert [form.family for form in result.forms] == ["project"]
     found = sorted((f.rule, f.expected, f.actual) for f in result.findings if f.severity.rank > 0)
     assert found == sorted(expected)
+    # What was read, against the form's 100: the copies cut off show how little of it they hold.
+    assert result.forms[0].coverage.points_read == {"E2": 36, "E3": 100, "E6": 31}[name]
     infos = {f.rule for f in result.findings if f.severity.rank == 0}
     assert infos <= {"weight-standard"}, infos

@@ -89,7 +89,8 @@ def test_summary_workbook_has_one_row_per_file(checked):
     frame = pd.read_excel(out / "summary.xlsx", sheet_name="汇总", engine="openpyxl")
     # No project form in this run: no project columns.
     assert list(frame.columns) == ["文件", "工作表", "类别", "版本", "部门", "年度", "状态", "申报总分", "复核总分",
-                                   "更正后总分", "申报等级", "应得等级", "更正后等级", "错误", "警告", "提示", "批注副本"]
+                                   "更正后总分", "申报等级", "应得等级", "更正后等级", "读取情况", "错误", "警告", "提示",
+                                   "批注副本"]
     assert len(frame) == len(report["files"]) == 4
     rows = {Path(path).name: row for path, row in zip(frame["文件"], frame.to_dict("records"))}
     rate = rows["rate score #1.xlsx"]
@@ -97,6 +98,7 @@ def test_summary_workbook_has_one_row_per_file(checked):
     assert (rate["部门"], rate["年度"], rate["申报等级"], rate["应得等级"]) == ("广州市工业和信息化局", 2022, "优", "优")
     assert (rate["类别"], rate["版本"]) == ("部门整体支出", "guangzhou-department-2022")
     assert rows["correct.xlsx"]["状态"] == "通过"
+    assert rows["correct.xlsx"]["读取情况"] == "读取 28 项指标，计 100/100 分"
     assert rows["broken.xlsx"]["状态"] == "无法读取" and rows["broken.xlsx"]["错误"] == 1
     assert pd.isna(rows["broken.xlsx"]["批注副本"])
     assert rows["广州.xlsx"]["警告"] == 1 and rows["广州.xlsx"]["状态"] == "有警告"

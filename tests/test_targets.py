@@ -332,3 +332,16 @@ def test_arithmetic_is_shown():
 
 def test_not_applicable_singleton():
     assert read_value(None) is NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(("target", "actual", "outcome"), [
+    (100, 1, None),              # a stored 1 whose percent format was not read: 100%? 1%? not judged
+    (95, 0.96, None),
+    (0.95, 96, None),
+    (100, "1%", "missed"),       # written as text, it is what it says
+    (100, "100%", "met"),        # as a reader that knows the format passes it
+    (1, 1, "met"),               # 1% against ≥1%: nothing to doubt
+])
+def test_a_bare_fraction_against_a_percentage_is_not_judged(target, actual, outcome):
+    found = judge(target, actual, operator="≥", unit="%")
+    assert (found.outcome if found else None) == outcome

@@ -54,6 +54,9 @@ class SheetGrid:
     computed: dict[Coord, str] = field(default_factory=dict)
     #: Column widths (1-based column → Excel width), where the file says; read lazily for .xls.
     widths: Mapping[int, float] = field(default_factory=dict)
+    #: (row, col) → the cell's number format code (None: General, or a file that keeps none);
+    #: read lazily from the file (:mod:`evaluator.intake.numformats`), for the cells a reader asks.
+    number_format: Any = None
     _anchor: dict[Coord, Coord] = field(default_factory=dict, repr=False)
     _extent: dict[Coord, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
     _rows: dict[int, list[tuple[int, Any]]] | None = field(default=None, repr=False)
@@ -152,6 +155,7 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
             sheets.append(SheetGrid(name=meta.name, cells=cells, merged=merged))
     finally:
         book.close()
+    _add_number_formats(data, sheets)
     if data.startswith(b"PK"):
         _add_formulas(data, sheets)
     elif data.startswith(OLE_MAGIC):
@@ -160,6 +164,18 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
             last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
             grid.widths = _SheetWidths(widths, grid.name, last)
     return WorkbookGrids(path=path, sheets=sheets)
+
+
+def _add_number_formats(data: bytes, sheets: list[SheetGrid]) -> None:
+    from evaluator.intake.numformats import lookups
+
+    def parts() -> dict[str, str]:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _sheet_parts(archive)
+
+    found = lookups(data, [grid.name for grid in sheets], parts)
+    for grid in sheets:
+        grid.number_format = found.get(grid.name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from evaluator.outputs.atomic import as_created
 from evaluator.outputs.inert import xlsx_text
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_LABELS, SEVERITY_COLOURS, STATUS_COLOURS, alternatives_text, cell_name, cell_value,
+    coverage_text,
     department_of, display_width, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
     landscape, link_cell, range_text, rule_label, rule_title, sheet_location, status_key, totals_line, verdict,
     worst_severity, write_cell)
@@ -190,6 +191,7 @@ def _form_facts(entry: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
              ("更正后总分", *cell_value(total.get("corrected"), "total")),
              ("申报等级", grade.get("declared"), None), ("应得等级", grade.get("computed"), None),
              ("更正后等级", grade.get("corrected"), None)]
+    rows.append(("读取情况", coverage_text(entry), None))
     rows += [(SEVERITY_LABELS[severity], entry["counts"][severity], None) for severity in SEVERITIES]
     return rows
 
@@ -256,6 +258,7 @@ def _facts_line(entry: dict[str, Any]) -> str:
         parts.append(department_of(entry))
     if entry.get("year"):
         parts.append(f"{entry['year']} 年度")
+
     funds = [f"{label} {show_fund(key, value)}" for key, label, value in funds_facts(entry)
              if key in ("budget", "spent", "rate") and value not in (None, "")]
     if funds:

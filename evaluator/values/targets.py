@@ -391,7 +391,21 @@ def judge(target: Any, actual: Any, *, level2: str | None = None, operator: Any 
         if not (isinstance(aim, When) and isinstance(got, When)):
             return None
         return _judge_dates(aim, got)
+    if _fraction_or_percent(target, actual, aim, got):
+        return None
     return _judge_quantities(aim, got, level2, name)
+
+
+def _fraction_or_percent(target: Any, actual: Any, aim: "Quantity", got: "Quantity") -> bool:
+    """A bare stored number (not text) of at most 1 against a percentage above 1: a fraction whose
+    percent format was not read (1 shown as 100%), or truly 1%? Not certain, so not judged. A
+    reader that knows the cell's format passes the percentage as it is shown (``100%``)."""
+    if aim.unit != "%" or got.unit != "%":
+        return False
+    numeric = lambda raw: isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)  # noqa: E731
+    if numeric(actual) and 0 < got.number <= 1 < aim.number:
+        return True
+    return numeric(target) and 0 < aim.number <= 1 < got.number
 
 
 def _judge_dates(aim: When, got: When) -> Judgement | None:

@@ -160,7 +160,26 @@ def not_applicable(row: IndicatorRow) -> bool:
         return True                     # "/" "/" and 0: not scored, whatever the 分值 says
     if not is_blank_text(row.score.raw):
         return False
-    return row.weight.is_empty_text or target_na or actual_na
+    # A blank 完成值 is not "not applicable": a row with points, a blank 完成值 and a blank 得分 was
+    # never scored (score-not-number). "/", "—", "不适用" written there say the row does not apply.
+    no_points = row.weight.is_empty_text and (row.weight.ref is not None or row.weight_from_label is None)
+    return no_points or declared_not_applicable(row.target) or declared_not_applicable(row.actual)
+
+
+def declared_not_applicable(value: Value) -> bool:
+    """A cell that says the row does not apply ("/", "—", "不适用", "无"), not merely a blank one."""
+    if value.undecided or value.ref is None:
+        return False
+    reading = read_value(value.raw)
+    return isinstance(reading, NotApplicable) and reading.text != ""
+
+
+def shown_as_read(value: Value) -> str:
+    """What a cell was read as, for messages: 空白, or the mark in quotes (“/”, “—”, “0”, “不适用”)."""
+    if value.ref is None:
+        return "没有此列"
+    text = "".join(value.text.split())
+    return "空白" if not text else f"“{text}”"
 
 
 def scored_indicators(form: ProjectForm) -> list[IndicatorRow]:
@@ -319,6 +338,7 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     smaller group is not reported again around it (one error, one finding)."""
     problems: list[WeightProblem] = []
     reported: list[tuple[frozenset[int], Decimal]] = []
+    cut = form.indicators[-1] if form.cut_off and form.indicators else None
 
     def explained(rows: frozenset[int]) -> tuple[Decimal, list[tuple[frozenset[int], Decimal]]]:
         inner = [entry for entry in reported if entry[0] <= rows]
@@ -343,6 +363,8 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
         diff = sum(weights, Decimal(0)) - printed
         if diff == 0 or diff == _na_points(group.rows):
             continue
+        if diff < 0 and cut and id(cut) in rows:
+            continue                    # the copy ends inside this group: its other rows were not read
         already, inner = explained(rows)
         for entry in inner:
             reported.remove(entry)
@@ -353,12 +375,15 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
             group.weight.ref or group.label_ref, group.name, sum(weights, Decimal(0)), printed, _sum_text(weights),
             related=tuple(row.weight.ref for row in group.rows)))
 
+    problems += _part_points(form, cut)
     every = frozenset(id(row) for row in form.indicators)
     weights = _row_weights(form.indicators)
     if weights is None:
         return problems
     indicator_sum = sum(weights, Decimal(0))
     label_points = form.indicators_weight_from_label
+    if cut is not None and label_points is not None and indicator_sum < label_points:
+        label_points = None             # the copy ends before the table does
     if label_points is not None and indicator_sum - label_points not in (0, _na_points(form.indicators)):
         already, _ = explained(every)
         diff = indicator_sum - label_points
@@ -379,6 +404,33 @@ def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     problems.append(blamed(form.indicators, diff - already, printed - funds_points, "总分分值减预算执行分值")
                     or WeightProblem(form.total_weight.ref, "总分", sum(parts, Decimal(0)), printed,
                                      _sum_text(parts), total=True))
+    return problems
+
+
+def _part_points(form: ProjectForm, cut: IndicatorRow | None) -> list[WeightProblem]:
+    """Where the rows print no 分值 (Hubei), a group's printed points against the points printed
+    on the groups inside it: 年度绩效目标(80分) over 产出指标(60分) and 效益指标(40分)."""
+    problems = []
+    for group in form.groups:
+        printed = number(group.weight)
+        if printed is None or _row_weights(group.rows) is not None or not group.rows:
+            continue
+        members = {id(row) for row in group.rows}
+        inner = [g for g in form.groups if g.level > group.level and number(g.weight) is not None
+                 and g.rows and {id(row) for row in g.rows} <= members]
+        if not inner:
+            continue
+        level = min(g.level for g in inner)
+        parts = [g for g in inner if g.level == level]
+        if {id(row) for g in parts for row in g.rows} != members:
+            continue                    # some rows sit under no part with points: not comparable
+        total = sum((number(g.weight) for g in parts), Decimal(0))
+        if total == printed or (total < printed and cut is not None and id(cut) in members):
+            continue
+        problems.append(WeightProblem(
+            group.weight.ref or group.label_ref, group.name, total, printed,
+            " + ".join(f"{fmt(number(g.weight))}（{g.name}）" for g in parts) + f" = {fmt(total)}",
+            related=tuple(g.weight.ref or g.label_ref for g in parts)))
     return problems
 
 
@@ -743,3 +795,72 @@ def grades(form: ProjectForm, findings: Iterable[Finding]) -> Grades | None:
     declared = form.grade.text or None
     return Grades(declared=declared, computed=grade_for(form, grading_total(form)),
                   corrected=grade_for(form, corrected_total(form, findings)))
+
+
+# ------------------------------------------------------------------------------------------
+# Read coverage
+
+
+def _points_of_rows(form: ProjectForm, rows: list[IndicatorRow]) -> Decimal | None:
+    """Σ 分值 of ``rows``; a row that prints no 分值 counts through the outermost group with
+    printed points that holds it (Hubei's 年度绩效目标1(40分)), once per group."""
+    total: Decimal | None = None
+    counted: set[int] = set()
+    for row in rows:
+        weight = indicator_weight(row)
+        if weight is None:
+            holders = [group for group in form.groups if any(r is row for r in group.rows)
+                       and number(group.weight) is not None]
+            if not holders:
+                continue
+            group = min(holders, key=lambda g: g.level)
+            if id(group) in counted:
+                continue
+            counted.add(id(group))
+            weight = number(group.weight)
+        total = (total or Decimal(0)) + weight
+    return total
+
+
+def coverage(form: ProjectForm):
+    """How much of the form was read: indicator rows read and judged, points read (Σ 分值 of the
+    rows read plus the funds block's) against the declared total, and what was seen and not read."""
+    from evaluator.families.base import Coverage
+
+    rows = [row for row in form.indicators if not _blank_row(row)]
+    # Judged: a score that is a number, against a 分值 (the row's, or the edition prints none and
+    # the row counts through its group's points, as Hubei's), for an outcome that could be told
+    # (a 完成值 whose meaning is not certain leaves its score unjudged, and said here).
+    judged = [row for row in scored_indicators(form) if not _blank_row(row) and number(row.score) is not None
+              and (indicator_weight(row) is not None or not form.edition.indicators.weights_printed)
+              and judgement(row) is not None]
+    funds = form.funds_total
+    funds_points = funds_weight(funds, form) if funds is not None else None
+    if funds_points is None and funds is not None and funds.score.ref is not None and funds.weight.ref is None:
+        funds_points = form.edition.funds.weight    # no 分值 column: the edition's points for the block
+    declared = number(form.total_weight)
+    total = declared if declared is not None and declared > 0 else form.edition.total_weight
+
+    def read(rows: list[IndicatorRow]) -> Decimal | None:
+        points = _points_of_rows(form, rows)
+        if funds_points is not None:
+            points = (points or Decimal(0)) + funds_points
+        return points
+
+    points = read(rows)
+    if points != total:   # rows that do not apply may keep their 分值 or give it up (rescaled)
+        applicable = read([row for row in rows if not not_applicable(row)])
+        if applicable == total:
+            points = applicable
+    not_read = list(form.not_read)
+    if form.cut_off and (points is None or total - points > POINTS_ROUNDING):
+        last = form.indicators[-1].name.ref
+        where = f"{last.sheet}!{last.a1} 之后" if last is not None else form.sheet
+        not_read.append({"where": where, "why": "指标表到工作表末尾中断，没有总分行，其后的指标未读取"})
+    return Coverage(indicators_read=len(rows), indicators_judged=len(judged), points_read=points,
+                    points_total=total, not_read=not_read)
+
+
+#: Points short by no more than this are a rounding of evenly split points (3.33 × 3 under 10),
+#: not rows left unread.
+POINTS_ROUNDING = Decimal("0.05")

@@ -118,6 +118,7 @@ def _rows(grid: SheetGrid, top: int, bottom: int) -> SheetGrid:
         formulas={coord: text for coord, text in grid.formulas.items() if inside(coord)},
         computed={coord: text for coord, text in grid.computed.items() if inside(coord)},
         widths=grid.widths,
+        number_format=grid.number_format,
     )
 
 
@@ -185,6 +186,28 @@ def looks_like_project(grid: SheetGrid, edition: Edition) -> bool:
     return bool(has_label(grid, edition.funds.total_rows) and has_label(grid, columns.name)
                 and has_label(grid, columns.target) and has_label(grid, columns.actual)
                 and has_label(grid, columns.score))
+
+
+#: Words of a sheet that continues the table of the sheet before it.
+CONTINUED = ("续表", "续")
+#: Words of a title: a sheet with one (other than 续表) starts a form of its own.
+_TITLE_WORDS = ("自评表", "评分表", "评价表", "绩效表", "目标表")
+
+
+def continues(grid: SheetGrid, edition: Edition) -> bool:
+    """The sheet goes on with the indicator table of the sheet before it: it is titled 续表 or has
+    no title at all, holds an indicator header (三级指标 with a 得分 column) and no funds total row."""
+    titled = False
+    for _, value in _strings(grid):
+        key = loose_label(value)
+        if len(key) <= MAX_TITLE and any(word in key for word in _TITLE_WORDS) and not key.startswith(CONTINUED):
+            titled = True
+            break
+    funds_totals = [label for label in edition.funds.total_rows if label not in edition.labels.total]
+    if titled or foreign_title(grid) or has_label(grid, funds_totals):
+        return False
+    columns = edition.indicators.columns
+    return bool(has_label(grid, columns.name) and has_label(grid, [*columns.score, *columns.review]))
 
 
 def value_text(value: Any) -> str:

@@ -69,11 +69,14 @@ class FundsColumns(_Strict):
     ``全年预算数``)."""
 
     initial: list[str] = ["年初预算数", "年初预算"]
-    budget: list[str] = ["全年预算数", "调整后预算数", "预算数", "全年(调整)预算数", "调整后预算"]
+    budget: list[str] = ["全年预算数", "调整后预算数", "预算数", "全年(调整)预算数", "调整后预算", "调整预算数",
+                         "全年调整预算数"]
     spent: list[str] = ["全年执行数", "预算执行数", "执行数", "实际执行数", "全年实际支出数", "实际支出数"]
     weight: list[str] = ["分值", "权重"]
     rate: list[str] = ["执行率", "预算执行率"]
-    score: list[str] = ["得分"]
+    score: list[str] = ["得分", "自评得分", "自评分", "自评分数"]
+    #: A second score column (复核分 beside 自评分), read by the second pass over the form.
+    review: list[str] = ["复核分", "复核得分", "评价得分", "审核得分"]
     reason: list[str] = ["原因", "偏差原因"]
 
 
@@ -94,12 +97,17 @@ class IndicatorColumns(_Strict):
     level1: list[str] = ["一级指标"]
     level2: list[str] = ["二级指标"]
     name: list[str] = ["三级指标", "三级指标名称", "绩效指标名称", "指标名称"]
-    target: list[str] = ["年度指标值", "指标值", "年初目标值", "年度目标值", "预期指标值", "目标值"]
-    actual: list[str] = ["实际完成值", "完成值", "全年实际值", "实际值", "全年完成值"]
-    nature: list[str] = ["指标性质"]
-    unit: list[str] = ["度量单位", "计量单位"]
+    target: list[str] = ["年度指标值", "指标值", "年初目标值", "年度目标值", "预期指标值", "目标值", "年初指标值",
+                         "计划指标值", "绩效指标值"]
+    actual: list[str] = ["实际完成值", "完成值", "全年实际值", "实际值", "全年完成值", "全年实际完成值", "实际完成指标值"]
+    #: The operator or direction: ≥ ≤ ＝ 定性, or 大于等于 / 小于等于 / 等于 / 正向 / 反向 / 定性.
+    nature: list[str] = ["指标性质", "指标方向", "指标类型", "指标属性"]
+    unit: list[str] = ["度量单位", "计量单位", "单位"]
     weight: list[str] = ["分值", "权重", "指标分值"]
-    score: list[str] = ["得分", "自评得分", "自评分"]
+    score: list[str] = ["得分", "自评得分", "自评分", "自评分数", "单项指标得分"]
+    #: A second score column beside the self-assessed one (自评分 | 复核分): each is checked, each
+    #: total against its own column.
+    review: list[str] = ["复核分", "复核得分", "评价得分", "审核得分", "主管部门评分"]
     reason: list[str] = ["偏差原因分析及改进措施", "未完成原因分析", "未完成原因及拟采取的改进措施",
                          "偏差原因", "偏差原因分析", "未完成原因", "偏差原因及改进措施", "偏差原因分析及整改措施",
                          "偏差原因分析和改进措施", "未完成原因分析及改进措施", "原因分析及改进措施"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.project import detector
 from evaluator.families.project.model import ProjectForm
-from evaluator.families.project.reader import read_form
+from evaluator.families.project.reader import read_continuation, read_form
 from evaluator.findings import Finding
 from evaluator.values.cell import Value
 from evaluator.values.numbers import fmt, parse_number
@@ -41,6 +41,20 @@ def _totals(form: ProjectForm, findings: list[Finding]) -> Totals | None:
     except ImportError:
         return Totals(declared=form.total.number) if form.total.ref is not None else None
     return totals(form, findings)
+
+
+def _said(finding: Finding) -> tuple:
+    """What a finding says, to say it once: its rule at its cell (a cell asks one question per
+    rule), or its message where it has no cell."""
+    return (finding.rule, finding.sheet, finding.cell) if finding.cell else (finding.rule, finding.message)
+
+
+def _coverage(form: ProjectForm):
+    try:
+        from evaluator.families.project.derive import coverage
+    except ImportError:
+        return None
+    return coverage(form)
 
 
 def _grades(form: ProjectForm, findings: list[Finding]) -> Grades | None:
@@ -106,8 +120,17 @@ class ProjectFamily:
         if not editions:
             return []
         forms = []
+        previous: ProjectForm | None = None   # the form on the sheet before, whose table may go on
         for sheet in grids:
             title = detector.find_title(sheet, editions)
+            if title is None and previous is not None and detector.continues(sheet, previous.edition):
+                if read_continuation(previous, sheet):
+                    if previous.review is not None:
+                        read_continuation(previous.review, sheet, review=True)
+                else:
+                    previous.not_read.append({"where": sheet.name, "why": "续表的指标表头未能识别，未读取"})
+                continue
+            previous = None
             if title is None and (not detector.has_label(sheet, _total_rows(editions)) or detector.foreign_title(sheet)):
                 continue   # no title and no funds total row: not a project form (cheap test first)
             for grid, title in detector.segments(sheet, editions) if title else [(sheet, None)]:
@@ -117,12 +140,20 @@ class ProjectFamily:
                 form = read_form(grid, edition, title)
                 if form is not None:
                     forms.append(form)
+                    previous = form
+                    if form.review_column is not None:
+                        form.review = read_form(grid, edition, title, review=True)
         return forms
 
     def check(self, grids: "list[SheetGrid]", definitions: "Definitions") -> list[CheckedForm]:
         results = []
         for form in self.read(grids, definitions):
             findings = _run_checks(form)
+            review = getattr(form, "review", None)
+            if review is not None:   # 自评分 | 复核分: each column checked; a finding said once
+                seen = {_said(f) for f in findings}
+                findings = sorted(findings + [f for f in _run_checks(review) if _said(f) not in seen],
+                                  key=lambda finding: finding.sort_key)
             results.append(CheckedForm(
                 family=ID,
                 edition=form.edition.id,
@@ -134,6 +165,7 @@ class ProjectFamily:
                 total=_totals(form, findings),
                 grade=_grades(form, findings),
                 facts=facts(form),
+                coverage=_coverage(form),
                 model=form,
             ))
         return results

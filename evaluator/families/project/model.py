@@ -185,6 +185,19 @@ class ProjectForm:
     #: The header cell of the indicator block's 三级指标 column, and of the funds block.
     indicators_ref: CellRef | None = None
     funds_ref: CellRef | None = None
+    #: Rows or regions the reader saw and did not read: ``{"where": …, "why": …}`` each (a
+    #: 绩效指标 block whose header it could not read, a layout it does not know).
+    not_read: list[dict[str, str]] = field(default_factory=list)
+    #: Where the indicator table was recognised although its header could not be read (the
+    #: 绩效指标 label or a 三级指标 cell), for form-partly-read.
+    indicators_seen: CellRef | None = None
+    #: The indicator table runs to the end of the sheet with no 总分 row: a copy cut off (its last
+    #: group may go on beyond what was read).
+    cut_off: bool = False
+    #: The header cell of a second score column (复核分 beside 自评分), where the form has one.
+    review_column: CellRef | None = None
+    #: The same form read with the second score column as its 得分 (None without one).
+    review: "ProjectForm | None" = field(default=None, repr=False)
 
     @property
     def funds_total(self) -> FundsRow | None:

@@ -18,9 +18,10 @@ from evaluator.families.project.detector import MAX_LABEL, Title
 from evaluator.families.project.edition import Edition, loose_label
 from evaluator.families.project.model import FundsRow, GroupWeight, IndicatorRow, ProjectForm
 from evaluator.findings import CellRef
-from evaluator.intake.workbook import SheetGrid
+from evaluator.intake.numformats import percent_places
+from evaluator.intake.workbook import SheetGrid, a1
 from evaluator.values.cell import MISSING, Value
-from evaluator.values.numbers import normalize_text
+from evaluator.values.numbers import fmt, from_float, normalize_text, round_half_up
 from evaluator.values.text import norm_label, split_points
 
 #: How far right of a label its value may sit, and how far below a header its text may sit.
@@ -35,7 +36,8 @@ _CLOSING = ("其他需要说明事项", "评价结论", "存在问题", "改进�
 _SUBTOTALS = frozenset({"小计"})
 
 FUNDS_FIELDS = ("initial", "budget", "spent", "weight", "rate", "score", "reason")
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "nature", "unit", "weight", "score", "reason")
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "nature", "unit", "weight", "score", "review",
+                    "reason")
 
 
 def _value(grid: SheetGrid, row: int, col: int | None) -> Value:
@@ -76,8 +78,15 @@ def _is_label(value: Any, keys: frozenset[str]) -> bool:
 
 
 class _Reader:
-    def __init__(self, grid: SheetGrid, edition: Edition, title: Title | None) -> None:
+    def __init__(self, grid: SheetGrid, edition: Edition, title: Title | None, review: bool = False) -> None:
         self.grid = grid
+        self.review = review
+        #: Header row → its last row, for a header whose second row names sub-columns.
+        self.bottoms: dict[int, int] = {}
+        #: Whether the indicators are printed on two rows each (年度指标值 above 实际完成值).
+        self.stacked = False
+        #: Whether the indicator table ran to the end of the sheet without a closing row.
+        self.ran_off = False
         self.edition = edition
         self.title = title
         self.top = title.row if title else 1
@@ -139,7 +148,7 @@ class _Reader:
     def funds_header(self, bottom: int) -> tuple[int, dict[str, int]] | None:
         """The row holding the funds block's column headers, and field → column."""
         columns = self.edition.funds.columns
-        synonyms = {field: _keys(getattr(columns, field)) for field in FUNDS_FIELDS}
+        synonyms = {field: _keys(getattr(columns, field)) for field in (*FUNDS_FIELDS, "review")}
         rows = sorted({r for (r, c), v in self.grid.cells.items()
                        if self.top <= r < bottom and _is_label(v, synonyms["spent"])})
         for r in rows:
@@ -148,11 +157,14 @@ class _Reader:
                 if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
                     continue
                 key = loose_label(v)
-                for field in FUNDS_FIELDS:
+                for field in (*FUNDS_FIELDS, "review"):
                     if key in synonyms[field] and field not in mapped:
                         mapped[field] = c
                         break
             if "spent" in mapped and ("budget" in mapped or "rate" in mapped):
+                review = mapped.pop("review", None)
+                if self.review and review is not None:
+                    mapped["score"] = review     # the second score column, read as the score
                 return r, mapped
         return None
 
@@ -256,11 +268,11 @@ class _Reader:
             mapped: dict[str, int] = {}
             repeated: dict[str, list[int]] = {"weight": [], "score": []}
             goal_col = None
-            for c, v in self.grid.row_values(r):
-                if self.grid.anchor(r, c) != (r, c) or not isinstance(v, str):
-                    continue
+            for c, v in self._header_cells(r, synonyms):
                 key = loose_label(v)
-                if key in goal_keys and goal_col is None:
+                # The goal-group column: its header, or the first goal's own label merged down
+                # beside the header (年度绩效目标1(40分) | 一级指标 | 二级指标 …).
+                if goal_col is None and (key in goal_keys or any(key.startswith(k) for k in goal_keys)):
                     goal_col = c
                     continue
                 for field in INDICATOR_FIELDS:
@@ -278,22 +290,81 @@ class _Reader:
                     if right:
                         mapped[field] = right[0]
             if "name" in mapped and "score" in mapped:
+                self._sub_header(r, mapped, synonyms)
                 return r, mapped, goal_col
         return None
 
-    def indicators(self, form: ProjectForm, header: int, cols: dict[str, int], goal_col: int | None) -> int:
+    def _sub_header(self, r: int, mapped: dict[str, int], synonyms: dict[str, frozenset[str]]) -> None:
+        """The row under a header whose cells are merged across several columns (年度指标值 over
+        指标性质 | 指标值 | 度量单位): its own labels name those columns, and the table starts below it."""
+        grid = self.grid
+        found: dict[str, int] = {}
+        for c, v in grid.row_values(r + 1):
+            if grid.anchor(r + 1, c) != (r + 1, c) or not isinstance(v, str):
+                continue
+            r0, c0, r1, c1 = grid.extent(r, c)
+            if r0 != r or r1 != r or c0 == c1:
+                continue              # not under a cell of the header merged across columns
+            key = loose_label(v)
+            field = next((f for f in ("nature", "target", "unit", "actual", "weight", "score", "review")
+                          if key in synonyms[f]), None)
+            if field is not None:
+                found[field] = c
+        if found:
+            for field, c in list(mapped.items()):
+                if field not in found and any(grid.anchor(r, c) == grid.anchor(r, other) for other in found.values()):
+                    del mapped[field]     # the merged label itself no longer names a column
+            mapped.update(found)
+            self.bottoms[r] = r + 1
+
+    def _header_cells(self, r: int, synonyms: dict[str, frozenset[str]]) -> list[tuple[int, str]]:
+        """The header labels of row ``r`` by column. A header that spans two rows (绩效指标 over
+        一级 | 二级 | 三级 | 指标性质 | 指标值 | 度量单位, with 实际完成值 | 分值 | 得分 … merged down
+        from the row above, or written only there) takes the upper row's label for each column the
+        lower row leaves without one."""
+        grid = self.grid
+        own = {c: v for c, v in grid.row_values(r) if grid.anchor(r, c) == (r, c) and isinstance(v, str)}
+        if {loose_label(v) for v in own.values()} & synonyms["score"]:
+            return sorted(own.items())     # one header row: the usual case
+        known = frozenset().union(*(synonyms[field] for field in INDICATOR_FIELDS if field != "name"))
+        cells = dict(own)
+        last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
+        for c in range(1, last + 1):
+            if c in cells or (r, c) in grid.cells and grid.anchor(r, c) == (r, c):
+                continue
+            r0, c0 = grid.anchor(r, c)
+            if r0 == r and c0 != c:
+                continue                  # inside a merge of this row
+            if r0 < r:                    # merged down from above: its label stands for this column
+                value = grid.cells.get((r0, c0))
+                if c0 == c and isinstance(value, str) and loose_label(value) in known:
+                    cells[c] = value
+                continue
+            above = grid.anchor(r - 1, c)
+            value = grid.cells.get(above)
+            if above == (r - 1, c) and isinstance(value, str) and loose_label(value) in known:
+                cells[c] = value          # written in the upper row only (an unmerged export)
+        return sorted(cells.items())
+
+    def indicators(self, form: ProjectForm, header: int, cols: dict[str, int], goal_col: int | None,
+                   carry: IndicatorRow | None = None) -> int:
+        """Read the indicator rows under ``header``; ``carry`` is the last row read before (a table
+        that goes on from another sheet), whose 一级/二级 labels the first rows continue."""
         grid = self.grid
         labels = self.edition.labels
         stop_keys = _keys([*labels.total, *labels.grade, *_CLOSING, *labels.reason_text])
         goal_keys = _keys(self.edition.indicators.goal_groups)
         header_keys = _keys(self.edition.indicators.columns.name)
-        form.indicators_ref = CellRef(grid.name, header, cols["name"])
+        score_keys = _keys([*self.edition.indicators.columns.score, *self.edition.indicators.columns.review])
+        if form.indicators_ref is None:
+            form.indicators_ref = CellRef(grid.name, header, cols["name"])
         _, _, header_bottom, _ = max((grid.extent(header, c) for c in cols.values()), key=lambda e: e[2])
+        header_bottom = max(header_bottom, self.bottoms.get(header, header))
         score_col = cols["score"]
         groups: dict[tuple[int, int, int], GroupWeight] = {}
         current_goal: tuple[str, Value] | None = None
-        last_level1: Value | None = None
-        last_level2: Value | None = None
+        last_level1: Value | None = carry.level1 if carry is not None and carry.level1.ref is not None else None
+        last_level2: Value | None = carry.level2 if carry is not None and carry.level2.ref is not None else None
         for above in (header - 1, header - 2):   # a goal heading printed just above the header
             hit = next(((c, v) for c, v in grid.row_values(above) if isinstance(v, str) and goal_keys
                         and any(loose_label(v).startswith(k) for k in goal_keys)), None)
@@ -305,7 +376,14 @@ class _Reader:
         r = header_bottom + 1
         last = grid.max_row
         blank_run = 0
+        stacked = self._stacked(cols, r) if "actual" not in cols and "target" in cols else None
+        if stacked is not None:
+            self.stacked = True
+        below: set[int] = set()          # the 实际完成值 rows of indicators printed on two rows
         while r <= last:
+            if r in below:
+                r += 1
+                continue
             row_cells = [(c, v) for c, v in grid.row_values(r) if grid.anchor(r, c) == (r, c)]
             if any(c < score_col and _is_label(v, stop_keys) for c, v in row_cells):
                 break
@@ -323,11 +401,16 @@ class _Reader:
                 self._group(form, groups, 0, ref, heading)
                 r += 1
                 continue
-            if spanning or _is_label(name.raw, header_keys):
-                r += 1   # a text across the table, or the header repeated under a new goal
+            if spanning or _is_label(name.raw, header_keys) or _is_label(grid.value(r, score_col), score_keys):
+                r += 1   # a text across the table, or the header repeated (a new goal, a new page)
                 continue
             values = {field: _own(grid, r, cols.get(field))
                       for field in ("name", "target", "actual", "nature", "unit", "weight", "score")}
+            if stacked is not None and _is_label(grid.value(r, stacked[0]), stacked[1]) \
+                    and _is_label(grid.value(r + 1, stacked[0]), stacked[2]):
+                values["actual"] = _own(grid, r + 1, cols["target"])    # printed on the row below
+                below.add(r + 1)
+            values["target"], values["actual"] = _shown(grid, values["target"]), _shown(grid, values["actual"])
             if all(v.is_blank for v in values.values()):
                 blank_run += 1
                 if blank_run > 3:
@@ -353,6 +436,13 @@ class _Reader:
             elif level2.is_blank and last_level2 is not None and last_level1 is not None \
                     and level1.ref == last_level1.ref:
                 level2 = last_level2
+            # A fiscal-system export writes a merged label's text into every row it covered:
+            # consecutive identical labels are one group (the first cell stands for it).
+            same_level1 = _repeats(level1, last_level1)
+            if same_level1:
+                level1 = last_level1
+            if (same_level1 or level1.ref == (last_level1.ref if last_level1 else None)) and _repeats(level2, last_level2):
+                level2 = last_level2
             last_level1 = level1 if not level1.is_blank else last_level1
             last_level2 = level2 if not level2.is_blank else last_level2
             reason = _value(grid, r, cols.get("reason"))
@@ -371,10 +461,28 @@ class _Reader:
                 if value.ref is not None and not value.is_blank and _split(value.text) is not None:
                     self._group(form, groups, level, value.ref, value.text).rows.append(row)
             r += 1
+        else:
+            self.ran_off = True   # the table runs to the end of the sheet: no closing row after it
         return r
+
+    def _stacked(self, cols: dict[str, int], first: int) -> tuple[int, frozenset[str], frozenset[str]] | None:
+        """Indicators printed on two rows each: a column (指标内容) that says 年度指标值 on an
+        indicator's row and 实际完成值 on the row below it, both values in the 指标值 column. Returns
+        that column and the two sets of labels, or None when the table is not printed so."""
+        grid = self.grid
+        columns = self.edition.indicators.columns
+        aims, gots = _keys(columns.target), _keys(columns.actual)
+        taken = set(cols.values())
+        for (r, c), v in sorted(grid.cells.items()):
+            if r >= first and c not in taken and _is_label(v, aims) and _is_label(grid.value(r + 1, c), gots):
+                return c, aims, gots
+        return None
 
     def _group(self, form: ProjectForm, groups: dict, level: int, ref: CellRef | None, text: str) -> GroupWeight:
         key = (level, ref.row if ref else 0, ref.col if ref else 0)
+        if key not in groups:   # a group begun on an earlier part of the table goes on
+            groups.update({key: group for group in form.groups
+                           if group.level == level and group.label_ref == ref and ref is not None})
         if key not in groups:
             points = _split(text)
             weight = Value(raw=points, ref=ref) if points is not None else MISSING
@@ -448,6 +556,44 @@ class _Reader:
             elif len(figures) == 1:
                 form.total = figures[0]
 
+    def half_read(self, form: ProjectForm, header: int, cols: dict[str, int]) -> None:
+        """A header read without its 年度指标值 or 实际完成值 column: the rows' scores cannot be set
+        against their outcome, so the table is only partly read (said, never a false finding)."""
+        wanted = {"target": self.edition.indicators.columns.target[0], "actual": self.edition.indicators.columns.actual[0]}
+        missing = [label for field, label in wanted.items() if field not in cols
+                   and not (field == "actual" and self.stacked)]
+        if (self.edition.indicators.weights_printed and "weight" not in cols
+                and not any(row.weight_from_label is not None for row in form.indicators)):
+            missing.append(self.edition.indicators.columns.weight[0])   # points per row: none read
+        if not missing or not form.indicators:
+            return
+        grid = self.grid
+        labels = [" ".join(str(v).split()) for c, v in grid.row_values(header)
+                  if isinstance(v, str) and grid.anchor(header, c) == (header, c) and len(v) <= MAX_LABEL]
+        form.not_read.append({
+            "where": f"{grid.name}!{form.indicators_ref.a1 if form.indicators_ref else a1(header, 1)}",
+            "why": f"指标表未识别出{'、'.join(missing)}列（该行为：{' | '.join(labels[:10])}），"
+                   "指标得分未能按完成情况和分值校验"})
+
+    def unread_table(self, form: ProjectForm, top: int) -> None:
+        """No indicator header could be read: say where an indicator table was seen (its 绩效指标
+        label, a 三级指标 cell) and which labels its header row holds."""
+        grid = self.grid
+        columns = self.edition.indicators.columns
+        names, levels = _keys(columns.name), _keys([*columns.level1, *columns.level2])
+        block = _keys(self.edition.labels.indicators_block)
+        hits = next((found for keys in (names, levels, block) if (found := self.rows_with(keys, top, grid.max_row + 1))), [])
+        if not hits:
+            return
+        r, c = hits[0]
+        form.indicators_seen = CellRef(grid.name, r, c)
+        labels = [" ".join(str(v).split()) for cc, v in grid.row_values(r)
+                  if isinstance(v, str) and grid.anchor(r, cc) == (r, cc) and len(v) <= MAX_LABEL]
+        score = "、".join(self.edition.indicators.columns.score[:2])
+        form.not_read.append({
+            "where": f"{grid.name}!{form.indicators_seen.a1}",
+            "why": f"指标表的表头未能识别（该行为：{' | '.join(labels[:10])}；未找到{score}列），指标行未读取"})
+
     # -- the whole form --------------------------------------------------------------------
 
     def read(self) -> ProjectForm | None:
@@ -475,11 +621,43 @@ class _Reader:
         end = header
         if found:
             header, cols, goal_col = found
+            if "review" in cols:
+                form.review_column = CellRef(grid.name, header, cols["review"])
+                if self.review:   # the second score column, read as the score
+                    cols = dict(cols, score=cols["review"])
             end = self.indicators(form, header, cols, goal_col)
+            self.half_read(form, header, cols)
+        else:
+            self.unread_table(form, after_funds)
         if not form.funds and not form.indicators:
+            if title is not None and form.indicators_seen is not None:
+                return form     # titled, its table seen and not read: said, never passed
             return None
         self.closing(form, end, cols)
+        form.cut_off = self.ran_off and form.total.ref is None and bool(form.indicators)
         return form
+
+
+def _shown(grid: SheetGrid, value: Value) -> Value:
+    """A number as its cell shows it, where its format makes it a percentage: 1 formatted ``0%``
+    is ``100%``, 0.953 formatted ``0.0%`` is ``95.3%`` (what a person reads is the value)."""
+    raw = value.raw
+    if (value.ref is None or grid.number_format is None or isinstance(raw, bool)
+            or not isinstance(raw, (int, float, Decimal))):
+        return value
+    places = percent_places(grid.number_format(value.ref.row, value.ref.col))
+    if places is None:
+        return value
+    number = (from_float(raw) if isinstance(raw, float) else Decimal(raw)) * 100
+    if places >= 0:
+        number = round_half_up(number, places)
+    return Value(raw=f"{fmt(number)}%", ref=value.ref, formula=value.formula)
+
+
+def _repeats(value: Value, last: Value | None) -> bool:
+    """``value`` is a label cell of its own that repeats the text of the group label above it."""
+    return (last is not None and value.ref is not None and last.ref is not None and value.ref != last.ref
+            and not value.is_blank and "".join(value.text.split()) == "".join(last.text.split()))
 
 
 def _split(text: str) -> Decimal | None:
@@ -491,7 +669,27 @@ def _bare(text: str) -> str:
     return "".join(split_points("".join(text.split()))[0].split())
 
 
-def read_form(grid: SheetGrid, edition: Edition, title: Title | None) -> ProjectForm | None:
+def read_continuation(form: ProjectForm, grid: SheetGrid, *, review: bool = False) -> bool:
+    """Read a sheet that continues ``form``'s indicator table (续表, or the header repeated with no
+    title): its rows join the form's, and a 总分 found there is the form's. False when the sheet
+    holds no indicator header the form's edition can read."""
+    reader = _Reader(grid, form.edition, None, review)
+    found = reader.indicator_header(1)
+    if found is None:
+        return False
+    header, cols, goal_col = found
+    if review and "review" in cols:
+        cols = dict(cols, score=cols["review"])
+    carry = form.indicators[-1] if form.indicators else None
+    end = reader.indicators(form, header, cols, goal_col, carry=carry)
+    if form.total.ref is None:
+        reader.closing(form, end, cols)
+    form.cut_off = reader.ran_off and form.total.ref is None
+    return True
+
+
+def read_form(grid: SheetGrid, edition: Edition, title: Title | None, *, review: bool = False) -> ProjectForm | None:
     """The project form on ``grid`` read with ``edition``; None when neither a funds block nor an
-    indicator block is found."""
-    return _Reader(grid, edition, title).read()
+    indicator block is found. ``review``: read the second score column (复核分, 评价得分) as the
+    indicators' 得分."""
+    return _Reader(grid, edition, title, review).read()

@@ -305,6 +305,24 @@ def filled_facts(row: dict[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
+def coverage_text(row: dict[str, Any]) -> str | None:
+    """How much of the form was read, from the entry's ``coverage``: ``读取 12 项指标，计 90/100 分``
+    (then how many could be judged and what was not read, where that differs); None without one."""
+    coverage = row.get("coverage")
+    if not coverage:
+        return None
+    read = coverage.get("points_read")
+    total = coverage.get("points_total")
+    line = (f"读取 {coverage.get('indicators_read', 0)} 项指标，"
+            f"计 {show_number(read, None) if read is not None else 0}/{show_number(total, None) if total is not None else DASH} 分")
+    if coverage.get("indicators_judged") != coverage.get("indicators_read"):
+        line += f"（其中 {coverage.get('indicators_judged', 0)} 项可校验）"
+    unread = coverage.get("not_read") or []
+    if unread:
+        line += "；未读取：" + "；".join(f"{item.get('where')}（{item.get('why')}）" for item in unread)
+    return line
+
+
 def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
     """Every fact of a form as (label, text), in the order the outputs show them."""
     lines: list[tuple[str, str]] = []
@@ -320,6 +338,9 @@ def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
         if key in MONEY_FUNDS and unit and text != DASH:
             text = f"{text} {unit}"
         lines.append((f"资金{label}" if key in ("weight", "score") else label, text))
+    read = coverage_text(row)
+    if read:
+        lines.append(("读取情况", read))
     return lines
 
 

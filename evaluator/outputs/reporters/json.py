@@ -9,7 +9,9 @@ An entry reused from an earlier run (its file, catalog and tool version unchange
 
 Contract 3: the top-level ``skipped`` lists what a run found and deliberately did not read (a link
 out of the folder, a named pipe), ``{"path", "reason"}`` each, counted in ``summary.skipped`` and
-never in ``files``. Entries may carry ``not_annotated`` (why there is no annotated copy: no form, or
+never in ``files``. Contract 4: each entry has ``coverage`` (how much of the form's indicator
+table was read: ``{indicators_read, indicators_judged, points_read, points_total, not_read}``,
+null for a file without a form). Entries may carry ``not_annotated`` (why there is no annotated copy: no form, or
 unreadable), ``dropped_as`` (the hot folder's inbox path of a file checked from its archive) and
 ``replaced`` (``{sha256, checked_at}`` of the earlier result a file of the same name replaced).
 
@@ -65,6 +67,7 @@ def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
         "facts": {},
         "total": None,
         "grade": None,
+        "coverage": None,
         "findings": [finding.to_dict() for finding in findings],
         "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
         "annotated": result.annotated,
@@ -83,6 +86,7 @@ def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
             facts=form.facts,
             total=_totals(form),
             grade=_grades(form),
+            coverage=form.coverage.to_dict() if form.coverage is not None else None,
         )
     return entry
 

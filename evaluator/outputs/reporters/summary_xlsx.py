@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_COLOURS, SEVERITY_LABELS, STATUS_COLOURS, cell_name,
+    coverage_text,
     cell_value, department_of, display_width, expected_label, family_label, fill, header_row, href, landscape,
     link_cell, alternatives_text, range_text, relative_path, rule_title, sheet_location, status_key, status_label,
     write_cell)
@@ -40,7 +41,7 @@ MARKER = "evaluator-run-summary"
 
 SUMMARY_COLUMNS = ["文件", "工作表", "类别", "版本", "部门", "年度", "状态",
                    "申报总分", "复核总分", "更正后总分", "申报等级", "应得等级", "更正后等级",
-                   "错误", "警告", "提示"]
+                   "读取情况", "错误", "警告", "提示"]
 #: A project form's facts, only when the run holds one.
 PROJECT_COLUMNS = ["项目名称", "实施单位"]
 FUNDS_COLUMNS = ["金额单位"] + [label if key not in ("weight", "score") else f"资金{label}" for key, label in FUNDS_FACTS]
@@ -91,6 +92,7 @@ def _summary_rows(data: dict[str, Any], base: Path | None) -> list[dict[str, Any
             "申报等级": _or_dash(grade.get("declared"), form),
             "应得等级": _or_dash(grade.get("computed"), form),
             "更正后等级": _or_dash(grade.get("corrected"), form),
+            "读取情况": coverage_text(row) if form else None,
             "错误": row["counts"]["error"],
             "警告": row["counts"]["warning"],
             "提示": row["counts"]["info"],

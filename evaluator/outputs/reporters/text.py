@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, filled_facts, rule_label
+from evaluator.outputs.reporters.common import SEVERITY_LABELS, coverage_text, filled_facts, rule_label
 
 
 class _Printable:
@@ -38,6 +38,9 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         facts = filled_facts(row)
         if facts:
             stream.write("  " + "；".join(f"{label} {value}" for label, value in facts) + "\n")
+        read = coverage_text(row)
+        if read:
+            stream.write(f"  {read}\n")
         total, grade = row["total"] or {}, row["grade"] or {}
         if total.get("recomputed") is not None or total.get("declared") is not None:
             # 更正后: the total once every finding's expected score is in place, shown when it differs.

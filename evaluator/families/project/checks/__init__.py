@@ -34,8 +34,10 @@ from evaluator.families.project.checks import (
     budget_sum,
     deduction_mismatch,
     execution_rate,
+    form_partly_read,
     formula_no_value,
     grade_mismatch,
+    met_target_reduced,
     missing_explanation,
     rate_score,
     score_not_number,
@@ -57,6 +59,7 @@ MODULES: tuple[ModuleType, ...] = (
     execution_rate,
     budget_sum,
     target_score,
+    met_target_reduced,
     text_arithmetic,
     weight_sum,
     weight_standard,
@@ -66,6 +69,7 @@ MODULES: tuple[ModuleType, ...] = (
     deduction_mismatch,
     text_score,
     formula_no_value,
+    form_partly_read,
 )
 
 CHECKS: dict[str, Callable[[ProjectForm], Iterator[Finding]]] = {module.RULE.slug: module.check for module in MODULES}

@@ -3,8 +3,11 @@
 A row lost points when its 得分 is below its 分值; it missed its target when its 完成值 falls
 short of the 年度指标值 (read as in ``target-score``), or says 部分达成 / 未达成. Empty includes
 the words that mean nothing: 无, /, —, 0. The finding points at the reason cell, the one to fill
-in. A row whose score already has a finding (``target-score``, ``score-out-of-range``,
-``score-not-number``) is not reported again: the score is what to fix first. Editions without a
+in. A row whose score is not a number or beyond its 分值 (``score-not-number``,
+``score-out-of-range``) is not reported again: the score is what to fix first. A row that
+``target-score`` also finds (a met target scored lower, full marks due) is reported here too,
+at the reason cell: two questions, two findings; the message says that raising the score to
+full marks settles it. Editions without a
 reason column are judged against the form's one reason text where it has one (Hubei's
 偏差大或目标未完成原因分析: one finding there, however many rows missed), else not at all.
 
@@ -48,10 +51,22 @@ RULE = Rule(
 
 
 def flagged_scores(form: ProjectForm) -> set[tuple[str, str]]:
-    """Score cells (sheet, A1) that another rule already sends the author to."""
+    """Score cells (sheet, A1) that another rule finds no score in, or a score beyond its 分值:
+    there is no deduction to explain until the score is fixed."""
     return {(finding.sheet or "", finding.cell or "")
-            for module in (target_score, score_out_of_range, score_not_number)
+            for module in (score_out_of_range, score_not_number)
             for finding in module.check(form)}
+
+
+def full_marks_due(form: ProjectForm) -> dict[tuple[str, str], str]:
+    """Score cells where ``target-score`` says the 分值 is due (a met target scored lower): the
+    deduction is unexplained *and* the score is wrong; raising the score settles both."""
+    return {(finding.sheet or "", finding.cell or ""): finding.expected or ""
+            for finding in target_score.check(form)
+            if finding.expected is not None and target_score.REDUCED in finding.message}
+
+
+SETTLED = "；若按指标值已完成将得分改为满分 {weight}，则无须说明"
 
 
 #: Below this 执行率 the funds row's own 原因 column must be filled (Sichuan's template note:
@@ -75,7 +90,12 @@ def _funds(form: ProjectForm) -> Iterator[Finding]:
 def check(form: ProjectForm) -> Iterator[Finding]:
     yield from _funds(form)
     scored = indicator_rows(form, skip=flagged_scores(form))
-    yield from rows.missing_explanation(RULE, scored)
+    due = full_marks_due(form)
+    for finding in rows.missing_explanation(RULE, scored):
+        score_cell = next(((sheet, cell) for sheet, cell in finding.related if (sheet, cell) in due), None)
+        if score_cell is not None:
+            finding = replace(finding, message=finding.message + SETTLED.format(weight=due[score_cell]))
+        yield finding
     if form.reason_text.ref is None or any(row.explanations for row in scored):
         return
     # One reason for the whole form (Hubei's 偏差大或目标未完成原因分析): said once, where it is empty.

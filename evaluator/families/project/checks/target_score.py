@@ -6,8 +6,8 @@ be read or compared with certainty (个 against %, other words) is not judged. T
 完成值, A the 指标值 and w the 分值, a score is accepted when it fits any documented method of the
 form's edition (form-xiangmu §2.3, §2.4):
 
-- target met (≥ reached, ≤ kept, date not later): w. A ≥ target exceeded, or met, may score lower
-  when the 偏差原因 says why (the 办法 allows reductions for targets set too low);
+- target met (≥ reached, ≤ kept, date not later): w. A met target scored lower with a 偏差原因 that
+  says why is ``met-target-reduced``'s (the reason is quoted there), not this rule's;
 - ≥ (and =, judged as ≥) missed: B / A × w;
 - ≤ (and a bare target under 成本指标) missed: A / B × w and (1 − (B − A) / A) × w (0 from
   B ≥ 2A), in the edition's order;
@@ -112,7 +112,7 @@ def check(form: ProjectForm) -> Iterator[Finding]:
         if not methods or any(method.fits(score) for method in methods):
             continue
         if outcome.met and outcome.kind != "words" and has_reason(row):
-            continue                    # a reduction the 偏差原因 explains
+            continue                    # a reduction with a reason: met-target-reduced's
         if _stated_by_reason(row, weight, score):
             continue
         first, others = methods[0], methods[1:]

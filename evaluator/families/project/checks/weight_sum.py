@@ -9,6 +9,10 @@ smaller group is not reported again on the groups around it or the total (one er
 finding). When exactly one row's score shows what its 分值 should be (a full 10 beside a 分值 of
 12 that breaks 产出指标(50分)), the finding points at that row's 分值, and that row's score is
 judged against the corrected 分值 by the other rules; otherwise it points at the group's points.
+Where the rows print no 分值 (Hubei), a group's points are checked against the points printed on
+the groups inside it (年度绩效目标(80分) over 产出指标(60分) and 效益指标(40分)). A copy cut off at
+the end of its sheet (no 总分 row) leaves its last group's sum unjudged when it falls short: its
+other rows were not read (``form-partly-read`` says so).
 
 Why it matters: weights that do not add up make a total out of 100 meaningless.
 
