@@ -59,6 +59,8 @@ class FormIdentity(_Strict):
     labels: Labels = Labels()
     headers: Headers
     texts: Texts = Texts()
+    #: The share of the catalog's 三级 indicators a table must hold to be claimed as this form.
+    claim_share: Decimal = Field(default=Decimal("0.4"), gt=0, le=1)
 
 
 class BudgetItem(_Strict):
