@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from evaluator.families import FAMILIES, Definitions
+from evaluator.families import FAMILIES, Definitions, known_titles
 from evaluator.families.base import CheckedForm
 from evaluator.checks import FORM_NOT_FOUND, FORM_UNSUPPORTED, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION, form_unsupported
 from evaluator.findings import CellRef, Finding, Severity
@@ -133,8 +133,7 @@ def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[Checke
 
 def _known_titles(definitions: Definitions) -> list[str]:
     """Titles of the forms the families know: such a sheet is a known form that was not found."""
-    titles = [norm_label(definitions.department.form.title)]
-    titles += [norm_label(title) for edition in definitions.project_editions for title in edition.titles]
+    titles = [norm_label(title) for title in known_titles(definitions)]
     return [title for title in titles if title]
 
 

@@ -29,7 +29,7 @@ from evaluator.families.department.checks import (
 from evaluator.families.department.model import Form
 from evaluator.findings import Finding
 
-MODULES: tuple[ModuleType, ...] = (
+CATALOG_MODULES: tuple[ModuleType, ...] = (
     score_not_number,
     score_out_of_range,
     weight_mismatch,
@@ -47,8 +47,11 @@ MODULES: tuple[ModuleType, ...] = (
     formula_no_value,
 )
 
+#: Every rule of the family: the catalog's, then the scored trees' (a slug may appear in both).
+MODULES: tuple[ModuleType, ...] = CATALOG_MODULES
+
 CHECKS: dict[str, Callable[[Form, Catalog], Iterator[Finding]]] = {
-    module.RULE.slug: module.check for module in MODULES
+    module.RULE.slug: module.check for module in CATALOG_MODULES
 }
 
 
