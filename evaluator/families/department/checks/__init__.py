@@ -27,6 +27,7 @@ from evaluator.families.department.checks import (
     weight_sum,
 )
 from evaluator.families.department.model import Form
+from evaluator.families.department.tree.checks import MODULES as TREE_MODULES
 from evaluator.findings import Finding
 
 CATALOG_MODULES: tuple[ModuleType, ...] = (
@@ -48,7 +49,7 @@ CATALOG_MODULES: tuple[ModuleType, ...] = (
 )
 
 #: Every rule of the family: the catalog's, then the scored trees' (a slug may appear in both).
-MODULES: tuple[ModuleType, ...] = CATALOG_MODULES
+MODULES: tuple[ModuleType, ...] = CATALOG_MODULES + TREE_MODULES
 
 CHECKS: dict[str, Callable[[Form, Catalog], Iterator[Finding]]] = {
     module.RULE.slug: module.check for module in CATALOG_MODULES
