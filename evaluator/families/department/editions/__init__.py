@@ -18,7 +18,7 @@ import yaml
 from evaluator.families.schema import CatalogError
 
 #: The bundled editions, in the order they are offered a sheet.
-BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml")
+BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml")
 
 
 def _kind(text: str, source: str) -> str:

@@ -23,7 +23,8 @@ from evaluator.values.numbers import fmt
 from evaluator.values.text import norm_label
 
 FIELDS = ("level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation")
-Field_ = Literal["level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation"]
+Field_ = Literal["level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation",
+                 "weight1", "weight2"]
 #: How a level's points are written: in a column (right of the level's label), in a bracket in the
 #: label (``投入(15分)``), either, or not at all.
 PointsAt = Literal["column", "bracket", "column-or-bracket", "none"]
@@ -46,8 +47,8 @@ class Points(Strict):
     level1: PointsAt = "column-or-bracket"
     level2: PointsAt = "column-or-bracket"
     level3: PointsAt = "column"
-    #: The score column: the one headed by a score synonym, or the table's last column (where the
-    #: level columns are headed 得分 although they hold points).
+    #: The score column: the one headed by a score synonym, or (``last``) the last column headed by
+    #: a points or score synonym (where the level columns are headed 得分 although they hold points).
     score: Literal["header", "last"] = "header"
 
 
@@ -111,6 +112,7 @@ class TreeEditionModel(Strict):
             raise ValueError(f"rules: {', '.join(unknown)} is not a scored-tree rule "
                              f"(known: {', '.join(TREE_CHECKS)})")
         for name in self.identify.columns:
+            name = "weight" if name in ("weight1", "weight2") else name
             if not getattr(self.columns, name) and not (name == "score" and self.points.score == "last"):
                 raise ValueError(f"identify.columns names {name}, which has no header synonyms in columns")
         if self.grades:
@@ -161,7 +163,8 @@ class TreeEdition:
 
     def describe(self) -> list[str]:
         model = self.model
-        columns = "、".join(getattr(model.columns, name)[0] if getattr(model.columns, name) else "（末列）"
+        own = {"weight1": "一级分值", "weight2": "二级分值"}
+        columns = "、".join(own.get(name) or (getattr(model.columns, name)[0] if getattr(model.columns, name) else name)
                            for name in model.identify.columns)
         share = f"{model.identify.share * 100:.0f}%"
         titles = "、".join(model.identify.titles) or "（无）"

@@ -59,9 +59,9 @@ def _columns(grid: SheetGrid, row: int, edition: TreeEdition) -> dict[str, int] 
             pointish.append(c)
         elif name and name not in cols:
             cols[name] = c
-    if model.points.score == "last":
-        cols["score"] = cells[-1][0]
-        pointish = [c for c in pointish if c != cols["score"]]
+    if model.points.score == "last" and pointish:
+        cols["score"] = pointish[-1]
+        pointish = pointish[:-1]
     levels = sorted((cols[name], name) for name in _LEVELS if name in cols)
     for c in pointish:
         owner = max((level for level in levels if level[0] < c), default=None)
