@@ -57,3 +57,10 @@ def test_the_editions_command_lists_every_family_and_edition_in_chinese(definiti
         assert f"\n  {edition}\n" in result.output
     assert result.output.count("识别：") == len(definitions.edition_ids)
     assert result.output.count("规则：") == len(definitions.edition_ids)
+
+
+def test_the_readme_lists_every_edition_from_the_registry(definitions):
+    from evaluator.families import editions_table
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert editions_table(definitions) in readme, "regenerate it with: evaluator editions --markdown"

@@ -50,6 +50,12 @@ def _check_catalog(grids: "list[SheetGrid]", catalog: Catalog) -> list[tuple[Che
 def _check_edition(grids: "list[SheetGrid]", edition: Any) -> list[tuple[CheckedForm, float]]:
     if isinstance(edition, Catalog):
         return _check_catalog(grids, edition)
+    from evaluator.families.department.coefficient.edition import CoefficientEdition
+
+    if isinstance(edition, CoefficientEdition):
+        from evaluator.families.department.coefficient.family import check_coefficient
+
+        return check_coefficient(grids, edition)
     from evaluator.families.department.tree.family import check_tree
 
     return check_tree(grids, edition)

@@ -1,10 +1,11 @@
 """Bundled editions of the department-wide form (one YAML file each), and how the registry loads
 and describes them.
 
-Two kinds of edition: a *catalog* (the Guangzhou form: a fixed tree of 三级 indicators with ids,
-weights and scoring methods, ``form:`` at the top) and a *scored tree* (``kind: scored-tree``: the
+Three kinds of edition: a *catalog* (the Guangzhou form: a fixed tree of 三级 indicators with ids,
+weights and scoring methods, ``form:`` at the top), a *scored tree* (``kind: scored-tree``: the
 tree, its points and its scoring rules are read from the sheet; the edition says where the columns
-are, how points are written, its vocabulary and its rules). A ``--catalog`` file with a bundled id
+are, how points are written, its vocabulary and its rules) and a *coefficient form*
+(``kind: coefficient``: Chongqing's 执行率 × 权重 and 得分系数 × 权重). A ``--catalog`` file with a bundled id
 takes the bundled one's place; any other is added beside them.
 """
 
@@ -18,7 +19,8 @@ import yaml
 from evaluator.families.schema import CatalogError
 
 #: The bundled editions, in the order they are offered a sheet.
-BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml")
+BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml",
+           "chongqing-department-coefficient.yaml")
 
 
 def _kind(text: str, source: str) -> str:
@@ -36,8 +38,12 @@ def parse(text: str, source: str) -> Any:
         from evaluator.families.department.tree.edition import parse_tree_edition
 
         return parse_tree_edition(text, source)
+    if kind == "coefficient":
+        from evaluator.families.department.coefficient.edition import parse_coefficient_edition
+
+        return parse_coefficient_edition(text, source)
     if kind != "catalog":
-        raise CatalogError(f"{source}: kind: expected 'catalog' or 'scored-tree', not {kind!r}")
+        raise CatalogError(f"{source}: kind: expected 'catalog', 'scored-tree' or 'coefficient', not {kind!r}")
     from evaluator.families.department.catalog import parse_catalog
 
     data = yaml.safe_load(text)
