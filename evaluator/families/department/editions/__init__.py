@@ -20,7 +20,8 @@ from evaluator.families.schema import CatalogError
 
 #: The bundled editions, in the order they are offered a sheet.
 BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml",
-           "chongqing-department-coefficient.yaml")
+           "chongqing-department-coefficient.yaml", "anhui-shouxian-department.yaml",
+           "sichuan-department-2017.yaml", "sichuan-department-budget.yaml")
 
 
 def _kind(text: str, source: str) -> str:

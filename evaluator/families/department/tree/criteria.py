@@ -25,7 +25,7 @@ _AWARD = re.compile(r"(?:得|计|给|记)" + _NUMBER + r"分")
 _FULL = re.compile(r"(?:得|计|给)满分")
 _NONE = re.compile(r"不得分|不计分|得0分|计0分|0分")
 _ITEM = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]|[(（]\d[)）]")
-_PROPORTIONAL = re.compile(r"比例|比率计分|[×*xX]\s*(?:分值|权重|100%)|分值\s*[×*]|乘以|按.{0,6}计算得分|线性")
+_PROPORTIONAL = re.compile(r"比例|比率计分|[×*xX]\s*\S{0,4}(?:分值|权重|100%)|分值\s*[×*]|乘以|按.{0,6}计算得分|线性|得分\s*=")
 #: The largest number of allowed scores worked out (bigger sets are treated as a range).
 _LIMIT = 5000
 

@@ -1,5 +1,6 @@
 """A level of a scored tree does not add up: Σ三级 分值 ≠ its 二级's points, Σ二级 ≠ its 一级's,
-or Σ一级 ≠ the printed total 分值 (else the edition's, 100).
+or Σ一级 ≠ the printed total 分值 (else the edition's, 100) where the form prints a total row (a copy
+cut off before it, or one part of a larger form, is not judged on Σ一级).
 
 A group's points are read where the edition says (a column, or the bracket in its label
 ``投入(15分)``); a group that prints none is not judged. Each sum is reported once, on the group's
@@ -52,6 +53,8 @@ def check(form: TreeForm) -> Iterator[Finding]:
         for two in one.children:
             yield from judge(two.name, two.weight, two.children)
         yield from judge(one.name, one.weight, one.children)
+    if form.total.ref is None and form.total_weight.ref is None:
+        return   # no total row: a copy cut off, or a part of a larger form; Σ一级 is not judged
     written = [one.weight.number for one in form.groups]
     if not written or any(value is None for value in written):
         written = [two.weight.number for one in form.groups for two in one.children]
