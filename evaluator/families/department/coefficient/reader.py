@@ -8,6 +8,7 @@ import re
 
 from evaluator.families.department.coefficient.edition import CoefficientEdition
 from evaluator.families.department.coefficient.model import CoefficientForm, CoefficientRow, Funds
+from evaluator.families.department.labels import labels
 from evaluator.findings import CellRef
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.cell import MISSING, Value
@@ -51,6 +52,13 @@ def _map(grid: SheetGrid, row: int, keys: dict[str, str]) -> tuple[dict[str, int
 
 def read_sheet(grid: SheetGrid, edition: CoefficientEdition) -> list[CoefficientForm]:
     model = edition.model
+    index = labels(grid)
+    if not any(title in key for key in index for title in edition.title_keys if len(key) <= 40):
+        return []
+    coefficient = {key for key, name in edition.keys("indicators").items() if name == "coefficient"}
+    rows = sorted({r for key in coefficient for r, _ in index.get(key, ())})
+    if not rows:
+        return []
     cells = sorted(grid.cells.items())
     title_at = next(((rc, v) for rc, v in cells if isinstance(v, str) and len("".join(v.split())) <= 40
                      and any(key == norm_label(v) or key in norm_label(v) for key in edition.title_keys)), None)

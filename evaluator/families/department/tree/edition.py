@@ -154,6 +154,18 @@ class TreeEdition:
                 table.setdefault(norm_label(label), name)
         return table
 
+    @cached_property
+    def required_keys(self) -> tuple[frozenset[str], ...]:
+        """For each column the header must hold, the normalised labels that may head it."""
+        columns = self.model.columns
+        required = []
+        for name in self.model.identify.columns:
+            synonyms = list(columns.weight if name in ("weight1", "weight2") else getattr(columns, name))
+            if name == "score" and self.model.points.score == "last":
+                synonyms += columns.weight
+            required.append(frozenset(norm_label(label) for label in synonyms))
+        return tuple(required)
+
     def knows(self, name: str) -> bool:
         key = norm_label(re.sub(r"[(（][^()（）]*分[)）]", "", name))
         return any(word in key for word in self.vocabulary)

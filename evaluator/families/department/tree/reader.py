@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from evaluator.families.department.labels import labels
 from evaluator.families.department.tree.edition import TreeEdition
 from evaluator.families.department.tree.model import TreeForm, TreeGroup, TreeRow
 from evaluator.findings import CellRef
@@ -156,7 +157,10 @@ def read_sheet(grid: SheetGrid, edition: TreeEdition) -> list[TreeForm]:
     model = edition.model
     level3 = {norm_label(label) for label in model.columns.level3}
     headers = []
-    for r in sorted({r for (r, c), v in grid.cells.items() if norm_label(v) in level3}):
+    index = labels(grid)
+    if any(keys.isdisjoint(index) for keys in edition.required_keys):
+        return []   # a column the edition requires is nowhere on the sheet
+    for r in sorted({r for key in level3 for r, _ in index.get(key, ())}):
         cols = _columns(grid, r, edition)
         if cols is not None:
             headers.append((r, cols))
