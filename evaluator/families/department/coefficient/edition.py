@@ -53,6 +53,9 @@ class CoefficientEditionModel(Strict):
     indicators: IndicatorColumns = IndicatorColumns()
     labels: Labels = Labels()
     total_weight: Decimal = Decimal(100)
+    #: Indicators met at or below their target (a name holding one of these), where the target
+    #: prints no ≤: 财政供养人员控制率 100% is met by 92%.
+    lower_is_better: list[str] = ["控制率", "变动率", "调整率", "结余率", "结转率", "差错率", "投诉率"]
     #: Decimals a score is rounded to (half-up, like Excel's ROUND).
     score_places: int = Field(default=2, ge=0, le=4)
     rules: list[str] = Field(min_length=1)

@@ -95,8 +95,10 @@ def read_sheet(grid: SheetGrid, edition: CoefficientEdition) -> list[Coefficient
             break
     if funds_header is not None:
         fr, fcols, fpercent = funds_header
+        figures = [fcols[name] for name in ("spent", "rate", "weight", "score") if name in fcols]
         below = next((r for r in range(fr + 1, fr + 4)
-                      if _value(grid, r, fcols["spent"]).number is not None), None)
+                      if any(not _value(grid, r, c).is_blank and _value(grid, r, c).ref.row == r for c in figures)),
+                     None)
         if below is not None:
             form.funds = Funds(**{name: _value(grid, below, col) for name, col in fcols.items()},
                                rate_in_points="rate" in fpercent)

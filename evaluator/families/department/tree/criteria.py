@@ -25,6 +25,9 @@ _AWARD = re.compile(r"(?:得|计|给|记)" + _NUMBER + r"分")
 _FULL = re.compile(r"(?:得|计|给)满分")
 _NONE = re.compile(r"不得分|不计分|得0分|计0分|0分")
 _ITEM = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]|[(（]\d[)）]")
+#: Numbered items (``1、…(1分); 2、…(1分)``) and the points in brackets after each.
+_NUMBERED = re.compile(r"(?:^|(?<=[;；。,，\s)）]))\d[、.．](?!\d)")
+_ITEM_POINTS = re.compile(r"[(（]" + _NUMBER + r"分")
 _PROPORTIONAL = re.compile(r"比例|比率计分|[×*xX]\s*\S{0,4}(?:分值|权重|100%)|分值\s*[×*]|乘以|按.{0,6}计算得分|线性|得分\s*=")
 #: The largest number of allowed scores worked out (bigger sets are treated as a range).
 _LIMIT = 5000
@@ -73,6 +76,20 @@ def allowed_scores(text: str, weight: Decimal) -> Allowed:
     if not rule or weight <= 0:
         return UNPARSED
     items = [_normal(item) for item in _ITEM.split("".join((text or "").split()))]   # ① is 1 once normalised
+    if len(items) <= 2:
+        numbered = _NUMBERED.split(rule)
+        if len(numbered) > 2:
+            points = []
+            for item in numbered[1:]:
+                found = _ITEM_POINTS.findall(item)
+                if found:
+                    points.append(Decimal(found[0]))   # the item's own points, before any 其中 detail
+                elif not _NONE.search(item):
+                    return UNPARSED                     # an item of no stated points: not a checklist we read
+            sums = {Decimal(0)}
+            for point in points:
+                sums |= {value + point for value in sums}
+            return Allowed(True, frozenset(value for value in sums if value <= weight), "checklist")
     awards = [Decimal(match) for match in _AWARD.findall(rule)]
     steps = sorted({Decimal(match) for match in _DEDUCT.findall(rule)})
     if len(items) > 2 and not steps:

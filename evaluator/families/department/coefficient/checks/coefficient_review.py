@@ -3,7 +3,8 @@ comparable figures; the (调整)指标值, else the 年初指标值): a note to 
 
 How the coefficient is set is not printed on the form, so full marks against an unmet target may
 be right (a target met in substance, an agreed tolerance); the note asks a reviewer to look. A
-target written ≤ / 以下 / 以内 / 不超过 is met by a value at or below it.
+target written ≤ / 以下 / 以内 / 不超过, or an indicator the edition lists as lower-is-better
+(控制率, 调整率, 结余率 …), is met by a value at or below it.
 
 Why it matters: full marks for a missed target are the first thing an auditor asks about.
 
@@ -52,7 +53,7 @@ def check(form: CoefficientForm) -> Iterator[Finding]:
         goal, actual = _figure(target.text), _figure(row.actual.text)
         if goal is None or actual is None:
             continue
-        lower = bool(_LOWER.search(target.text))
+        lower = bool(_LOWER.search(target.text)) or any(word in row.name for word in form.edition.model.lower_is_better)
         if (actual > goal) if lower else (actual < goal):
             yield RULE.emit(row.coefficient.ref, indicator=row.name, actual=row.actual.text, target=target.text,
                             related=[row.actual.ref, target.ref])

@@ -2,6 +2,9 @@
 
 Why it matters: the total is the form's result, published as such.
 
+Not judged while the weights do not add up to 100 (``weight-sum``'s finding): a list cut off before
+its last rows, as public copies often are, cannot be summed to its printed total.
+
 Passing: ``7.6 + 2 + 5 + 83 = 97.6``. Failing: 自评总分 98 over the same scores.
 """
 
@@ -39,6 +42,10 @@ def recomputed(form: CoefficientForm) -> Decimal | None:
 
 
 def check(form: CoefficientForm) -> Iterator[Finding]:
+    from evaluator.families.department.coefficient.checks.weight_sum import weights_add_up
+
+    if not weights_add_up(form):
+        return   # rows are missing (a copy cut off) or a weight is wrong: weight-sum says so, once
     declared, total = form.total.number, recomputed(form)
     if declared is None or total is None or declared == total:
         return

@@ -27,6 +27,12 @@ RULE = Rule(
 )
 
 
+def weights_add_up(form: CoefficientForm) -> bool:
+    weights = ([form.funds.weight] if form.funds is not None else []) + [row.weight for row in form.rows]
+    numbers = [cell.number for cell in weights]
+    return any(n is None for n in numbers) or sum((n for n in numbers), Decimal(0)) == form.edition.model.total_weight
+
+
 def check(form: CoefficientForm) -> Iterator[Finding]:
     cells = ([form.funds.weight] if form.funds is not None else []) + [row.weight for row in form.rows]
     weights = [cell.number for cell in cells]
