@@ -39,6 +39,10 @@ def _corrected(form, findings: list[Finding]) -> Decimal | None:
 def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, edition):
+        if "basic-data" in edition.model.rules:
+            from evaluator.families.department.tree.basic import read_basic
+
+            form.basic = read_basic(grids)
         findings = run_checks(form)
         total = recomputed(form)
         corrected = _corrected(form, findings)

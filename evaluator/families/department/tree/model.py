@@ -49,3 +49,4 @@ class TreeForm:
     total_weight: Value = MISSING
     grade: Value = MISSING
     columns: dict[str, int] = field(default_factory=dict)
+    basic: Any = None   # the 基础数据表 beside a 指标表, where the edition judges it

@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from evaluator.families.department.tree.checks import (
+    basic_data,
     criteria_unjudged,
     grade_mismatch,
     missing_explanation,
@@ -31,6 +32,7 @@ MODULES: tuple[ModuleType, ...] = (
     missing_explanation,
     total_mismatch,
     grade_mismatch,
+    basic_data,
 )
 
 TREE_CHECKS: dict[str, ModuleType] = {module.RULE.slug: module for module in MODULES}
