@@ -344,6 +344,19 @@ def rules_text() -> str:
     return "\n\n".join(blocks)
 
 
+@main.command(short_help="列出所有表式类别和版本。")
+@click.option("--catalog", "catalog_paths", multiple=True, metavar="FILE",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="另加一个版本文件（YAML），可重复。")
+@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的版本表（README 中的那张表）。")
+def editions(catalog_paths: tuple[Path, ...], markdown: bool) -> None:
+    """列出每个表式类别及其每个版本：名称、识别依据、规则和来源。"""
+    from evaluator.families import editions_table, editions_text
+
+    definitions = _definitions(catalog_paths, None)
+    click.echo(editions_table(definitions) if markdown else editions_text(definitions))
+
+
 @main.command(short_help="列出所有规则及其说明。")
 @click.option("--markdown", is_flag=True, help="输出 Markdown 格式的规则表（README 中的那张表）。")
 def rules(markdown: bool) -> None:

@@ -16,16 +16,12 @@ from types import ModuleType
 
 from evaluator import checks as file_checks
 from evaluator.checks.base import Rule
-from evaluator.families.department import checks as department_checks
-from evaluator.families.project import checks as project_checks
+from evaluator.families import REGISTRY
 
 #: Each family's rule modules, in the order their rules are documented.
-FAMILY_MODULES: dict[str, tuple[ModuleType, ...]] = {
-    "department": department_checks.MODULES,
-    "project": project_checks.MODULES,
-}
+FAMILY_MODULES: dict[str, tuple[ModuleType, ...]] = {entry.id: entry.rule_modules for entry in REGISTRY}
 #: The families by the title of their form, for the reference.
-FAMILY_TITLES: dict[str, str] = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表"}
+FAMILY_TITLES: dict[str, str] = {entry.id: entry.title for entry in REGISTRY}
 #: The rules about files, which every family shares.
 FILE_MODULES: tuple[ModuleType, ...] = file_checks.MODULES
 
@@ -42,6 +38,10 @@ def _doc(module: ModuleType) -> str:
 for _family, _modules in FAMILY_MODULES.items():
     for _module in _modules:
         _slug = _module.RULE.slug
+        if _slug in FAMILY_RULES[_family]:
+            # One family, two forms of it (a catalog, a scored tree) sharing a slug: one rule.
+            DOCS[_slug] += f"\n\n{_doc(_module)}"
+            continue
         FAMILY_RULES[_family][_slug] = _module.RULE
         if _slug not in RULES:
             RULES[_slug] = _module.RULE

@@ -167,7 +167,7 @@ def test_help_is_in_chinese_with_the_option_names_as_they_are(command):
     assert "`" not in text and not UNSPACED.search(text), UNSPACED.search(text)
     for line in text.splitlines():
         words = re.findall(r"\b[a-z]{3,}\b", re.sub(r"--?[\w-]+|\[[^\]]*\]|\S*\.\w+|[A-Z_]{2,}", "", line))
-        allowed = {"evaluator", "check", "watch", "rules", "stdout", "stderr", "unreadable", "cron", "zip",
+        allowed = {"evaluator", "check", "watch", "rules", "editions", "stdout", "stderr", "unreadable", "cron", "zip",
                    "id", "json", "text", "html", "error", "warning", "never"}
         assert set(words) <= allowed, (line, set(words) - allowed)
     if command in (["check"], ["watch"]):

@@ -180,7 +180,7 @@ def _form_facts(entry: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
         ("工作表", entry.get("sheet"), None), ("表名", entry.get("form"), None),
         ("类别", family_label(entry), None), ("版本", entry.get("edition"), None),
         ("部门", department_of(entry), None), ("年度", entry.get("year"), None)]
-    if entry.get("family") == "project" or facts:
+    if facts:   # a form with facts of its own (a project form's name, unit, funds)
         rows += [("项目名称", facts.get("project_name"), None), ("实施单位", facts.get("unit"), None),
                  ("金额单位", facts.get("money_unit"), None)]
         for key, label, value in funds_facts(entry) or [(key, label, None) for key, label in FUNDS_FACTS]:
@@ -218,7 +218,7 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
     # order a project form lists them, — where a form has no such fact.
     columns = [{label: (value, number_format) for label, value, number_format in _form_facts(entry)}
                for entry in entries]
-    order = [label for label, _, _ in _form_facts({"family": "project", "counts": entries[0]["counts"]})]
+    order = [label for label, _, _ in _form_facts({"facts": {"project_name": None}, "counts": entries[0]["counts"]})]
     labels = [label for label in order if any(label in facts for facts in columns)]
     wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
     for offset, label in enumerate(labels):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from evaluator.families import FAMILIES, Definitions
+from evaluator.families import FAMILIES, Definitions, known_titles
 from evaluator.families.base import CheckedForm
 from evaluator.checks import FORM_NOT_FOUND, FORM_UNSUPPORTED, SHEET_SKIPPED, UNREADABLE, WRONG_EXTENSION, form_unsupported
 from evaluator.findings import CellRef, Finding, Severity
@@ -109,13 +109,20 @@ def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[Checke
         return forms
     unsupported = []
     known_titles = _known_titles(definitions)
+    known = "、".join(family.title for family in FAMILIES)
     for grid in grids:
-        title = form_unsupported.find_title(grid)
-        if title is not None and not any(known in norm_label(title[2]) for known in known_titles):
+        table = form_unsupported.find_table(grid)
+        if table is not None:
+            row, col, text = table.row, table.col, table.title
+            seen = table.describe()
+        else:
+            title = form_unsupported.find_title(grid)
+            if title is None or any(known_title in norm_label(title[2]) for known_title in known_titles):
+                continue
             row, col, text = title
-            known = "、".join(family.title for family in FAMILIES)
-            finding = FORM_UNSUPPORTED.emit(CellRef(grid.name, row, col), sheet=grid.name, title=text, known=known)
-            unsupported.append(CheckedForm(family=None, edition=None, title=text, sheet=grid.name, findings=[finding]))
+            seen = f"标题“{text}”"
+        finding = FORM_UNSUPPORTED.emit(CellRef(grid.name, row, col), sheet=grid.name, seen=seen, known=known)
+        unsupported.append(CheckedForm(family=None, edition=None, title=text, sheet=grid.name, findings=[finding]))
     if unsupported:
         return unsupported
     details = "；".join(f"{family.title}：{family.seen(grids, definitions)}" for family in FAMILIES)
@@ -126,8 +133,7 @@ def check_grids(grids: list[SheetGrid], definitions: Definitions) -> list[Checke
 
 def _known_titles(definitions: Definitions) -> list[str]:
     """Titles of the forms the families know: such a sheet is a known form that was not found."""
-    titles = [norm_label(definitions.department.form.title)]
-    titles += [norm_label(title) for edition in definitions.project_editions for title in edition.titles]
+    titles = [norm_label(title) for title in known_titles(definitions)]
     return [title for title in titles if title]
 
 

@@ -59,6 +59,8 @@ class FormIdentity(_Strict):
     labels: Labels = Labels()
     headers: Headers
     texts: Texts = Texts()
+    #: The share of the catalog's 三级 indicators a table must hold to be claimed as this form.
+    claim_share: Decimal = Field(default=Decimal("0.4"), gt=0, le=1)
 
 
 class BudgetItem(_Strict):
@@ -252,6 +254,26 @@ class Catalog:
     @property
     def total_weight(self) -> Decimal:
         return self.model.total_weight
+
+    def titles(self) -> list[str]:
+        return [self.form.title]
+
+    def describe(self) -> list[str]:
+        """Chinese lines for ``evaluator editions``: its name, what identifies it, its rules."""
+        from evaluator.families.department.checks import CATALOG_MODULES
+
+        headers = self.form.headers
+        columns = "、".join(names[0] for names in (headers.level1, headers.level2, headers.level3,
+                                                   headers.weight, headers.score, headers.reason))
+        share = f"{self.form.claim_share * 100:.0f}%"
+        bands = "；".join(f"{band.name} {band.describe()}" for band in self.grades)
+        return [f"名称：{self.form.title}（指标目录）",
+                f"识别：表头有 {columns} 各列，且读到的行中至少有 {share} 的目录三级指标"
+                f"（共 {len(self.indicators)} 个）；仅有标题不算",
+                f"指标：一级 {len(self.model.indicators)} 个、三级 {len(self.indicators)} 个，满分 {fmt(self.total_weight)}",
+                f"等级：{bands}",
+                f"规则：{'、'.join(module.RULE.slug for module in CATALOG_MODULES)}",
+                f"来源：{self.source}"]
 
     def grade_for(self, total: Decimal) -> GradeBand | None:
         return next((band for band in self.grades if band.contains(total)), None)

@@ -379,6 +379,8 @@ def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
             if where:
                 form.texts[key] = _right_of(grid, *where)
         end = _read_table(grid, table, bottom, catalog, form)
+        if not claims(form, catalog):
+            continue   # the title or a label alone does not make a table this form's
         after = _cells_in(grid, end, bottom)
         where = _find_label(after, labels.total)
         if where:
@@ -388,6 +390,14 @@ def read_sheet(grid: SheetGrid, catalog: Catalog) -> list[Form]:
             form.grade_marks = _read_grade(grid, *where, catalog=catalog, bottom=bottom)
         forms.append(form)
     return forms
+
+
+def claims(form: Form, catalog: Catalog) -> bool:
+    """Whether the rows read are this edition's: a share (``form.claim_share``) of its own 三级
+    indicators is there. Its title, its columns or a 部门名称 label are shared by other provinces'
+    forms (a national-style body, a Hunan 评分表 under a web page's head) and never enough."""
+    matched = sum(1 for row in form.rows if row.indicator is not None)
+    return matched >= catalog.form.claim_share * len(catalog.indicators)
 
 
 def looked_for(catalog: Catalog) -> list[str]:

@@ -24,7 +24,6 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 STATUS_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7", "ok": "E2F0D9", "unreadable": "D9D9D9"}
 
-FAMILY_LABELS = {"department": "部门整体支出", "project": "项目支出"}
 
 #: What ``expected`` is the expected value of, said before the value: "扣分应为：0.20".
 EXPECTED_LABELS = {
@@ -258,8 +257,9 @@ def grades_line(row: dict[str, Any]) -> str:
 # ----------------------------------------------------------------------------------------- facts
 
 def family_label(row: dict[str, Any]) -> str | None:
-    family = row.get("family")
-    return FAMILY_LABELS.get(family, family) if family else None
+    from evaluator.families import family_label as label
+
+    return label(row.get("family"))
 
 
 def department_of(row: dict[str, Any]) -> str | None:
@@ -270,7 +270,7 @@ def department_of(row: dict[str, Any]) -> str | None:
 def project_facts(row: dict[str, Any]) -> list[tuple[str, Any]]:
     """(label, value) of a project form's facts, None where a fact is missing; [] for other forms."""
     facts = row.get("facts") or {}
-    if row.get("family") != "project" and not facts:
+    if not facts:
         return []
     return [(label, facts.get(key)) for key, label in PROJECT_FACTS]
 

@@ -200,7 +200,8 @@ def render(data: dict[str, Any], stream: IO[str], base: Path | None = None) -> N
     page = _template().render(
         rows=rows,
         findings=[finding for row in rows for finding in row["findings"]],
-        has_project=any(row["family_key"] == "project" or row["project_name"] for row in rows),
+        has_project=any(row["project_name"] or "project_name" in (entry.get("facts") or {})
+                        for row, entry in zip(rows, data["files"])),
         summary=data["summary"],
         skipped=skipped,
         skipped_count=data["summary"].get("skipped", len(skipped)),

@@ -58,8 +58,8 @@ TOTAL_BANDS = [(Decimal(0), Decimal(60), "60 以下"), (Decimal(60), Decimal(70)
 
 
 def _has_project(data: dict[str, Any]) -> bool:
-    return any(row.get("family") == "project" or (row.get("facts") or {}).get("project_name")
-               or (row.get("facts") or {}).get("funds") for row in data["files"])
+    return any("project_name" in (row.get("facts") or {}) or (row.get("facts") or {}).get("funds")
+               for row in data["files"])
 
 
 def _or_dash(value: Any, form: bool) -> Any:

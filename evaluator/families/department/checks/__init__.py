@@ -27,9 +27,11 @@ from evaluator.families.department.checks import (
     weight_sum,
 )
 from evaluator.families.department.model import Form
+from evaluator.families.department.coefficient.checks import MODULES as COEFFICIENT_MODULES
+from evaluator.families.department.tree.checks import MODULES as TREE_MODULES
 from evaluator.findings import Finding
 
-MODULES: tuple[ModuleType, ...] = (
+CATALOG_MODULES: tuple[ModuleType, ...] = (
     score_not_number,
     score_out_of_range,
     weight_mismatch,
@@ -47,8 +49,12 @@ MODULES: tuple[ModuleType, ...] = (
     formula_no_value,
 )
 
+#: Every rule of the family: the catalog's, the scored trees', the coefficient forms' (a slug may
+#: appear in several).
+MODULES: tuple[ModuleType, ...] = CATALOG_MODULES + TREE_MODULES + COEFFICIENT_MODULES
+
 CHECKS: dict[str, Callable[[Form, Catalog], Iterator[Finding]]] = {
-    module.RULE.slug: module.check for module in MODULES
+    module.RULE.slug: module.check for module in CATALOG_MODULES
 }
 
 

@@ -1,0 +1,76 @@
+"""Bundled editions of the department-wide form (one YAML file each), and how the registry loads
+and describes them.
+
+Three kinds of edition: a *catalog* (the Guangzhou form: a fixed tree of 三级 indicators with ids,
+weights and scoring methods, ``form:`` at the top), a *scored tree* (``kind: scored-tree``: the
+tree, its points and its scoring rules are read from the sheet; the edition says where the columns
+are, how points are written, its vocabulary and its rules) and a *coefficient form*
+(``kind: coefficient``: Chongqing's 执行率 × 权重 and 得分系数 × 权重). A ``--catalog`` file with a bundled id
+takes the bundled one's place; any other is added beside them.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from evaluator.families.schema import CatalogError
+
+#: The bundled editions, in the order they are offered a sheet.
+BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml",
+           "chongqing-department-coefficient.yaml", "anhui-shouxian-department.yaml",
+           "sichuan-department-2017.yaml", "sichuan-department-budget.yaml")
+
+
+def _kind(text: str, source: str) -> str:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
+    return data.get("kind", "catalog") if isinstance(data, dict) else "catalog"
+
+
+def parse(text: str, source: str) -> Any:
+    """One department edition file, validated (a catalog, or a scored tree with ``kind``)."""
+    kind = _kind(text, source)
+    if kind == "scored-tree":
+        from evaluator.families.department.tree.edition import parse_tree_edition
+
+        return parse_tree_edition(text, source)
+    if kind == "coefficient":
+        from evaluator.families.department.coefficient.edition import parse_coefficient_edition
+
+        return parse_coefficient_edition(text, source)
+    if kind != "catalog":
+        raise CatalogError(f"{source}: kind: expected 'catalog', 'scored-tree' or 'coefficient', not {kind!r}")
+    from evaluator.families.department.catalog import parse_catalog
+
+    data = yaml.safe_load(text)
+    if isinstance(data, dict) and ("family" in data or "kind" in data):
+        data.pop("family", None)
+        data.pop("kind", None)
+        parsed = parse_catalog(yaml.safe_dump(data, allow_unicode=True), source)
+        import hashlib
+
+        parsed.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return parsed
+    return parse_catalog(text, source)
+
+
+def bundled() -> list[Any]:
+    folder = resources.files(__name__)
+    return [parse(folder.joinpath(name).read_text("utf-8"), name) for name in BUNDLED]
+
+
+def edition_id(edition: Any) -> str:
+    return edition.id
+
+
+def titles(edition: Any) -> list[str]:
+    return edition.titles()
+
+
+def describe(edition: Any) -> list[str]:
+    return edition.describe()

@@ -1,0 +1,68 @@
+"""Check every scored tree of one edition in a workbook: read, run the edition's rules, and state
+the totals and grades the outputs show."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from evaluator.families.base import CheckedForm, Grades, Totals
+from evaluator.families.department.tree.checks import run_checks
+from evaluator.families.department.tree.checks.total_mismatch import recomputed
+from evaluator.families.department.tree.edition import TreeEdition
+from evaluator.families.department.tree.reader import read_forms
+from evaluator.findings import Finding
+
+if TYPE_CHECKING:
+    from evaluator.intake.workbook import SheetGrid
+
+
+def _corrected(form, findings: list[Finding]) -> Decimal | None:
+    """The total with every finding's expected score in place; None where a finding on a score
+    gives no single expected score."""
+    total = recomputed(form)
+    if total is None:
+        return None
+    by_cell = {}
+    for finding in findings:
+        if finding.expected_of == "score" and finding.cell is not None:
+            if finding.expected is None:
+                return None
+            by_cell[(finding.sheet, finding.cell)] = Decimal(str(finding.expected))
+    for row in form.rows:
+        key = (row.score.ref.sheet, row.score.ref.a1) if row.score.ref else None
+        if key in by_cell:
+            total += by_cell[key] - row.score.number
+    return total
+
+
+def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[CheckedForm, float]]:
+    results = []
+    for form in read_forms(grids, edition):
+        if "basic-data" in edition.model.rules:
+            from evaluator.families.department.tree.basic import read_basic
+
+            form.basic = read_basic(grids)
+        findings = run_checks(form)
+        total = recomputed(form)
+        corrected = _corrected(form, findings)
+        grades = None
+        if edition.model.grades:
+            band = edition.grade_for(total) if total is not None else None
+            corrected_band = edition.grade_for(corrected) if corrected is not None else None
+            grades = Grades(declared="".join(form.grade.text.split()) or None, computed=band.name if band else None,
+                            corrected=corrected_band.name if corrected_band else None)
+        strength = sum(row.known for row in form.rows) / len(form.rows)
+        results.append((CheckedForm(
+            family="department",
+            edition=edition.id,
+            title=form.title,
+            sheet=form.sheet,
+            department=form.department,
+            year=form.year,
+            findings=findings,
+            total=Totals(declared=form.total.number, recomputed=total, corrected=corrected),
+            grade=grades,
+            model=form,
+        ), strength))
+    return results
