@@ -115,3 +115,20 @@ def test_a_link_swapped_in_after_the_walk_is_never_opened(tmp_path, definitions,
     if archive_dir is not None:
         assert sorted(p.name for p in archive_dir.iterdir()) == ["form.xlsx"]
     assert outside_workbook.read_bytes() == (SAMPLES / "planted-rate-score.xlsx").read_bytes()
+
+
+def test_a_link_into_a_sibling_folder_sharing_the_name_prefix_is_outside(tmp_path):
+    """``inbox-private`` is not inside ``inbox``: a link into it is outside the folder checked,
+    although its path starts with the folder's."""
+    from evaluator.runner.discovery import walk
+
+    inbox, sibling = tmp_path / "inbox", tmp_path / "inbox-private"
+    inbox.mkdir()
+    sibling.mkdir()
+    shutil.copy(SAMPLES / "correct-form.xlsx", sibling / "salaries.xlsx")
+    (inbox / "look.xlsx").symlink_to(sibling / "salaries.xlsx")
+    (inbox / "folder").symlink_to(sibling, target_is_directory=True)
+    walked = walk(inbox)
+    assert walked.found == []
+    assert sorted(Path(item.path).name for item in walked.skipped) == ["folder", "look.xlsx"]
+    assert all("之外" in item.reason for item in walked.skipped)
