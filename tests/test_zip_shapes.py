@@ -129,3 +129,70 @@ def test_parts_under_the_unzipped_total_together_pass(tmp_path):
     stream = _stream(_block(50), 80)
     path = _package(tmp_path / "under.xlsx", {f"xl/media/part{i}.bin": stream for i in range(2)})
     assert inspect(path, Limits()).kind is Kind.XLSX
+
+
+# --- the other limits, each on its edge ----------------------------------------------------------
+
+
+def test_as_many_parts_as_the_limit_pass_one_more_is_refused(tmp_path):
+    path = badfiles.write_parts(tmp_path / "parts.xlsx", badfiles.parts_of(FORM))
+    count = len(badfiles.parts_of(FORM))
+    assert inspect(path, Limits(max_entries=count)).kind is Kind.XLSX
+    with pytest.raises(Refused) as caught:
+        inspect(path, Limits(max_entries=count - 1))
+    assert caught.value.slug == "too-many-entries"
+
+
+def test_a_part_flagged_encrypted_in_the_zip_is_refused(tmp_path):
+    """Bit 0 of a part's general-purpose flags (traditional zip encryption), in its local header
+    and its directory entry; the other bits (bit 1, a compression option) are not encryption."""
+    data = bytearray(FORM.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        data[at + offset] |= 0x1
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(bytes(data))
+    with pytest.raises(Refused) as caught:
+        inspect(locked, Limits())
+    assert caught.value.slug == "encrypted"
+    data = bytearray(FORM.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (at := data.find(signature, start)) >= 0:
+            data[at + offset] |= 0x2
+            start = at + 4
+    option = tmp_path / "option.xlsx"
+    option.write_bytes(bytes(data))
+    assert inspect(option, Limits()).kind is Kind.XLSX
+
+
+def test_a_workbook_of_exactly_the_cell_budget_is_read_whole(tmp_path):
+    (sheet,) = inspect(FORM, Limits()).sheets
+    assert inspect(FORM, Limits(max_cells=sheet.cells)).skipped == {}
+    assert sheet.name in inspect(FORM, Limits(max_cells=sheet.cells - 1)).skipped
+
+
+def test_a_sheet_of_exactly_the_row_limit_is_read(tmp_path):
+    (sheet,) = inspect(FORM, Limits()).sheets
+    assert inspect(FORM, Limits(max_rows=sheet.rows)).skipped == {}
+    assert sheet.name in inspect(FORM, Limits(max_rows=sheet.rows - 1)).skipped
+
+
+def test_bytes_of_exactly_the_file_limit_are_measured_one_more_is_refused(tmp_path):
+    from evaluator.intake.safety import inspect_data
+
+    data = FORM.read_bytes()
+    padded = data + bytes(MB - len(data))     # the zip's directory is found from its end: keep it there
+    assert len(padded) == MB
+    with pytest.raises(Refused) as caught:
+        inspect_data(padded + b"\x00", Limits(max_file_mb=1))
+    assert caught.value.slug == "file-too-large"
+    try:
+        inspect_data(padded, Limits(max_file_mb=1))
+    except Refused as refused:
+        assert refused.slug != "file-too-large"
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(padded + b"\x00")
+    with pytest.raises(Refused) as caught:
+        inspect(path, Limits(max_file_mb=1))
+    assert caught.value.slug == "file-too-large"
