@@ -3,8 +3,11 @@ files) and tests/cases/project/<slug>.yaml (the project form).
 
 A case names edits to the correct sample form (and optionally a layout, or raw file content, or
 limits) and the exact findings expected: every expected finding must be found and nothing else.
-An expected finding names the fields it asserts; ``related`` is a list of ``{sheet, cell}`` and
-``expected_range`` a ``{min, max}``, as in the JSON report. A case may also assert the form's
+An expected finding names the fields it asserts; ``related`` is a list of ``{sheet, cell}``,
+``alternatives`` a list of ``{method, expected}`` and ``expected_range`` a ``{min, max}``, as in the
+JSON report. ``message`` and ``arithmetic`` are the texts the accountant reads, compared whole (a
+rule's ``why`` and ``missing`` are read through its message); every rule states them in at least
+one failing case (:func:`test_every_rule_states_its_texts_in_a_case`). A case may also assert the form's
 ``total`` ({declared, recomputed, corrected}) and ``grade`` ({declared, computed, corrected}) on the
 keys it names, as the JSON report gives them (decimal strings, null).
 A project case starts from a project sample (``base: project-national``, the default, or
@@ -29,7 +32,7 @@ from projectbuilder import make_project
 CASES_DIR = Path(__file__).parent / "cases"
 PROJECT_CASES_DIR = CASES_DIR / "project"
 FIELDS = ("rule", "severity", "sheet", "cell", "indicator", "expected", "actual", "expected_of", "related",
-          "expected_range")
+          "expected_range", "message", "arithmetic", "alternatives")
 #: Where each family's case files are.
 CASE_DIRS = {"department": CASES_DIR, "project": PROJECT_CASES_DIR}
 
@@ -113,6 +116,29 @@ def test_every_rule_has_cases_that_pass_and_fail(family):
     covered = _covered(CASE_DIRS[family], rules)
     for slug in sorted(rules):
         assert covered.get(slug, set()) >= {"pass", "fail"}, f"{family}: {slug} needs a passing and a failing case"
+
+
+@pytest.mark.parametrize("family", sorted(CASE_DIRS))
+def test_every_rule_states_its_texts_in_a_case(family):
+    """Each rule's message (with its why and missing parts) and arithmetic are read by people: a
+    blanked or garbled field must fail some case. Every rule states the message of at least one
+    of its findings, and its arithmetic too where its findings have one."""
+    stated: dict[str, set[str]] = {}
+    for path in CASE_DIRS[family].glob("*.yaml"):
+        spec = yaml.safe_load(path.read_text("utf-8"))
+        for case in spec["cases"]:
+            for item in case["expect"]:
+                if item["rule"] == spec["rule"]:
+                    stated.setdefault(spec["rule"], set()).update(key for key in ("message", "arithmetic") if key in item)
+    for slug, keys in sorted(_covered(CASE_DIRS[family], set(RULES)).items()):
+        assert "message" in stated.get(slug, set()), f"{family}: no case of {slug} states its message"
+        if slug not in WITHOUT_ARITHMETIC:
+            assert "arithmetic" in stated.get(slug, set()), f"{family}: no case of {slug} states its arithmetic"
+
+
+#: Rules whose findings carry no arithmetic (a text, a missing row, a file).
+WITHOUT_ARITHMETIC = {"form-not-found", "form-unsupported", "grade-mismatch", "missing-indicator", "sheet-skipped",
+                      "unknown-indicator", "unreadable", "weight-mismatch", "wrong-extension"}
 
 
 def test_every_registered_rule_belongs_to_a_family_or_to_files():

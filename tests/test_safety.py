@@ -216,7 +216,7 @@ def test_a_damaged_compound_file_is_refused(tmp_path):
     (b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n", "unsupported-format", "mht"),
     (b"<note><to>x</to></note>", "not-a-workbook", "XML"),
     (bytes(range(256)) * 4, "unknown-content", "已损坏"),
-])
+], ids=["pdf", "png", "xml-2003", "mht", "xml", "noise"])  # named: bytes make no id without escaping
 def test_other_formats_are_named(tmp_path, content, slug, word):
     path = tmp_path / "file.xlsx"
     path.write_bytes(content)

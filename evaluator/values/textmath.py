@@ -171,6 +171,10 @@ class Operand:
         return f"{fmt(self.value * HUNDRED)}%" if self.unit == "%" else self.written.replace(",", "")
 
 
+#: How a result in percent or per mille is shown: (scale, sign, places the sign takes).
+_SHOWN_AS = {"%": (HUNDRED, "%", 2), "‰": (Decimal(1000), "‰", 3)}
+
+
 @dataclass(frozen=True)
 class Statement:
     """``a op b … = result`` found in a text, evaluated exactly.
@@ -212,9 +216,9 @@ class Statement:
     @property
     def arithmetic(self) -> str:
         """``92.31% × 5 = 4.6155 → 4.62`` (the arrow only when rounding changes the value)."""
-        scale, sign = (HUNDRED, "%") if self.result_unit == "%" else (Decimal(1), "")
+        scale, sign, shift = _SHOWN_AS.get(self.result_unit or "", (Decimal(1), "", 0))
         computed = self.computed * scale
-        places = self.result_places - (2 if sign else 0)
+        places = self.result_places - shift
         if decimal_places(computed.normalize()) > max(places + 4, 6):  # 178904.23 ÷ 193807 ≈ 92.3105%
             text = f"{self.shown} ≈ {fmt(round_half_up(computed, places + 2))}{sign}"
         else:
