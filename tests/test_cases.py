@@ -137,7 +137,7 @@ def test_every_rule_states_its_texts_in_a_case(family):
 
 
 #: Rules whose findings carry no arithmetic (a text, a missing row, a file).
-WITHOUT_ARITHMETIC = {"form-not-found", "form-unsupported", "grade-mismatch", "missing-indicator", "sheet-skipped",
+WITHOUT_ARITHMETIC = {"coefficient-review", "criteria-unjudged", "form-not-found", "form-unsupported", "grade-mismatch", "missing-indicator", "sheet-skipped",
                       "unknown-indicator", "unreadable", "weight-mismatch", "wrong-extension"}
 
 

@@ -178,7 +178,7 @@ def test_check_that_cannot_write_says_so_in_chinese_without_tracebacks(tmp_path)
     again = subprocess.run([sys.executable, "-m", "evaluator", "check", str(SAMPLES), "--out", str(out), "--format",
                             "json"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert again.returncode == 1
-    assert len(json.loads(again.stdout)["files"]) == len(list(SAMPLES.glob("*.xlsx")))
+    assert len(json.loads(again.stdout)["files"]) == len(list(SAMPLES.rglob("*.xlsx")))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE and prlimit")
