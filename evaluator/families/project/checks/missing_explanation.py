@@ -29,7 +29,7 @@ from evaluator.checks import rows
 from evaluator.checks.base import Rule, shown
 from evaluator.checks.rows import is_empty_explanation
 from evaluator.families.project.checks import score_not_number, score_out_of_range, target_score
-from evaluator.families.project.derive import indicator_rows, number
+from evaluator.families.project.derive import findings_of, indicator_rows, number
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt
@@ -51,7 +51,7 @@ def flagged_scores(form: ProjectForm) -> set[tuple[str, str]]:
     """Score cells (sheet, A1) that another rule already sends the author to."""
     return {(finding.sheet or "", finding.cell or "")
             for module in (target_score, score_out_of_range, score_not_number)
-            for finding in module.check(form)}
+            for finding in findings_of(form, module)}
 
 
 #: Below this 执行率 the funds row's own 原因 column must be filled (Sichuan's template note:
