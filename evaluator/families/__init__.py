@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 import yaml
 
 from evaluator.families.department.catalog import Catalog, load_catalog, parse_catalog
-from evaluator.families.schema import CatalogError
+from evaluator.families.schema import CatalogError, load_yaml
 
 if TYPE_CHECKING:
     from evaluator.families.project.edition import Edition, LoadedEdition
@@ -60,7 +60,7 @@ def _family_of(path: Path) -> tuple[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
     family = data.get("family", "department") if isinstance(data, dict) else "department"
@@ -82,8 +82,8 @@ def load_definitions(catalog_files: Sequence[Path] = (), edition: str | None = N
         if family == "project":
             loaded = parse_edition(text, str(path))
             project[loaded.edition.id] = loaded
-        elif "family:" in text and isinstance(yaml.safe_load(text), dict):
-            data = yaml.safe_load(text)
+        elif "family:" in text and isinstance(load_yaml(text), dict):
+            data = load_yaml(text)
             data.pop("family", None)
             catalog = parse_catalog(yaml.safe_dump(data, allow_unicode=True), str(path))
             department = Catalog(model=catalog.model, source=catalog.source,
