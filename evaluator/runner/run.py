@@ -177,9 +177,13 @@ def no_copy_reason(result: FileResult) -> str | None:
 def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Check one file and, when asked and a form was found, write its annotated copy (never more
     readable than the file). Never raises for a bad file."""
-    keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
+    keep = destination is not None
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
+    if result.grids is not None:
+        from evaluator.outputs.marker import values_digest
+
+        result.values_digest = values_digest(result.grids)
     if destination is not None and no_copy_reason(result) is None:
         from evaluator.outputs.annotate import write_annotated   # openpyxl: only to write a copy
 
