@@ -161,6 +161,15 @@ def test_the_openpyxl_writer_and_the_package_writer_say_the_same(tmp_path, defin
     assert [c.hyperlink.location for row in ours.iter_rows() for c in row if c.hyperlink] == \
         [c.hyperlink.location for row in theirs.iter_rows() for c in row if c.hyperlink]
     assert ours["A1"].font.b and ours.print_title_rows == theirs.print_title_rows
+    look = lambda c: (c.font.b, c.font.sz, c.font.color.rgb if c.font.color else None, c.fill.patternType,  # noqa: E731
+                      c.fill.fgColor.rgb, c.number_format, c.alignment.wrap_text, c.alignment.vertical,
+                      c.border.bottom.style, c.quotePrefix)
+    assert [[look(c) for c in row] for row in ours.iter_rows()] == [[look(c) for c in row] for row in theirs.iter_rows()]
+    assert {k: d.width for k, d in ours.column_dimensions.items()} == {k: d.width for k, d in theirs.column_dimensions.items()}
+    assert {k: d.height for k, d in ours.row_dimensions.items() if d.height} == \
+        {k: d.height for k, d in theirs.row_dimensions.items() if d.height}
+    assert (ours.page_setup.orientation, ours.page_setup.fitToWidth, ours.sheet_properties.pageSetUpPr.fitToPage) == \
+        (theirs.page_setup.orientation, theirs.page_setup.fitToWidth, theirs.sheet_properties.pageSetUpPr.fitToPage)
     for sheet in ("项目支出绩效自评表",):
         for row in rebuilt[sheet].iter_rows():
             for cell in row:

@@ -461,15 +461,13 @@ def comment_size(text: str, earlier: str | None) -> tuple[int, int]:
     return width, min(40 + 19 * lines, 640)
 
 
-def result_sheet_bytes(result: FileResult, name: str, sheetnames: list[str], table_names: set[str]) -> bytes:
-    """校验结果 alone in a one-sheet .xlsx, written by :func:`fill_result_sheet`."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = name
-    fill_result_sheet(ws, result, sheetnames, table_names)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+def recorded_result_sheet(result: FileResult, name: str, sheetnames: list[str], table_names: set[str]):
+    """校验结果 recorded by :func:`fill_result_sheet`, to be written as sheet XML."""
+    from evaluator.outputs.sheetxml import RecordingSheet
+
+    sheet = RecordingSheet(name)
+    fill_result_sheet(sheet, result, sheetnames, table_names)
+    return sheet
 
 
 def _write_patched(result: FileResult, destination: Path) -> Path:
@@ -481,7 +479,7 @@ def _write_patched(result: FileResult, destination: Path) -> Path:
         with os.fdopen(handle, "wb") as target, \
                 (result.inspection.open() if result.inspection.data else result.path.open("rb")) as source:
             patch_annotated(result, source, target, _comment_text, comment_size,
-                            lambda name, sheetnames, tables: result_sheet_bytes(result, name, sheetnames, tables))
+                            lambda name, sheetnames, tables: recorded_result_sheet(result, name, sheetnames, tables))
         as_created(temporary)
         os.replace(temporary, destination)
     except BaseException:

@@ -15,7 +15,6 @@ original fill and comment, so that the next round can do the same.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from typing import Any, BinaryIO
@@ -258,39 +257,24 @@ def _table_names(package: Package) -> tuple[set[str], int]:
 
 
 def _add_result_sheet(package: Package, sheets: list, styles: Styles, build_result_sheet) -> None:
-    """校验结果, written by the shared function into a one-sheet workbook, moved into the package:
-    its sheet XML (formats renumbered into this workbook's styles), its table, its defined names."""
-    import zipfile
+    """校验结果, written by the shared function into a :class:`~evaluator.outputs.sheetxml.RecordingSheet`
+    and added as sheet XML, with its table and defined names."""
+    from evaluator.outputs.annotate import result_sheet_name
+    from evaluator.outputs.sheetxml import table_xml
 
     sheetnames = [sheet.name for sheet in sheets]
     table_names, top_table = _table_names(package)
-    from evaluator.outputs.annotate import result_sheet_name
-
     name = result_sheet_name(sheetnames)
-    mini = zipfile.ZipFile(io.BytesIO(build_result_sheet(name, sheetnames, table_names)))
-    mini_book = mini.read("xl/workbook.xml").decode("utf-8")
-    sheet_xml = mini.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    mapping = _merge_styles(styles, mini.read("xl/styles.xml").decode("utf-8"))
-    sheet_xml = re.sub(r'(<(?:c|row)\b[^>]*?\ss=")(\d+)"', lambda m: f'{m.group(1)}{mapping[int(m.group(2))]}"',
-                       sheet_xml)
-    sheet_xml = re.sub(r'(<col\b[^>]*?\sstyle=")(\d+)"', lambda m: f'{m.group(1)}{mapping[int(m.group(2))]}"',
-                       sheet_xml)
+    sheet_xml, tables, defined = build_result_sheet(name, sheetnames, table_names).xml(styles)
     part = _unused_part(package, "xl/worksheets/sheet%d.xml")
-    tables_rels = "xl/worksheets/_rels/sheet1.xml.rels"
-    if tables_rels in mini.namelist():
-        for rel in re.finditer(r"<Relationship\b[^>]*/>", mini.read(tables_rels).decode("utf-8")):
-            tag = rel.group(0)
-            old_id, target = _attr(tag, "Id"), _attr(tag, "Target")
-            table_xml = mini.read(target.lstrip("/")).decode("utf-8")
-            top_table += 1
-            table_xml = _set_attr(table_xml[:table_xml.index(">") + 1], "id", str(top_table)) \
-                + table_xml[table_xml.index(">") + 1:]
-            table_part = _unused_part(package, "xl/tables/table%d.xml")
-            package.put(table_part, DECLARATION + table_xml if not table_xml.startswith("<?xml") else table_xml)
-            add_override(package, table_part, CT_TABLE)
-            new_id = add_relationship(package, part, TABLE_TYPE, "/" + table_part)
-            sheet_xml = sheet_xml.replace(f'r:id="{old_id}"', f'r:id="{new_id}"')
-    package.put(part, sheet_xml if sheet_xml.startswith("<?xml") else DECLARATION + sheet_xml)
+    for number, table in enumerate(tables):
+        top_table += 1
+        table_part = _unused_part(package, "xl/tables/table%d.xml")
+        package.put(table_part, DECLARATION + table_xml(table, top_table))
+        add_override(package, table_part, CT_TABLE)
+        rid = add_relationship(package, part, TABLE_TYPE, "/" + table_part)
+        sheet_xml = sheet_xml.replace(f'r:id="{{table{number}}}"', f'r:id="{rid}"')
+    package.put(part, DECLARATION + sheet_xml)
     add_override(package, part, CT_SHEET)
     rid = add_relationship(package, "xl/workbook.xml", SHEET_TYPE, "/" + part)
 
@@ -303,8 +287,9 @@ def _add_result_sheet(package: Package, sheets: list, styles: Styles, build_resu
         raise CannotPatch("workbook.xml without sheets")
     book = book.replace("</sheets>", entry + "</sheets>", 1)
     local = len(sheets)
-    names = "".join(re.sub(r'localSheetId="\d+"', f'localSheetId="{local}"', found)
-                    for found in re.findall(r"<definedName\b.*?</definedName>", mini_book, re.DOTALL))
+    hidden_attr = ' hidden="1"'
+    names = "".join(f'<definedName name="{key}" localSheetId="{local}"{hidden_attr if hidden else ""}>'
+                    f"{_escape(formula)}</definedName>" for key, formula, hidden in defined)
     if names:
         book = re.sub(r"<definedNames\s*/>", "<definedNames></definedNames>", book, count=1)
         if "</definedNames>" in book:
@@ -315,34 +300,6 @@ def _add_result_sheet(package: Package, sheets: list, styles: Styles, build_resu
             at = max([book.index("</sheets>") + len("</sheets>"), *ends])
             book = book[:at] + f"<definedNames>{names}</definedNames>" + book[at:]
     package.put("xl/workbook.xml", book)
-
-
-def _merge_styles(styles: Styles, mini_styles: str) -> dict[int, int]:
-    """The one-sheet workbook's cell formats appended to ``styles``: old index → new index."""
-    other = Styles(mini_styles)
-    fonts = other._items("fonts", "font")
-    fills = other._items("fills", "fill")
-    borders = other._items("borders", "border")
-    codes = dict(other._number_formats())
-    font_map: dict[int, int] = {}
-    border_map: dict[int, int] = {}
-    mapping = {}
-    for index, xf in enumerate(other.xfs):
-        head_end = xf.index(">") + 1
-        head = xf[:head_end]
-        font, fill, border, number = (int(_attr(head, key) or 0) for key in ("fontId", "fillId", "borderId", "numFmtId"))
-        if font and font not in font_map:
-            font_map[font] = styles.add("fonts", fonts[font])
-        if border and border not in border_map:
-            border_map[border] = styles.add("borders", borders[border])
-        head = _set_attr(head, "fontId", str(font_map.get(font, 0)))
-        head = _set_attr(head, "borderId", str(border_map.get(border, 0)))
-        head = _set_attr(head, "fillId", str(styles.fill(fills[fill]) if fill >= 2 else 0))
-        if number >= 164 and number in codes:
-            head = _set_attr(head, "numFmtId", str(styles.number_format(codes[number])))
-        head = _set_attr(head, "xfId", "0")
-        mapping[index] = styles.xf(head + xf[head_end:])
-    return mapping
 
 
 # ------------------------------------------------------------------------------------------------
