@@ -426,6 +426,11 @@ def annotated_workbook(result: FileResult) -> Workbook:
         if result.grids is None:
             raise ValueError("grids are needed to rebuild a non-xlsx workbook")
         workbook = workbook_from_grids(result.grids)
+        if result.inspection is not None and result.inspection.kind is Kind.XLS:
+            from evaluator.outputs.xls_copy import apply_xls_look
+
+            with result.inspection.open() if result.inspection.data else result.path.open("rb") as source:
+                apply_xls_look(workbook, source.read())
     _mark_cells(workbook, result.findings)
     _result_sheet(workbook, result)
     stamp(workbook, result.values_digest)  # its own output: a later run over a folder holding it skips it
