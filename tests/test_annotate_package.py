@@ -227,3 +227,24 @@ def test_a_cell_still_wrong_carries_its_finding_once(tmp_path, definitions):
     assert copy[FORM]["G40"].comment.text.count("total-mismatch") == 1
     assert copy[FORM]["G40"].fill.fgColor.rgb == COLOURS[Severity.ERROR]
     assert [name for name in copy.sheetnames if is_result_sheet(name)] == ["校验结果"]
+
+
+def test_an_annotated_copy_sent_back_under_its_own_name_is_annotated_under_the_same_name(tmp_path):
+    from click.testing import CliRunner
+
+    from evaluator.cli import main
+
+    first = tmp_path / "first"
+    CliRunner().invoke(main, ["check", str(SAMPLES / "planted-total-mismatch.xlsx"), "--out", str(first)],
+                       catch_exceptions=False)
+    workbook = load_workbook(first / "planted-total-mismatch.checked.xlsx")
+    workbook[FORM]["G40"] = 94.31
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    workbook.save(inbox / "planted-total-mismatch.checked.xlsx")
+    again = tmp_path / "again"
+    result = CliRunner().invoke(main, ["check", str(inbox), "--out", str(again)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in again.glob("*.checked*.xlsx")) == ["planted-total-mismatch.checked.xlsx"]
+    copy = load_workbook(again / "planted-total-mismatch.checked.xlsx")
+    assert copy[FORM]["G40"].comment is None and copy[FORM]["G40"].fill.patternType is None

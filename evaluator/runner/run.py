@@ -152,12 +152,15 @@ def destinations(jobs: list[Job], out_dir: Path, reserved: Iterable[Path] = ()) 
     result: dict[Path, Path] = {}
     for job in jobs:
         folder = out_dir / job.relative.parent
-        candidate = folder / fit_name(job.relative.stem, CHECKED_SUFFIX)
+        stem = job.relative.stem
+        if job.relative.name.lower().endswith(CHECKED_SUFFIX):   # an annotated copy sent back: X.checked.xlsx
+            stem = job.relative.name[:-len(CHECKED_SUFFIX)] or stem  # is annotated as X.checked.xlsx again
+        candidate = folder / fit_name(stem, CHECKED_SUFFIX)
         if candidate in taken:
-            candidate = folder / fit_name(job.relative.stem, f"{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}")
+            candidate = folder / fit_name(stem, f"{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}")
         counter = 2
         while candidate in taken:
-            candidate = folder / fit_name(job.relative.stem, f"-{counter}{CHECKED_SUFFIX}")
+            candidate = folder / fit_name(stem, f"-{counter}{CHECKED_SUFFIX}")
             counter += 1
         taken.add(candidate)
         result[job.path] = candidate
