@@ -159,9 +159,7 @@ class RecordingSheet:
 
     @staticmethod
     def _style(cell: RecordedCell, styles: Styles, formats: dict[tuple, int]) -> int:
-        key = (repr(cell.font) if cell.font else None, repr(cell.fill) if cell.fill else None,
-               repr(cell.border) if cell.border else None, repr(cell.alignment) if cell.alignment else None,
-               cell.number_format, cell.quotePrefix)
+        key = (cell.font, cell.fill, cell.border, cell.alignment, cell.number_format, cell.quotePrefix)
         if key == (None, None, None, None, "General", False):
             return 0
         if key not in formats:
