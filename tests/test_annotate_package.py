@@ -248,3 +248,19 @@ def test_an_annotated_copy_sent_back_under_its_own_name_is_annotated_under_the_s
     assert sorted(path.name for path in again.glob("*.checked*.xlsx")) == ["planted-total-mismatch.checked.xlsx"]
     copy = load_workbook(again / "planted-total-mismatch.checked.xlsx")
     assert copy[FORM]["G40"].comment is None and copy[FORM]["G40"].fill.patternType is None
+
+
+@pytest.mark.parametrize(("sheet", "styles", "expected"), [
+    ('<worksheet><sheetData/></worksheet>', {(2, 3): 7},
+     '<worksheet><sheetData><row r="2"><c r="C2" s="7"/></row></sheetData></worksheet>'),
+    ('<worksheet><sheetData><row r="1" spans="1:2"><c r="A1" s="1"><v>1</v></c><c r="C1"/></row>'
+     '<row r="4"><c r="B4" t="s"><v>0</v></c></row></sheetData></worksheet>',
+     {(1, 2): 9, (1, 3): 8, (3, 1): 5, (4, 2): 6, (5, 1): 4},
+     '<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>1</v></c><c r="B1" s="9"/><c r="C1" s="8"/></row>'
+     '<row r="3"><c r="A3" s="5"/></row><row r="4"><c r="B4" t="s" s="6"><v>0</v></c></row>'
+     '<row r="5"><c r="A5" s="4"/></row></sheetData></worksheet>'),
+], ids=["empty sheet", "cells and rows inserted in order"])
+def test_restyle_changes_only_style_attributes_and_inserts_in_order(sheet, styles, expected):
+    from evaluator.outputs.package import restyle
+
+    assert restyle(sheet, styles) == expected

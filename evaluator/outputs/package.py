@@ -449,7 +449,11 @@ def restyle(sheet_xml: str, styles: dict[tuple[int, int], int]) -> str:
                 edits.append((row_match.start(), row_match.end(), row_match.group(0)[:-2] + ">" + cells + "</row>"))
             else:
                 end = sheet_xml.index("</row>", row_match.end())
-                edits.extend(_restyle_row(sheet_xml, row, row_match.end(), end, by_row[row]))
+                cell_edits = _restyle_row(sheet_xml, row, row_match.end(), end, by_row[row])
+                if any(start == stop for start, stop, _ in cell_edits):   # a cell inserted: the row's
+                    tag = re.sub(r'\sspans="[^"]*"', "", row_match.group(0))  # spans hint no longer holds
+                    edits.append((row_match.start(), row_match.end(), tag))
+                edits.extend(cell_edits)
         previous_end = row_match.end()
     del previous_end
     for missing in pending:

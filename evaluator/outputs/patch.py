@@ -174,7 +174,8 @@ def _comments(package: Package, sheet, xml: str, comments_rel, vml_rel, comments
         if not shapes:
             return xml
         part = _unused_part(package, "xl/drawings/vmlDrawing%d.vml")
-        idmap = 1000 + len(package.names()) % 1000
+        idmap = 1 + max([0, *(vml_idmap(package.text(name)) or 0 for name in package.names()
+                              if name.lower().endswith(".vml"))])
         vml = new_vml(idmap)
         rid = add_relationship(package, sheet.part, VML_TYPE, "/" + part)
         add_default(package, "vml", CT_VML)
