@@ -159,7 +159,8 @@ class RecordingSheet:
 
     @staticmethod
     def _style(cell: RecordedCell, styles: Styles, formats: dict[tuple, int]) -> int:
-        key = (cell.font, cell.fill, cell.border, cell.alignment, cell.number_format, cell.quotePrefix)
+        key = (_key(cell.font, _FONT), _key(cell.fill, _FILL), _border_key(cell.border),
+               _key(cell.alignment, _ALIGNMENT), cell.number_format, cell.quotePrefix)
         if key == (None, None, None, None, "General", False):
             return 0
         if key not in formats:
@@ -181,6 +182,32 @@ class RecordingSheet:
             else:
                 formats[key] = styles.xf(f"<xf {attrs}/>")
         return formats[key]
+
+
+#: What tells two formats apart (comparing openpyxl's objects whole costs a third of the sheet's time).
+_FONT = ("name", "sz", "b", "i", "u", "strike", "vertAlign", "color")
+_FILL = ("patternType", "fgColor", "bgColor")
+_ALIGNMENT = ("horizontal", "vertical", "wrap_text", "shrink_to_fit", "indent", "text_rotation")
+
+
+def _colour_key(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return (getattr(value, "rgb", None), getattr(value, "theme", None), getattr(value, "indexed", None),
+            getattr(value, "tint", None))
+
+
+def _key(value: Any, names: tuple[str, ...]) -> Any:
+    if value is None:
+        return None
+    return (type(value).__name__, *(_colour_key(getattr(value, name, None)) for name in names))
+
+
+def _border_key(border: Any) -> Any:
+    if border is None:
+        return None
+    return tuple((side.style, _colour_key(side.color)) if side is not None else None
+                 for side in (border.left, border.right, border.top, border.bottom))
 
 
 def column_index(letter: str) -> int:
