@@ -220,15 +220,16 @@ def test_an_annotated_copy_corrected_and_sent_back_is_checked_without_its_result
     assert [name for name in again.sheetnames if name.startswith("校验结果")] == ["校验结果"]
 
 
-def test_a_script_that_keeps_the_author_is_caught_by_the_time(tmp_path):
+def test_modified_or_not_is_decided_by_the_forms_values_not_by_time_or_author(tmp_path):
     out = tmp_path / "out"
-    _run("check", str(SAMPLES / "correct-form.xlsx"), "--out", str(out))
-    workbook = load_workbook(out / "correct-form.checked.xlsx")
-    an_hour_ago = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")
-    workbook.custom_doc_props.props = [prop for prop in workbook.custom_doc_props.props if prop.name != PROPERTY]
-    from openpyxl.packaging.custom import StringProperty
-    workbook.custom_doc_props.append(StringProperty(name=PROPERTY, value=an_hour_ago))   # written an hour ago
-    workbook.save(tmp_path / "edited.xlsx")                                               # saved now
+    _run("check", str(SAMPLES / "planted-total-mismatch.xlsx"), "--out", str(out))
+    workbook = load_workbook(out / "planted-total-mismatch.checked.xlsx")
+    workbook.properties.lastModifiedBy = "张会计"          # saved by someone, later, nothing changed
+    workbook.save(tmp_path / "resaved.xlsx")
+    assert not read_mark(tmp_path / "resaved.xlsx").modified
+    workbook = load_workbook(out / "planted-total-mismatch.checked.xlsx")
+    workbook["部门整体支出绩效自评表"]["G40"] = 94.31     # a script corrects the total within the minute,
+    workbook.save(tmp_path / "edited.xlsx")               # keeping the author and the time
     assert read_mark(tmp_path / "edited.xlsx").modified
 
 

@@ -141,7 +141,7 @@ def _family_of(path: Path) -> tuple[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
     family = data.get("family", DEFAULT_FAMILY) if isinstance(data, dict) else DEFAULT_FAMILY

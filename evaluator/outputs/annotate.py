@@ -23,6 +23,7 @@ is rebuilt from its values.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import os
 import shutil
@@ -53,7 +54,11 @@ from evaluator.outputs.reporters.common import (
     worst_severity, write_cell)
 from evaluator.outputs.reporters.json import form_entry
 from evaluator.outputs.xlsx_load import load_for_annotation
+from evaluator.intake.safety import Kind
+from evaluator.outputs.package import CannotPatch
 from evaluator.runner.engine import FileResult
+
+log = logging.getLogger("evaluator")
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "evaluator"
@@ -313,6 +318,16 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
     return header, row - 1
 
 
+def result_sheet_name(sheetnames: list[str]) -> str:
+    """校验结果, or 校验结果2, … when the workbook already has a sheet of that name."""
+    name = RESULT_SHEET
+    counter = 2
+    while name in sheetnames:
+        name = f"{RESULT_SHEET}{counter}"
+        counter += 1
+    return name
+
+
 def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     """校验结果: a verdict line (with the totals: 申报 / 复核 / 更正后) and the form it is about, every
     finding with a link to its cell (header frozen, filter on), then the forms side by side. An earlier
@@ -320,14 +335,17 @@ def _result_sheet(workbook: Workbook, result: FileResult) -> None:
     for stale in result.ignored_sheets:
         if stale in workbook.sheetnames:
             workbook.remove(workbook[stale])
-    name = RESULT_SHEET
-    counter = 2
-    while name in workbook.sheetnames:
-        name = f"{RESULT_SHEET}{counter}"
-        counter += 1
+    name = result_sheet_name(workbook.sheetnames)
     sheetnames = list(workbook.sheetnames)
     table_names = {table.lower() for sheet in workbook.worksheets for table in sheet.tables}
-    ws = workbook.create_sheet(name)
+    fill_result_sheet(workbook.create_sheet(name), result, sheetnames, table_names)
+
+
+def fill_result_sheet(ws: Worksheet, result: FileResult, sheetnames: list[str], table_names: set[str]) -> None:
+    """Write 校验结果 into ``ws`` (the one function both writers use: the openpyxl copy writes it in
+    place, the package writer transplants it). ``sheetnames`` are the sheets links may go to,
+    ``table_names`` the table names already taken in the workbook."""
+    name = ws.title
     entries = [form_entry(result, form) for form in result.forms]
     findings = sorted(result.findings, key=lambda f: f.sort_key)
     counts = {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity}
@@ -411,13 +429,68 @@ def annotated_workbook(result: FileResult) -> Workbook:
         if result.grids is None:
             raise ValueError("grids are needed to rebuild a non-xlsx workbook")
         workbook = workbook_from_grids(result.grids)
+        if result.inspection is not None and result.inspection.kind is Kind.XLS:
+            from evaluator.outputs.xls_copy import apply_xls_look
+
+            with result.inspection.open() if result.inspection.data else result.path.open("rb") as source:
+                apply_xls_look(workbook, source.read())
     _mark_cells(workbook, result.findings)
     _result_sheet(workbook, result)
-    stamp(workbook)  # its own output: a later run over a folder holding it skips it
+    stamp(workbook, result.values_digest)  # its own output: a later run over a folder holding it skips it
     return workbook
 
 
 def write_annotated(result: FileResult, destination: Path) -> Path:
-    """Write the annotated copy of a checked file to ``destination`` (atomically)."""
+    """Write the annotated copy of a checked file to ``destination`` (atomically): an .xlsx or
+    .xlsm by patching its package (:mod:`evaluator.outputs.patch`), anything else, or a package
+    that writer does not handle, through openpyxl."""
+    if patchable(result):
+        try:
+            return _write_patched(result, destination)
+        except CannotPatch as exc:
+            log.debug("%s: written through openpyxl (%s)", result.path, exc)
     atomic_save(annotated_workbook(result), destination)
+    return destination
+
+
+def patchable(result: FileResult) -> bool:
+    """Whether the copy is written by patching the package: an .xlsx/.xlsm read whole."""
+    inspection = result.inspection
+    return (not result.rebuild and inspection is not None and inspection.kind is Kind.XLSX
+            and not inspection.skipped)
+
+
+def comment_size(text: str, earlier: str | None) -> tuple[int, int]:
+    """(width, height) of a comment box holding ``text`` (after ``earlier``, a comment the cell had)."""
+    width = min(480, max(300, 7 * max(display_width(line) for line in text.split("\n"))))
+    lines = sum(1 + display_width(line) * 7 // width for line in text.split("\n"))
+    if earlier:
+        lines += 2 + earlier.count("\n")
+    return width, min(40 + 19 * lines, 640)
+
+
+def recorded_result_sheet(result: FileResult, name: str, sheetnames: list[str], table_names: set[str]):
+    """校验结果 recorded by :func:`fill_result_sheet`, to be written as sheet XML."""
+    from evaluator.outputs.sheetxml import RecordingSheet
+
+    sheet = RecordingSheet(name)
+    fill_result_sheet(sheet, result, sheetnames, table_names)
+    return sheet
+
+
+def _write_patched(result: FileResult, destination: Path) -> Path:
+    from evaluator.outputs.patch import patch_annotated
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".~tmp-", suffix=destination.suffix, dir=destination.parent)
+    try:
+        with os.fdopen(handle, "wb") as target, \
+                (result.inspection.open() if result.inspection.data else result.path.open("rb")) as source:
+            patch_annotated(result, source, target, _comment_text, comment_size,
+                            lambda name, sheetnames, tables: recorded_result_sheet(result, name, sheetnames, tables))
+        as_created(temporary)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return destination

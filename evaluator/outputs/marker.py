@@ -19,6 +19,8 @@ then checked like any other, with all of :mod:`evaluator.intake.safety`'s checks
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import stat
@@ -39,19 +41,113 @@ RESULT_SHEET = "校验结果"                          # the sheet an annotated 
 TOLERANCE = timedelta(seconds=60)
 PART_MAX = 64 * 1024
 _RESULT_SHEET = re.compile(rf"{RESULT_SHEET}\d*")
-_CUSTOM = "docProps/custom.xml"
 _CORE = "docProps/core.xml"
 
 
-def stamp(workbook: Any) -> None:
+def stamp(workbook: Any, digest: str | None = None) -> None:
     """Mark an openpyxl workbook as written by this tool, now (call it just before saving)."""
     from openpyxl.packaging.custom import StringProperty
 
-    written = datetime.now(timezone.utc).isoformat(timespec="seconds")
     props = workbook.custom_doc_props
-    props.props = [prop for prop in props.props if prop.name != PROPERTY]
-    props.append(StringProperty(name=PROPERTY, value=written))
+    props.props = [prop for prop in props.props if not prop.name.startswith(OURS)]
+    for name, value in mark_properties([], digest):
+        props.append(StringProperty(name=name, value=value))
     workbook.properties.lastModifiedBy = AUTHOR
+
+
+# ------------------------------------------------------------------------------------------------
+# What the mark holds: when it was written, a digest of the form's values (modified or not is
+# decided from it), and the original look of every cell it marked (its fill and its comment), so
+# that a re-check of the copy sent back restores them first. Custom document properties survive a
+# save by Excel, WPS, LibreOffice and openpyxl; a text property is kept short (Excel cuts longer
+# ones), so the looks are split over evaluator-looks-1, -2, …
+
+OURS = "evaluator-"
+DIGEST = "evaluator-digest"
+LOOKS = "evaluator-looks-"
+CHUNK = 240
+CUSTOM_PART = _CUSTOM = "docProps/custom.xml"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def values_digest(grids: Any) -> str:
+    """A digest of the values of every sheet but this tool's 校验结果 (the form as its author wrote it)."""
+    digest = hashlib.sha256()
+    for grid in sorted(grids, key=lambda grid: grid.name):
+        if is_result_sheet(grid.name):
+            continue
+        digest.update(f"\x00{grid.name}\x00".encode("utf-8", "surrogatepass"))
+        for (row, col), value in sorted(grid.cells.items()):
+            if value is None or value == "":
+                continue
+            digest.update(f"{row},{col}:{type(value).__name__}:{value!r}\x01".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def mark_properties(looks: list, digest: str | None) -> list[tuple[str, str]]:
+    """(name, text) of each property of the mark. ``looks``: (sheet, A1, fill XML or None, comment
+    or None) of each marked cell, as it was before it was marked."""
+    written = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    properties = [(PROPERTY, written)]
+    if digest:
+        properties.append((DIGEST, digest))
+    if looks:
+        fills: list[str | None] = []
+        cells: dict[str, dict[str, list]] = {}
+        for sheet, ref, fill, comment in looks:
+            if fill not in fills:
+                fills.append(fill)
+            cells.setdefault(sheet, {})[ref] = [fills.index(fill), comment]
+        text = json.dumps({"v": 1, "fills": fills, "cells": cells}, ensure_ascii=False, separators=(",", ":"))
+        properties += [(f"{LOOKS}{n}", text[start:start + CHUNK])
+                       for n, start in enumerate(range(0, len(text), CHUNK), start=1)]
+    return properties
+
+
+def _property_xml(name: str, value: str, pid: int) -> str:
+    from html import escape
+
+    return (f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name)}"><vt:lpwstr xmlns:vt="{_VT_NS}">'
+            f"{escape(value, quote=False)}</vt:lpwstr></property>")
+
+
+def new_custom_part(properties: list[tuple[str, str]]) -> str:
+    body = "".join(_property_xml(name, value, pid) for pid, (name, value) in enumerate(properties, start=2))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="{_CUSTOM_NS}" '
+            f'xmlns:vt="{_VT_NS}">{body}</Properties>')
+
+
+def replace_properties(text: str, properties: list[tuple[str, str]]) -> str:
+    """custom.xml with this tool's properties replaced by ``properties`` (the others kept)."""
+    text = re.sub(r'<property\b[^>]*\sname="evaluator-[^"]*"[^>]*>.*?</property>', "", text, flags=re.DOTALL)
+    pids = [int(n) for n in re.findall(r'<property\b[^>]*\spid="(\d+)"', text)]
+    start = max(pids, default=1) + 1
+    body = "".join(_property_xml(name, value, pid) for pid, (name, value) in enumerate(properties, start=start))
+    if re.search(r"<Properties\b[^>]*/>", text):
+        return re.sub(r"<Properties\b([^>]*)/>", lambda m: f"<Properties{m.group(1)}>{body}</Properties>", text, count=1)
+    return text.replace("</Properties>", body + "</Properties>", 1)
+
+
+def looks_of(custom_xml: str) -> dict | None:
+    """The looks an earlier mark recorded: {"cells": {sheet: {A1: (fill XML or None, comment or None)}}}."""
+    try:
+        root = safe_fromstring(custom_xml.encode("utf-8"), forbid_dtd=True)
+    except Exception:  # noqa: BLE001 - an unreadable mark records nothing
+        return None
+    properties = _properties(root)
+    chunks = sorted(((int(name[len(LOOKS):]), value) for name, value in properties.items()
+                     if name.startswith(LOOKS) and name[len(LOOKS):].isdigit()))
+    if not chunks:
+        return None
+    try:
+        data = json.loads("".join(value for _, value in chunks))
+        fills = data["fills"]
+        return {"cells": {sheet: {ref: (fills[entry[0]], entry[1]) for ref, entry in cells.items()}
+                          for sheet, cells in data["cells"].items()}}
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 def is_result_sheet(name: str) -> bool:
@@ -78,14 +174,14 @@ def read_mark(path: Path, limits: Limits = DEFAULT_LIMITS) -> Mark | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_bytes:
             return None
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return _mark_of(handle, info.st_size, limits)
+            return _mark_of(handle, info.st_size, limits, path)
     except Exception:  # noqa: BLE001 - anything odd: not marked; the real check will say what it is
         return None
     finally:
         os.close(descriptor)
 
 
-def _mark_of(handle, size: int, limits: Limits) -> Mark | None:
+def _mark_of(handle, size: int, limits: Limits, path: Path) -> Mark | None:
     from evaluator.intake.safety import _zip_entry_count
 
     count = _zip_entry_count(handle, size)
@@ -104,10 +200,25 @@ def _mark_of(handle, size: int, limits: Limits) -> Mark | None:
     written = _time(properties[PROPERTY])
     if written is None:
         return None
+    if DIGEST in properties:   # modified or not: the form's values, whatever the time or author say
+        return Mark(written=written, modified=_digest_of(path, limits) != properties[DIGEST])
     saved = _time(core_fields.get("modified") or "")
     modified = (core_fields.get("lastModifiedBy") or "") != AUTHOR or (
         saved is not None and saved - written > TOLERANCE)
     return Mark(written=written, modified=modified)
+
+
+def _digest_of(path: Path, limits: Limits) -> str | None:
+    """The values digest of a marked workbook, inspected and read as a check reads it (None: it
+    cannot be read)."""
+    from evaluator.intake.safety import inspect
+    from evaluator.intake.workbook import load_grids
+
+    try:
+        inspection = inspect(path, limits)
+        return values_digest(load_grids(path, skip=inspection.skipped, data=inspection.data or None).sheets)
+    except Exception:  # noqa: BLE001 - unreadable: modified (it is then checked and says why)
+        return None
 
 
 def _part(package: zipfile.ZipFile, name: str):

@@ -105,7 +105,8 @@ def settings_digest(definitions: Definitions, limits: Limits) -> str:
 def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
                stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
-               skipped: list[dict[str, str]] | None = None, timeout: float | None = None) -> Batch:
+               skipped: list[dict[str, str]] | None = None, timeout: float | None = None,
+               alone_in_process: bool = False) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
     ``timeout`` is the seconds one file may take (None or 0: no limit; see :func:`run.run`).
 
@@ -150,7 +151,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     try:
         for number, outcome in run(tasks, definitions, workers=workers, stop=stop,
                                    on_done=bar.update if bar is not None else None, limits=limits,
-                                   timeout=timeout):
+                                   timeout=timeout, alone_in_process=alone_in_process):
             index = positions[number]
             job = jobs[index]
             for level, message in outcome.log:
@@ -210,7 +211,7 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         log.debug("%s：没有可检查的工作簿", root)
     if out_dir is None:
         batch = check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
-                           skipped=skipped, timeout=timeout)
+                           skipped=skipped, timeout=timeout, alone_in_process=True)
         batch.empty = empty
         return batch
     with holding(out_dir, wait):
@@ -218,7 +219,8 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         manifest = Manifest.load(out_dir)
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
-                               progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout)
+                               progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
+                               alone_in_process=True)
         finally:
             with no_more_readable_than(*manifest.modes()):
                 manifest.save()

@@ -48,6 +48,7 @@ class FileResult:
     inspection: Inspection | None = field(default=None, repr=False)
     rebuild: bool = False   # the annotated copy is rebuilt from the grids, not from the original
     ignored_sheets: list[str] = field(default_factory=list)  # an earlier run's 校验结果, replaced in the copy
+    values_digest: str | None = None  # of the form's values, for the annotated copy's mark
 
     @property
     def status(self) -> str:

@@ -23,8 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from filelock import FileLock, Timeout
-
 from evaluator.outputs.atomic import write_text
 
 log = logging.getLogger("evaluator")
@@ -48,6 +46,8 @@ def holder(folder: Path) -> str:
 @contextmanager
 def holding(folder: Path, wait: float) -> Iterator[None]:
     """Hold the folder's lock for the block; wait up to ``wait`` seconds for another run to finish."""
+    from filelock import FileLock, Timeout   # only where a lock is taken: not on a run without --out
+
     folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(folder / LOCK_NAME))
     try:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import stat
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -58,6 +60,8 @@ class Job:
 
 def is_own_output(path: Path, out_dir: Path | None) -> bool:
     """A report this tool wrote into ``out_dir`` (summary.xlsx), never a form to check."""
+    from evaluator.outputs.reporters.summary_xlsx import is_own_summary
+
     return (out_dir is not None and path.name in OUTPUT_FILES and path.parent.resolve() == out_dir.resolve()
             and is_own_summary(path))
 
@@ -161,12 +165,15 @@ def destinations(jobs: list[Job], out_dir: Path, reserved: Iterable[Path] = ()) 
     result: dict[Path, Path] = {}
     for job in jobs:
         folder = out_dir / job.relative.parent
-        candidate = folder / fit_name(job.relative.stem, CHECKED_SUFFIX)
+        stem = job.relative.stem
+        if job.relative.name.lower().endswith(CHECKED_SUFFIX):   # an annotated copy sent back: X.checked.xlsx
+            stem = job.relative.name[:-len(CHECKED_SUFFIX)] or stem  # is annotated as X.checked.xlsx again
+        candidate = folder / fit_name(stem, CHECKED_SUFFIX)
         if candidate in taken:
-            candidate = folder / fit_name(job.relative.stem, f"{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}")
+            candidate = folder / fit_name(stem, f"{job.relative.suffix.replace('.', '-')}{CHECKED_SUFFIX}")
         counter = 2
         while candidate in taken:
-            candidate = folder / fit_name(job.relative.stem, f"-{counter}{CHECKED_SUFFIX}")
+            candidate = folder / fit_name(stem, f"-{counter}{CHECKED_SUFFIX}")
             counter += 1
         taken.add(candidate)
         result[job.path] = candidate
@@ -186,9 +193,13 @@ def no_copy_reason(result: FileResult) -> str | None:
 def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Check one file and, when asked and a form was found, write its annotated copy (never more
     readable than the file). Never raises for a bad file."""
-    keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
+    keep = destination is not None
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
+    if result.grids is not None:
+        from evaluator.outputs.marker import values_digest
+
+        result.values_digest = values_digest(result.grids)
     if destination is not None and no_copy_reason(result) is None:
         from evaluator.outputs.annotate import write_annotated   # openpyxl: only to write a copy
 
@@ -326,15 +337,72 @@ def check_one(task: Task) -> Outcome:
     return outcome
 
 
+class _Late(BaseException):
+    """Raised in the main thread when a file checked in process runs past its time limit (a
+    BaseException: the readers' and the copy's ``except Exception`` do not swallow it)."""
+
+
+def can_alarm() -> bool:
+    """Whether a time limit can be kept in this process: SIGALRM exists and this is the main thread."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[list[bool]]:
+    """Raise :class:`_Late` in this (main) thread after ``seconds``; the list yielded holds True once
+    it rang."""
+    rang: list[bool] = []
+
+    def ring(signum, frame):  # noqa: ARG001 - the signal handler signature
+        rang.append(True)
+        raise _Late
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield rang
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def check_alone(task: Task, definitions: Definitions, limits: Limits, timeout: float) -> Outcome:
+    """One file checked in this process (no worker to start: a one-file check answers at once),
+    kept to ``timeout`` seconds by an alarm: past it, whatever it was doing is interrupted (an
+    annotated copy half-written is removed by its atomic writer) and the answer is :func:`timed_out`.
+    An alarm interrupts Python code; a reader inside native code notices it when it returns (the
+    intake's size limits keep that short)."""
+    prepare(definitions, limits)
+    outcome = None
+    try:
+        with _alarm(timeout) as rang:
+            outcome = check_one(task)
+    except _Late:
+        rang = [True]
+    if rang or outcome is None:
+        return timed_out(task, timeout)
+    return outcome
+
+
 def run(tasks: list[Task], definitions: Definitions, workers: int = 1, stop: Stop | None = None,
         on_done: Callable[[], None] | None = None,
-        limits: Limits = DEFAULT_LIMITS, timeout: float | None = None) -> Iterator[tuple[int, Outcome]]:
+        limits: Limits = DEFAULT_LIMITS, timeout: float | None = None,
+        alone_in_process: bool = False) -> Iterator[tuple[int, Outcome]]:
     """Check every task on up to ``workers`` processes; ``(index, outcome)`` in input order.
 
     When ``stop`` is set, files under way finish and are yielded; the others are not started.
     With ``timeout`` (seconds; None or 0: none) every file runs in a worker process, and one still
-    under way past it is stopped (its worker replaced) and answered by :func:`timed_out`.
+    under way past it is stopped (its worker replaced) and answered by :func:`timed_out` — except,
+    with ``alone_in_process`` (a one-off ``check`` of one file), a single task, checked here under
+    an alarm (:func:`check_alone`).
     """
+    if alone_in_process and len(tasks) == 1 and timeout and can_alarm() and not stop:
+        yield 0, check_alone(tasks[0], definitions, limits, timeout)
+        if on_done is not None:
+            on_done()
+        return
     if any(task.destination is not None for task in tasks):
         import evaluator.outputs.annotate  # noqa: F401 - loaded once here, shared by the forked workers
     yield from ordered_map(check_one, tasks, workers=workers, on_crash=failed, initializer=prepare,

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from functools import lru_cache, wraps
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from evaluator.checks.rows import ScoredRow, is_empty_explanation
 from evaluator.families.base import Grades, Totals
@@ -131,6 +131,43 @@ def policy(form: ProjectForm) -> Policy:
 
 
 # ------------------------------------------------------------------------------------------
+# Derived once per form
+
+R = TypeVar("R")
+_MEMO = "_derived"
+
+
+def once(form: ProjectForm, key: Any, compute: Callable[[], R]) -> R:
+    """``compute()`` the first time ``key`` is asked of this form, its stored answer afterwards.
+
+    The rules of one form ask for the same derivations (the scored rows, the weight problems, other
+    rules' findings) many times; a form is not changed once read, so each is computed once. The
+    answers live on the form itself (a copy of the form starts afresh: they are tagged with the
+    form's identity) and go with it."""
+    memo = form.__dict__.get(_MEMO)
+    if memo is None or memo[0] != id(form):
+        memo = (id(form), {})
+        form.__dict__[_MEMO] = memo
+    store = memo[1]
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def _per_form(function: Callable[[ProjectForm], list]) -> Callable[[ProjectForm], list]:
+    """A derivation of one form computed once; each caller gets its own list."""
+    @wraps(function)
+    def derived(form: ProjectForm) -> list:
+        return list(once(form, function.__name__, lambda: function(form)))
+    return derived
+
+
+def findings_of(form: ProjectForm, module: Any) -> list[Finding]:
+    """A rule module's findings on the form (checked once, whichever rule asks)."""
+    return list(once(form, ("check", module.RULE.slug), lambda: list(module.check(form))))
+
+
+# ------------------------------------------------------------------------------------------
 # Rows
 
 
@@ -182,6 +219,7 @@ def shown_as_read(value: Value) -> str:
     return "空白" if not text else f"“{text}”"
 
 
+@_per_form
 def scored_indicators(form: ProjectForm) -> list[IndicatorRow]:
     """The indicator rows that carry a score (not-applicable and blank template rows left out)."""
     return [row for row in form.indicators if not not_applicable(row)]
@@ -226,7 +264,11 @@ def indicator_rows(form: ProjectForm, skip: Iterable[Any] = ()) -> list[ScoredRo
     """The scored indicator rows as the shared rules see them; ``skip`` holds the score cells, as
     (sheet, A1), that already have a finding sending the author to the score (no
     missing-explanation there)."""
-    skipped = set(skip)
+    skipped = frozenset(skip)
+    return list(once(form, ("indicator_rows", skipped), lambda: _indicator_rows(form, skipped)))
+
+
+def _indicator_rows(form: ProjectForm, skipped: frozenset[Any]) -> list[ScoredRow]:
     fixed = corrected_weights(form)
     rows = []
     for row in scored_indicators(form):
@@ -333,6 +375,7 @@ def _blame(form: ProjectForm, rows: list[IndicatorRow], diff: Decimal) -> tuple[
     return found[0] if len(found) == 1 else None
 
 
+@_per_form
 def weight_problems(form: ProjectForm) -> list[WeightProblem]:
     """Every sum of 分值 that does not hold, innermost first; a discrepancy already reported on a
     smaller group is not reported again around it (one error, one finding)."""
@@ -545,6 +588,7 @@ def _self_consistent(row: FundsRow) -> bool:
     return rate_agrees(readings, budget, spent)
 
 
+@_per_form
 def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
     """Every column of the funds block whose total is not the sum of its 其中 rows (compared at
     the precision the total is written with); a column whose 其中 rows are all blank, or with a
@@ -645,6 +689,7 @@ def corrected_figures(form: ProjectForm, row: FundsRow) -> tuple[Decimal | None,
 SCORE_RULES = frozenset({"rate-score", "target-score", "score-not-number", "score-out-of-range"})
 
 
+@_per_form
 def score_cells(form: ProjectForm) -> list[tuple[str, object, Decimal | None]]:
     """The scores the total adds: (label, cell, number), the funds score first."""
     cells = []

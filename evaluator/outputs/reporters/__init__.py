@@ -10,37 +10,43 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
 from evaluator.outputs.atomic import replacing
-from evaluator.outputs.reporters import html as html_reporter
-from evaluator.outputs.reporters import json as json_reporter
-from evaluator.outputs.reporters import summary_xlsx
-from evaluator.outputs.reporters import text as text_reporter
 
 Render = Callable[[dict[str, Any], IO, "Path | None"], None]
 
 
 @dataclass(frozen=True)
 class Reporter:
-    """An output format: ``render(report, stream, base)``; binary formats need a binary stream."""
+    """An output format: ``render(report, stream, base)``; binary formats need a binary stream.
 
-    render: Render
+    ``module`` is the reporter's module, imported the first time it renders: a text run does not
+    load the HTML template engine or the spreadsheet writer."""
+
+    module: str
     binary: bool = False
     filename: str | None = None
 
+    @property
+    def render(self) -> Render:
+        return import_module(f"evaluator.outputs.reporters.{self.module}").render
+
     def __call__(self, data: dict[str, Any] | Iterable, stream: IO, base: Path | None = None) -> None:
         if not isinstance(data, dict):  # file results rather than report data
+            from evaluator.outputs.reporters import json as json_reporter
+
             data = json_reporter.report(data)
         self.render(data, stream, base)
 
 
 REPORTERS: dict[str, Reporter] = {
-    "text": Reporter(text_reporter.render),
-    "json": Reporter(json_reporter.render, filename="report.json"),
-    "html": Reporter(html_reporter.render, filename="report.html"),
-    "xlsx": Reporter(summary_xlsx.render, binary=True, filename="summary.xlsx"),
+    "text": Reporter("text"),
+    "json": Reporter("json", filename="report.json"),
+    "html": Reporter("html", filename="report.html"),
+    "xlsx": Reporter("summary_xlsx", binary=True, filename="summary.xlsx"),
 }
 STREAM_FORMATS = [name for name, reporter in REPORTERS.items() if not reporter.binary]
 OUTPUT_FILES = {reporter.filename for reporter in REPORTERS.values() if reporter.filename}

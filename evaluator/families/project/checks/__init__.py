@@ -49,6 +49,7 @@ from evaluator.families.project.checks import (
     weight_standard,
     weight_sum,
 )
+from evaluator.families.project.derive import once
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding
 
@@ -77,5 +78,7 @@ CHECKS: dict[str, Callable[[ProjectForm], Iterator[Finding]]] = {module.RULE.slu
 
 def run_checks(form: ProjectForm) -> list[Finding]:
     """Every finding of every rule on one form, in the order of the sheet."""
-    findings = [finding for check in CHECKS.values() for finding in check(form)]
+    # once: the rules that other rules consult (target-score, rate-score, …) are checked one time
+    findings = [finding for slug, check in CHECKS.items()
+                for finding in once(form, ("check", slug), lambda: list(check(form)))]
     return sorted(findings, key=lambda finding: finding.sort_key)

@@ -32,7 +32,7 @@ from evaluator.checks import rows
 from evaluator.checks.base import Rule, shown
 from evaluator.checks.rows import is_empty_explanation
 from evaluator.families.project.checks import score_not_number, score_out_of_range, target_score
-from evaluator.families.project.derive import indicator_rows, number
+from evaluator.families.project.derive import findings_of, indicator_rows, number
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt
@@ -55,14 +55,14 @@ def flagged_scores(form: ProjectForm) -> set[tuple[str, str]]:
     there is no deduction to explain until the score is fixed."""
     return {(finding.sheet or "", finding.cell or "")
             for module in (score_out_of_range, score_not_number)
-            for finding in module.check(form)}
+            for finding in findings_of(form, module)}
 
 
 def full_marks_due(form: ProjectForm) -> dict[tuple[str, str], str]:
     """Score cells where ``target-score`` says the 分值 is due (a met target scored lower): the
     deduction is unexplained *and* the score is wrong; raising the score settles both."""
     return {(finding.sheet or "", finding.cell or ""): finding.expected or ""
-            for finding in target_score.check(form)
+            for finding in findings_of(form, target_score)
             if finding.expected is not None and target_score.REDUCED in finding.message}
 
 

@@ -35,6 +35,7 @@ from evaluator.checks.texts import TextRow
 from evaluator.families.project.checks import rate_score, score_out_of_range, target_score
 from evaluator.families.project.derive import (
     corrected_weights,
+    findings_of,
     funds_weight,
     indicator_weight,
     judgement,
@@ -94,7 +95,7 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
         return []                       # no text to read (most forms): the score rules need not run again
     flagged: dict[tuple[str, str], list[Finding]] = {}
     for module in (rate_score, target_score, score_out_of_range):
-        for finding in module.check(form):
+        for finding in findings_of(form, module):
             flagged.setdefault((finding.sheet or "", finding.cell or ""), []).append(finding)
     names = ([row.label for row in form.indicators] + [row.level1_name for row in form.indicators]
              + [row.level2_name for row in form.indicators] + [group.name for group in form.groups])
