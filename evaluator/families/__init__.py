@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 
 import yaml
 
-from evaluator.families.schema import CatalogError
+from evaluator.families.schema import CatalogError, load_yaml
 
 
 @dataclass(frozen=True)

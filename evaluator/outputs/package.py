@@ -47,6 +47,9 @@ CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 class CannotPatch(Exception):
     """The package holds something this writer does not handle; write the copy another way."""
 
@@ -129,7 +132,9 @@ class Package:
             raise CannotPatch(f"{name} is not UTF-8") from None
 
     def put(self, name: str, text: str) -> None:
-        self.changed[name] = text.encode("utf-8")
+        # A file name that is not UTF-8 reaches the results sheet as lone surrogates (os.fsdecode):
+        # shown as \xNN escapes, as the reports show it, never an encoding error.
+        self.changed[name] = _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text).encode("utf-8")
         self.removed.discard(name)
 
     def remove(self, name: str) -> None:

@@ -30,7 +30,6 @@ from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
 from evaluator.outputs.reporters import OUTPUT_FILES
 from evaluator.outputs.reporters import json as json_reporter
-from evaluator.outputs.reporters.summary_xlsx import is_own_summary
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than
 from evaluator.outputs.inert import printable, safe_path, shown_path
 from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
