@@ -222,6 +222,9 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
                                progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
                                alone_in_process=True)
         finally:
+            # A worker stopped in the middle of writing a copy (a full disk ends the pool) can leave its
+            # temporary behind: the pool is done and the lock is ours, so nothing half-written stays.
+            remove_stale(out_dir)
             with no_more_readable_than(*manifest.modes()):
                 manifest.save()
         if not batch.interrupted:
