@@ -15,31 +15,15 @@ from typing import Any
 from evaluator.families.department.labels import labels
 from evaluator.families.department.tree.edition import TreeEdition
 from evaluator.families.department.tree.model import TreeForm, TreeGroup, TreeRow
+from evaluator.families.department.reader import _right_of, _value   # one way to take a cell next to a label
 from evaluator.findings import CellRef
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.cell import MISSING, Value
 from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label, split_points
 
-_RIGHT = 12
 _TITLE = re.compile(r"(自评表|评分表|评价表|得分表|指标表|打分表)")
 _LEVELS = ("level1", "level2", "level3")
-
-
-def _value(grid: SheetGrid, row: int, col: int | None) -> Value:
-    if col is None:
-        return MISSING
-    r, c = grid.anchor(row, col)
-    return Value(raw=grid.cells.get((r, c)), ref=CellRef(grid.name, r, c), formula=grid.formulas.get((r, c)))
-
-
-def _right_of(grid: SheetGrid, row: int, col: int) -> Value:
-    _, _, _, c1 = grid.extent(row, col)
-    for c in range(c1 + 1, c1 + 1 + _RIGHT):
-        r0, c0 = grid.anchor(row, c)
-        if (r0, c0) in grid.cells or (r0, c0) in grid.formulas:
-            return _value(grid, row, c)
-    return MISSING
 
 
 def _columns(grid: SheetGrid, row: int, edition: TreeEdition) -> dict[str, int] | None:
