@@ -1,6 +1,6 @@
 """Complete probes of the department-wide layouts seen in published copies: each is read by its own
 edition with no error or warning, none is checked against the Guangzhou catalog, and the
-national-style body under the Guangzhou title is named as unsupported."""
+national-style body under the Guangzhou title is read by the project family."""
 
 from __future__ import annotations
 
@@ -33,9 +33,14 @@ def test_a_probe_is_read_by_its_own_edition_without_false_alarm(name, definition
     assert form.total.declared == form.total.recomputed
 
 
-def test_a_national_style_body_under_the_guangzhou_title_is_unsupported(definitions):
+def test_a_national_style_body_under_the_guangzhou_title_is_read_as_a_project_form(definitions):
+    """The project form's own layout under the title 部门整体支出绩效自评表 (as fiscal systems export
+    it): read by the project rules, whole, and consistent — no finding at all, none of Guangzhou."""
     result = check_file(PROBES / "national.csv", definitions)
-    assert [(f.rule, f.severity) for f in result.findings] == [("form-unsupported", Severity.WARNING)]
+    [form] = result.forms
+    assert (form.family, form.edition, form.title) == ("project", "project-national", "部门整体支出绩效自评表")
+    assert form.findings == []
+    assert (form.coverage.indicators_read, form.coverage.points_read) == (6, 100)
 
 
 @pytest.mark.parametrize("name", sorted(EDITIONS))

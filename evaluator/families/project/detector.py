@@ -3,7 +3,8 @@
 A sheet is claimed only on the project form's own title (项目支出绩效自评表, 部门预算项目支出绩效
 自评表, 项目(绩效)自评表, 绩效目标自评表 …: the titles the editions declare) and headers (a funds
 block or an indicator block with a 三级指标 and a 得分 column). A title that names a whole
-department (部门整体…) is never a project form. Without a title a sheet is claimed only when it
+department (部门整体…) is a project form only when the sheet holds the project layout itself
+(:func:`department_title`: a department-wide form filed on the project template). Without a title a sheet is claimed only when it
 holds both a funds row (年度资金总额 …) and an indicator block with 年度指标值 and 实际完成值
 columns: no other form prints them together.
 
@@ -131,6 +132,26 @@ def foreign_title(grid: SheetGrid) -> bool:
         if len(key) <= MAX_TITLE and any(word in key for word in NOT_PROJECT) and key.endswith("表"):
             return True
     return False
+
+
+def department_title(grid: SheetGrid, edition: Edition) -> Title | None:
+    """The title of a department-wide form (部门整体支出绩效自评表) filed on the project form's
+    grid: the sheet is titled as a department-wide form and still holds the project layout itself
+    — a funds total row and an indicator block with 年度指标值, 实际完成值 and 得分 columns — so the
+    project rules read it. None when the sheet is not laid out so (then the title is another
+    family's). Published copies of Anhui and Hunan units file their department-wide
+    self-evaluation this way; fiscal systems (Tianjin) export it so."""
+    if not looks_like_project(grid, edition):
+        return None
+    found: Title | None = None
+    for (r, c), value in _strings(grid):
+        if "表" not in value:
+            continue
+        key = loose_label(value)
+        if len(key) <= MAX_TITLE and any(word in key for word in NOT_PROJECT) and key.endswith("表"):
+            if found is None or (r, c) < (found.row, found.col):
+                found = Title(r, c, _SPACES.sub("", value.strip()))
+    return found
 
 
 def sheet_labels(grid: SheetGrid) -> tuple[frozenset[str], list[str]]:

@@ -131,11 +131,16 @@ class ProjectFamily:
                     previous.not_read.append({"where": sheet.name, "why": "续表的指标表头未能识别，未读取"})
                 continue
             previous = None
-            if title is None and (not detector.has_label(sheet, _total_rows(editions)) or detector.foreign_title(sheet)):
+            if title is None and not detector.has_label(sheet, _total_rows(editions)):
                 continue   # no title and no funds total row: not a project form (cheap test first)
             for grid, title in detector.segments(sheet, editions) if title else [(sheet, None)]:
                 edition = detector.choose_edition(grid, editions, definitions.forced_edition)
-                if title is None and not detector.looks_like_project(grid, edition):
+                if title is None and detector.foreign_title(grid):
+                    # titled as a department-wide form: read only on the project layout itself
+                    title = detector.department_title(grid, edition)
+                    if title is None:
+                        continue
+                elif title is None and not detector.looks_like_project(grid, edition):
                     continue
                 form = read_form(grid, edition, title)
                 if form is not None:
