@@ -61,6 +61,15 @@ class FormIdentity(_Strict):
     texts: Texts = Texts()
     #: The share of the catalog's 三级 indicators a table must hold to be claimed as this form.
     claim_share: Decimal = Field(default=Decimal("0.4"), gt=0, le=1)
+    #: The share it must hold to be judged as the whole form; between the two, the rows that are
+    #: the catalog's are judged one by one and the form is said to be partly read.
+    whole_share: Decimal = Field(default=Decimal("0.8"), gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _shares(self) -> "FormIdentity":
+        if self.whole_share < self.claim_share:
+            raise ValueError(f"whole_share {self.whole_share} is below claim_share {self.claim_share}")
+        return self
 
 
 class BudgetItem(_Strict):

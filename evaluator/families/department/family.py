@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.checks import run_checks
+from evaluator.families.department.coverage import catalog_coverage, unjudged_when_partly_read
 from evaluator.families.department.derive import (
     computed_grade, corrected_grade, corrected_total, declared_grade, recomputed_total)
 from evaluator.families.department.reader import diagnose, read_forms
@@ -31,7 +32,7 @@ def _check_catalog(grids: "list[SheetGrid]", catalog: Catalog) -> list[tuple[Che
         corrected = corrected_total(form, findings)
         corrected_band = corrected_grade(corrected, catalog)
         matched = sum(1 for row in form.rows if row.indicator is not None)
-        results.append((CheckedForm(
+        results.append((unjudged_when_partly_read(CheckedForm(
             family=ID,
             edition=catalog.id,
             title=form.title,
@@ -42,8 +43,9 @@ def _check_catalog(grids: "list[SheetGrid]", catalog: Catalog) -> list[tuple[Che
             total=Totals(declared=form.total.number, recomputed=recomputed_total(form), corrected=corrected),
             grade=Grades(declared=declared_grade(form), computed=band.name if band else None,
                          corrected=corrected_band.name if corrected_band else None),
+            coverage=catalog_coverage(form, catalog),
             model=form,
-        ), matched / max(len(form.rows), 1)))
+        )), matched / max(len(form.rows), 1)))
     return results
 
 

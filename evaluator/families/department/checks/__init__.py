@@ -5,6 +5,7 @@ Adding a rule means adding its module here and its case file under ``tests/cases
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import ModuleType
 from typing import Callable, Iterator
 
@@ -12,6 +13,7 @@ from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.checks import (
     budget_sum,
     deduction_mismatch,
+    form_partly_read,
     formula_no_value,
     grade_mismatch,
     missing_explanation,
@@ -51,14 +53,30 @@ CATALOG_MODULES: tuple[ModuleType, ...] = (
 
 #: Every rule of the family: the catalog's, the scored trees', the coefficient forms' (a slug may
 #: appear in several).
-MODULES: tuple[ModuleType, ...] = CATALOG_MODULES + TREE_MODULES + COEFFICIENT_MODULES
+#: form-partly-read, last, is every edition's: the catalog runs it with its checks, the scored
+#: trees and coefficient forms after theirs (``judge``).
+MODULES: tuple[ModuleType, ...] = CATALOG_MODULES + TREE_MODULES + COEFFICIENT_MODULES + (form_partly_read,)
 
 CHECKS: dict[str, Callable[[Form, Catalog], Iterator[Finding]]] = {
-    module.RULE.slug: module.check for module in CATALOG_MODULES
+    module.RULE.slug: module.check for module in (*CATALOG_MODULES, form_partly_read)
 }
 
 
+#: The rules that judge the table as a whole (its rows against the catalog, its sums, its total and
+#: grade): on a table recognised only in part they would report what was not read as errors.
+WHOLE_TABLE = frozenset({"missing-indicator", "unknown-indicator", "weight-sum", "total-mismatch", "grade-mismatch"})
+
+
 def run_checks(form: Form, catalog: Catalog) -> list[Finding]:
-    """Every finding of every check on one form, in the order of the sheet."""
-    findings = [finding for check in CHECKS.values() for finding in check(form, catalog)]
+    """Every finding of every check on one form, in the order of the sheet. A table recognised
+    only in part (:func:`~evaluator.families.department.coverage.wholly_recognised`) has its
+    catalog rows judged one by one, and form-partly-read says what was not read: never a
+    missing-indicator per absent row."""
+    from evaluator.families.department.coverage import wholly_recognised
+
+    checks = CHECKS
+    if not wholly_recognised(form, catalog):
+        checks = {slug: check for slug, check in CHECKS.items() if slug not in WHOLE_TABLE}
+        form = replace(form, rows=[row for row in form.rows if row.indicator is not None])
+    findings = [finding for check in checks.values() for finding in check(form, catalog)]
     return sorted(findings, key=lambda finding: finding.sort_key)

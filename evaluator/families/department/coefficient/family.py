@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evaluator.families.base import CheckedForm, Totals
+from evaluator.families.department.checks import form_partly_read
+from evaluator.families.department.coverage import coefficient_coverage, unjudged_when_partly_read
 from evaluator.families.department.coefficient.checks import run_checks
 from evaluator.families.department.coefficient.checks.total_mismatch import recomputed
 from evaluator.families.department.coefficient.edition import CoefficientEdition
@@ -18,6 +20,10 @@ def check_coefficient(grids: "list[SheetGrid]", edition: CoefficientEdition) -> 
     results = []
     for form in read_forms(grids, edition):
         findings = run_checks(form)
+        coverage = coefficient_coverage(form)
+        sums_hold = not any(finding.rule == "weight-sum" for finding in findings)
+        findings = sorted(findings + list(form_partly_read.judge(coverage, form.header_ref, sums_hold)),
+                          key=lambda finding: finding.sort_key)
         total = recomputed(form)
         corrected = total
         for finding in findings:
@@ -31,9 +37,9 @@ def check_coefficient(grids: "list[SheetGrid]", edition: CoefficientEdition) -> 
             for finding in findings:
                 if finding.expected_of == "score" and (finding.sheet, finding.cell) in cells:
                     corrected += Decimal(str(finding.expected)) - cells[(finding.sheet, finding.cell)]
-        results.append((CheckedForm(
+        results.append((unjudged_when_partly_read(CheckedForm(
             family="department", edition=edition.id, title=form.title, sheet=form.sheet,
             department=form.department, year=form.year, findings=findings,
             total=Totals(declared=form.total.number, recomputed=total, corrected=corrected),
-            grade=None, model=form), 1.0))
+            grade=None, coverage=coverage, model=form)), 1.0))
     return results

@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from evaluator.families.base import CheckedForm, Grades, Totals
+from evaluator.families.department.checks import form_partly_read
+from evaluator.families.department.coverage import tree_coverage, unjudged_when_partly_read
 from evaluator.families.department.tree.checks import run_checks
 from evaluator.families.department.tree.checks.total_mismatch import recomputed
 from evaluator.families.department.tree.edition import TreeEdition
@@ -44,6 +46,10 @@ def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[Che
 
             form.basic = read_basic(grids)
         findings = run_checks(form)
+        coverage = tree_coverage(form)
+        sums_hold = not any(finding.rule == "weight-sum" for finding in findings)
+        findings = sorted(findings + list(form_partly_read.judge(coverage, form.header_ref, sums_hold)),
+                          key=lambda finding: finding.sort_key)
         total = recomputed(form)
         corrected = _corrected(form, findings)
         grades = None
@@ -53,7 +59,7 @@ def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[Che
             grades = Grades(declared="".join(form.grade.text.split()) or None, computed=band.name if band else None,
                             corrected=corrected_band.name if corrected_band else None)
         strength = sum(row.known for row in form.rows) / len(form.rows)
-        results.append((CheckedForm(
+        results.append((unjudged_when_partly_read(CheckedForm(
             family="department",
             edition=edition.id,
             title=form.title,
@@ -63,6 +69,7 @@ def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[Che
             findings=findings,
             total=Totals(declared=form.total.number, recomputed=total, corrected=corrected),
             grade=grades,
+            coverage=coverage,
             model=form,
-        ), strength))
+        )), strength))
     return results

@@ -50,3 +50,5 @@ class TreeForm:
     grade: Value = MISSING
     columns: dict[str, int] = field(default_factory=dict)
     basic: Any = None   # the 基础数据表 beside a 指标表, where the edition judges it
+    #: Rows seen in the table and not read, ``{"where", "why"}`` (for coverage and form-partly-read).
+    not_read: list[dict[str, str]] = field(default_factory=list)

@@ -105,7 +105,9 @@ def read_table(grid: SheetGrid, header: int, bottom: int, cols: dict[str, int], 
                 continue
         label3 = _value(grid, r, cols["level3"])
         if label3.ref is None or label3.ref.row != r or label3.is_blank:
-            continue
+            if not (form.total.ref is None and label3.is_blank and (label3.ref is None or label3.ref.row == r)
+                    and _nameless(grid, r, cols, form)):
+                continue
         if norm_label(label3.text) in {norm_label(label) for label in model.columns.level3}:
             continue   # a repeated header row
         if norm_label(label3.text) in {"小计", "合计"}:
@@ -135,6 +137,19 @@ def read_table(grid: SheetGrid, header: int, bottom: int, cols: dict[str, int], 
         row.known = edition.knows(row.name)
         level2.children.append(row)
         form.rows.append(row)
+
+
+def _nameless(grid: SheetGrid, r: int, cols: dict[str, int], form: TreeForm) -> bool:
+    """Whether a row without a 三级 name holds its own 分值 and 得分 figures inside the table: it is
+    read (its points count in the sums and the total) and said in ``form.not_read``, since no rule
+    that needs the indicator's name can judge it — never a silent gap."""
+    weight, score = _value(grid, r, cols.get("weight")), _value(grid, r, cols.get("score"))
+    own = [value for value in (weight, score) if value.ref is not None and value.ref.row == r and value.number is not None]
+    if len(own) < 2 or any(norm_label(v)[:2] in ("小计", "合计", "总计") for _, v in grid.row_values(r)):
+        return False   # a subtotal row sums others
+    form.not_read.append({"where": f"{grid.name}!{CellRef(grid.name, r, cols['level3']).a1}",
+                          "why": f"有分值 {weight.text} 和得分 {score.text}，但没有三级指标名称，无法按指标校验"})
+    return True
 
 
 def read_sheet(grid: SheetGrid, edition: TreeEdition) -> list[TreeForm]:

@@ -1,6 +1,7 @@
 """A level of a scored tree does not add up: Σ三级 分值 ≠ its 二级's points, Σ二级 ≠ its 一级's,
 or Σ一级 ≠ the printed total 分值 (else the edition's, 100) where the form prints a total row (a copy
-cut off before it, or one part of a larger form, is not judged on Σ一级).
+cut off before it, or one part of a larger form, is not judged on Σ一级, nor on a shortfall of the
+last 一级 and 二级 groups, where its rows stop: form-partly-read says so).
 
 A group's points are read where the edition says (a column, or the bracket in its label
 ``投入(15分)``); a group that prints none is not judged. Each sum is reported once, on the group's
@@ -38,12 +39,18 @@ def _arithmetic(values: list[Decimal]) -> str:
 
 
 def check(form: TreeForm) -> Iterator[Finding]:
-    def judge(name, parent, children) -> Iterator[Finding]:
+    cut_off = form.total.ref is None and form.total_weight.ref is None
+    last_one = form.groups[-1] if form.groups else None
+    last_two = last_one.children[-1] if last_one is not None and last_one.children else None
+
+    def judge(name, parent, children, last: bool = False) -> Iterator[Finding]:
         written = [child.weight.number for child in children]
         points = parent.number
         if points is None or not written or any(value is None for value in written):
             return
         total = sum(written, Decimal(0))
+        if cut_off and last and total < points:
+            return   # the table stops without its total row inside this group: its rest was not read
         if total != points:
             yield RULE.emit(parent.ref, indicator=name, expected=total, actual=points,
                             arithmetic=_arithmetic(written), expected_of="weight",
@@ -51,8 +58,8 @@ def check(form: TreeForm) -> Iterator[Finding]:
 
     for one in form.groups:
         for two in one.children:
-            yield from judge(two.name, two.weight, two.children)
-        yield from judge(one.name, one.weight, one.children)
+            yield from judge(two.name, two.weight, two.children, last=two is last_two)
+        yield from judge(one.name, one.weight, one.children, last=one is last_one)
     if form.total.ref is None and form.total_weight.ref is None:
         return   # no total row: a copy cut off, or a part of a larger form; Σ一级 is not judged
     written = [one.weight.number for one in form.groups]
