@@ -90,9 +90,9 @@ def test_the_same_file_works_as_a_catalog_on_the_command_line(folder, tmp_path):
 
 @pytest.mark.parametrize(("change", "says"), [
     (("level1: bracket", "level1: brackets"), "points.level1"),
-    (("rules: [", "rules: [score-magic, "), "score-magic is not a scored-tree rule"),
+    (("rules: [", "rules: [score-magic, "), "score-magic 不是评分树的规则"),
     (("share: 0.5", "share: 2"), "identify.share"),
-    (("{name: 一般, min: 0, max: 85}", "{name: 一般, min: 10, max: 85}"), "grades: the grade bands must start at 0"),
+    (("{name: 一般, min: 0, max: 85}", "{name: 一般, min: 10, max: 85}"), "grades：评价等级的分数段必须从 0 开始"),
     (("province: 示例省\n", "province: 示例省\ncolour: red\n"), "colour"),
 ])
 def test_an_edition_with_an_error_names_the_file_and_the_key(tmp_path, change, says):

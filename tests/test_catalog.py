@@ -38,7 +38,7 @@ def test_weights_must_add_up(catalog_data):
 def test_grade_bands_without_gap(catalog_data):
     data = copy.deepcopy(catalog_data)
     data["grades"][1]["min"] = 81
-    with pytest.raises(CatalogError, match="grade bands"):
+    with pytest.raises(CatalogError, match="评价等级"):
         parse_catalog(_text(data))
 
 
@@ -46,7 +46,7 @@ def test_duplicate_ids(catalog_data):
     data = copy.deepcopy(catalog_data)
     leaves = data["indicators"][0]["children"][0]["children"]
     leaves[1]["id"] = leaves[0]["id"]
-    with pytest.raises(CatalogError, match="unique"):
+    with pytest.raises(CatalogError, match="不能重复"):
         parse_catalog(_text(data))
 
 
@@ -65,7 +65,7 @@ def test_budget_identity_names_an_item(catalog_data):
 
 
 def test_not_yaml_and_missing_file(tmp_path):
-    with pytest.raises(CatalogError, match="not valid YAML"):
+    with pytest.raises(CatalogError, match="不是有效的 YAML"):
         parse_catalog("form: [unclosed")
-    with pytest.raises(CatalogError, match="cannot read"):
+    with pytest.raises(CatalogError, match="无法读取"):
         load_catalog(tmp_path / "none.yaml")

@@ -80,7 +80,7 @@ def test_usage_errors_exit_2(tmp_path):
     bad = tmp_path / "catalog.yaml"
     bad.write_text("form: {id: x}\n", encoding="utf-8")
     result = _run("check", str(SAMPLES / "correct-form.xlsx"), "--catalog", str(bad))
-    assert result.exit_code == 2 and "invalid catalog" in result.output
+    assert result.exit_code == 2 and "指标目录有误" in result.output
 
 
 def test_annotated_copies_mirror_subfolders_and_leave_inputs_untouched(inbox, tmp_path):

@@ -104,13 +104,29 @@ def test_labels_with_line_breaks_and_no_title(tmp_path, definitions):
     assert form.model.funds[1].name == "其中：当年财政拨款"
 
 
-def test_the_detector_ignores_a_department_title(tmp_path, definitions):
-    data = apply_project_edits(load_project("project-national"), {"title": "部门整体支出绩效自评表"})
-    path = tmp_path / "f.xlsx"
-    build_projects([(data, None)], path)
-    # A sheet titled as the department form is the department family's, whatever its headers.
-    forms = _forms(path, definitions)
-    assert "project" not in [form.family for form in forms]
+def test_a_department_title_over_the_project_layout_is_read_by_the_project_rules(tmp_path, definitions):
+    """A department-wide form filed on the project template (部门整体支出绩效自评表 over the funds
+    block and the 年度指标值 | 实际完成值 | 分值 | 得分 table) is the project layout: read by the
+    project family under its own title, with exactly the findings the same form has untitled as a
+    project form, and never by a department edition."""
+    national = load_project("project-national")
+    planted = {"funds.total.score": "9"}
+    as_project, as_department = tmp_path / "p.xlsx", tmp_path / "d.xlsx"
+    build_projects([(apply_project_edits(national, planted), None)], as_project)
+    build_projects([(apply_project_edits(national, {**planted, "title": "部门整体支出绩效自评表"}), None)], as_department)
+    [expected] = _forms(as_project, definitions)
+    [form] = _forms(as_department, definitions)
+    assert (form.family, form.edition, form.title) == ("project", "project-national", "部门整体支出绩效自评表")
+    said = lambda found: sorted((f.rule, f.cell, f.expected) for f in found.findings)  # noqa: E731
+    assert said(form) == said(expected) and said(form)
+    assert form.coverage.to_dict() == expected.coverage.to_dict()
+
+
+def test_a_department_title_without_the_project_layout_is_not_a_project_form(definitions):
+    """The Guangzhou form (部门整体支出绩效自评表 over its own 三级指标 | 分值 | 得分 table, no
+    年度指标值 / 实际完成值 columns) is never the project family's."""
+    forms = _forms(Path(__file__).parent.parent / "sample_workbooks" / "correct-form.xlsx", definitions)
+    assert [form.family for form in forms] == ["department"]
 
 
 def test_choose_edition_prefers_national_on_a_tie():

@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 
 import yaml
 
-from evaluator.families.schema import CatalogError, load_yaml
+from evaluator.families.schema import CatalogError, load_yaml, read_definition, yaml_problem
 
 
 @dataclass(frozen=True)
@@ -136,18 +136,15 @@ class Definitions:
 
 def _family_of(path: Path) -> tuple[str, str]:
     """The family a --catalog file names (``family:``; none means the default one) and its text."""
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
+    text = read_definition(path, "版本文件")
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+        raise CatalogError(f"{path}：{yaml_problem(exc)}") from exc
     family = data.get("family", DEFAULT_FAMILY) if isinstance(data, dict) else DEFAULT_FAMILY
     if family not in BY_ID:
-        known = ", ".join(BY_ID)
-        raise CatalogError(f"{path}: family: {family!r} is not a known family ({known})")
+        known = "、".join(BY_ID)
+        raise CatalogError(f"{path}：family：“{family}”不是已知的表式类别（已知：{known}）")
     return family, text
 
 
@@ -174,7 +171,7 @@ def load_definitions(catalog_files: Sequence[Path] = (), edition: str | None = N
                               forced_edition=edition)
     if edition is not None and edition not in definitions.edition_ids:
         known = "、".join(definitions.edition_ids)
-        raise CatalogError(f"--edition {edition}: no such edition (known: {known})")
+        raise CatalogError(f"--edition {edition}：没有这个版本（已知：{known}）")
     return definitions
 
 

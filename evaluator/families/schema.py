@@ -4,6 +4,7 @@ naming the file and the key, before any workbook is read."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from pathlib import Path
@@ -14,7 +15,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 
 class CatalogError(ValueError):
-    """A definition file is missing, not YAML, or not valid. The message says where."""
+    """A definition file is missing, not YAML, or not valid. The message, in Chinese, says where:
+    the file, the path of the key in the YAML (``indicators[0].children[1].weight``) and what is
+    wrong there."""
 
 
 class Strict(BaseModel):
@@ -26,9 +29,9 @@ class Strict(BaseModel):
 def _year_pattern(value: str) -> str:
     try:
         if re.compile(value).groups < 1:
-            raise ValueError("the year pattern needs one group that captures the year")
+            raise ValueError("年份的正则表达式需要一个捕获年份的分组（如 (\\d{4})）")
     except re.error as exc:
-        raise ValueError(f"not a regular expression: {exc}") from exc
+        raise ValueError(f"不是有效的正则表达式：{exc}") from exc
     return value
 
 
@@ -62,20 +65,102 @@ def validate_yaml(text: str, source: str, model: type[Model], what: str, keys: s
     return _VALIDATED[key]  # type: ignore[return-value]
 
 
+#: What a pydantic error type means, in the words the message gives a person ({ctx} keys filled in).
+_PROBLEMS = {
+    "missing": "缺少这个键",
+    "extra_forbidden": "不认识这个键（拼写有误，或放错了层级）",
+    "decimal_parsing": "应为数字", "decimal_type": "应为数字", "float_parsing": "应为数字", "float_type": "应为数字",
+    "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "string_type": "应为文字", "list_type": "应为列表（[…] 或每行一个 - …）", "tuple_type": "应为列表",
+    "dict_type": "应为映射（键: 值）", "model_type": "应为映射（键: 值）", "model_attributes_type": "应为映射（键: 值）",
+    "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
+    "literal_error": "应为 {expected} 之一",
+    "enum": "应为 {expected} 之一",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "应大于等于 {ge}",
+    "less_than": "应小于 {lt}", "less_than_equal": "应小于等于 {le}",
+    "too_short": "至少要有 {min_length} 项", "too_long": "至多只能有 {max_length} 项",
+    "string_too_short": "至少要有 {min_length} 个字符", "string_too_long": "至多只能有 {max_length} 个字符",
+    "decimal_max_places": "小数位数至多为 {decimal_places}",
+}
+#: Types whose message shows the value found (a wrong value, not a wrong shape).
+_SHOW_INPUT = {"literal_error", "enum", "greater_than", "greater_than_equal", "less_than", "less_than_equal",
+               "decimal_parsing", "float_parsing", "int_parsing", "int_from_float", "bool_parsing",
+               "string_type", "decimal_type", "float_type", "int_type", "bool_type"}
+
+
+def _path(loc: tuple) -> str:
+    """Where in the YAML: ``indicators[0].children[2].weight`` (list positions from 0)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "（顶层）"
+
+
+def _shown(value) -> str:
+    text = repr(value) if not isinstance(value, str) else f"“{value}”"
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def problem_text(error: dict) -> str:
+    """One validation error in Chinese: the path in the YAML and what is wrong there."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        what = str(ctx["error"])
+        # a model's own check names its key itself (``rules：…``); a field's check is at its path
+        return what if not error.get("loc") else f"{_path(error['loc'])}：{what}"
+    template = _PROBLEMS.get(kind)
+    if template is None:
+        what = f"不符合要求（{error.get('msg', kind)}）"
+    else:
+        try:
+            what = template.format(**{key: str(value) for key, value in ctx.items()})
+        except (KeyError, IndexError):
+            what = template
+    if kind in _SHOW_INPUT and "input" in error:
+        what += f"，实为 {_shown(error['input'])}"
+    return f"{_path(error.get('loc', ()))}：{what}"
+
+
+#: The YAML parser's most frequent complaints, said in Chinese (others keep the parser's words).
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”（缩进有误，或文字中的冒号需加引号）"),
+    ("cannot start any token", "含有不能出现在这里的字符（常见原因：用制表符缩进，YAML 只能用空格缩进）"),
+    ("did not find expected key", "缩进有误，这里应为一个键"),
+    ("did not find expected ',' or ']'", "方括号列表 […] 没有闭合，或其中少了逗号"),
+    ("did not find expected ',' or '}'", "花括号映射 {…} 没有闭合，或其中少了逗号"),
+    ("did not find expected '-' indicator", "列表的缩进有误，这里应为以 - 开头的一项"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了"),
+    ("found undefined alias", "引用了未定义的锚点（*名称）"),
+    ("expected <block end>", "缩进有误，这一行与上一层级对不齐"),
+)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where a YAML syntax error is (line and column from 1) and what is wrong, in Chinese where
+    the parser's complaint is a known one."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    said = next((chinese for words, chinese in _YAML_PROBLEMS if words in problem), None)
+    where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列：" if mark is not None else ""
+    return f"不是有效的 YAML：{where}{said or f'语法错误（解析器提示：{problem}）'}"
+
+
 def _validate(text: str, source: str, model: type[Model], what: str, keys: str) -> tuple[Model, str]:
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
+        raise CatalogError(f"{source}：{yaml_problem(exc)}") from exc
     if not isinstance(data, dict):
-        raise CatalogError(f"{source}: {what} is a mapping with keys {keys}")
+        raise CatalogError(f"{source}：{what}应为一个映射（键: 值），主要的键为 {keys}")
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise CatalogError(f"{source}: invalid {what.split(' ', 1)[-1]}: {problems}") from None
+        problems = "；".join(problem_text(err) for err in exc.errors())
+        raise CatalogError(f"{source}：{what}有误：{problems}") from None
     return parsed, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -83,5 +168,12 @@ def read_definition(path: str | Path, what: str) -> str:
     """The text of a definition file; :class:`CatalogError` when it cannot be read."""
     try:
         return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read the {what}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}：无法读取{what}：文件不是 UTF-8 编码（第 {exc.start + 1} 个字节起）") from exc
+    except OSError as exc:
+        raise CatalogError(f"{path}：无法读取{what}：{_OS_PROBLEMS.get(exc.errno, exc.strerror or str(exc))}") from exc
+
+
+#: Why a file cannot be read, in Chinese (others keep the system's words).
+_OS_PROBLEMS = {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限",
+                errno.EISDIR: "这是一个文件夹，不是文件", errno.ENOTDIR: "路径中有一段不是文件夹"}

@@ -68,7 +68,7 @@ class FormIdentity(_Strict):
     @model_validator(mode="after")
     def _shares(self) -> "FormIdentity":
         if self.whole_share < self.claim_share:
-            raise ValueError(f"whole_share {self.whole_share} is below claim_share {self.claim_share}")
+            raise ValueError(f"whole_share {self.whole_share} 小于 claim_share {self.claim_share}：整表校验所需的份额不能低于认领所需的份额")
         return self
 
 
@@ -91,11 +91,11 @@ class Budget(_Strict):
     def _identities_name_items(self) -> "Budget":
         keys = [item.key for item in self.items]
         if len(set(keys)) != len(keys):
-            raise ValueError("budget item keys must be unique")
+            raise ValueError("budget.items：各项的 key 不能重复")
         for identity in self.identities:
             for key in identity.left + identity.right:
                 if key not in keys:
-                    raise ValueError(f"budget identity names {key!r}, which is not a budget item")
+                    raise ValueError(f"budget.identities：勾稽关系用到“{key}”，但 budget.items 中没有这一项")
         return self
 
 
@@ -129,19 +129,18 @@ class IndicatorNode(_Strict):
     def _shape(self) -> "IndicatorNode":
         if self.children:
             if self.id is not None:
-                raise ValueError(f"{self.name}: a group has children and no id")
+                raise ValueError(f"“{self.name}”：有下级指标的分组不能有 id")
             if self.scoring != "declared":
-                raise ValueError(f"{self.name}: only a 三级指标 has a scoring method")
+                raise ValueError(f"“{self.name}”：只有三级指标才有 scoring（计分方法）")
             total = sum((child.weight for child in self.children), Decimal(0))
             if total != self.weight:
                 raise ValueError(
-                    f"{self.name}: 分值 {fmt(self.weight)} is not the sum of its children's "
-                    f"({fmt(total)})"
+                    f"“{self.name}”：分值 {fmt(self.weight)} 不等于下级指标分值之和 {fmt(total)}"
                 )
         elif self.id is None:
-            raise ValueError(f"{self.name}: a 三级指标 needs an id")
+            raise ValueError(f"“{self.name}”：三级指标需要一个 id")
         if self.weight <= 0:
-            raise ValueError(f"{self.name}: 分值 must be positive")
+            raise ValueError(f"“{self.name}”：分值（weight）必须大于 0")
         return self
 
 
@@ -156,25 +155,25 @@ class CatalogModel(_Strict):
     def _consistent(self) -> "CatalogModel":
         total = sum((node.weight for node in self.indicators), Decimal(0))
         if total != self.total_weight:
-            raise ValueError(f"the 一级指标 sum to {fmt(total)}, not {fmt(self.total_weight)}")
+            raise ValueError(f"indicators：一级指标分值合计为 {fmt(total)}，应为 {fmt(self.total_weight)}")
         for node in self.indicators:
             if not node.children or any(not child.children for child in node.children):
-                raise ValueError(f"{node.name}: the tree needs three levels (一级 → 二级 → 三级)")
+                raise ValueError(f"“{node.name}”：指标树需要三级（一级 → 二级 → 三级）")
             for child in node.children:
                 if any(grand.children for grand in child.children):
-                    raise ValueError(f"{child.name}: the tree has exactly three levels")
+                    raise ValueError(f"“{child.name}”：指标树只能有三级")
         ids = [leaf.id for one in self.indicators for two in one.children for leaf in two.children]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"indicator ids must be unique: {', '.join(duplicates)}")
+            raise ValueError(f"indicators：三级指标的 id 不能重复：{'、'.join(duplicates)}")
         bands = sorted(self.grades, key=lambda band: band.min)
         if bands[0].min > 0:
-            raise ValueError("the grade bands must start at 0")
+            raise ValueError("grades：评价等级的分数段必须从 0 开始")
         for low, high in zip(bands, bands[1:]):
             if low.max != high.min or low.include_max:
-                raise ValueError(f"grade bands {low.name} and {high.name} must meet without gap or overlap")
+                raise ValueError(f"grades：评价等级“{low.name}”与“{high.name}”的分数段必须首尾相接，不能有空档或重叠")
         if bands[-1].max != self.total_weight or not bands[-1].include_max:
-            raise ValueError(f"the top grade band must end at {fmt(self.total_weight)} inclusive")
+            raise ValueError(f"grades：最高的评价等级必须到 {fmt(self.total_weight)} 为止（含，include_max: true）")
         return self
 
 
@@ -293,7 +292,7 @@ class Catalog:
 
 def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
     """Validate catalog text; raise :class:`CatalogError` naming the first problem."""
-    model, digest = validate_yaml(text, source, CatalogModel, "a catalog", "form, budget, grades, indicators")
+    model, digest = validate_yaml(text, source, CatalogModel, "指标目录", "form、budget、grades、indicators")
     return Catalog(model=model, source=source, digest=digest)
 
 
@@ -302,4 +301,4 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     if path is None:
         text = resources.files("evaluator.families.department.editions").joinpath(DEFAULT_CATALOG).read_text("utf-8")
         return parse_catalog(text, DEFAULT_CATALOG)
-    return parse_catalog(read_definition(path, "catalog"), str(path))
+    return parse_catalog(read_definition(path, "指标目录"), str(path))

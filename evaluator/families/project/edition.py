@@ -167,14 +167,14 @@ class Edition(_Strict):
     def _consistent(self) -> "Edition":
         for index, bands in enumerate(self.grade_bands):
             if not bands:
-                raise ValueError(f"grade_bands.{index}: a set of bands needs at least one band")
+                raise ValueError(f"grade_bands[{index}]：一组评价等级至少要有一个等级")
             if min(band.min for band in bands) != 0:
-                raise ValueError(f"grade_bands.{index}: the lowest band must start at 0")
+                raise ValueError(f"grade_bands[{index}]：最低的评价等级必须从 0 开始")
             names = [band.name for band in bands]
             if len(set(names)) != len(names):
-                raise ValueError(f"grade_bands.{index}: band names must be unique")
+                raise ValueError(f"grade_bands[{index}]：评价等级的名称不能重复")
         if self.standard_weights is not None and any(v <= 0 for v in self.standard_weights.values()):
-            raise ValueError("standard_weights: every weight must be positive")
+            raise ValueError("standard_weights：每个分值都必须大于 0")
         return self
 
     # The rules' view -------------------------------------------------------------------------
@@ -201,13 +201,13 @@ class LoadedEdition:
 
 def parse_edition(text: str, source: str = "<edition>") -> LoadedEdition:
     """Validate edition text; raise :class:`CatalogError` naming the file and the first problem."""
-    edition, digest = validate_yaml(text, source, Edition, "a project edition",
-                                    "id, family, title, titles, identify, …")
+    edition, digest = validate_yaml(text, source, Edition, "项目支出版本文件",
+                                    "id、family、title、titles、identify 等")
     return LoadedEdition(edition, source, digest)
 
 
 def load_edition(path: str | Path) -> LoadedEdition:
-    return parse_edition(read_definition(path, "edition"), str(path))
+    return parse_edition(read_definition(path, "版本文件"), str(path))
 
 
 def bundled_editions() -> list[LoadedEdition]:

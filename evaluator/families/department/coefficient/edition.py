@@ -66,8 +66,8 @@ class CoefficientEditionModel(Strict):
 
         unknown = [rule for rule in self.rules if rule not in COEFFICIENT_CHECKS]
         if unknown:
-            raise ValueError(f"rules: {', '.join(unknown)} is not a coefficient-form rule "
-                             f"(known: {', '.join(COEFFICIENT_CHECKS)})")
+            raise ValueError(f"rules：{'、'.join(unknown)} 不是得分系数表的规则"
+                             f"（可用：{'、'.join(COEFFICIENT_CHECKS)}）")
         return self
 
 
@@ -111,6 +111,6 @@ class CoefficientEdition:
 
 
 def parse_coefficient_edition(text: str, source: str = "<edition>") -> CoefficientEdition:
-    model, digest = validate_yaml(text, source, CoefficientEditionModel, "a coefficient-form edition",
-                                  "kind, id, name, province, titles, funds, indicators, rules")
+    model, digest = validate_yaml(text, source, CoefficientEditionModel, "得分系数版本文件",
+                                  "kind、id、name、province、titles、funds、indicators、rules")
     return CoefficientEdition(model, source, digest)

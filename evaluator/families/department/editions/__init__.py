@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from evaluator.families.schema import CatalogError
+from evaluator.families.schema import CatalogError, yaml_problem
 
 #: The bundled editions, in the order they are offered a sheet.
 BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml",
@@ -28,7 +28,7 @@ def _kind(text: str, source: str) -> str:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise CatalogError(f"{source}: not valid YAML: {exc}") from exc
+        raise CatalogError(f"{source}：{yaml_problem(exc)}") from exc
     return data.get("kind", "catalog") if isinstance(data, dict) else "catalog"
 
 
@@ -44,7 +44,7 @@ def parse(text: str, source: str) -> Any:
 
         return parse_coefficient_edition(text, source)
     if kind != "catalog":
-        raise CatalogError(f"{source}: kind: expected 'catalog', 'scored-tree' or 'coefficient', not {kind!r}")
+        raise CatalogError(f"{source}：kind：应为 catalog、scored-tree 或 coefficient 之一，实为“{kind}”")
     from evaluator.families.department.catalog import parse_catalog
 
     data = yaml.safe_load(text)

@@ -109,21 +109,21 @@ class TreeEditionModel(Strict):
 
         unknown = [rule for rule in self.rules if rule not in TREE_CHECKS]
         if unknown:
-            raise ValueError(f"rules: {', '.join(unknown)} is not a scored-tree rule "
-                             f"(known: {', '.join(TREE_CHECKS)})")
+            raise ValueError(f"rules：{'、'.join(unknown)} 不是评分树的规则"
+                             f"（可用：{'、'.join(TREE_CHECKS)}）")
         for name in self.identify.columns:
             name = "weight" if name in ("weight1", "weight2") else name
             if not getattr(self.columns, name) and not (name == "score" and self.points.score == "last"):
-                raise ValueError(f"identify.columns names {name}, which has no header synonyms in columns")
+                raise ValueError(f"identify.columns：列出了 {name}，但 columns 中没有它的表头写法")
         if self.grades:
             bands = sorted(self.grades, key=lambda band: band.min)
             if bands[0].min != 0:
-                raise ValueError("grades: the grade bands must start at 0")
+                raise ValueError("grades：评价等级的分数段必须从 0 开始")
             for low, high in zip(bands, bands[1:]):
                 if low.max != high.min or low.include_max:
-                    raise ValueError(f"grades: bands {low.name} and {high.name} must meet without gap or overlap")
+                    raise ValueError(f"grades：评价等级“{low.name}”与“{high.name}”的分数段必须首尾相接，不能有空档或重叠")
             if bands[-1].max != self.total_weight or not bands[-1].include_max:
-                raise ValueError(f"grades: the top band must end at {fmt(self.total_weight)} inclusive")
+                raise ValueError(f"grades：最高的评价等级必须到 {fmt(self.total_weight)} 为止（含，include_max: true）")
         return self
 
 
@@ -195,10 +195,10 @@ class TreeEdition:
 
 def parse_tree_edition(text: str, source: str = "<edition>") -> TreeEdition:
     """Validate edition text; raise :class:`CatalogError` naming the file and the first problem."""
-    model, digest = validate_yaml(text, source, TreeEditionModel, "a scored-tree edition",
-                                  "kind, id, name, province, identify, columns, points, rules")
+    model, digest = validate_yaml(text, source, TreeEditionModel, "评分树版本文件",
+                                  "kind、id、name、province、identify、columns、points、rules")
     return TreeEdition(model, source, digest)
 
 
 def load_tree_edition(path: str | Path) -> TreeEdition:
-    return parse_tree_edition(read_definition(path, "edition"), str(path))
+    return parse_tree_edition(read_definition(path, "版本文件"), str(path))
