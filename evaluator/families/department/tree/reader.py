@@ -106,7 +106,7 @@ def read_table(grid: SheetGrid, header: int, bottom: int, cols: dict[str, int], 
         label3 = _value(grid, r, cols["level3"])
         if label3.ref is None or label3.ref.row != r or label3.is_blank:
             if not (form.total.ref is None and label3.is_blank and (label3.ref is None or label3.ref.row == r)
-                    and _nameless(grid, r, cols, form)):
+                    and _nameless(grid, r, cols, form, stop)):
                 continue
         if norm_label(label3.text) in {norm_label(label) for label in model.columns.level3}:
             continue   # a repeated header row
@@ -139,10 +139,20 @@ def read_table(grid: SheetGrid, header: int, bottom: int, cols: dict[str, int], 
         form.rows.append(row)
 
 
-def _nameless(grid: SheetGrid, r: int, cols: dict[str, int], form: TreeForm) -> bool:
-    """Whether a row without a 三级 name holds its own 分值 and 得分 figures inside the table: it is
-    read (its points count in the sums and the total) and said in ``form.not_read``, since no rule
-    that needs the indicator's name can judge it — never a silent gap."""
+def _nameless(grid: SheetGrid, r: int, cols: dict[str, int], form: TreeForm, stop: list[str]) -> bool:
+    """Whether a row without a 三级 name holds its own 分值 and 得分 figures inside the table (the
+    next row with text is a named 三级 row or the total row): it is read (its points count in the
+    sums and the total) and said in ``form.not_read``, since no rule that needs the indicator's
+    name can judge it — never a silent gap. Figures below the table's last row (a table under it,
+    a note) are not the table's."""
+    following = next((rr for rr in range(r + 1, grid.max_row + 1)
+                      if any(isinstance(v, str) and norm_label(v) for _, v in grid.row_values(rr))), None)
+    if following is None:
+        return False
+    name = _value(grid, following, cols["level3"])
+    named = name.ref is not None and name.ref.row == following and not name.is_blank
+    if not named and not any(_is_label(v, stop) for _, v in grid.row_values(following)):
+        return False
     weight, score = _value(grid, r, cols.get("weight")), _value(grid, r, cols.get("score"))
     own = [value for value in (weight, score) if value.ref is not None and value.ref.row == r and value.number is not None]
     if len(own) < 2 or any(norm_label(v)[:2] in ("小计", "合计", "总计") for _, v in grid.row_values(r)):
