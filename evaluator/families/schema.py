@@ -104,6 +104,12 @@ def _shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _listed(expected) -> str:
+    """pydantic's ``'a', 'b' or 'c'`` as ``a、b、c``."""
+    parts = re.split(r",\s*|\s+or\s+", str(expected))
+    return "、".join(part.strip().strip("'\"") for part in parts if part.strip())
+
+
 def problem_text(error: dict) -> str:
     """One validation error in Chinese: the path in the YAML and what is wrong there."""
     kind = error.get("type", "")
@@ -117,7 +123,8 @@ def problem_text(error: dict) -> str:
         what = f"不符合要求（{error.get('msg', kind)}）"
     else:
         try:
-            what = template.format(**{key: str(value) for key, value in ctx.items()})
+            what = template.format(**{key: _listed(value) if key == "expected" else str(value)
+                                       for key, value in ctx.items()})
         except (KeyError, IndexError):
             what = template
     if kind in _SHOW_INPUT and "input" in error:
