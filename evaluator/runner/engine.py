@@ -43,6 +43,7 @@ class FileResult:
     forms: list[CheckedForm] = field(default_factory=list)
     error: str | None = None
     annotated: str | None = None
+    corrected_copy: str | None = None   # --fix: the proposed corrected copy (<stem>.更正稿.xlsx)
     unchanged: bool = False
     grids: list[SheetGrid] | None = field(default=None, repr=False)
     inspection: Inspection | None = field(default=None, repr=False)

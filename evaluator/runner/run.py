@@ -171,9 +171,11 @@ def no_copy_reason(result: FileResult) -> str | None:
     return None
 
 
-def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS,
+            fix: bool = False) -> FileResult:
     """Check one file and, when asked and a form was found, write its annotated copy (never more
-    readable than the file). Never raises for a bad file."""
+    readable than the file) and, with ``fix``, its proposed corrected copy beside it. Never raises
+    for a bad file."""
     keep = destination is not None and job.path.suffix.lower() not in (".xlsx", ".xlsm")
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
@@ -187,16 +189,33 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
             result.annotated = str(destination)
         except Exception as exc:  # noqa: BLE001 - the check stands; only the copy failed
             log.warning("%s：批注副本写入失败（%s: %s）", job.display, type(exc).__name__, exc)
+        if fix and result.annotated is not None:
+            write_corrected(job, result, destination, mode)
     result.grids = None
     return result
 
 
+def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) -> None:
+    """``--fix``: the proposed corrected copy beside the annotated one (see :mod:`evaluator.outputs.fix`)."""
+    from evaluator.outputs.fix import fixed_name, write_fixed
+
+    target = fixed_name(destination, job.relative.stem)
+    try:
+        with no_more_readable_than(mode):
+            write_fixed(result, target)
+        result.corrected_copy = str(target)
+    except Exception as exc:  # noqa: BLE001 - the check stands; only the corrected copy failed
+        log.warning("%s：更正稿写入失败（%s: %s）", job.display, type(exc).__name__, exc)
+
+
 @dataclass(frozen=True)
 class Task:
-    """One file for a worker: the job and where its annotated copy goes (None: no copy)."""
+    """One file for a worker: the job, where its annotated copy goes (None: no copy), and whether
+    a proposed corrected copy is written beside it (``--fix``)."""
 
     job: Job
     destination: Path | None = None
+    fix: bool = False
 
 
 @dataclass
@@ -274,7 +293,8 @@ def check_one(task: Task) -> Outcome:
     started = time.perf_counter()
     with _collecting_log() as records:
         try:
-            result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
+            extra = {"fix": True} if task.fix else {}
+            result = process(task.job, _DEFINITIONS, task.destination, _LIMITS, **extra)
             reason = no_copy_reason(result) if task.destination is not None else None
             entries = json_reporter.entries([result])
             if reason is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.checks import run_checks
 from evaluator.families.department.derive import (
@@ -26,7 +27,7 @@ class DepartmentFamily:
         results = []
         for form in read_forms(grids, catalog):
             band = computed_grade(form, catalog)
-            findings = run_checks(form, catalog)
+            findings = with_consequences(form, run_checks(form, catalog), lambda model: run_checks(model, catalog))
             corrected = corrected_total(form, findings)
             corrected_band = corrected_grade(corrected, catalog)
             results.append(CheckedForm(

@@ -117,9 +117,22 @@ def related_text(finding: dict[str, Any]) -> str | None:
     return "相关单元格：" + "、".join(names) if names else None
 
 
+def consequence_text(finding: dict[str, Any]) -> str | None:
+    """For a figure that follows another finding: "随之应为：G13（按比例计分的得分不符）更正后，此处随之改变"."""
+    cause = finding.get("consequence_of")
+    if not cause:
+        return None
+    where = cell_name(cause.get("sheet"), cause.get("cell"), finding.get("sheet")) or "—"
+    value = finding.get("expected")
+    shown = f" {show_value(value, finding.get('expected_of'))}" if value is not None else ""
+    return f"随之应为{shown}：{where}（{rule_title(cause.get('rule') or '')}）更正后，此处随之改变"
+
+
 def finding_details(finding: dict[str, Any]) -> list[str]:
-    """The lines that follow a finding's message: expected, alternatives, band, related cells."""
-    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding)]
+    """The lines that follow a finding's message: expected, alternatives, band, related cells, and
+    what a figure that follows another finding follows (随之应为)."""
+    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding),
+             consequence_text(finding)]
     return [line for line in lines if line]
 
 

@@ -61,6 +61,7 @@ def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
         "findings": [finding.to_dict() for finding in findings],
         "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
         "annotated": result.annotated,
+        "corrected_copy": result.corrected_copy,
     }
     if form is not None and form.family is not None:
         entry.update(
@@ -111,7 +112,7 @@ def summary(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = N
 
 
 #: The version of this contract; bumped with every change to it (the README keeps the changelog).
-CONTRACT = 3
+CONTRACT = 4
 
 
 def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:

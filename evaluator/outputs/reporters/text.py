@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, filled_facts, rule_label
+from evaluator.outputs.reporters.common import SEVERITY_LABELS, consequence_text, filled_facts, rule_label
 
 
 class _Printable:
@@ -53,7 +53,11 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         for finding in row["findings"]:
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
             label = SEVERITY_LABELS.get(finding["severity"], finding["severity"])
-            stream.write(f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}\n")
+            line = f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}"
+            follows = consequence_text(finding)
+            if follows:
+                line += f"〔{follows}〕"
+            stream.write(line + "\n")
         if not row["findings"] and row["status"] == "ok":
             stream.write("  通过：未发现问题\n")
         if row["annotated"]:
