@@ -26,6 +26,7 @@ from evaluator.runner.manifest import Manifest, content_digest
 from evaluator.runner.parallel import Stop, available_cores
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
+from evaluator.runner.rounds import follow_up
 from evaluator.runner.run import Job, Task, destinations, find, run
 
 log = logging.getLogger("evaluator")
@@ -52,11 +53,12 @@ class Batch:
 
 
 def fails(report: dict[str, Any], threshold: Severity | None) -> bool:
-    """Whether any finding in the report reaches ``threshold`` (None: nothing fails)."""
+    """Whether any finding in the report reaches ``threshold`` (None: nothing fails). A finding an
+    auditor has reviewed (``reviewed``, see :mod:`evaluator.runner.reviews`) does not count."""
     if threshold is None:
         return False
     ranks = {severity.value: severity.rank for severity in Severity}
-    return any(ranks[finding["severity"]] >= threshold.rank
+    return any(ranks[finding["severity"]] >= threshold.rank and not finding.get("reviewed")
                for row in report["files"] for finding in row["findings"])
 
 
@@ -218,6 +220,7 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
                                progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
                                fix=fix)
+            follow_up(batch.report["files"], out_dir)   # rounds and reviews (also kept in the manifest)
         finally:
             with no_more_readable_than(*manifest.modes()):
                 manifest.save()

@@ -42,6 +42,7 @@ from typing import Any, Callable
 from evaluator.outputs.atomic import no_more_readable_than, remove_stale, replacing
 from evaluator.outputs.inert import printable
 from evaluator.runner.batch import Batch, check_jobs
+from evaluator.runner.rounds import follow_up, review_only
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
@@ -228,6 +229,7 @@ class Watcher:
         They are never more readable than the least readable file they cover. Returns the reports
         written and the summary they now hold."""
         everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped])
+        review_only(everything["files"], self.options.out_dir)
         with no_more_readable_than(*manifest.modes()):
             written = write_reports(everything, self.options.out_dir)
         self._reported = frozenset(self.skipped)
@@ -253,6 +255,7 @@ class Watcher:
                                        progress=options.progress, stop=self.stop, limits=options.limits,
                                        skipped=[item.to_dict() for item in fresh], timeout=options.timeout)
                     self._shown = set(self.skipped)
+                    follow_up(batch.report["files"], options.out_dir)   # rounds and reviews
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()

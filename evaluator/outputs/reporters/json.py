@@ -58,10 +58,11 @@ def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
         "facts": {},
         "total": None,
         "grade": None,
-        "findings": [finding.to_dict() for finding in findings],
+        "findings": [{**finding.to_dict(), "since_last": None, "reviewed": None} for finding in findings],
         "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
         "annotated": result.annotated,
         "corrected_copy": result.corrected_copy,
+        "since_last": None,
     }
     if form is not None and form.family is not None:
         entry.update(
