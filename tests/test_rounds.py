@@ -58,6 +58,11 @@ def test_a_corrected_form_under_another_name_names_what_it_fixed(folders):
     fixed = [[c.value for c in row] for row in summary["本轮已更正"].iter_rows(min_row=2)]
     assert [(row[2], row[4]) for row in fixed] == [("部门整体支出绩效自评表!G13", "rate-score"),
                                                    ("部门整体支出绩效自评表!G40", "total-mismatch")]
+    # The corrected form's own annotated copy says so too, and so does report.html.
+    result_sheet = openpyxl.load_workbook(out / "更正-X.checked.xlsx")["校验结果"]
+    lines = [row[0] for row in result_sheet.iter_rows(max_col=1, values_only=True) if row[0]]
+    assert any("与上轮" in line and "G13（rate-score）" in line for line in lines)
+    assert "本轮已更正" in (out / "report.html").read_text("utf-8")
 
 
 def test_a_finding_is_new_or_still_against_the_last_round(folders, make_form):

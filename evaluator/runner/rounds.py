@@ -176,3 +176,42 @@ def review_only(entries: list[dict[str, Any]], folder: Path) -> None:
     from evaluator.runner.reviews import Reviews
 
     Reviews.load(folder).apply(entries)
+
+
+_PREVIEW: dict[Path, tuple[float, dict[str, Any]]] = {}
+
+
+def preview_lines(entries: list[dict[str, Any]], folder: Path) -> list[str]:
+    """What the annotated copy's 校验结果 says of the last round, for entries not yet compared (in
+    a worker, before the run records its round): one line per form that has an earlier round.
+    Reads the history without changing it, and says nothing when it cannot be read."""
+    import json
+
+    from evaluator.outputs.reporters.common import round_line
+
+    path = folder / HISTORY_NAME
+    try:
+        stamp = path.stat().st_mtime
+        if path not in _PREVIEW or _PREVIEW[path][0] != stamp:
+            data = json.loads(path.read_text("utf-8"))
+            _PREVIEW[path] = (stamp, data["forms"] if _valid(data) else {})
+        forms = _PREVIEW[path][1]
+    except (OSError, ValueError, KeyError):
+        return []
+    lines = []
+    for entry in entries:
+        key = identity(entry)
+        rounds = [one for one in forms.get(key) or [] if isinstance(one, dict) and isinstance(one.get("forms"), list)] \
+            if key else []
+        if not rounds:
+            continue
+        copy = {**entry, "findings": [dict(f) for f in entry.get("findings") or []]}
+        for marked, previous, note in _match([copy], rounds):
+            _mark(marked, previous, previous.get("at") if previous else None, note)
+        line = round_line(copy)
+        if line:
+            fixed = (copy.get("since_last") or {}).get("fixed") or []
+            if fixed:
+                line += "：" + "、".join(f"{f.get('cell')}（{f.get('rule')}）" for f in fixed)
+            lines.append(line)
+    return lines

@@ -160,6 +160,20 @@ def round_line(entry: dict[str, Any]) -> str | None:
             f"新出现 {since.get('new', 0)} 处，仍在 {since.get('still', 0)} 处")
 
 
+def round_facts(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of the last round and of what it had that is gone, for a report's form facts."""
+    line = round_line(entry)
+    if not line:
+        return []
+    facts = [("本轮变化", line)]
+    fixed = (entry.get("since_last") or {}).get("fixed") or []
+    if fixed:
+        facts.append(("本轮已更正", "；".join(
+            f"{cell_name(f.get('sheet'), f.get('cell'), entry.get('sheet')) or DASH} {rule_title(f.get('rule') or '')}"
+            for f in fixed)))
+    return facts
+
+
 def finding_details(finding: dict[str, Any]) -> list[str]:
     """The lines that follow a finding's message: expected, alternatives, band, related cells, and
     what a figure that follows another finding follows (随之应为)."""
