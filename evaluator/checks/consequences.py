@@ -60,6 +60,25 @@ def replace_figure(text: str, old: str, new: str) -> str | None:
     return pattern.sub(lambda _: new, text, count=1)
 
 
+_LAST_NUMBER = re.compile(r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(%?)\s*$")
+
+
+def figure_in_text(finding: Finding) -> bool:
+    """A text whose own arithmetic is wrong: the finding's arithmetic ends in its expected value
+    and the text writes another (``92.31%*5=4.65`` for 4.62). Where the text's sum holds but
+    another figure disagrees with it (``10-1.5=8.5`` beside a score of 9.2), which figure of the
+    text is wrong is the author's to say: nothing is replaced."""
+    if finding.actual is None or finding.expected is None or _same(finding.actual, finding.expected):
+        return False
+    found = _LAST_NUMBER.search(finding.arithmetic or "")
+    if found is None:
+        return False
+    last = _decimal(found.group(1))
+    if last is not None and found.group(2):
+        last = last / 100
+    return last is not None and last == _decimal(finding.expected)
+
+
 def _is_prose(raw: Any) -> bool:
     """A text that is not a number as the readers read one (４．６２ and 4.62分 are numbers)."""
     return isinstance(raw, str) and parse_number(raw, percent_as_fraction=False) is None
@@ -72,9 +91,9 @@ def new_raw(finding: Finding, raw: Any) -> Any:
     if finding.expected_of == "grade":
         return expected
     if _is_prose(raw) and finding.expected_of != "rate":
-        if finding.actual is None:
+        if not figure_in_text(finding):
             return None
-        return replace_figure(raw, finding.actual, expected)
+        return replace_figure(raw, finding.actual or "", expected)
     if finding.expected_of == "rate":
         return expected
     number = _decimal(expected)
@@ -180,27 +199,41 @@ def _same(a: str | None, b: str | None) -> bool:
     return x is not None and x == y
 
 
+Where = tuple[str, str, str, int]   # (rule, sheet, A1, n): the n-th finding of one rule on one cell
+
+
+def _numbered(findings: Iterable[Finding]) -> list[tuple[Where, Finding]]:
+    """Each finding with its key: a rule may say two things about one cell (a text with two sums)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    result = []
+    for finding in findings:
+        where = _where(finding)
+        seen[where] = seen.get(where, -1) + 1
+        result.append(((*where, seen[where]), finding))
+    return result
+
+
 def with_consequences(model: Any, findings: list[Finding],
                       run: Callable[[Any], Iterable[Finding]]) -> list[Finding]:
     """``findings`` (of ``run(model)``) with the consequences of their corrections (see the module
     docstring), in the order of the sheet."""
     if not any(applicable(finding) for finding in findings):
         return findings
-    report: dict[tuple[str, str, str], Finding] = {_where(f): f for f in findings}
+    report: dict[Where, Finding] = dict(_numbered(findings))
     original = set(report)
     fixes: dict[Key, Finding] = {}
     root: dict[Key, Finding] = {}
-    for finding in findings:
+    owner: dict[Key, Where] = {}
+    for where, finding in report.items():
         if applicable(finding) and _cell(finding) not in fixes:
-            fixes[_cell(finding)] = finding
-            root[_cell(finding)] = finding
-    owner: dict[Key, tuple[str, str, str]] = {cell: _where(finding) for cell, finding in fixes.items()}
+            fixes[_cell(finding)] = root[_cell(finding)] = finding
+            owner[_cell(finding)] = where
     for _ in range(ROUNDS):
         changed = False
-        for finding in run(substitute(model, fixes)):
+        for where, finding in _numbered(run(substitute(model, fixes))):
             if finding.severity != Severity.ERROR:
                 continue            # a warning that may follow is the next round's to say
-            where, cell = _where(finding), _cell(finding)
+            cell = _cell(finding)
             if where in report:
                 if (applicable(finding) and owner.get(cell) == where
                         and not _same(fixes[cell].expected, finding.expected)):
@@ -223,7 +256,7 @@ def with_consequences(model: Any, findings: list[Finding],
             break
     roots = list(dict.fromkeys(_cell(f) for f in root.values()))
     for where in [w for w in report if w not in original]:
-        source = _source(model, run, where, roots, root, fixes) if len(roots) > 1 else roots[0]
+        source = _source(model, run, where, roots, root, fixes, report[where]) if len(roots) > 1 else roots[0]
         cause = root[source]
         report[where] = dataclasses.replace(report[where], consequence_of=_where(cause))
     result = []
@@ -234,13 +267,14 @@ def with_consequences(model: Any, findings: list[Finding],
     return sorted(result, key=lambda finding: finding.sort_key)
 
 
-def _source(model: Any, run: Callable[[Any], Iterable[Finding]], where: tuple[str, str, str],
-            roots: list[Key], root: dict[Key, Finding], fixes: dict[Key, Finding]) -> Key:
-    """The first error whose corrections alone (with their own consequences) make ``where`` appear."""
+def _source(model: Any, run: Callable[[Any], Iterable[Finding]], where: Where,
+            roots: list[Key], root: dict[Key, Finding], fixes: dict[Key, Finding], finding: Finding) -> Key:
+    """The first error whose corrections alone (with their own consequences) make ``where`` appear;
+    where it takes several together, the first of them among the cells the finding names."""
     for cell in roots:
         alone: dict[Key, Finding] = {cell: fixes.get(cell, root[cell])}
         for _ in range(ROUNDS):
-            found = {_where(f): f for f in run(substitute(model, alone))}
+            found = dict(_numbered(run(substitute(model, alone))))
             if where in found:
                 return cell
             grown = False
@@ -251,4 +285,5 @@ def _source(model: Any, run: Callable[[Any], Iterable[Finding]], where: tuple[st
                     grown = True
             if not grown:
                 break
-    return roots[0]
+    named = {(sheet, cell) for sheet, cell in finding.related}
+    return next((cell for cell in roots if cell in named), roots[0])

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from evaluator.checks.consequences import applicable, replace_figure
+from evaluator.checks.consequences import applicable, figure_in_text, replace_figure
 from evaluator.findings import Finding
 from evaluator.values.numbers import parse_number
 
@@ -107,6 +107,8 @@ def new_value(finding: Finding, old: Any, number_format: str = "General") -> tup
     if isinstance(old, str) and parse_number(old, percent_as_fraction=False) is not None:
         return expected, None           # a number stored as text stays text
     if isinstance(old, str) and finding.actual is not None:
+        if not figure_in_text(finding):
+            return None, "文字中的数字与得分不符，哪个数字有误须由填表人判断，请手工修改文字"
         text = replace_figure(old, finding.actual, expected or "")
         if text is not None:
             return text, None
