@@ -255,8 +255,9 @@ def with_consequences(model: Any, findings: list[Finding],
         if not changed:
             break
     roots = list(dict.fromkeys(_cell(f) for f in root.values()))
+    seen: dict[Key, set[Where]] = {}
     for where in [w for w in report if w not in original]:
-        source = _source(model, run, where, roots, root, fixes, report[where]) if len(roots) > 1 else roots[0]
+        source = _source(model, run, where, roots, root, fixes, report[where], seen) if len(roots) > 1 else roots[0]
         cause = root[source]
         report[where] = dataclasses.replace(report[where], consequence_of=_where(cause))
     result = []
@@ -268,22 +269,35 @@ def with_consequences(model: Any, findings: list[Finding],
 
 
 def _source(model: Any, run: Callable[[Any], Iterable[Finding]], where: Where,
-            roots: list[Key], root: dict[Key, Finding], fixes: dict[Key, Finding], finding: Finding) -> Key:
+            roots: list[Key], root: dict[Key, Finding], fixes: dict[Key, Finding], finding: Finding,
+            seen: dict[Key, set[Where]]) -> Key:
     """The first error whose corrections alone (with their own consequences) make ``where`` appear;
-    where it takes several together, the first of them among the cells the finding names."""
+    where it takes several together, the first of them among the cells the finding names.
+    ``seen`` keeps, per error, what its corrections alone make appear (computed once)."""
     for cell in roots:
-        alone: dict[Key, Finding] = {cell: fixes.get(cell, root[cell])}
-        for _ in range(ROUNDS):
-            found = dict(_numbered(run(substitute(model, alone))))
-            if where in found:
-                return cell
-            grown = False
-            for finding in found.values():
-                if applicable(finding) and _cell(finding) not in alone and _cell(finding) in fixes \
-                        and _cell(finding) not in root:
-                    alone[_cell(finding)] = fixes[_cell(finding)]
-                    grown = True
-            if not grown:
-                break
+        if cell not in seen:
+            seen[cell] = _alone(model, run, cell, root, fixes)
+        if where in seen[cell]:
+            return cell
     named = {(sheet, cell) for sheet, cell in finding.related}
     return next((cell for cell in roots if cell in named), roots[0])
+
+
+def _alone(model: Any, run: Callable[[Any], Iterable[Finding]], cell: Key, root: dict[Key, Finding],
+           fixes: dict[Key, Finding]) -> set[Where]:
+    """Every finding that appears once ``cell``'s correction and the corrections that follow it are
+    in place, without the other errors' corrections."""
+    alone: dict[Key, Finding] = {cell: fixes.get(cell, root[cell])}
+    appeared: set[Where] = set()
+    for _ in range(ROUNDS):
+        found = dict(_numbered(run(substitute(model, alone))))
+        appeared |= set(found)
+        grown = False
+        for other in found.values():
+            key = _cell(other)
+            if applicable(other) and key not in alone and key in fixes and key not in root:
+                alone[key] = fixes[key]
+                grown = True
+        if not grown:
+            break
+    return appeared
