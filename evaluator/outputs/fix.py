@@ -233,8 +233,17 @@ def _notes(workbook, changes: list[Change], manual: list[Manual]) -> None:
         ws.append([xlsx_text(str(v)) for v in
                    ["未更正：" + item.reason, f.sheet or "", f.cell or "", f.indicator or "", f.actual or "",
                     f.expected or "", f.rule, f.message, cause(f)]])
-    for letter, width in zip("ABCDEFGHI", (28, 18, 8, 22, 14, 14, 20, 70, 18)):
+    from openpyxl.styles import Alignment
+
+    from evaluator.outputs.reporters.common import landscape
+
+    for letter, width in zip("ABCDEFGHI", (24, 16, 8, 18, 12, 12, 18, 60, 16)):
         ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A5"
+    landscape(ws, "4:4")
 
 
 def fixed_name(annotated: Path, stem: str) -> Path:
