@@ -188,3 +188,15 @@ def test_a_random_department_form_with_random_errors_is_clean_after_one_round(se
     first, manual, after = round_trip(make_form(edits), definitions, tmp_path)
     assert manual == []
     assert [(f.rule, f.cell, f.message) for f in after] == []
+
+
+def test_a_model_that_resists_the_corrections_keeps_its_findings(definitions):
+    from evaluator.checks.consequences import with_consequences
+
+    first = check_file(SAMPLES / "planted-rate-score.xlsx", definitions).forms[0]
+    own = [f for f in first.findings if f.consequence_of is None]
+
+    def broken(model):
+        raise RuntimeError("a rule that fails on a corrected model")
+
+    assert with_consequences(first.model, own, broken) == own

@@ -21,6 +21,7 @@ Only the model is changed, never the workbook; the rules stay pure and know noth
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
@@ -28,6 +29,8 @@ from typing import Any, Callable, Iterable
 from evaluator.findings import Finding, Severity
 from evaluator.values.cell import Value
 from evaluator.values.numbers import parse_number
+
+log = logging.getLogger("evaluator")
 
 #: How many times the rules run again at most (score → total → grade needs three).
 ROUNDS = 4
@@ -216,9 +219,19 @@ def _numbered(findings: Iterable[Finding]) -> list[tuple[Where, Finding]]:
 def with_consequences(model: Any, findings: list[Finding],
                       run: Callable[[Any], Iterable[Finding]]) -> list[Finding]:
     """``findings`` (of ``run(model)``) with the consequences of their corrections (see the module
-    docstring), in the order of the sheet."""
+    docstring), in the order of the sheet. Should a form's model resist the corrections, the
+    findings are reported as they are: a consequence is never a reason to lose the check."""
     if not any(applicable(finding) for finding in findings):
         return findings
+    try:
+        return _with_consequences(model, findings, run)
+    except Exception as exc:  # noqa: BLE001 - the findings of the form stand without their consequences
+        log.debug("随之应为：未能推算（%s: %s）", type(exc).__name__, exc)
+        return findings
+
+
+def _with_consequences(model: Any, findings: list[Finding],
+                       run: Callable[[Any], Iterable[Finding]]) -> list[Finding]:
     report: dict[Where, Finding] = dict(_numbered(findings))
     original = set(report)
     fixes: dict[Key, Finding] = {}
