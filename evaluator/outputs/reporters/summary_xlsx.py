@@ -235,6 +235,12 @@ def _findings_sheet(ws, data: dict[str, Any], base: Path | None) -> None:
                           location=sheet_location(finding["sheet"], finding["cell"]), tooltip="在批注副本中打开此单元格")
             r += 1
     _finish(ws, FINDING_COLUMNS, len(rows))
+    from openpyxl.comments import Comment
+
+    ws.cell(row=1, column=FINDING_COLUMNS.index("核实意见") + 1).comment = Comment(
+        "审计人员可在此列填写核实意见（如“已核实：原因见附件”）并保存；下次运行读取，"
+        "该问题标为已核实、不计入 --fail-on，意见转存到同一文件夹的 reviewed.csv。单元格的值改变后核实失效；"
+        "错误须有意见才能核实。", "evaluator")
 
 
 def _skipped_sheet(ws, skipped: list[dict[str, Any]]) -> None:
