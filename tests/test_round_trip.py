@@ -200,3 +200,19 @@ def test_a_model_that_resists_the_corrections_keeps_its_findings(definitions):
         raise RuntimeError("a rule that fails on a corrected model")
 
     assert with_consequences(first.model, own, broken) == own
+
+
+def test_fix_leaves_a_formula_total_to_follow_the_corrected_score(definitions, tmp_path):
+    """A 总分 written as =SUM(…) is not overwritten: it follows the corrected score."""
+    from evaluator.outputs.fix import FORMULA
+
+    source = Path(__file__).parent / "fixtures" / "libreoffice-formulas-xlsx" / "planted-rate-score.xlsx"
+    findings = check_file(source, definitions).findings
+    workbook = openpyxl.load_workbook(source)
+    changes, manual = correct_workbook(workbook, findings)
+    assert [(c.finding.cell, c.new) for c in changes] == [("G13", 4.62)]
+    assert [(m.finding.cell, m.reason) for m in manual] == [("G40", FORMULA)]
+    assert str(workbook.worksheets[0]["G40"].value).startswith("=")
+    fixed = tmp_path / "fixed.xlsx"
+    workbook.save(fixed)
+    assert errors(fixed, definitions) == []

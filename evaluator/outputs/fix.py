@@ -37,6 +37,8 @@ NOTES_SHEET = "更正说明"
 TICKED = "☑☒✓✔√■▣●◉✅"
 UNTICKED = "□☐○◯"
 GREEN = "C6EFCE"
+#: Why a formula cell is not written: it follows the cells it refers to once they are corrected.
+FORMULA = "单元格是公式，所引用的单元格更正后随之更新，不需改动"
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def new_value(finding: Finding, old: Any, number_format: str = "General") -> tup
     """What the cell holding ``old`` must hold, or None and the reason it cannot be said."""
     expected = finding.expected
     if isinstance(old, str) and old.startswith("="):
-        return None, "单元格是公式，会随所引用的单元格更新，未改动"
+        return None, FORMULA
     if finding.expected_of == "grade":
         if isinstance(old, str) and any(box in old for box in TICKED + UNTICKED):
             text = _grade_text(old, expected or "")
@@ -213,7 +215,9 @@ def _notes(workbook, changes: list[Change], manual: list[Manual]) -> None:
         del workbook[NOTES_SHEET]
     ws = workbook.create_sheet(NOTES_SHEET)
     ws.append(["本更正稿由检查结果自动生成：绿色单元格已按“应为”值更正，请逐项核对后再报送；原文件未改动。"])
-    ws.append([f"已更正 {len(changes)} 处；未更正 {len(manual)} 处（见下表，需人工处理）。"])
+    formulas = sum(1 for item in manual if item.reason == FORMULA)
+    ws.append([f"已更正 {len(changes)} 处；需人工处理 {len(manual) - formulas} 处"
+               + (f"；公式随之更新 {formulas} 处" if formulas else "") + "（见下表）。"])
     ws.append([])
     header = ["处理", "工作表", "单元格", "指标", "原值", "更正为", "规则", "原因", "随之更正（依据）"]
     ws.append(header)
@@ -231,7 +235,7 @@ def _notes(workbook, changes: list[Change], manual: list[Manual]) -> None:
     for item in manual:
         f = item.finding
         ws.append([xlsx_text(str(v)) for v in
-                   ["未更正：" + item.reason, f.sheet or "", f.cell or "", f.indicator or "", f.actual or "",
+                   [("不需改动：" if item.reason == FORMULA else "未更正：") + item.reason, f.sheet or "", f.cell or "", f.indicator or "", f.actual or "",
                     f.expected or "", f.rule, f.message, cause(f)]])
     from openpyxl.styles import Alignment
 
