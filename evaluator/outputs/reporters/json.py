@@ -12,6 +12,12 @@ out of the folder, a named pipe), ``{"path", "reason"}`` each, counted in ``summ
 never in ``files``. Entries may carry ``not_annotated`` (why there is no annotated copy: no form, or
 unreadable), ``dropped_as`` (the hot folder's inbox path of a file checked from its archive) and
 ``replaced`` (``{sha256, checked_at}`` of the earlier result a file of the same name replaced).
+
+Contract 4 (docs/round-trip.md): every finding carries ``consequence_of`` (``{rule, sheet, cell}`` of
+the error it follows from, or null), ``since_last`` (``new``/``still`` against the last round of the
+same form, or null) and ``reviewed`` (``{note, by, at}``, or null); every entry carries
+``since_last`` (``{at, path, fixed, new, still}``, ``{ambiguous, note}`` or null) and
+``corrected_copy`` (the ``--fix`` copy, or null).
 """
 
 from __future__ import annotations
