@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Totals
 from evaluator.families.department.checks import form_partly_read
 from evaluator.families.department.coverage import coefficient_coverage, unjudged_when_partly_read
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 def check_coefficient(grids: "list[SheetGrid]", edition: CoefficientEdition) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, edition):
-        findings = run_checks(form)
+        findings = with_consequences(form, run_checks(form), run_checks)
         coverage = coefficient_coverage(form)
         sums_hold = not any(finding.rule == "weight-sum" for finding in findings)
         findings = sorted(findings + list(form_partly_read.judge(coverage, form.header_ref, sums_hold)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.checks import form_partly_read
 from evaluator.families.department.coverage import tree_coverage, unjudged_when_partly_read
@@ -45,7 +46,7 @@ def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[Che
             from evaluator.families.department.tree.basic import read_basic
 
             form.basic = read_basic(grids)
-        findings = run_checks(form)
+        findings = with_consequences(form, run_checks(form), run_checks)
         coverage = tree_coverage(form)
         sums_hold = not any(finding.rule == "weight-sum" for finding in findings)
         findings = sorted(findings + list(form_partly_read.judge(coverage, form.header_ref, sums_hold)),
