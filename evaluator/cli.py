@@ -209,11 +209,9 @@ def _shown(path: Path) -> str:
 
 def _counts(summary: dict[str, int]) -> str:
     """A report's summary in words: "3 份表：1 份通过，1 份有错误，0 份有警告，1 份无法读取"."""
-    return (f"{summary['files']} 份表：{summary['ok']} 份通过，{summary['with_errors']} 份有错误，"
-            f"{summary['with_warnings']} 份有警告，"
-            + (f"{summary['only_info']} 份仅有提示，" if summary.get("only_info") else "")
-            + f"{summary['unreadable']} 份无法读取"
-            + (f"，{summary['unchanged']} 份未变化" if summary.get("unchanged") else ""))
+    from evaluator.outputs.reporters.common import counts_sentence
+
+    return counts_sentence(summary)
 
 
 def batch_line(batch, out_dir: Path) -> str:

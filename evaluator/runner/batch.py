@@ -102,7 +102,8 @@ def settings_digest(definitions: Definitions, limits: Limits) -> str:
 def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,
                *, workers: int | None = None, force: bool = False, progress: bool = False,
                stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
-               skipped: list[dict[str, str]] | None = None, timeout: float | None = None) -> Batch:
+               skipped: list[dict[str, str]] | None = None, timeout: float | None = None,
+               others: list[dict[str, str]] | None = None) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
     ``timeout`` is the seconds one file may take (None or 0: no limit; see :func:`run.run`).
 
@@ -174,7 +175,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
         if bar is not None:
             bar.close()
     entries = [entry for index in sorted(rows) for entry in rows[index]]
-    return Batch(report=json_reporter.assemble(entries, skipped), checked=checked, reused=len(jobs) - len(tasks),
+    return Batch(report=json_reporter.assemble(entries, skipped, others), checked=checked, reused=len(jobs) - len(tasks),
                  skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled)
 
 
@@ -193,12 +194,13 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
     paths = list(paths)
     found = find(paths, out_dir, follow=follow_symlinks, limits=limits)
     jobs, skipped = found.jobs, [item.to_dict() for item in found.skipped]
+    others = [item.to_dict() for item in found.others]
     empty = [root for root in paths if not any(job.path == root or root in job.path.parents for job in jobs)]
     for root in empty:
         log.debug("%s：没有可检查的工作簿", root)
     if out_dir is None:
         batch = check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
-                           skipped=skipped, timeout=timeout)
+                           skipped=skipped, timeout=timeout, others=others)
         batch.empty = empty
         return batch
     with holding(out_dir, wait):
@@ -206,7 +208,8 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         manifest = Manifest.load(out_dir)
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
-                               progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout)
+                               progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
+                               others=others)
         finally:
             with no_more_readable_than(*manifest.modes()):
                 manifest.save()

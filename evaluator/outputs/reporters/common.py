@@ -151,6 +151,25 @@ def verdict(counts: dict[str, int], unreadable: int = 0) -> str:
     return "结论：未发现问题"
 
 
+def counts_sentence(summary: dict[str, int]) -> str:
+    """A report's summary in words, forms and other files counted apart:
+    "3 份表：1 份通过，1 份有错误，1 份有警告，1 份无法读取；另有 2 个其他文件（不是表格文件）"."""
+    forms = summary.get("forms", summary.get("files", 0))
+    text = (f"{forms} 份表：{summary['ok']} 份通过，{summary['with_errors']} 份有错误，"
+            f"{summary['with_warnings']} 份有警告，"
+            + (f"{summary['only_info']} 份仅有提示，" if summary.get("only_info") else "")
+            + f"{summary['unreadable']} 份无法读取"
+            + (f"，{summary['unchanged']} 份未变化" if summary.get("unchanged") else ""))
+    extra = []
+    if summary.get("no_form"):
+        extra.append(f"{summary['no_form']} 个工作簿中未找到自评表")
+    if summary.get("others"):
+        extra.append(f"{summary['others']} 个其他文件（不是表格文件）")
+    if extra:
+        text += "；另有 " + "，".join(extra)
+    return text
+
+
 # ---------------------------------------------------------------------------------------- values
 
 def number(text: Any) -> Decimal | None:

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from evaluator import __version__
 from evaluator.outputs.reporters.common import (
-    DASH, SEVERITIES, SEVERITY_LABELS, department_of, distinct, expected_label, facts_lines, family_label,
+    DASH, SEVERITIES, SEVERITY_LABELS, counts_sentence, department_of, distinct, expected_label, facts_lines, family_label,
     finding_details, href, number, relative_path, rule_title, show_number, show_value, status_key, status_label)
 
 TEMPLATE = "report.html.j2"
@@ -204,6 +204,8 @@ def render(data: dict[str, Any], stream: IO[str], base: Path | None = None) -> N
         summary=data["summary"],
         skipped=skipped,
         skipped_count=data["summary"].get("skipped", len(skipped)),
+        others=[{"path": item["path"], "reason": item["reason"]} for item in data.get("others") or []],
+        counts_sentence=counts_sentence(data["summary"]),
         totals={"error": sum(row["counts"]["error"] for row in rows),
                 "warning": sum(row["counts"]["warning"] for row in rows),
                 "info": sum(row["counts"]["info"] for row in rows),

@@ -9,7 +9,8 @@
 * 统计: built with pandas: findings by rule and severity, by department, the spread of totals and
   of grades, side by side under one frozen header row, with native Excel charts.
 * 未读取 (only when there are any): the paths a folder walk found and did not read (a link out of
-  the folder, a named pipe, a device), each with the reason; they are not forms and not in 汇总.
+  the folder, a named pipe, a device) and the files that are not spreadsheets (不是表格文件: a PDF,
+  a Word document, a CSV), each with the reason; they are not forms and not in 汇总.
 
 Every table has a frozen header and a filter; numbers are stored as numbers; every sheet prints
 landscape, one page wide. Every text is written as inert data: a department name or message that
@@ -373,8 +374,9 @@ def render(data: dict[str, Any], stream: IO[bytes], base: Path | None = None) ->
         _summary_sheet(book.create_sheet(SUMMARY_SHEET), data, base)
         _findings_sheet(book.create_sheet(FINDINGS_SHEET), data, base)
         _stats_sheet(writer, data)
-        if data.get("skipped"):
-            _skipped_sheet(book.create_sheet(SKIPPED_SHEET), data["skipped"])
+        not_read = list(data.get("skipped") or []) + list(data.get("others") or [])
+        if not_read:
+            _skipped_sheet(book.create_sheet(SKIPPED_SHEET), not_read)
         book.properties.title = "绩效自评表校验汇总"
         book.properties.creator = "evaluator"
         book.properties.keywords = MARKER
