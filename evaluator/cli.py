@@ -2,8 +2,10 @@
 
 Exit codes: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for a usage error or a
 failure of the tool itself (a bad catalog, an output folder that cannot be written or is held by
-another run past ``--wait``), 130 when a check is interrupted (what finished is kept for the next
-run). A file that cannot be read is an ``unreadable`` finding (an error), never a reason to stop
+another run past ``--wait``), 3 when the check ran and its report is on stdout but a report file
+(summary.xlsx, report.html, report.json) could not replace the previous one (open in Excel, no
+permission, a full disk: the message on stderr names it and where the new one went), 130 when a
+check is interrupted (what finished is kept for the next run). A file that cannot be read is an ``unreadable`` finding (an error), never a reason to stop
 the batch. stdout carries only the report; progress and logs go to stderr.
 
 Start-up is kept short: ``evaluator --help`` and ``evaluator rules`` import neither openpyxl nor
@@ -27,6 +29,8 @@ from evaluator.runner import logs
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 INTERRUPTED = 130
+#: The check ran, but a report file could not replace the previous one (see the module docstring).
+REPORT_NOT_REPLACED = 3
 #: The formats printed on stdout: evaluator.outputs.reporters.STREAM_FORMATS (a test keeps them in
 #: step), named here so that --help does not import the reporters.
 STREAM_FORMATS = ("text", "json", "html")
@@ -149,7 +153,7 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
     """检查 PATHS 中的工作簿（文件，或逐层查找其中工作簿的文件夹）。
 
     stdout 只输出报告；进度和日志写到 stderr。退出码：0 没有达到 --fail-on 的问题，1 有，
-    2 用法错误或工具本身出错，130 被中断。
+    2 用法错误或工具本身出错，3 检查已完成但有报告文件无法替换（例如正在 Excel 中打开），130 被中断。
     """
     from evaluator.outputs.reporters import REPORTERS
     from evaluator.runner.batch import check_paths, fails
@@ -172,6 +176,10 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
     _say_empty(batch.empty)
     if not quiet:
         _say_written(batch, out_dir)
+    for problem in batch.unwritten:   # even with --quiet: the files on disk disagree until rerun
+        click.echo(problem.message(), err=True)
+    if batch.unwritten:
+        sys.exit(REPORT_NOT_REPLACED)
     sys.exit(1 if fails(batch.report, FAIL_ON[fail_on]) else 0)
 
 

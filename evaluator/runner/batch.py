@@ -45,6 +45,7 @@ class Batch:
     reports: list[Path] = field(default_factory=list)  # summary.xlsx, report.html, report.json written
     totals: dict[str, int] | None = None  # the summary of every file report.json now holds (watch)
     empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
+    unwritten: list = field(default_factory=list)  # reports that could not replace their file (Unwritten)
 
     @property
     def interrupted(self) -> bool:
@@ -216,7 +217,8 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         if not batch.interrupted:
             # The reports hold what every file checked says: readable by no one who cannot read all of them.
             with no_more_readable_than(*(job.mode for job in jobs if job.mode is not None)):
-                batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+                batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs],
+                                              unwritten=batch.unwritten)
     batch.empty = empty
     log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
     return batch
