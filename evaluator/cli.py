@@ -44,6 +44,14 @@ def _definitions(paths: tuple[Path, ...], edition: str | None):
     from evaluator.families import CatalogError, load_definitions
 
     try:
+        if edition is not None:   # an unknown --edition said in Chinese, each id beside its name
+            known = load_definitions(paths)
+            if edition not in known.edition_ids:
+                from evaluator.outputs.reporters.common import edition_titles
+
+                titles = edition_titles()
+                names = "、".join(f"{titles[i]}（{i}）" if i in titles else i for i in known.edition_ids)
+                raise click.UsageError(f"--edition：没有 {edition} 这个版本；可用的版本：{names}")
         return load_definitions(paths, edition)
     except CatalogError as exc:
         raise ToolError(str(exc)) from exc

@@ -95,7 +95,7 @@ def test_summary_workbook_has_one_row_per_file(checked):
     rate = rows["rate score #1.xlsx"]
     assert (rate["状态"], rate["申报总分"], rate["复核总分"], rate["错误"], rate["警告"]) == ("有错误", 94.21, 94.21, 1, 0)
     assert (rate["部门"], rate["年度"], rate["申报等级"], rate["应得等级"]) == ("广州市工业和信息化局", 2022, "优", "优")
-    assert (rate["类别"], rate["版本"]) == ("部门整体支出", "guangzhou-department-2022")
+    assert (rate["类别"], rate["版本"]) == ("部门整体支出", "部门整体支出绩效自评表（guangzhou-department-2022）")
     assert rows["correct.xlsx"]["状态"] == "通过"
     assert rows["broken.xlsx"]["状态"] == "无法读取" and rows["broken.xlsx"]["错误"] == 1
     assert pd.isna(rows["broken.xlsx"]["批注副本"])
@@ -228,7 +228,7 @@ def test_summary_workbook_shows_project_facts_and_corrected_totals(tmp_path):
         assert title in columns, title
     project, department = list(sheet.iter_rows(min_row=2, values_only=False))
     value = {title: project[column - 1] for title, column in columns.items()}
-    assert (value["类别"].value, value["版本"].value, value["项目名称"].value) == ("项目支出", "project-national", "校园安全改造工程")
+    assert (value["类别"].value, value["版本"].value, value["项目名称"].value) == ("项目支出", "项目支出绩效自评表（全国通用）（project-national）", "校园安全改造工程")
     assert (value["部门"].value, value["实施单位"].value, value["金额单位"].value) == ("市教育局", "第一中学", "万元")
     assert value["全年预算数"].value == 1300.5 and value["全年预算数"].number_format == "#,##0.00"
     assert value["执行率"].value == pytest.approx(0.9231) and value["执行率"].number_format == "0.00%"

@@ -65,6 +65,30 @@ def rule_label(slug: str) -> str:
     return slug if title == slug else f"{title}（{slug}）"
 
 
+@lru_cache(maxsize=1)
+def edition_titles() -> dict[str, str]:
+    """The Chinese title of every bundled edition by its id (empty when they cannot be loaded)."""
+    try:
+        from evaluator.families import load_definitions
+
+        definitions = load_definitions()
+        titles = {loaded.edition.id: loaded.edition.title for loaded in definitions.project}
+        department = definitions.department
+        titles.setdefault(department.id, department.form.title)
+        return titles
+    except Exception:  # noqa: BLE001 - a label is never worth failing a report for
+        return {}
+
+
+def edition_label(row: dict[str, Any]) -> str | None:
+    """An edition id beside its Chinese name: 项目支出绩效自评表（全国通用）（project-national）."""
+    edition = row.get("edition")
+    if not edition:
+        return None
+    title = edition_titles().get(edition) or row.get("form")
+    return f"{title}（{edition}）" if title else edition
+
+
 # ------------------------------------------------------------------------------------- findings
 
 def expected_label(finding: dict[str, Any]) -> str:
@@ -327,7 +351,7 @@ def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
     if row.get("family"):
         lines.append(("类别", family_label(row) or DASH))
     if row.get("edition"):
-        lines.append(("版本", row["edition"]))
+        lines.append(("版本", edition_label(row)))
     for label, value in project_facts(row):
         lines.append((label, DASH if value in (None, "") else str(value)))
     unit = (row.get("facts") or {}).get("money_unit")

@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_COLOURS, SEVERITY_LABELS, STATUS_COLOURS, cell_name,
-    cell_value, department_of, display_width, expected_label, family_label, fill, header_row, href, landscape,
+    cell_value, department_of, display_width, edition_label, expected_label, family_label, fill, header_row, href, landscape,
     link_cell, alternatives_text, range_text, relative_path, rule_title, sheet_location, status_key, status_label,
     write_cell)
 from evaluator.outputs.marker import stamp
@@ -79,7 +79,7 @@ def _summary_rows(data: dict[str, Any], base: Path | None) -> list[dict[str, Any
             "文件": row["path"],
             "工作表": row.get("sheet"),
             "类别": family_label(row),
-            "版本": row.get("edition"),
+            "版本": edition_label(row),
             "部门": department_of(row),
             "项目名称": facts.get("project_name"),
             "实施单位": facts.get("unit"),
