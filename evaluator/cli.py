@@ -163,18 +163,18 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
     stdout 只输出报告；进度和日志写到 stderr。退出码：0 没有达到 --fail-on 的问题，1 有，
     2 用法错误或工具本身出错，3 检查已完成但有报告文件无法替换（例如正在 Excel 中打开），130 被中断。
     """
+    from evaluator.api import check as check_api
     from evaluator.outputs.reporters import REPORTERS
-    from evaluator.runner.batch import check_paths, fails
+    from evaluator.runner.batch import fails
     from evaluator.runner.parallel import Stop, stopping_on_signals
 
     definitions = _definitions(catalog_paths, edition)
-    limits = _limits(limit_values)
     if out_dir is not None:
         _folder(out_dir)
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
-        batch = check_paths(paths, definitions, out_dir, workers=jobs, force=force, wait=wait,
-                            progress=_progress(quiet), stop=stop, limits=limits, timeout=timeout,
-                            follow_symlinks=follow_symlinks)
+        batch = check_api(*paths, out=out_dir, jobs=jobs, definitions=definitions, force=force, wait=wait,
+                          progress=_progress(quiet), stop=stop, timeout=timeout,
+                          follow_symlinks=follow_symlinks, **limit_values).batch
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
                    "重新运行会从这里继续。", err=True)
