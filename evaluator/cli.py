@@ -309,7 +309,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, 
 
 
 def rules_table() -> str:
-    """The rule reference as a Markdown table, generated from the registry (the README holds it)."""
+    """The rule reference as a Markdown table, generated from the registry (docs/rules.md holds it)."""
     from evaluator.rules import RULES
 
     lines = ["| rule | severity | 含义 | forms | fails on (example) |", "|---|---|---|---|---|"]
@@ -355,7 +355,7 @@ def rules_text() -> str:
 
 
 @main.command(short_help="列出所有规则及其说明。")
-@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的规则表（README 中的那张表）。")
+@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的规则表（docs/rules.md 中的那张表）。")
 def rules(markdown: bool) -> None:
     """列出每条规则：标识、级别、名称、适用的表，它发现什么、为什么重要，以及通过和出错的例子。"""
     click.echo(rules_table() if markdown else rules_text())

@@ -122,7 +122,7 @@ def _view(row: dict[str, Any], index: int, base: Path | None) -> dict[str, Any]:
         "annotated_name": relative_path(row.get("annotated"), base),
         "findings": findings,
         "unit": department_of(row) or "（未读出部门）",
-        "file_name": Path(row["path"]).name + (f" · {row['sheet']}" if row.get("sheet") else ""),
+        "file_name": Path(row["path"]).name,
         "search": _search_text(row["path"], row.get("sheet"), department_of(row),
                                (row.get("facts") or {}).get("project_name"), (row.get("facts") or {}).get("unit"),
                                row.get("form"), status_label(row), *(finding["search"] for finding in findings)),
