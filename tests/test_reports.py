@@ -817,3 +817,18 @@ def test_statistics_order_rules_by_count_and_total_each_family_apart(tmp_path):
     first, last = sheet.tables["stats_total_summary"].ref.split(":")
     families = {row[0].value for row in sheet[first:last][1:]}
     assert families == {"部门整体支出", "项目支出"}
+
+
+def test_summary_styles_are_named_styles_not_one_per_cell(tmp_path):
+    """A few named styles, one per kind of column, whatever the number of forms."""
+    entries = [_entry(f"{index}.xlsx", family="department", status="findings", findings=[_finding("总分不符")],
+                      counts={"error": 1, "warning": 0, "info": 0},
+                      total={"declared": f"9{index % 10}.5", "recomputed": "90", "corrected": "90"})
+               for index in range(200)]
+    write_reports(assemble(entries), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert "evaluator-score" in book.named_styles and "evaluator-fill-error" in book.named_styles
+    assert len(book._cell_styles) < 60   # distinct cell formats in the whole workbook
+    sheet = book["汇总"]
+    columns = _header(sheet)
+    assert {sheet.cell(row=r, column=columns["申报总分"]).style for r in range(2, 202)} == {"evaluator-score"}

@@ -65,6 +65,8 @@ OTHER_KINDS = {
     ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片", ".tif": "图片",
     ".tiff": "图片", ".zip": "压缩包", ".rar": "压缩包", ".7z": "压缩包", ".html": "网页", ".htm": "网页",
     ".json": "JSON 文本", ".xml": "XML 文本", ".et": "WPS 表格文档（请另存为 .xlsx）",
+    ".yaml": "YAML 文本", ".yml": "YAML 文本", ".md": "文本文件", ".py": "Python 程序", ".ofd": "OFD 版式文档",
+    ".numbers": "Numbers 表格（请另存为 .xlsx）",
 }
 
 
