@@ -18,17 +18,22 @@ def test_rule_table_is_current():
 
 def test_the_readme_opens_in_chinese():
     first_screen = "\n".join(README.read_text("utf-8").splitlines()[:25])
-    letters = [ch for ch in first_screen if ch.isalpha()]
+    prose = re.sub(r"```.*?```|<[^>]+>|`[^`]*`|\]\([^)]*\)", " ", first_screen, flags=re.S)   # words, not code
+    letters = [ch for ch in prose if ch.isalpha()]
     chinese = sum(1 for ch in letters if _CJK.match(ch))
     assert chinese > len(letters) / 2, "the README's first screen is for its Chinese users"
     assert "Python ≥ 3.11" in first_screen and "虚拟环境" in first_screen
+    pictures = re.findall(r'<img src="([^"]+)"|!\[[^\]]*\]\(([^)]+)\)', first_screen)
+    assert len(pictures) >= 2, "the first screen shows what the tool produces"
+    for picture in pictures:
+        assert (ROOT / (picture[0] or picture[1])).is_file()
 
 
 def test_every_link_and_screenshot_of_the_readme_exists():
     text = README.read_text("utf-8")
-    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text) + re.findall(r'<img src="([^"]+)"', text)
     assert len(images) >= 2
-    for target in re.findall(r"\]\(([^)#]+)\)", text):
+    for target in re.findall(r"\]\(([^)#]+)\)", text) + re.findall(r'href="([^"#:]+)"', text):
         if not target.startswith(("http:", "https:")):
             assert (ROOT / target).is_file(), target
     for image in images:
