@@ -5,7 +5,7 @@
 Checks sample_workbooks/ into a temporary folder (as the quick start does), then renders:
 
 * annotated-copy.png — the first printed page of planted-rate-score.checked.xlsx (the cell to
-  change filled in red), and annotated-results.png — its 校验结果 sheet;
+  change filled in red);
 * summary-xlsx.png — the printed page of summary.xlsx (汇总) with the totals and their differences;
 * report-html.png — report.html at 1366 px, and report-html-phone.png at 390 px.
 
@@ -64,14 +64,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out"
         evaluator.check("sample_workbooks", out=out, jobs=None)
-        for name, workbook, find in (("annotated", out / "planted-rate-score.checked.xlsx", None),
-                                     ("summary", out / "summary.xlsx", None)):
+        for name, workbook in (("annotated", out / "planted-rate-score.checked.xlsx"),
+                               ("summary", out / "summary.xlsx")):
             work = Path(folder) / name
             work.mkdir()
             pages = _pdf_pages(workbook, work)
             if name == "annotated":
                 shutil.copy(pages[0], HERE / "annotated-copy.png")
-                shutil.copy(_page_with(pages, work, "校验结果"), HERE / "annotated-results.png")
             else:   # the page of 汇总 with the totals, their differences and the status colours
                 shutil.copy(_page_with(pages, work, "差额"), HERE / "summary-xlsx.png")
         _browser(out / "report.html", 1366, 1500, HERE / "report-html.png")
