@@ -64,7 +64,7 @@ from evaluator.values.text import strip_invisible
 
 # --- folding and tokens ---------------------------------------------------------------------------
 
-_UNITS = ("%", "‰", "万元", "亿元", "元", "分", "家", "项", "个", "人次", "人", "次", "户", "件", "台",
+_UNITS = ("%", "‰", "个百分点", "百分点", "万元", "亿元", "元", "分", "家", "项", "个", "人次", "人", "次", "户", "件", "台",
           "套", "篇", "条", "笔", "处", "座")
 _UNIT = "(?:" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + ")"
 # A number: 193,807 or 178,904.23 (thousands separators) or 92.31; never the tail of a longer one.
@@ -72,7 +72,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+(?:\.\d+)?)"
 _S = r"[ \t]{0,3}"  # a little space, never a line break (and never a long run to backtrack over)
 _NUMU = rf"{_NUM}(?:{_S}{_UNIT})?"
 _MUL = ("*", "×", "x", "X", "·", "・", "∙", "⋅", "∗", "乘以", "乘")
-_DIV = ("/", "÷", "除以")
+_DIV = ("/", "÷", "除以", ":")  # 10:2=5 (a ratio worked out); 5:1 alone is no statement
 _ADD = ("+", "加上")
 _SUB = ("-", "−", "–", "减去")
 _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
@@ -81,13 +81,15 @@ _MONEY_UNITS = ("万元", "亿元", "元")
 _OPERAND = rf"\({{0,3}}{_S}{_NUMU}{_S}\){{0,3}}"  # brackets around operands: (95%+85%)/2
 _EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
 _EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
+# A figure right after a letter is part of a code (GB/T 50-2019, DB44/T 1234-2020), not arithmetic.
+_NOT_CODE = r"(?<![A-Za-z])(?<![A-Za-z] )(?<![A-Za-z]/)"
 _CHAIN = re.compile(
-    rf"(?<![\d.])(?<!\d,)(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
+    rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
     # the result first: 0.94分=1分×94%
     rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
 _EQ_SPLIT = re.compile(_EQ)
 # A run of arithmetic: operands and operators, taken whole (possessive: never given back).
-_RUN = re.compile(rf"(?<![\d.])(?<!\d,){_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_RUN = re.compile(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
 _DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
@@ -105,8 +107,22 @@ def fold(text: str) -> str:
     return "，".join(unicodedata.normalize("NFKC", part) for part in strip_invisible(str(text)).split("，"))
 
 
+#: Percentage points (3个百分点) are read as the percentage they add: 95%+3个百分点=98%.
+_POINT_UNITS = ("个百分点", "百分点")
+
+
+def _unit(unit: str | None) -> str | None:
+    return "%" if unit in _POINT_UNITS else unit
+
+
+def _scale(unit: str | None) -> Decimal:
+    """How many of ``unit`` make one: 100 for %, 1000 for ‰, else 1."""
+    return HUNDRED if unit == "%" else Decimal(1000) if unit == "‰" else Decimal(1)
+
+
 def _value(number: str, unit: str | None) -> Decimal:
     value = Decimal(number.replace(",", ""))
+    unit = _unit(unit)
     if unit == "%":
         return value / HUNDRED
     if unit == "‰":
@@ -116,6 +132,7 @@ def _value(number: str, unit: str | None) -> Decimal:
 
 def _places(number: str, unit: str | None) -> int:
     places = decimal_places(Decimal(number.replace(",", "")))
+    unit = _unit(unit)
     return places + (2 if unit == "%" else 3 if unit == "‰" else 0)
 
 
@@ -268,11 +285,14 @@ class _Evaluator:
     """Numbers, brackets and + − × ÷ with the usual precedence, exactly.
 
     ``mode`` says how to add a percentage to a plain number: "strict" refuses (:class:`_Mixed`),
-    "fraction" reads 92.15% as 0.9215 (1−92.15%), "points" as 92.15 (100−92.31%)."""
+    "fraction" reads 92.15% as 0.9215 (1−92.15%), "points" as 92.15 (100−92.31%): every percentage
+    and per mille in the points of ``scale`` (100: 5‰ is 0.5 points, 100−5‰=99.5%; 1000: 5‰ is 5,
+    1000−5‰=995‰)."""
 
-    def __init__(self, tokens: list[tuple], mode: str = "strict") -> None:
+    def __init__(self, tokens: list[tuple], mode: str = "strict", scale: Decimal = HUNDRED) -> None:
         self.tokens = tokens
         self.mode = mode
+        self.scale = scale
         self.position = 0
 
     def run(self) -> Decimal:
@@ -313,7 +333,7 @@ class _Evaluator:
         if token[0] == "num":
             operand = token[1][0]
             if operand.percent and self.mode == "points":
-                return operand.value * (HUNDRED if operand.unit == "%" else 1000), True
+                return operand.value * self.scale, True
             return operand.value, operand.percent
         if token[0] == "paren" and token[1] == "(":
             value = self.sum()
@@ -337,28 +357,23 @@ def _evaluate(tokens: list[tuple], result: Operand, places: int) -> Decimal | No
         pass
     except _ERRORS:
         return None
-    # 1−92.15% can only be a fraction and 100−92.31% only points; otherwise try both readings.
+    # 1−92.15% can only be a fraction, 100−92.31% (and 100−5‰) only percentage points, 1000−5‰ only
+    # per-mille points; otherwise try every reading.
     plain = {token[1][0].value for token, op, other in zip(tokens, tokens[1:], tokens[2:])
              for a, b in ((token, other), (other, token))
              if op[0] == "op" and _symbol(op[1]) in "+−" and a[0] == "num" and b[0] == "num"
              and not a[1][0].percent and b[1][0].percent}
-    if plain == {Decimal(1)} or plain == {HUNDRED}:
-        mode = "fraction" if plain == {Decimal(1)} else "points"
+    readings = [("fraction", Decimal(1)), ("points", HUNDRED), ("points", Decimal(1000))]
+    only = {frozenset({Decimal(1)}): readings[0], frozenset({HUNDRED}): readings[1],
+            frozenset({Decimal(1000)}): readings[2]}.get(frozenset(plain))
+    for mode, scale in ([only] if only else readings):
         try:
-            value = _Evaluator(tokens, mode).run()
-        except _ERRORS:
-            return None
-        if mode == "points" and result.percent:
-            value = value / (HUNDRED if result.unit == "%" else 1000)
-        return value
-    for mode in ("fraction", "points"):
-        try:
-            value = _Evaluator(tokens, mode).run()
+            value = _Evaluator(tokens, mode, scale).run()
         except _ERRORS:
             continue
         if mode == "points" and result.percent:
-            value = value / (HUNDRED if result.unit == "%" else 1000)
-        if value == result.value or round_half_up(value, places) == result.value:
+            value = value / scale
+        if only or value == result.value or round_half_up(value, places) == result.value:
             return value
     return None
 
@@ -382,7 +397,7 @@ def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
     for match in _TOKEN.finditer(segment):
         if match.group("num") is not None:
             unit = match.group("unit")
-            operand = Operand(_value(match.group("num"), unit), unit, match.group(0).strip())
+            operand = Operand(_value(match.group("num"), unit), _unit(unit), match.group(0).strip())
             found.append(("num", (operand, _places(match.group("num"), unit)), offset + match.start(),
                           offset + match.end()))
         elif match.group("op") is not None:
@@ -390,6 +405,53 @@ def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
         else:
             found.append(("paren", match.group("paren"), offset + match.start(), offset + match.end()))
     return _balanced(found)
+
+
+_HYPHENS = ("-", "–")
+_YEAR = (1900, 2100)
+
+
+def _not_arithmetic(tokens: list[tuple]) -> bool:
+    """A range or a date written with the signs of arithmetic: ``90%-100%``, ``第3-5项``,
+    ``2023-2025年`` (a hyphen from the smaller figure to the larger), ``2023-12`` and ``2023/6``
+    (a year, then a month)."""
+    for a, op, b in zip(tokens, tokens[1:], tokens[2:]):
+        if a[0] != "num" or op[0] != "op" or b[0] != "num":
+            continue
+        (left, _), (right, _) = a[1], b[1]
+        if (op[1] in _HYPHENS + ("/",) and left.unit is None and right.unit is None
+                and left.written.isdigit() and len(left.written) == 4 and _YEAR[0] <= left.value <= _YEAR[1]
+                and right.written.isdigit() and 1 <= right.value <= 12):
+            return True  # 2023-12, 2023/6: a year and a month
+        if op[1] not in _HYPHENS:
+            continue
+        if left.percent == right.percent:
+            if left.value < right.value:
+                return True  # 90%-100%, 3-5项, 2023-2025: from one to the other
+        elif left.percent and left.value * _scale(left.unit) < right.value:
+            return True  # 90%-100为满分: a range with its second sign left out
+        # (a plain figure less a percentage is read by what the result says: 1-5%, 100-5%, 2-50%=1.5)
+    return False
+
+
+def _one_sided(value: Decimal, operands: list[Operand], ops: list[str], result: Operand,
+               places: int) -> tuple[Decimal, Operand, int]:
+    """A sum or difference with the percent sign on one side only, read as percentage points when
+    that reading is nearer the written result: ``100-92.31=7.69%`` (plain figures, a result in %),
+    ``100%-95%=5`` (percentages, a plain result)."""
+    if not ops or not all(_symbol(op) in "+−" for op in ops):
+        return value, result, places
+    if result.percent and not any(o.percent for o in operands):
+        points = value / _scale(result.unit)
+        if abs(points - result.value) < abs(value - result.value):
+            return points, result, places
+    elif result.unit is None and operands and all(o.percent for o in operands):
+        scale = Decimal(1000) if all(o.unit == "‰" for o in operands) else HUNDRED
+        if abs(value * scale - result.value) < abs(value - result.value):
+            sign = "‰" if scale == 1000 else "%"
+            shift = 3 if scale == 1000 else 2
+            return value, Operand(result.value / scale, sign, result.written + sign), places + shift
+    return value, result, places
 
 
 def _shown(tokens: list[tuple]) -> str:
@@ -418,6 +480,8 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
     parsed = [_tokens(text, offset) for text, offset in segments]
     if any(not tokens for tokens in parsed) or any(tokens[0][0] != "num" for tokens in parsed[1:]):
         return []
+    if any(_not_arithmetic(tokens) for tokens in parsed):
+        return []  # 90%-100%为满分, 2023-2025年为3年, 第3-5项为…: a range or a date, no statement
     pairs = list(zip(parsed, parsed[1:]))
     if len(parsed[0]) == 1:  # 0.94分=1分×94%: the expression on the right, the result on the left
         pairs[0] = (parsed[1], parsed[0])
@@ -442,6 +506,7 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
                 and abs(computed * HUNDRED - result.value) < abs(computed - result.value)):
             # 17/20=85: a share with its percent sign left out, read as 85%.
             result, places = Operand(result.value / HUNDRED, "%", result.written + "%"), places + 2
+        computed, result, places = _one_sided(computed, operands, ops, result, places)
         start, end = min(left[0][2], right[0][2]), max(left[-1][3], right[0][3])
         found.append(Statement(
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
