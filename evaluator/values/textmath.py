@@ -645,13 +645,19 @@ def _find_rate(folded: str, weight: Decimal | None) -> tuple[Decimal, str] | Non
     return found
 
 
+_TERM_AFTER = re.compile(r"[ \t]{0,3}[-+−–][ \t]{0,3}\d")
+_TERM_BEFORE = re.compile(r"\d[%‰]?[ \t]{0,3}[-+−–][ \t]{0,3}$")
+
+
 def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tuple[Decimal, str] | None:
     if weight is not None:
         for statement in written:
             if statement.multiplies(weight) and len(statement.percents) == 1:
                 return statement.percents[0], statement.text
     # A percentage compared with something (未达100%, 低于序时进度10%, 较上年提高5%) is not the rate.
-    matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])]
+    # Nor is a term of a sum or a range (准确率100%-5‰=99.5%, 执行率90%-100%为满分): its result is.
+    matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])
+               and not _TERM_AFTER.match(folded, m.end()) and not _TERM_BEFORE.search(folded, max(0, m.start() - 4), m.start())]
     if not matches:
         return None
     cued = [m for m in matches if _RATE_CUE.search(folded[max(0, m.start() - 8) : m.start()])]
