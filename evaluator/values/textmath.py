@@ -107,23 +107,25 @@ def fold(text: str) -> str:
     return "，".join(unicodedata.normalize("NFKC", part) for part in strip_invisible(str(text)).split("，"))
 
 
-#: Percentage points (3个百分点) are read as the percentage they add: 95%+3个百分点=98%.
+#: Percentage points (3个百分点): in a sum, the percentage they add (95%+3个百分点=98%); in a product,
+#: a count of points (每降低1个百分点扣0.5分：3个百分点×0.5分=1.5分).
 _POINT_UNITS = ("个百分点", "百分点")
+POINTS = "百分点"
 
 
 def _unit(unit: str | None) -> str | None:
-    return "%" if unit in _POINT_UNITS else unit
+    return POINTS if unit in _POINT_UNITS else unit
 
 
 def _scale(unit: str | None) -> Decimal:
-    """How many of ``unit`` make one: 100 for %, 1000 for ‰, else 1."""
-    return HUNDRED if unit == "%" else Decimal(1000) if unit == "‰" else Decimal(1)
+    """How many of ``unit`` make one: 100 for % (and percentage points), 1000 for ‰, else 1."""
+    return HUNDRED if unit in ("%", POINTS) else Decimal(1000) if unit == "‰" else Decimal(1)
 
 
 def _value(number: str, unit: str | None) -> Decimal:
     value = Decimal(number.replace(",", ""))
     unit = _unit(unit)
-    if unit == "%":
+    if unit in ("%", POINTS):
         return value / HUNDRED
     if unit == "‰":
         return value / 1000
@@ -133,7 +135,7 @@ def _value(number: str, unit: str | None) -> Decimal:
 def _places(number: str, unit: str | None) -> int:
     places = decimal_places(Decimal(number.replace(",", "")))
     unit = _unit(unit)
-    return places + (2 if unit == "%" else 3 if unit == "‰" else 0)
+    return places + (2 if unit in ("%", POINTS) else 3 if unit == "‰" else 0)
 
 
 def _symbol(op: str) -> str:
@@ -181,7 +183,7 @@ class Operand:
 
     @property
     def percent(self) -> bool:
-        return self.unit in ("%", "‰")
+        return self.unit in ("%", "‰", POINTS)
 
     @property
     def shown(self) -> str:
@@ -332,6 +334,10 @@ class _Evaluator:
         self.position += 1
         if token[0] == "num":
             operand = token[1][0]
+            if operand.unit == POINTS and any(
+                    neighbour is not None and neighbour[0] == "op" and _symbol(neighbour[1]) in "×÷"
+                    for neighbour in (self.tokens[self.position - 2] if self.position >= 2 else None, self._peek())):
+                return operand.value * HUNDRED, False  # 3个百分点×0.5分: three points, counted
             if operand.percent and self.mode == "points":
                 return operand.value * self.scale, True
             return operand.value, operand.percent
@@ -511,7 +517,8 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
         found.append(Statement(
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
             computed=computed, result=result.value, result_places=places, shown=_shown(left),
-            result_unit=result.unit, percents=tuple(o.value for o in operands if o.percent),
+            result_unit="%" if result.unit == POINTS else result.unit,
+            percents=tuple(o.value for o in operands if o.unit in ("%", "‰")),
             start=start, end=end))
     if found:  # the chain's last figure is the last step read (a rejected tail is not part of it)
         last = found[-1]
