@@ -800,7 +800,9 @@ def _is_rule(folded: str, start: int) -> bool:
         inside = folded[opened:min(closed)] if closed else folded[opened:]
         if _RULE_IN_BRACKETS.search(inside):
             return True
-    return False
+    # 按时报送得10分；每推迟1天扣2分，扣完为止: clauses of one standard, up to its 。
+    stop = folded.find("。", start, start + _REACH)
+    return "扣完为止" in folded[start:stop if stop >= 0 else start + _REACH].split("\n", 1)[0]
 
 
 def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()) -> list[StatedScore]:
