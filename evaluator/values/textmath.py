@@ -22,8 +22,16 @@ Text is folded first (NFKC, keeping the Chinese comma apart from the thousands s
   two money amounts of the sentence, one of them named as spent).
 
 A sum mixing percentages with plain numbers is read as a fraction after 1 (``5×(1-92.15%)=0.39``),
-in percentage points after 100 (``100-92.31%=7.69%``), and after any other number in whichever
-reading the written result agrees with (when neither does, it is undecided and left out).
+in percentage points after 100 (``100-92.31%=7.69%``, ``100-5‰=99.5%``: 5‰ is 0.5 points), in
+per-mille points after 1000 (``1000-5‰=995‰``), and after any other number in whichever reading the
+written result agrees with (when none does, it is undecided and left out). ``个百分点`` is a
+percentage in a sum (``95%+3个百分点=98%``) and a count beside × or ÷ (``3个百分点×0.5分=1.5分``). A
+sum with the percent sign on one side only is read in points when that is nearer the written result
+(``100-92.31=7.69%``, ``100%-95%=5``). ``10:2=5`` is a ratio worked out; ``5:1`` alone states nothing.
+
+Not arithmetic (no statement): a range, a hyphen from a smaller figure to a larger (``90%-100%``,
+``第3-5项``, ``2023-2025年``, ``90%-100为满分``); a year and a month (``2023-12``, ``2023/6``); a figure
+right after a letter (``GB/T 50-2019``, ``DB44/T 1234-2020``). See docs/text-arithmetic.md.
 
 :func:`find_rate` — the rate a text states (see its docstring for the three styles).
 
@@ -101,10 +109,16 @@ _SENTENCE_END = "。;!?\n"
 _CLAUSE_END = "。;!?\n，,:、"
 
 
+# Circled numbers mark the items of a list: ①5×90%=4.5 is item 1, not 15×90% (NFKC would make ① a 1).
+_CIRCLED = {0x2460 + n: f"({n + 1})" for n in range(20)}
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)."""
-    return "，".join(unicodedata.normalize("NFKC", part) for part in strip_invisible(str(text)).split("，"))
+    """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)
+    and a circled number (①) apart from the figure after it (``(1)``)."""
+    text = strip_invisible(str(text)).translate(_CIRCLED)
+    return "，".join(unicodedata.normalize("NFKC", part) for part in text.split("，"))
 
 
 #: Percentage points (3个百分点): in a sum, the percentage they add (95%+3个百分点=98%); in a product,
@@ -702,6 +716,9 @@ _AIM = re.compile(r"(力争|争取|确保|努力|希望|计划(?![^，,。;!?\n\
 _RULE_CLAUSE = re.compile(
     r"(以上|以下|以内|否则|若(?!干)|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|"
     r"每|目标)")
+_STANDARD_EACH = re.compile(r"每[^，,。;!?\n]{0,10}?扣(?:除|减)?\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半])\s*分")
+_ITEM_MARK = re.compile(r"\s*\(\d{1,2}\)")
+_CONDITION = re.compile(r"\s*(若(?!干)|如果|倘若|如若|假如|凡)")
 _QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
 
 
@@ -788,9 +805,15 @@ def _is_rule(folded: str, start: int) -> bool:
     """A scoring rule rather than a score given: a cue in the clause (达到90%以上得满分, 否则得0分),
     a sentence that sets out a standard (评分标准：按时备案得满分), or a bracket that does
     (（按时备案得满分，每逾期1份扣0.1分）)."""
-    clause = folded[_sentence_start(folded, start, _CLAUSE_END):start]
+    clause_start = _sentence_start(folded, start, _CLAUSE_END)
+    clause = folded[clause_start:start]
     if _RULE_NEAR.search(clause) or _RULE_CLAUSE.search(clause):
         return True
+    # 若单位无项目，得2分: the consequence of a condition set in the clause before.
+    if clause_start > 0 and folded[clause_start - 1] in "，,":
+        previous = folded[_sentence_start(folded, clause_start - 1, _CLAUSE_END):clause_start - 1]
+        if _CONDITION.match(previous):
+            return True
     sentence = folded[_sentence_start(folded, start):start]
     if _STANDARD.search(sentence) or _AIM.search(sentence):
         return True
@@ -800,9 +823,17 @@ def _is_rule(folded: str, start: int) -> bool:
         inside = folded[opened:min(closed)] if closed else folded[opened:]
         if _RULE_IN_BRACKETS.search(inside):
             return True
-    # 按时报送得10分；每推迟1天扣2分，扣完为止: clauses of one standard, up to its 。
+    # 按时报送得10分；每推迟1天扣2分，扣完为止 and 按规定公开得10分，每少公开一项扣2分: clauses of one
+    # standard, up to its 。 (unless a count follows the rule: …，每份扣0.25分，共2份 is what was done).
     stop = folded.find("。", start, start + _REACH)
-    return "扣完为止" in folded[start:stop if stop >= 0 else start + _REACH].split("\n", 1)[0]
+    tail = folded[start:stop if stop >= 0 else start + _REACH].split("\n", 1)[0]
+    if "扣完为止" in tail or "不得分" in tail:
+        return True  # …扣完为止; 目标合理得4分；基本合理得2分；不合理不得分: a graded standard
+    # ①…得2分；②…得2分: the points of one item of a list, not the row's score
+    if "(2)" in folded and _ITEM_MARK.match(folded, _sentence_start(folded, start)):
+        return True
+    each = _STANDARD_EACH.search(tail)
+    return each is not None and _COUNT.search(tail, each.end()) is None
 
 
 def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()) -> list[StatedScore]:
