@@ -434,7 +434,10 @@ _YEAR = (1900, 2100)
 def _not_arithmetic(tokens: list[tuple]) -> bool:
     """A range or a date written with the signs of arithmetic: ``90%-100%``, ``第3-5项``,
     ``2023-2025年`` (a hyphen from the smaller figure to the larger), ``2023-12`` and ``2023/6``
-    (a year, then a month)."""
+    (a year, then a month), ``8:30-12:30`` (times of day)."""
+    ops = {token[1] for token in tokens if token[0] == "op"}
+    if ":" in ops and ops & set(_HYPHENS):
+        return True  # 8:30-12:30=4小时: from one time of day to another
     for a, op, b in zip(tokens, tokens[1:], tokens[2:]):
         if a[0] != "num" or op[0] != "op" or b[0] != "num":
             continue
