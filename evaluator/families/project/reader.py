@@ -691,5 +691,15 @@ def read_continuation(form: ProjectForm, grid: SheetGrid, *, review: bool = Fals
 def read_form(grid: SheetGrid, edition: Edition, title: Title | None, *, review: bool = False) -> ProjectForm | None:
     """The project form on ``grid`` read with ``edition``; None when neither a funds block nor an
     indicator block is found. ``review``: read the second score column (复核分, 评价得分) as the
-    indicators' 得分."""
-    return _Reader(grid, edition, title, review).read()
+    indicators' 得分. A second score column with no number in it at all (printed empty: the form was
+    published before its review) is not read: None, and the form is checked on its 自评分 alone."""
+    form = _Reader(grid, edition, title, review).read()
+    if review and form is not None and not _scored(form):
+        return None
+    return form
+
+
+def _scored(form: ProjectForm) -> bool:
+    """Whether any score of ``form`` (its funds rows', its indicators' or its 总分) is a number."""
+    cells = [row.score for row in form.funds] + [row.score for row in form.indicators] + [form.total]
+    return any(cell.number is not None for cell in cells)
