@@ -138,7 +138,8 @@ class _Reader:
             if self.top <= r <= self.top + 3 and isinstance(v, str) and "年" in v:
                 candidates.append(v)
         for text in candidates:
-            match = pattern.search(normalize_text(text))
+            # a date (填报日期:2022年8月10日) is when the form was filled in, not the year it reports on
+            match = pattern.search(_DATE.sub("", normalize_text(text)))
             if match and 1990 <= int(match.group(1)) <= 2100:
                 return int(match.group(1))
         return None
@@ -636,6 +637,9 @@ class _Reader:
         self.closing(form, end, cols)
         form.cut_off = self.ran_off and form.total.ref is None and bool(form.indicators)
         return form
+
+
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日?)?")
 
 
 def _shown(grid: SheetGrid, value: Value) -> Value:
