@@ -53,7 +53,9 @@ def test_json_contract(inbox):
     assert {k: seed["grade"][k] for k in ("declared", "computed")} == {"declared": "优", "computed": "优"}
     assert [f["rule"] for f in seed["findings"]] == ["deduction-mismatch"]
     planted = by_path["sub/seed.xlsx"]
-    (finding,) = planted["findings"]
+    finding, total = planted["findings"]
+    assert (total["rule"], total["consequence_of"]) == (
+        "total-mismatch", {"rule": "rate-score", "sheet": "部门整体支出绩效自评表", "cell": "G13"})
     assert {k: finding[k] for k in ("rule", "severity", "cell", "indicator", "expected", "actual")} == {
         "rule": "rate-score", "severity": "error", "cell": "G13", "indicator": "专项资金支出率",
         "expected": "4.62", "actual": "4.52"}
@@ -207,10 +209,14 @@ def test_a_catalog_of_another_year_is_used(tmp_path):
     custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = _run("check", str(SAMPLES / "correct-form.xlsx"), "--catalog", str(custom), "--format", "json")
     findings = json.loads(result.stdout)["files"][0]["findings"]
-    assert [(f["rule"], f["cell"], f["expected"], f["actual"]) for f in findings] == [
+    assert [(f["rule"], f["cell"], f["expected"], f["actual"]) for f in findings if not f["consequence_of"]] == [
         ("weight-mismatch", "F17", "1", "2"),
         ("weight-mismatch", "F19", "2", "1"),
     ]
+    # Once F17 is 1, the full 2 points of G17 exceed it: the score follows, and so does the total.
+    follows = {(f["rule"], f["cell"]): f for f in findings if f["consequence_of"]}
+    assert follows[("score-out-of-range", "G17")]["expected"] == "1"
+    assert follows[("score-out-of-range", "G17")]["consequence_of"]["cell"] == "F17"
 
 
 def test_a_form_with_notes_only_is_counted_as_such(make_form):
@@ -221,3 +227,33 @@ def test_a_form_with_notes_only_is_counted_as_such(make_form):
     summary = json.loads(result.stdout)["summary"]
     assert (summary["ok"], summary["with_errors"], summary["only_info"]) == (0, 0, 1)
     assert "1 份仅有提示" in _run("check", str(path)).stdout
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["chek", "x"], "没有 chek 这个命令；您是不是要用 check（"),
+    (["check", "--bogus", "x"], "没有 --bogus 这个选项"),
+    (["check", "/no/such/path"], "PATHS（要检查的文件或文件夹）：路径 /no/such/path 不存在"),
+    (["check"], "缺少参数 PATHS（要检查的文件或文件夹）"),
+    (["check", "--format", "xml", "x"], "--format：xml 不是可选的值；可选：text（文本）"),
+    (["check", "--jobs", "0", "."], "--jobs/-j：0 超出允许的范围（不小于 1）"),
+    (["check", "--jobs", "many", "."], "--jobs/-j：many 不是整数"),
+    (["check", "--out"], "选项 --out 后面需要一个值"),
+    (["watch", "."], "缺少选项 --out"),
+    (["rules", "extra"], "多余的参数：extra"),
+    (["check", "--edition", "nope", "."], "项目支出绩效自评表（全国通用）（project-national）"),
+])
+def test_command_line_mistakes_are_said_in_chinese(args, said):
+    """click's own words (Error:, Try … for help, Invalid value, Did you mean) never reach the user."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert said in result.stderr, result.stderr
+    for english in ("Error", "Try ", "Invalid value", "Did you mean", "No such", "Missing", "Usage"):
+        assert english not in result.stderr, result.stderr
+    assert result.stdout == ""
+
+
+def test_a_tool_failure_is_said_without_error_prefix(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("form: [", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--catalog", str(bad), str(tmp_path)])
+    assert result.exit_code == 2 and result.stderr and not result.stderr.startswith("Error")

@@ -65,6 +65,13 @@ def is_own_output(path: Path, out_dir: Path | None) -> bool:
             and is_own_summary(path))
 
 
+def _beside_our_summary(path: Path) -> bool:
+    """A report's name in a folder whose summary.xlsx this tool wrote: one of our reports."""
+    from evaluator.outputs.reporters.summary_xlsx import is_own_summary
+
+    return is_own_summary(path.parent / "summary.xlsx")
+
+
 def own_output(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bool | None:
     """Whether ``path`` is a workbook this tool wrote: True when unmodified since (skip it), False
     when someone saved it since (check it, without its 校验结果 sheet), None when it is not one."""
@@ -81,10 +88,27 @@ def own_output(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> boo
 
 @dataclass
 class Discovery:
-    """What a look at the paths given found: the files to check, and what was deliberately not read."""
+    """What a look at the paths given found: the files to check, what was deliberately not read,
+    and the files that are not spreadsheets (``others``: a PDF, a Word document …), each answered."""
 
     jobs: list[Job]
     skipped: list[Skipped]
+    others: list[Skipped] = field(default_factory=list)
+
+
+def _our_report(path: Path, out_dir: Path | None) -> bool:
+    """report.html or report.json of this run's output folder (when it is also the folder checked)."""
+    return (out_dir is not None and path.name in OUTPUT_FILES
+            and os.path.realpath(path.parent) == os.path.realpath(out_dir))
+
+
+def _within(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except OSError:
+        return False
 
 
 def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = False,
@@ -93,11 +117,14 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
 
     A folder is a boundary (:mod:`evaluator.runner.discovery`): links out of it, pipes, sockets and
     devices are skipped with a reason, unless ``follow``. A workbook this tool wrote is skipped
-    while unmodified. A file named on the command line is read as given (a link is followed), but
+    while unmodified, and named as skipped (with the reason) when found outside ``out_dir``: a copy
+    someone renamed is answered, not passed over in silence. A file of a folder that is not a
+    spreadsheet goes to ``others`` with the reason. A file named on the command line is read as given (a link is followed), but
     a pipe, socket or device named is not opened either.
     """
     jobs: list[Job] = []
     skipped: list[Skipped] = []
+    others: list[Skipped] = []
     seen: set[str] = set()
 
     def add(path: Path, target: Path, display: str, relative: Path, mode: int, found: bool) -> None:
@@ -112,6 +139,8 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
             return
         mark = own_output(target, display, limits)
         if mark:
+            if not _within(path, out_dir):
+                skipped.append(Skipped(display, "本工具写出的文件（内容未修改，可能已改名），不再检查"))
             return
         if mark is None and path.name.lower().endswith(CHECKED_SUFFIX):
             log.debug("%s：按名称是批注副本，跳过", display)
@@ -123,6 +152,13 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if root.is_dir():
             walked = walk(root, follow=follow, exclude=[out_dir] if out_dir is not None else [])
             skipped.extend(walked.skipped)
+            for item in walked.others:
+                if _our_report(Path(item.path), out_dir):
+                    continue
+                if Path(item.path).name in OUTPUT_FILES and _beside_our_summary(Path(item.path)):
+                    skipped.append(Skipped(item.path, "本工具写出的报告（与 summary.xlsx 同在一个输出文件夹），不再检查"))
+                    continue
+                others.append(item)
             for item in walked.found:
                 if is_own_output(item.target, out_dir):
                     continue
@@ -141,7 +177,9 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         add(root, target, str(root), Path(root.name), info.st_mode if info is not None else 0o666, False)
     for item in skipped:
         log.warning("%s：%s", printable(item.path), item.reason)
-    return Discovery(jobs, skipped)
+    for item in others:
+        log.info("%s：%s", printable(item.path), item.reason)
+    return Discovery(jobs, skipped, others)
 
 
 def named(display: str) -> str:
@@ -189,9 +227,11 @@ def no_copy_reason(result: FileResult) -> str | None:
     return None
 
 
-def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS,
+            fix: bool = False) -> FileResult:
     """Check one file and, when asked and a form was found, write its annotated copy (never more
-    readable than the file). Never raises for a bad file."""
+    readable than the file) and, with ``fix``, its proposed corrected copy beside it. Never raises
+    for a bad file."""
     keep = destination is not None
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
@@ -204,6 +244,7 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
 
         try:
             mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
+            result.round_lines = _round_lines(result, job, destination)
             with no_more_readable_than(mode):
                 write_annotated(result, destination)
             result.annotated = str(destination)
@@ -213,6 +254,8 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
                 result.grids = None
                 raise OutOfSpace(result) from exc
             log.warning("%s：批注副本写入失败（%s: %s）", job.display, type(exc).__name__, exc)
+        if fix and result.annotated is not None:
+            write_corrected(job, result, destination, mode)
     result.grids = None
     return result
 
@@ -226,12 +269,39 @@ class OutOfSpace(Exception):
         self.result = result
 
 
+def _round_lines(result: FileResult, job: Job, destination: Path) -> list[str]:
+    """The lines 校验结果 shows of the last round of the same form (the output folder's history)."""
+    from evaluator.runner.rounds import preview_lines
+
+    out_dir = destination.parents[len(job.relative.parent.parts)]
+    try:
+        return preview_lines(json_reporter.entries([result]), out_dir)
+    except Exception as exc:  # noqa: BLE001 - a line of the copy, never a reason to fail the file
+        log.debug("%s：未能与上轮对比（%s）", job.display, exc)
+        return []
+
+
+def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) -> None:
+    """``--fix``: the proposed corrected copy beside the annotated one (see :mod:`evaluator.outputs.fix`)."""
+    from evaluator.outputs.fix import fixed_name, write_fixed
+
+    target = fixed_name(destination, job.relative.stem)
+    try:
+        with no_more_readable_than(mode):
+            write_fixed(result, target)
+        result.corrected_copy = str(target)
+    except Exception as exc:  # noqa: BLE001 - the check stands; only the corrected copy failed
+        log.warning("%s：更正稿写入失败（%s: %s）", job.display, type(exc).__name__, exc)
+
+
 @dataclass(frozen=True)
 class Task:
-    """One file for a worker: the job and where its annotated copy goes (None: no copy)."""
+    """One file for a worker: the job, where its annotated copy goes (None: no copy), and whether
+    a proposed corrected copy is written beside it (``--fix``)."""
 
     job: Job
     destination: Path | None = None
+    fix: bool = False
 
 
 @dataclass
@@ -312,8 +382,9 @@ def check_one(task: Task) -> Outcome:
     with _collecting_log() as records:
         short = False
         try:
+            extra = {"fix": True} if task.fix else {}
             try:
-                result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
+                result = process(task.job, _DEFINITIONS, task.destination, _LIMITS, **extra)
             except OutOfSpace as exc:
                 result, short = exc.result, True
             reason = no_copy_reason(result) if task.destination is not None else None

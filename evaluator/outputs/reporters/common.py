@@ -65,6 +65,30 @@ def rule_label(slug: str) -> str:
     return slug if title == slug else f"{title}（{slug}）"
 
 
+@lru_cache(maxsize=1)
+def edition_titles() -> dict[str, str]:
+    """The Chinese title of every bundled edition by its id (empty when they cannot be loaded)."""
+    try:
+        from evaluator.families import load_definitions
+
+        definitions = load_definitions()
+        titles = {loaded.edition.id: loaded.edition.title for loaded in definitions.project}
+        department = definitions.department
+        titles.setdefault(department.id, department.form.title)
+        return titles
+    except Exception:  # noqa: BLE001 - a label is never worth failing a report for
+        return {}
+
+
+def edition_label(row: dict[str, Any]) -> str | None:
+    """An edition id beside its Chinese name: 项目支出绩效自评表（全国通用）（project-national）."""
+    edition = row.get("edition")
+    if not edition:
+        return None
+    title = edition_titles().get(edition) or row.get("form")
+    return f"{title}（{edition}）" if title else edition
+
+
 # ------------------------------------------------------------------------------------- findings
 
 def expected_label(finding: dict[str, Any]) -> str:
@@ -117,9 +141,68 @@ def related_text(finding: dict[str, Any]) -> str | None:
     return "相关单元格：" + "、".join(names) if names else None
 
 
+def consequence_text(finding: dict[str, Any]) -> str | None:
+    """For a figure that follows another finding: "随之应为：G13（按比例计分的得分不符）更正后，此处随之改变"."""
+    cause = finding.get("consequence_of")
+    if not cause:
+        return None
+    where = cell_name(cause.get("sheet"), cause.get("cell"), finding.get("sheet")) or "—"
+    value = finding.get("expected")
+    shown = f" {show_value(value, finding.get('expected_of'))}" if value is not None else ""
+    return f"随之应为{shown}：{where}（{rule_title(cause.get('rule') or '')}）更正后，此处随之改变"
+
+
+#: A finding against the last round of its form (evaluator/runner/rounds.py).
+SINCE_LAST_LABELS = {"new": "本轮新出现", "still": "上轮已有，仍未更正"}
+
+
+def since_last_text(finding: dict[str, Any]) -> str | None:
+    """"本轮新出现" / "上轮已有，仍未更正"; None without an earlier round."""
+    return SINCE_LAST_LABELS.get(finding.get("since_last") or "")
+
+
+def reviewed_text(finding: dict[str, Any]) -> str | None:
+    """"已核实：原因见附件（张三，2026-12-01）"; None when not reviewed."""
+    review = finding.get("reviewed")
+    if not review:
+        return None
+    who = "，".join(part for part in (review.get("by"), (review.get("at") or "")[:10]) if part)
+    note = (review.get("note") or "").strip()
+    return (note if note.startswith("已核实") else f"已核实：{note}") + (f"（{who}）" if who else "")
+
+
+def round_line(entry: dict[str, Any]) -> str | None:
+    """"与上轮（2026-12-01，X.xlsx）相比：已更正 2 处，新出现 0 处，仍在 1 处"; None without one."""
+    since = entry.get("since_last")
+    if not since:
+        return None
+    if since.get("ambiguous"):
+        return f"无法与上轮对比：{since.get('note') or ''}"
+    name = Path(since.get("path") or "").name
+    when = (since.get("at") or "")[:16].replace("T", " ")
+    return (f"与上轮（{when}，{name}）相比：已更正 {len(since.get('fixed') or [])} 处，"
+            f"新出现 {since.get('new', 0)} 处，仍在 {since.get('still', 0)} 处")
+
+
+def round_facts(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of the last round and of what it had that is gone, for a report's form facts."""
+    line = round_line(entry)
+    if not line:
+        return []
+    facts = [("本轮变化", line)]
+    fixed = (entry.get("since_last") or {}).get("fixed") or []
+    if fixed:
+        facts.append(("本轮已更正", "；".join(
+            f"{cell_name(f.get('sheet'), f.get('cell'), entry.get('sheet')) or DASH} {rule_title(f.get('rule') or '')}"
+            for f in fixed)))
+    return facts
+
+
 def finding_details(finding: dict[str, Any]) -> list[str]:
-    """The lines that follow a finding's message: expected, alternatives, band, related cells."""
-    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding)]
+    """The lines that follow a finding's message: expected, alternatives, band, related cells, and
+    what a figure that follows another finding follows (随之应为)."""
+    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding),
+             consequence_text(finding), since_last_text(finding), reviewed_text(finding)]
     return [line for line in lines if line]
 
 
@@ -149,6 +232,25 @@ def verdict(counts: dict[str, int], unreadable: int = 0) -> str:
     if infos:
         return f"结论：未发现错误或警告；有 {infos} 处提示"
     return "结论：未发现问题"
+
+
+def counts_sentence(summary: dict[str, int]) -> str:
+    """A report's summary in words, forms and other files counted apart:
+    "3 份表：1 份通过，1 份有错误，1 份有警告，1 份无法读取；另有 2 个其他文件（不是表格文件）"."""
+    forms = summary.get("forms", summary.get("files", 0))
+    text = (f"{forms} 份表：{summary['ok']} 份通过，{summary['with_errors']} 份有错误，"
+            f"{summary['with_warnings']} 份有警告，"
+            + (f"{summary['only_info']} 份仅有提示，" if summary.get("only_info") else "")
+            + f"{summary['unreadable']} 份无法读取"
+            + (f"，{summary['unchanged']} 份未变化" if summary.get("unchanged") else ""))
+    extra = []
+    if summary.get("no_form"):
+        extra.append(f"{summary['no_form']} 个工作簿中未找到自评表")
+    if summary.get("others"):
+        extra.append(f"{summary['others']} 个其他文件（不是表格文件）")
+    if extra:
+        text += "；另有 " + "，".join(extra)
+    return text
 
 
 # ---------------------------------------------------------------------------------------- values
@@ -329,7 +431,7 @@ def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
     if row.get("family"):
         lines.append(("类别", family_label(row) or DASH))
     if row.get("edition"):
-        lines.append(("版本", row["edition"]))
+        lines.append(("版本", edition_label(row)))
     for label, value in project_facts(row):
         lines.append((label, DASH if value in (None, "") else str(value)))
     unit = (row.get("facts") or {}).get("money_unit")

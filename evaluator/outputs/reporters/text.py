@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, coverage_text, filled_facts, rule_label
+from evaluator.outputs.reporters.common import (
+    SEVERITY_LABELS, consequence_text, counts_sentence, coverage_text, filled_facts, reviewed_text, round_line,
+    rule_label)
+
+#: The short tag of a finding against the last round.
+ROUND_TAGS = {"new": "〔新〕", "still": "〔仍在〕"}
 
 
 class _Printable:
@@ -56,19 +61,27 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         for finding in row["findings"]:
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
             label = SEVERITY_LABELS.get(finding["severity"], finding["severity"])
-            stream.write(f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}\n")
+            line = f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}"
+            follows = consequence_text(finding)
+            if follows:
+                line += f"〔{follows}〕"
+            line += ROUND_TAGS.get(finding.get("since_last") or "", "")
+            reviewed = reviewed_text(finding)
+            if reviewed:
+                line += f"〔{reviewed}，不计入 --fail-on〕"
+            stream.write(line + "\n")
+        said = round_line(row)
+        if said:
+            stream.write(f"  {said}\n")
+        for finding in (row.get("since_last") or {}).get("fixed") or []:
+            cell = f"{finding.get('sheet')}!{finding.get('cell')}" if finding.get("cell") else "—"
+            stream.write(f"    已更正 {cell} {rule_label(finding.get('rule') or '')}  {finding.get('message') or ''}\n")
         if not row["findings"] and row["status"] == "ok":
             stream.write("  通过：未发现问题\n")
         if row["annotated"]:
             stream.write(f"  批注副本：{row['annotated']}\n")
-    total = data["summary"]
-    stream.write(
-        f"\n{total['files']} 份表：{total['ok']} 份通过，{total['with_errors']} 份有错误，"
-        f"{total['with_warnings']} 份有警告，"
-        + (f"{total['only_info']} 份仅有提示，" if total.get("only_info") else "")
-        + f"{total['unreadable']} 份无法读取"
-        + (f"，{total['unchanged']} 份未变化" if total["unchanged"] else "")
-        + "\n"
-    )
+    for item in data.get("others") or []:   # not a spreadsheet: one line each, like a form
+        stream.write(f"{item['path']}\n  {item['reason']}\n")
+    stream.write(f"\n{counts_sentence(data['summary'])}\n")
     for item in data.get("skipped") or []:   # found and deliberately not read
         stream.write(f"跳过 {item['path']}：{item['reason']}\n")
