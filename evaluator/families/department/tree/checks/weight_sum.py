@@ -38,6 +38,11 @@ def _arithmetic(values: list[Decimal]) -> str:
     return " + ".join(fmt(v) for v in values) + f" = {fmt(sum(values, Decimal(0)))}"
 
 
+def _sum(children) -> Decimal | None:
+    weights = [child.weight.number for child in children]
+    return sum(weights, Decimal(0)) if weights and None not in weights else None
+
+
 def _adds_up(points: Decimal | None, weights: list[Decimal | None]) -> bool:
     return points is not None and bool(weights) and None not in weights and sum(weights, Decimal(0)) == points
 
@@ -47,14 +52,14 @@ def check(form: TreeForm) -> Iterator[Finding]:
     last_one = form.groups[-1] if form.groups else None
     last_two = last_one.children[-1] if last_one is not None and last_one.children else None
 
-    def judge(name, parent, children, fits_above: bool, last: bool = False) -> Iterator[Finding]:
+    def judge(name, parent, children, fits_above: bool, corrected=None, last: bool = False) -> Iterator[Finding]:
         written = [child.weight.number for child in children]
         points = parent.number
         if points is None or not written or any(value is None for value in written):
             return
         total = sum(written, Decimal(0))
-        if total == points:
-            return
+        if total == points or (corrected is not None and _adds_up(points, corrected)):
+            return   # adds up, or will once a child reported with its value is corrected
         if cut_off and last and total < points:
             return   # the table stops without its total row inside this group: its rest was not read
         if fits_above:
@@ -73,10 +78,14 @@ def check(form: TreeForm) -> Iterator[Finding]:
     top_fits = top is not None and _adds_up(top[1], top[0])
     for one in form.groups:
         siblings = [two.weight.number for two in one.children]
+        fits = _adds_up(one.weight.number, siblings)
         for two in one.children:
-            yield from judge(two.name, two.weight, two.children, _adds_up(one.weight.number, siblings),
-                             last=two is last_two)
-        yield from judge(one.name, one.weight, one.children, top_fits, last=one is last_one)
+            yield from judge(two.name, two.weight, two.children, fits, last=two is last_two)
+        # A 二级 reported with its value (its points disagree with its children and with 一级) is
+        # counted at that value, so that one wrong figure is not also reported on the level above.
+        corrected = [_sum(two.children) if not fits and _sum(two.children) is not None else two.weight.number
+                     for two in one.children]
+        yield from judge(one.name, one.weight, one.children, top_fits, corrected, last=one is last_one)
     if top is None:
         return
     written, expected = top
