@@ -29,7 +29,7 @@ from defusedxml import ElementTree
 from evaluator.intake.files import read_file
 from evaluator.intake.formulas import FormulaBook
 from evaluator.intake.parts import Names, sheet_parts, workbook_part
-from evaluator.intake.safety import OLE_MAGIC
+from evaluator.intake.olecheck import OLE_MAGIC
 from evaluator.values.cells import column_index, column_letter, split_a1
 from evaluator.values.text import strip_invisible
 
