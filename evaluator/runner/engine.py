@@ -20,7 +20,7 @@ from evaluator.checks import FORM_NOT_FOUND, FORM_UNSUPPORTED, SHEET_SKIPPED, UN
 from evaluator.findings import CellRef, Finding, Severity
 from evaluator.outputs.inert import printable
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
-from evaluator import intake
+from evaluator.intake import door
 from evaluator.intake.inspection import Inspection, Kind
 from evaluator.intake.refusals import Refused
 from evaluator.intake.workbook import SheetGrid
@@ -172,7 +172,7 @@ def check_file(path: Path, definitions: Definitions, display: str | None = None,
     which ``ignore_sheet`` is true (the 校验结果 sheet of an annotated copy sent back) are not read."""
     result = FileResult(path=path, display=display or str(path))
     try:
-        read = intake.open(path, limits)
+        read = door.open(path, limits)
         inspection, grids = read.inspection, read.grids
         if ignore_sheet is not None:
             result.ignored_sheets = [grid.name for grid in grids if ignore_sheet(grid.name)]
