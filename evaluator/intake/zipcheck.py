@@ -10,6 +10,7 @@ comes from :mod:`evaluator.intake.parts`, as the reader finds it.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import struct
@@ -374,8 +375,10 @@ class _OdsScan(_Scan):
     reader expands the repetitions that hold values, so they count as often as they repeat.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ranges: bool = False) -> None:
         self.found: list[SheetSize] = []
+        #: With ``ranges``: every table's merged ranges (1-based first row, col, last row, col).
+        self.ranges: dict[str, list[tuple[int, int, int, int]]] | None = {} if ranges else None
         self.carry = b""
         self.current: SheetSize | None = None
         self.row = self.col = 0
@@ -415,10 +418,20 @@ class _OdsScan(_Scan):
                 spanned = _count(values.get(b"number-columns-spanned")) * _count(values.get(b"number-rows-spanned"))
                 if spanned > 1:
                     self.current.merged += spanned * self.row_repeat
+                    if self.ranges is not None:
+                        self._range(values)
             if b"value-type" in values or not empty:
                 self.right = max(self.right, self.col + repeat)
                 self.row_filled = True
             self.col += repeat
+
+    def _range(self, values: dict[bytes, bytes]) -> None:
+        cols = _count(values.get(b"number-columns-spanned"))
+        rows = _count(values.get(b"number-rows-spanned"))
+        found = self.ranges.setdefault(self.current.name, [])
+        for repeat in range(min(self.row_repeat, MAX_RANGES - len(found))):
+            top, left = self.row + 1 + repeat, self.col + 1
+            found.append((top, left, top + rows - 1, left + cols - 1))
 
     def _end_row(self) -> None:
         if self.row_filled:
@@ -437,6 +450,22 @@ class _OdsScan(_Scan):
 
     def sheets(self) -> list[SheetSize]:
         return self.found
+
+
+MAX_RANGES = 100_000   # merged ranges recorded per table at most
+
+
+def ods_merges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """The merged ranges of every table of an OpenDocument spreadsheet's bytes (which passed the
+    inspection), by table name, found by the same scan that measured them."""
+    handle = io.BytesIO(data)
+    with zipfile.ZipFile(handle) as archive:
+        info = archive.getinfo("content.xml")
+    scan = _OdsScan(ranges=True)
+    for chunk in _inflate(handle, info):
+        scan.feed(chunk)
+    scan.close()
+    return scan.ranges or {}
 
 
 def _count(raw: bytes | None) -> int:
