@@ -240,3 +240,50 @@ def test_an_ods_copy_prints_on_as_many_pages_as_the_original(path, tmp_path, def
 
     original = pages(tmp_path / "pdf" / f"{path.stem}.pdf")
     assert original and pages(tmp_path / "pdf" / "form-only.pdf") == original
+
+
+def test_styled_runs_of_an_ods_are_followed_only_within_bounds(tmp_path, definitions):
+    """A hostile .ods whose empty styled cells repeat by the hundred thousand (the intake measures
+    cells with values, not styles): its copy is written in bounded time, a bounded number of cells
+    styled, with the cell that holds a value styled and merged ranges read."""
+    import time
+
+    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in {
+        "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+        "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+        "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+        "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"}.items())
+    styled = '<table:table-cell table:style-name="b" table:number-columns-repeated="900"/>'
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {namespaces}><office:automatic-styles>'
+        '<style:style style:name="b" style:family="table-cell"><style:table-cell-properties '
+        'fo:border="0.74pt solid #000000"/></style:style></office:automatic-styles><office:body><office:spreadsheet>'
+        '<table:table table:name="S"><table:table-row><table:table-cell table:style-name="b" office:value-type="string" '
+        'table:number-columns-spanned="2" table:number-rows-spanned="1"><text:p>合计</text:p></table:table-cell>'
+        '<table:covered-table-cell table:style-name="b"/></table:table-row>'
+        f'<table:table-row table:number-rows-repeated="999">{styled}</table:table-row>'
+        f'<table:table-row table:number-rows-repeated="1000000">{styled}</table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>")
+    path = tmp_path / "styled.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>"), zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    assert intake.open(path).grids[0].merged == [(1, 1, 1, 2)]
+    from evaluator.outputs.annotate import workbook_from_grids
+    from evaluator.outputs.ods_copy import MAX_STYLED, apply_ods_look
+
+    workbook = workbook_from_grids(intake.open(path).grids)
+    started = time.perf_counter()
+    apply_ods_look(workbook, path.read_bytes())
+    assert time.perf_counter() - started < 30
+    ws = workbook["S"]
+    assert ws["A1"].border.left.style == "thin" and ws["B1"].border.right.style == "thin"
+    assert ws.max_row <= 1000 and sum(1 for row in ws.iter_rows() for cell in row if cell.has_style) <= MAX_STYLED

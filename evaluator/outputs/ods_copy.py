@@ -42,7 +42,7 @@ NS = {
     "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
 }
-MAX_STYLED = 250_000        # cells styled per workbook at most
+MAX_STYLED = 100_000        # cells styled per workbook at most
 FILLER = 1000               # a repeated run longer than this is the empty rest of the sheet
 # Excel paper sizes by (short, long) side in millimetres.
 PAPERS = {(210, 297): 9, (297, 420): 8, (148, 210): 11, (216, 279): 1, (216, 356): 5, (250, 353): 12,
