@@ -6,6 +6,11 @@ comparing their ratios (each already ours ÷ a floor timed in the same run, so a
 slows both alike). The table gives, per figure, the median ratio before, after, and after ÷ before
 (below 1: faster).
 
+A batch takes long enough for the machine's load to change under it, so its wall-clock ratio moves
+from run to run by ±30 % on a shared machine. With ``--cpu N`` the same batch of N mixed forms is
+also run by each tree in turns (``check --out --jobs 1``) and its CPU seconds (user + system, the
+workers included) are compared: what the work costs, whatever else the machine is doing.
+
 ``python bench/before_after.py OLD_TREE NEW_TREE [--rounds 3] [--repeat 9] [--n 300]``; a tree is a
 checkout of the repository (``git archive REV | tar -x -C DIR`` makes one).
 """
@@ -15,6 +20,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,6 +49,17 @@ def figures(tree: Path, repeat: int, count: int) -> dict[str, float]:
         return found
 
 
+def batch_cpu(tree: Path, inbox: Path, out: Path) -> float:
+    """CPU seconds (user + system, with the workers) of ``check INBOX --out OUT --jobs 1`` by ``tree``."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-m", "evaluator", "check", str(inbox), "--out", str(out), "--jobs", "1",
+                    "--quiet", "--format", "json"], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                   stdout=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", type=Path)
@@ -49,7 +67,27 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--cpu", type=int, default=0, help="also compare the CPU seconds of a batch of N forms")
+    parser.add_argument("--skip-ratios", action="store_true", help="only the CPU comparison")
     args = parser.parse_args()
+    if args.cpu:
+        with tempfile.TemporaryDirectory(prefix="evaluator-before-after-") as folder:
+            inbox = Path(folder) / "inbox"
+            inbox.mkdir()
+            samples = sorted((args.new / "sample_workbooks").glob("*.xlsx"))
+            for number in range(args.cpu):
+                source = samples[number % len(samples)]
+                shutil.copyfile(source, inbox / f"{number:04d}-{source.name}")
+            cpu: dict[str, list[float]] = {"old": [], "new": []}
+            for _ in range(args.rounds):
+                for side in ("old", "new"):
+                    cpu[side].append(batch_cpu(getattr(args, side).resolve(), inbox, Path(folder) / "out"))
+        before, after = statistics.median(cpu["old"]), statistics.median(cpu["new"])
+        print(f"{args.cpu} forms, check --out --jobs 1, CPU seconds (user + system), median of {args.rounds}: "
+              f"before {before:.2f} ({', '.join(f'{s:.2f}' for s in cpu['old'])}), "
+              f"after {after:.2f} ({', '.join(f'{s:.2f}' for s in cpu['new'])}), after ÷ before {after / before:.2f}\n")
+        if args.skip_ratios:
+            return
     runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
     for _ in range(args.rounds):
         for side in ("old", "new"):
