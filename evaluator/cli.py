@@ -142,11 +142,15 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(STREAM_FORMATS), default="text",
               show_default=True, help="stdout 输出的格式。")
 @click.option("--force", is_flag=True, help="全部重新检查，包括上次写入 --out 以来没有变化的文件。")
+@click.option("--fix", is_flag=True,
+              help="在批注副本旁另写一份更正稿“文件名.更正稿.xlsx”：把每个唯一确定的应为值写入其单元格，"
+                   "并在“更正说明”工作表列出每处更正和未更正的问题（需要 --out；原文件不改动）。")
 @click.option("--follow-symlinks", is_flag=True,
               help="也读取文件夹中指向文件夹以外的符号链接（只用于检查自己的文件，不要用于共享文件夹）。")
 @run_options
 @tool_failures
-def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, follow_symlinks: bool,
+def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, force: bool, fix: bool,
+          follow_symlinks: bool,
           catalog_paths: tuple[Path, ...], edition: str | None,
           fail_on: str, jobs: int | None, timeout: float, wait: float, log_file: Path | None, quiet: bool,
           verbose: bool, **limit_values: int) -> None:
@@ -163,10 +167,12 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
     limits = _limits(limit_values)
     if out_dir is not None:
         _folder(out_dir)
+    elif fix:
+        raise click.UsageError("--fix 需要 --out：更正稿写在批注副本旁边")
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
         batch = check_paths(paths, definitions, out_dir, workers=jobs, force=force, wait=wait,
                             progress=_progress(quiet), stop=stop, limits=limits, timeout=timeout,
-                            follow_symlinks=follow_symlinks)
+                            follow_symlinks=follow_symlinks, fix=fix)
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
                    "重新运行会从这里继续。", err=True)
@@ -193,6 +199,9 @@ def _say_written(batch, out_dir: Path | None) -> None:
     copies = sum(1 for entry in _files(batch.report) if entry.get("annotated"))
     if copies:
         click.echo(f"批注副本：{copies} 份，在 {_shown(out_dir)}", err=True)
+    corrected = sum(1 for entry in _files(batch.report) if entry.get("corrected_copy"))
+    if corrected:
+        click.echo(f"更正稿：{corrected} 份（“更正说明”工作表列出每处更正），在 {_shown(out_dir)}", err=True)
     for path in batch.reports:
         click.echo(f"已写入 {_shown(path)}", err=True)
 

@@ -69,6 +69,9 @@ class Finding:
     ``expected_of`` says what it is the expected value of. Where the sources of a form accept
     several methods, ``expected`` is the edition's first method's and ``alternatives`` hold the
     others as ``(method, expected)``; a band gives ``expected_range`` as ``(min, max)``.
+    ``consequence_of`` is ``(rule, sheet, cell)`` of the finding this one follows from: a figure
+    that becomes wrong once that finding's cell is corrected (随之应为, see
+    :mod:`evaluator.checks.consequences`); None for an error of its own.
     """
 
     rule: str
@@ -84,6 +87,7 @@ class Finding:
     related: tuple[tuple[str, str], ...] = ()
     alternatives: tuple[tuple[str, str], ...] = ()
     expected_range: tuple[str, str] | None = None
+    consequence_of: tuple[str, str, str] | None = None
 
     @classmethod
     def make(
@@ -126,6 +130,8 @@ class Finding:
         data["alternatives"] = [{"method": method, "expected": value} for method, value in self.alternatives]
         data["expected_range"] = (
             {"min": self.expected_range[0], "max": self.expected_range[1]} if self.expected_range else None)
+        data["consequence_of"] = (
+            dict(zip(("rule", "sheet", "cell"), self.consequence_of)) if self.consequence_of else None)
         return data
 
     @property

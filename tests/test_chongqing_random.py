@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from evaluator.findings import Severity
 from evaluator.runner.engine import check_file
 from evaluator.values.cells import coordinates
+from findingsets import independent, stray_consequences
 
 D = Decimal
 NAMES = ["政府采购执行率", "党性教育培训次数", "新闻宣传报道量", "公众满意度", "信息公开及时率", "重点任务完成数"]
@@ -87,6 +88,7 @@ def test_a_consistent_chongqing_form_has_no_error_or_warning(seed, tmp_path, def
 def test_a_planted_chongqing_fault_is_found_at_its_row(fault, seed, tmp_path, definitions):
     where = build(random.Random(f"cq-{fault}-{seed}"), fault, tmp_path / "form.xlsx")
     [form] = check_file(tmp_path / "form.xlsx", definitions).forms
-    loud = [f for f in form.findings if f.severity is not Severity.INFO]
+    loud = independent(f for f in form.findings if f.severity is not Severity.INFO)
+    assert stray_consequences(form.findings, loud) == []
     assert [f.rule for f in loud] == [fault], [(f.rule, f.cell, f.message) for f in loud]
     assert coordinates(loud[0].cell)[0] == where[FAULTS[fault]]

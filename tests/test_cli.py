@@ -53,7 +53,9 @@ def test_json_contract(inbox):
     assert {k: seed["grade"][k] for k in ("declared", "computed")} == {"declared": "优", "computed": "优"}
     assert [f["rule"] for f in seed["findings"]] == ["deduction-mismatch"]
     planted = by_path["sub/seed.xlsx"]
-    (finding,) = planted["findings"]
+    finding, total = planted["findings"]
+    assert (total["rule"], total["consequence_of"]) == (
+        "total-mismatch", {"rule": "rate-score", "sheet": "部门整体支出绩效自评表", "cell": "G13"})
     assert {k: finding[k] for k in ("rule", "severity", "cell", "indicator", "expected", "actual")} == {
         "rule": "rate-score", "severity": "error", "cell": "G13", "indicator": "专项资金支出率",
         "expected": "4.62", "actual": "4.52"}
@@ -207,10 +209,14 @@ def test_a_catalog_of_another_year_is_used(tmp_path):
     custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = _run("check", str(SAMPLES / "correct-form.xlsx"), "--catalog", str(custom), "--format", "json")
     findings = json.loads(result.stdout)["files"][0]["findings"]
-    assert [(f["rule"], f["cell"], f["expected"], f["actual"]) for f in findings] == [
+    assert [(f["rule"], f["cell"], f["expected"], f["actual"]) for f in findings if not f["consequence_of"]] == [
         ("weight-mismatch", "F17", "1", "2"),
         ("weight-mismatch", "F19", "2", "1"),
     ]
+    # Once F17 is 1, the full 2 points of G17 exceed it: the score follows, and so does the total.
+    follows = {(f["rule"], f["cell"]): f for f in findings if f["consequence_of"]}
+    assert follows[("score-out-of-range", "G17")]["expected"] == "1"
+    assert follows[("score-out-of-range", "G17")]["consequence_of"]["cell"] == "F17"
 
 
 def test_a_form_with_notes_only_is_counted_as_such(make_form):

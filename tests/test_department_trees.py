@@ -12,6 +12,7 @@ from evaluator.findings import Severity
 from evaluator.runner.engine import check_file
 from evaluator.values.cells import coordinates
 from treebuilder import FAULTS, plant, random_form, write
+from findingsets import independent, stray_consequences
 
 EDITIONS = {"hunan": "hunan-department-score", "indicators": "input-process-indicators"}
 SEEDS = range(12)
@@ -42,7 +43,8 @@ def test_a_planted_fault_is_found_at_its_row(layout, fault, seed, tmp_path, defi
     where = write(form, path)
     [checked] = check_file(path, definitions).forms
     assert checked.edition == EDITIONS[layout]
-    loud = [f for f in checked.findings if f.severity is not Severity.INFO]
+    loud = independent(f for f in checked.findings if f.severity is not Severity.INFO)
+    assert stray_consequences(checked.findings, loud) == []
     assert [f.rule for f in loud] == [rule], [(f.rule, f.cell, f.message) for f in loud]
     row, _ = coordinates(loud[0].cell)
     assert row == where[index]

@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 
 from evaluator.runner.engine import check_file
+from findingsets import independent, stray_consequences
 
 D = Decimal
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
@@ -333,7 +334,8 @@ def test_a_met_target_scored_lower_is_found_at_its_row(layout, index, form, tmp_
     path = tmp_path / f"{layout}.xlsx"
     where = render(form, layout, path)
     result, _ = _check(path, definitions)
-    found = {(f.rule, f.cell) for f in result.findings if f.severity.rank > 0}
+    found = {(f.rule, f.cell) for f in independent(result.findings) if f.severity.rank > 0}
+    assert stray_consequences(result.findings, independent(result.findings)) == []
     assert ("target-score", where["scores"][i]) in found
     assert ("missing-explanation", where["reasons"][i]) in found
     assert {cell for _, cell in found} <= {where["scores"][i], where["reasons"][i]} | set(where["reviews"][i:i + 1])
@@ -552,6 +554,8 @@ def test_a_missed_target_scored_wrong_is_found_at_its_row(layout, index, form, t
     path = tmp_path / f"{layout}.xlsx"
     where = render(form, layout, path)
     result, _ = _check(path, definitions)
-    found = [(f.rule, f.cell, D(f.expected) if f.expected else None) for f in result.findings if f.severity.rank > 0]
+    found = [(f.rule, f.cell, D(f.expected) if f.expected else None) for f in independent(result.findings)
+             if f.severity.rank > 0]
+    assert stray_consequences(result.findings, independent(result.findings)) == []
     assert ("target-score", where["scores"][i], due) in found
     assert {cell for _, cell, _ in found} <= {where["scores"][i], *where["reviews"][i:i + 1]}

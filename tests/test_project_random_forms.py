@@ -1,4 +1,5 @@
-"""Random consistent project forms raise nothing; one planted error raises one finding, of its rule.
+"""Random consistent project forms raise nothing; one planted error raises one finding of its own, of its
+rule (and the figures that follow from it, each with ``consequence_of``).
 
 Each form is the national sample with random funds (two 其中 rows, a rate printed to 0 or 2
 decimals), random indicators (≥ and = targets in several units and operator spellings, ≤ cost
@@ -95,5 +96,8 @@ def test_one_planted_error_is_one_finding(rule, seed, tmp_path, definitions):
     PLANTS[rule](data, rng)
     path = tmp_path / "form.xlsx"
     build_project(data, None, path)
-    found = [f.rule for f in check_file(path, definitions).findings if f.severity.rank > 0]
-    assert found == [rule]
+    findings = [f for f in check_file(path, definitions).findings if f.severity.rank > 0]
+    (own,) = [f for f in findings if f.consequence_of is None]
+    assert own.rule == rule
+    # the figures that follow it are flagged with what they must become (随之应为)
+    assert all(f.consequence_of == (own.rule, own.sheet, own.cell) for f in findings if f is not own)

@@ -25,5 +25,6 @@ def test_every_workbook_has_its_expectation():
 def test_real_layout(name, definitions):
     result = check_file(HERE / f"{name}.xlsx", definitions)
     assert result.forms and all(form.family == "project" for form in result.forms), result.error
-    found = sorted((f.rule, f.sheet, f.cell) for f in result.findings if f.severity.rank > 0)
+    # Each planted error once; the figures that follow it (consequence_of) are the round-trip test's.
+    found = sorted((f.rule, f.sheet, f.cell) for f in result.findings if f.severity.rank > 0 and not f.consequence_of)
     assert found == sorted((e["rule"], e["sheet"], e["cell"]) for e in EXPECTED[name])

@@ -44,9 +44,12 @@ def test_planted_rate_score_states_the_corrected_total(definitions):
     (entry,) = report([check_file(SAMPLES / "planted-rate-score.xlsx", definitions)])["files"]
     assert entry["total"] == {"declared": "94.21", "recomputed": "94.21", "corrected": "94.31"}
     assert entry["grade"] == {"declared": "优", "computed": "优", "corrected": "优"}
-    (finding,) = entry["findings"]
+    finding, total = entry["findings"]
     assert (finding["cell"], finding["expected"], finding["expected_of"], finding["related"]) == (
         "G13", "4.62", "score", [{"sheet": "部门整体支出绩效自评表", "cell": "H13"}])
+    # The 总分 adds the written scores; once G13 is corrected it must become 94.31 (随之应为).
+    assert (total["rule"], total["cell"], total["expected"], total["consequence_of"]) == (
+        "total-mismatch", "G40", "94.31", {"rule": "rate-score", "sheet": "部门整体支出绩效自评表", "cell": "G13"})
 
 
 def test_planted_missing_explanation_sits_on_the_empty_cell(definitions):
@@ -73,7 +76,17 @@ def test_correct_sample_has_no_finding(definitions):
 def test_planted_sample_yields_its_finding_and_nothing_else(name, definitions):
     planted = name.removeprefix("planted-").removesuffix(".xlsx")
     findings = check_file(SAMPLES / name, definitions).findings
-    assert [finding.rule for finding in findings] == [planted]
+    _one_error_and_its_consequences(findings, planted)
+
+
+def _one_error_and_its_consequences(findings, planted: str) -> None:
+    """One finding of its own, of the planted rule; every other finding follows from it."""
+    (own,) = [finding for finding in findings if finding.consequence_of is None]
+    assert own.rule == planted
+    for finding in findings:
+        if finding is not own:
+            assert finding.consequence_of == (own.rule, own.sheet, own.cell)
+            assert finding.rule in ("total-mismatch", "grade-mismatch")
 
 
 def test_seed_budget_and_texts_are_read(definitions):
@@ -110,7 +123,7 @@ def test_project_edition_sample_checks_clean(name, definitions):
 def test_project_planted_sample_yields_its_finding_and_nothing_else(name, definitions):
     planted = name.removeprefix("project-planted-").removesuffix(".xlsx")
     findings = check_file(SAMPLES / name, definitions).findings
-    assert [finding.rule for finding in findings] == [planted]
+    _one_error_and_its_consequences(findings, planted)
 
 
 def test_project_national_facts(definitions):

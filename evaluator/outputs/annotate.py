@@ -374,6 +374,8 @@ def fill_result_sheet(ws: Worksheet, result: FileResult, sheetnames: list[str], 
         put(ws, row, 1, f"共 {len(entries)} 张表（" + "，".join(f"{label} {n} 张" for label, n in families.items())
             + "），各表的总分和概况见问题清单下方")
     put(ws, row + 1, 1, "批注和底色标在须修改的单元格上；单击“单元格”一列转到该单元格。")
+    if result.round_lines:   # against the last round of the same form (evaluator/runner/rounds.py)
+        put(ws, row + 2, 1, "；".join(result.round_lines))
     header, last = _findings_table(ws, row + 3, findings, sheetnames)
     # Also over the one row that says 未发现问题: every table has its filter.
     ws.auto_filter.ref = f"A{header}:{get_column_letter(len(FINDING_COLUMNS))}{last}"

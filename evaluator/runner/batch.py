@@ -27,6 +27,7 @@ from evaluator.outputs.inert import shown_path
 from evaluator.runner.parallel import Stop, available_cores
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
+from evaluator.runner.rounds import follow_up
 from evaluator.runner.run import Job, Task, destinations, find, run
 
 log = logging.getLogger("evaluator")
@@ -55,11 +56,12 @@ class Batch:
 
 
 def fails(report: dict[str, Any], threshold: Severity | None) -> bool:
-    """Whether any finding in the report reaches ``threshold`` (None: nothing fails)."""
+    """Whether any finding in the report reaches ``threshold`` (None: nothing fails). A finding an
+    auditor has reviewed (``reviewed``, see :mod:`evaluator.runner.reviews`) does not count."""
     if threshold is None:
         return False
     ranks = {severity.value: severity.rank for severity in Severity}
-    return any(ranks[finding["severity"]] >= threshold.rank
+    return any(ranks[finding["severity"]] >= threshold.rank and not finding.get("reviewed")
                for row in report["files"] for finding in row["findings"])
 
 
@@ -95,6 +97,15 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, file=sys.stderr, unit="份", desc="检查", dynamic_ncols=True, leave=False)
 
 
+def _no_corrected_copy(job: Job, destination: Path | None) -> bool:
+    """``--fix`` and a file whose corrected copy is not there yet: check it again to write one."""
+    if destination is None:
+        return False
+    from evaluator.outputs.fix import fixed_name
+
+    return not fixed_name(destination, job.relative.stem).is_file()
+
+
 def settings_digest(definitions: Definitions, limits: Limits) -> str:
     """What the answers depend on besides the file and the tool: the editions and the read limits."""
     if limits == DEFAULT_LIMITS:
@@ -106,7 +117,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                *, workers: int | None = None, force: bool = False, progress: bool = False,
                stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
                skipped: list[dict[str, str]] | None = None, timeout: float | None = None,
-               alone_in_process: bool = False) -> Batch:
+               alone_in_process: bool = False, fix: bool = False) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
     ``timeout`` is the seconds one file may take (None or 0: no limit; see :func:`run.run`).
 
@@ -132,14 +143,14 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                 digests[index] = content_digest(job.path)
             except OSError:
                 pass  # the check says why it cannot be read
-            if index in digests and not force:
+            if index in digests and not force and not (fix and _no_corrected_copy(job, destination)):
                 stored = manifest.reusable(keys[index], digests[index], settings, __version__, destination)
                 if stored is not None:
                     rows[index] = _unchanged(stored, job, destination)
                     settled.add(job.path)
                     log.debug("%s：未变化，沿用上次结果", job.display)
                     continue
-        tasks.append(Task(job=job, destination=destination))
+        tasks.append(Task(job=job, destination=destination, fix=fix and destination is not None))
         positions.append(index)
 
     workers = workers or available_cores()
@@ -194,7 +205,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
                 workers: int | None = None, force: bool = False, wait: float = 60.0,
                 progress: bool = False, stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
-                follow_symlinks: bool = False, timeout: float | None = None) -> Batch:
+                follow_symlinks: bool = False, timeout: float | None = None, fix: bool = False) -> Batch:
     """Check every workbook found under ``paths``; with ``out_dir``, the whole batch (see module doc).
 
     A folder is read only inside (:mod:`evaluator.runner.discovery`) unless ``follow_symlinks``;
@@ -220,7 +231,8 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
                                progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
-                               alone_in_process=True)
+                               alone_in_process=True, fix=fix)
+            follow_up(batch.report["files"], out_dir)   # rounds and reviews (also kept in the manifest)
         finally:
             # A worker stopped in the middle of writing a copy (a full disk ends the pool) can leave its
             # temporary behind: the pool is done and the lock is ours, so nothing half-written stays.

@@ -41,6 +41,8 @@ class FileResult:
     forms: list[CheckedForm] = field(default_factory=list)
     error: str | None = None
     annotated: str | None = None
+    corrected_copy: str | None = None   # --fix: the proposed corrected copy (<stem>.更正稿.xlsx)
+    round_lines: list[str] = field(default_factory=list)   # against the last round, for 校验结果
     unchanged: bool = False
     grids: list[SheetGrid] | None = field(default=None, repr=False)
     inspection: Inspection | None = field(default=None, repr=False)

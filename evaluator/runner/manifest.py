@@ -50,6 +50,13 @@ def content_digest(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
+def _set_aside(path: Path) -> None:
+    """Keep a broken manifest for a person to look at (``….损坏-<时间>``), never delete it."""
+    from evaluator.runner.statefile import set_aside
+
+    set_aside(path, "清单", None)
+
+
 @dataclass
 class Manifest:
     """The records of one output folder (see the module docstring)."""
@@ -86,9 +93,11 @@ class Manifest:
             return cls(folder)
         except (OSError, ValueError) as exc:
             log.warning("清单 %s 无法读取（%s），本次全部重新检查", path, exc)
+            _set_aside(path)
             return cls(folder, changed=True)
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
             log.warning("清单 %s 格式不符，本次全部重新检查", path)
+            _set_aside(path)
             return cls(folder, changed=True)
         return cls(folder, records=data["files"])
 

@@ -189,9 +189,11 @@ def no_copy_reason(result: FileResult) -> str | None:
     return None
 
 
-def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
+def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS,
+            fix: bool = False) -> FileResult:
     """Check one file and, when asked and a form was found, write its annotated copy (never more
-    readable than the file). Never raises for a bad file."""
+    readable than the file) and, with ``fix``, its proposed corrected copy beside it. Never raises
+    for a bad file."""
     keep = destination is not None
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
@@ -204,6 +206,7 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
 
         try:
             mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
+            result.round_lines = _round_lines(result, job, destination)
             with no_more_readable_than(mode):
                 write_annotated(result, destination)
             result.annotated = str(destination)
@@ -213,6 +216,8 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
                 result.grids = None
                 raise OutOfSpace(result) from exc
             log.warning("%s：批注副本写入失败（%s: %s）", job.display, type(exc).__name__, exc)
+        if fix and result.annotated is not None:
+            write_corrected(job, result, destination, mode)
     result.grids = None
     return result
 
@@ -226,12 +231,39 @@ class OutOfSpace(Exception):
         self.result = result
 
 
+def _round_lines(result: FileResult, job: Job, destination: Path) -> list[str]:
+    """The lines 校验结果 shows of the last round of the same form (the output folder's history)."""
+    from evaluator.runner.rounds import preview_lines
+
+    out_dir = destination.parents[len(job.relative.parent.parts)]
+    try:
+        return preview_lines(json_reporter.entries([result]), out_dir)
+    except Exception as exc:  # noqa: BLE001 - a line of the copy, never a reason to fail the file
+        log.debug("%s：未能与上轮对比（%s）", job.display, exc)
+        return []
+
+
+def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) -> None:
+    """``--fix``: the proposed corrected copy beside the annotated one (see :mod:`evaluator.outputs.fix`)."""
+    from evaluator.outputs.fix import fixed_name, write_fixed
+
+    target = fixed_name(destination, job.relative.stem)
+    try:
+        with no_more_readable_than(mode):
+            write_fixed(result, target)
+        result.corrected_copy = str(target)
+    except Exception as exc:  # noqa: BLE001 - the check stands; only the corrected copy failed
+        log.warning("%s：更正稿写入失败（%s: %s）", job.display, type(exc).__name__, exc)
+
+
 @dataclass(frozen=True)
 class Task:
-    """One file for a worker: the job and where its annotated copy goes (None: no copy)."""
+    """One file for a worker: the job, where its annotated copy goes (None: no copy), and whether
+    a proposed corrected copy is written beside it (``--fix``)."""
 
     job: Job
     destination: Path | None = None
+    fix: bool = False
 
 
 @dataclass
@@ -312,8 +344,9 @@ def check_one(task: Task) -> Outcome:
     with _collecting_log() as records:
         short = False
         try:
+            extra = {"fix": True} if task.fix else {}
             try:
-                result = process(task.job, _DEFINITIONS, task.destination, _LIMITS)
+                result = process(task.job, _DEFINITIONS, task.destination, _LIMITS, **extra)
             except OutOfSpace as exc:
                 result, short = exc.result, True
             reason = no_copy_reason(result) if task.destination is not None else None

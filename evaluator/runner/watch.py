@@ -56,6 +56,7 @@ from evaluator.outputs.atomic import is_no_space, no_more_readable_than, remove_
 from evaluator.outputs.inert import printable, safe_path
 from evaluator import __version__
 from evaluator.runner.batch import Batch, check_jobs, settings_digest
+from evaluator.runner.rounds import follow_up, review_only
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
@@ -336,6 +337,7 @@ class Watcher:
         They are never more readable than the least readable file they cover, nor than any file of
         the batch (``jobs``; as ``check`` does). Returns the reports written and their summary."""
         everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped])
+        review_only(everything["files"], self.options.out_dir)
         with no_more_readable_than(*manifest.modes(), *(job.mode for job in jobs if job.mode is not None)):
             written = write_reports(everything, self.options.out_dir)
         self._reported = frozenset(self.skipped)
@@ -379,6 +381,7 @@ class Watcher:
                     self._shown = set(self.skipped)
                     short = short or batch.out_of_space
                     batch.out_of_space = short
+                    follow_up(batch.report["files"], options.out_dir)   # rounds and reviews
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.checks import run_checks
@@ -27,7 +28,7 @@ def _check_catalog(grids: "list[SheetGrid]", catalog: Catalog) -> list[tuple[Che
     results = []
     for form in read_forms(grids, catalog):
         band = computed_grade(form, catalog)
-        findings = run_checks(form, catalog)
+        findings = with_consequences(form, run_checks(form, catalog), lambda model: run_checks(model, catalog))
         corrected = corrected_total(form, findings)
         corrected_band = corrected_grade(corrected, catalog)
         matched = sum(1 for row in form.rows if row.indicator is not None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.project import detector
 from evaluator.families.project.model import ProjectForm
@@ -32,7 +33,7 @@ def _run_checks(form: ProjectForm) -> list[Finding]:
         from evaluator.families.project.checks import run_checks
     except ImportError:   # the rules are not installed: a form is read and shown, not judged
         return []
-    return run_checks(form)
+    return with_consequences(form, run_checks(form), run_checks)
 
 
 def _totals(form: ProjectForm, findings: list[Finding]) -> Totals | None:

@@ -117,9 +117,68 @@ def related_text(finding: dict[str, Any]) -> str | None:
     return "相关单元格：" + "、".join(names) if names else None
 
 
+def consequence_text(finding: dict[str, Any]) -> str | None:
+    """For a figure that follows another finding: "随之应为：G13（按比例计分的得分不符）更正后，此处随之改变"."""
+    cause = finding.get("consequence_of")
+    if not cause:
+        return None
+    where = cell_name(cause.get("sheet"), cause.get("cell"), finding.get("sheet")) or "—"
+    value = finding.get("expected")
+    shown = f" {show_value(value, finding.get('expected_of'))}" if value is not None else ""
+    return f"随之应为{shown}：{where}（{rule_title(cause.get('rule') or '')}）更正后，此处随之改变"
+
+
+#: A finding against the last round of its form (evaluator/runner/rounds.py).
+SINCE_LAST_LABELS = {"new": "本轮新出现", "still": "上轮已有，仍未更正"}
+
+
+def since_last_text(finding: dict[str, Any]) -> str | None:
+    """"本轮新出现" / "上轮已有，仍未更正"; None without an earlier round."""
+    return SINCE_LAST_LABELS.get(finding.get("since_last") or "")
+
+
+def reviewed_text(finding: dict[str, Any]) -> str | None:
+    """"已核实：原因见附件（张三，2026-12-01）"; None when not reviewed."""
+    review = finding.get("reviewed")
+    if not review:
+        return None
+    who = "，".join(part for part in (review.get("by"), (review.get("at") or "")[:10]) if part)
+    note = (review.get("note") or "").strip()
+    return (note if note.startswith("已核实") else f"已核实：{note}") + (f"（{who}）" if who else "")
+
+
+def round_line(entry: dict[str, Any]) -> str | None:
+    """"与上轮（2026-12-01，X.xlsx）相比：已更正 2 处，新出现 0 处，仍在 1 处"; None without one."""
+    since = entry.get("since_last")
+    if not since:
+        return None
+    if since.get("ambiguous"):
+        return f"无法与上轮对比：{since.get('note') or ''}"
+    name = Path(since.get("path") or "").name
+    when = (since.get("at") or "")[:16].replace("T", " ")
+    return (f"与上轮（{when}，{name}）相比：已更正 {len(since.get('fixed') or [])} 处，"
+            f"新出现 {since.get('new', 0)} 处，仍在 {since.get('still', 0)} 处")
+
+
+def round_facts(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of the last round and of what it had that is gone, for a report's form facts."""
+    line = round_line(entry)
+    if not line:
+        return []
+    facts = [("本轮变化", line)]
+    fixed = (entry.get("since_last") or {}).get("fixed") or []
+    if fixed:
+        facts.append(("本轮已更正", "；".join(
+            f"{cell_name(f.get('sheet'), f.get('cell'), entry.get('sheet')) or DASH} {rule_title(f.get('rule') or '')}"
+            for f in fixed)))
+    return facts
+
+
 def finding_details(finding: dict[str, Any]) -> list[str]:
-    """The lines that follow a finding's message: expected, alternatives, band, related cells."""
-    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding)]
+    """The lines that follow a finding's message: expected, alternatives, band, related cells, and
+    what a figure that follows another finding follows (随之应为)."""
+    lines = [expected_text(finding), alternatives_text(finding), range_text(finding), related_text(finding),
+             consequence_text(finding), since_last_text(finding), reviewed_text(finding)]
     return [line for line in lines if line]
 
 

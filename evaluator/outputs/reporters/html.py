@@ -25,7 +25,7 @@ from typing import IO, Any
 from evaluator import __version__
 from evaluator.outputs.reporters.common import (
     DASH, SEVERITIES, SEVERITY_LABELS, department_of, distinct, expected_label, facts_lines, family_label,
-    finding_details, href, number, relative_path, rule_title, show_number, show_value, status_key, status_label)
+    finding_details, href, number, relative_path, rule_title, show_number, show_value, status_key, status_label, round_facts)
 
 TEMPLATE = "report.html.j2"
 #: Bands of the chart of totals (the same as summary.xlsx's 统计).
@@ -103,7 +103,7 @@ def _view(row: dict[str, Any], index: int, base: Path | None) -> dict[str, Any]:
         "grades": [(label, grade.get(key) or DASH)
                    for label, key in (("申报", "declared"), ("应得", "computed"), ("更正后", "corrected"))],
         "has_grade": bool(row.get("grade")),
-        "facts_lines": facts_lines(row),
+        "facts_lines": facts_lines(row) + round_facts(row),
         "annotated_href": href(row.get("annotated"), base),
         "annotated_name": relative_path(row.get("annotated"), base),
         "findings": findings,

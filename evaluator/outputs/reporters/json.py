@@ -20,6 +20,12 @@ Chinese Windows) has ``path`` (and ``dropped_as``) shown decoded as GBK, or with
 where that fails, and says which in ``path_encoding`` (``"gbk"`` or ``"escaped"``; absent for UTF-8).
 No text holds a bidirectional control character (U+202E RIGHT-TO-LEFT OVERRIDE and the like): they
 are removed, so a file name or a unit reads in its real order.
+
+Contract 4 (docs/round-trip.md): every finding carries ``consequence_of`` (``{rule, sheet, cell}`` of
+the error it follows from, or null), ``since_last`` (``new``/``still`` against the last round of the
+same form, or null) and ``reviewed`` (``{note, by, at}``, or null); every entry carries
+``since_last`` (``{at, path, fixed, new, still}``, ``{ambiguous, note}`` or null) and
+``corrected_copy`` (the ``--fix`` copy, or null).
 """
 
 from __future__ import annotations
@@ -68,9 +74,11 @@ def form_entry(result: FileResult, form: CheckedForm | None) -> dict[str, Any]:
         "total": None,
         "grade": None,
         "coverage": None,
-        "findings": [finding.to_dict() for finding in findings],
+        "findings": [{**finding.to_dict(), "since_last": None, "reviewed": None} for finding in findings],
         "counts": {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity},
         "annotated": result.annotated,
+        "corrected_copy": result.corrected_copy,
+        "since_last": None,
     }
     how = shown_path(str(result.path))[1]
     if how is not None:   # a name that is not UTF-8: shown decoded as GBK, or escaped

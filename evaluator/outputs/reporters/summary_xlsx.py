@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from evaluator.runner.rounds import identity
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_COLOURS, SEVERITY_LABELS, STATUS_COLOURS, cell_name,
     coverage_text,
@@ -47,7 +48,10 @@ PROJECT_COLUMNS = ["项目名称", "实施单位"]
 FUNDS_COLUMNS = ["金额单位"] + [label if key not in ("weight", "score") else f"资金{label}" for key, label in FUNDS_FACTS]
 LINK_COLUMN = "批注副本"
 FINDING_COLUMNS = ["文件", "单元格", "严重程度", "规则", "规则代号", "部门", "指标", "申报值", "应为", "应为何值",
-                   "相关单元格", "说明", "算式", "其他可接受值"]
+                   "相关单元格", "说明", "算式", "其他可接受值", "本轮变化", "核实意见", "表标识"]
+#: 本轮已更正: the findings of the last round that are gone (evaluator/runner/rounds.py).
+FIXED_SHEET = "本轮已更正"
+FIXED_COLUMNS = ["文件", "上轮文件", "单元格", "规则", "规则代号", "指标", "原申报值", "说明"]
 SKIPPED_COLUMNS = ["路径", "原因"]
 #: Columns whose text wraps, and their width.
 WRAPPED = {"说明": 60, "算式": 36, "其他可接受值": 28, "文件": 40, "路径": 60, "原因": 60}
@@ -129,8 +133,29 @@ def _finding_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "说明": finding["message"],
                 "算式": finding.get("arithmetic"),
                 "其他可接受值": "\n".join(line for line in (alternatives_text(finding), range_text(finding)) if line) or None,
+                # Rounds and reviews (evaluator/runner/rounds.py, reviews.py): an auditor writes a
+                # note in 核实意见; the next run reads it back by 表标识, 规则代号, 单元格 and 申报值.
+                "本轮变化": {"new": "新出现", "still": "仍在"}.get(finding.get("since_last") or ""),
+                "核实意见": (finding.get("reviewed") or {}).get("note"),
+                "表标识": identity(row),
             })
     return rows
+
+
+def _fixed_sheet(ws, data: dict[str, Any]) -> None:
+    """本轮已更正: every finding of the last round of a form that this round no longer has (a sheet
+    only when there is one)."""
+    rows = []
+    for row in data["files"]:
+        for finding in (row.get("since_last") or {}).get("fixed") or []:
+            rows.append({"文件": row["path"], "上轮文件": (row.get("since_last") or {}).get("path"),
+                         "单元格": f"{finding.get('sheet')}!{finding.get('cell')}" if finding.get("cell") else None,
+                         "规则": rule_title(finding.get("rule") or ""), "规则代号": finding.get("rule"),
+                         "指标": finding.get("indicator"),
+                         "原申报值": cell_value(finding.get("actual"), finding.get("expected_of")),
+                         "说明": finding.get("message")})
+    _write_table(ws, rows, FIXED_COLUMNS)
+    _finish(ws, FIXED_COLUMNS, len(rows))
 
 
 def _write_table(ws, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -212,6 +237,12 @@ def _findings_sheet(ws, data: dict[str, Any], base: Path | None) -> None:
                           location=sheet_location(finding["sheet"], finding["cell"]), tooltip="在批注副本中打开此单元格")
             r += 1
     _finish(ws, FINDING_COLUMNS, len(rows))
+    from openpyxl.comments import Comment
+
+    ws.cell(row=1, column=FINDING_COLUMNS.index("核实意见") + 1).comment = Comment(
+        "审计人员可在此列填写核实意见（如“已核实：原因见附件”）并保存；下次运行读取，"
+        "该问题标为已核实、不计入 --fail-on，意见转存到同一文件夹的 reviewed.csv。单元格的值改变后核实失效；"
+        "错误须有意见才能核实。", "evaluator")
 
 
 def _skipped_sheet(ws, skipped: list[dict[str, Any]]) -> None:
@@ -375,6 +406,8 @@ def render(data: dict[str, Any], stream: IO[bytes], base: Path | None = None) ->
         _summary_sheet(book.create_sheet(SUMMARY_SHEET), data, base)
         _findings_sheet(book.create_sheet(FINDINGS_SHEET), data, base)
         _stats_sheet(writer, data)
+        if any((row.get("since_last") or {}).get("fixed") for row in data["files"]):
+            _fixed_sheet(book.create_sheet(FIXED_SHEET), data)
         if data.get("skipped"):
             _skipped_sheet(book.create_sheet(SKIPPED_SHEET), data["skipped"])
         book.properties.title = "绩效自评表校验汇总"

@@ -9,7 +9,11 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
-from evaluator.outputs.reporters.common import SEVERITY_LABELS, coverage_text, filled_facts, rule_label
+from evaluator.outputs.reporters.common import (
+    SEVERITY_LABELS, consequence_text, coverage_text, filled_facts, reviewed_text, round_line, rule_label)
+
+#: The short tag of a finding against the last round.
+ROUND_TAGS = {"new": "〔新〕", "still": "〔仍在〕"}
 
 
 class _Printable:
@@ -56,7 +60,21 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         for finding in row["findings"]:
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
             label = SEVERITY_LABELS.get(finding["severity"], finding["severity"])
-            stream.write(f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}\n")
+            line = f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}"
+            follows = consequence_text(finding)
+            if follows:
+                line += f"〔{follows}〕"
+            line += ROUND_TAGS.get(finding.get("since_last") or "", "")
+            reviewed = reviewed_text(finding)
+            if reviewed:
+                line += f"〔{reviewed}，不计入 --fail-on〕"
+            stream.write(line + "\n")
+        said = round_line(row)
+        if said:
+            stream.write(f"  {said}\n")
+        for finding in (row.get("since_last") or {}).get("fixed") or []:
+            cell = f"{finding.get('sheet')}!{finding.get('cell')}" if finding.get("cell") else "—"
+            stream.write(f"    已更正 {cell} {rule_label(finding.get('rule') or '')}  {finding.get('message') or ''}\n")
         if not row["findings"] and row["status"] == "ok":
             stream.write("  通过：未发现问题\n")
         if row["annotated"]:

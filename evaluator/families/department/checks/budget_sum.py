@@ -2,8 +2,9 @@
 
 The catalog declares the identities; for the Guangzhou form: 总预算 = 基本支出 + 项目支出 +
 专项资金 + 其他事业发展支出, and 市本级资金 + 对下转移支付 = 专项资金 + 其他事业发展支出. The finding
-points at the first cell of the left side; the other cells of the identity are in ``related``. An identity with a blank or unevaluated cell is not
-judged.
+points at the first cell of the left side, with the value that cell must hold for the identity to
+hold (the right side less the other cells of the left side); the other cells of the identity are
+in ``related``. An identity with a blank or unevaluated cell is not judged.
 
 Why it matters: the budget block is the frame every other figure is read in; its parts must add up.
 """
@@ -52,7 +53,7 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         arithmetic += f" = {_money(right_sum)}"
         related = [form.budget[key].ref for key in identity.left[1:] + identity.right]
         yield RULE.emit(form.budget[identity.left[0]].ref, indicator=" + ".join(identity.left),
-                        expected=right_sum, actual=left_sum, arithmetic=arithmetic,
+                        expected=right_sum - sum(left[1:], Decimal(0)), actual=left[0], arithmetic=arithmetic,
                         left=" + ".join(identity.left), left_sum=_money(left_sum),
                         difference=_money(abs(left_sum - right_sum)), unit=catalog.budget.unit,
                         expected_of="amount", related=related)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Totals
 from evaluator.families.department.coefficient.checks import run_checks
 from evaluator.families.department.coefficient.checks.total_mismatch import recomputed
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 def check_coefficient(grids: "list[SheetGrid]", edition: CoefficientEdition) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, edition):
-        findings = run_checks(form)
+        findings = with_consequences(form, run_checks(form), run_checks)
         total = recomputed(form)
         corrected = total
         for finding in findings:

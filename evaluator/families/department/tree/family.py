@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.tree.checks import run_checks
 from evaluator.families.department.tree.checks.total_mismatch import recomputed
@@ -43,7 +44,7 @@ def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[Che
             from evaluator.families.department.tree.basic import read_basic
 
             form.basic = read_basic(grids)
-        findings = run_checks(form)
+        findings = with_consequences(form, run_checks(form), run_checks)
         total = recomputed(form)
         corrected = _corrected(form, findings)
         grades = None

@@ -43,6 +43,8 @@ def check(form: CoefficientForm) -> Iterator[Finding]:
     if total == expected:
         return
     ref = cells[-1].ref
-    yield RULE.emit(ref, indicator="权重", expected=expected, actual=total, expected_of="weight",
+    # Which weight is wrong is not known: the finding states the sum and what it must be, and gives
+    # no value for its cell (so no correction and no consequence is built on it).
+    yield RULE.emit(ref, indicator="权重", actual=total, message=RULE.message.replace("{expected}", fmt(expected)),
                     arithmetic=" + ".join(fmt(weight) for weight in weights) + f" = {fmt(total)}",
                     related=[cell.ref for cell in cells[:-1]])

@@ -37,32 +37,58 @@ def _arithmetic(values: list[Decimal]) -> str:
     return " + ".join(fmt(v) for v in values) + f" = {fmt(sum(values, Decimal(0)))}"
 
 
+def _adds_up(points: Decimal | None, weights: list[Decimal | None]) -> bool:
+    return points is not None and bool(weights) and None not in weights and sum(weights, Decimal(0)) == points
+
+
 def check(form: TreeForm) -> Iterator[Finding]:
-    def judge(name, parent, children) -> Iterator[Finding]:
+    def judge(name, parent, children, fits_above: bool) -> Iterator[Finding]:
         written = [child.weight.number for child in children]
         points = parent.number
         if points is None or not written or any(value is None for value in written):
             return
         total = sum(written, Decimal(0))
-        if total != points:
+        if total == points:
+            return
+        if fits_above:
+            # The group's points agree with the level above: one of its children is wrong, and
+            # which one is not known; the group's cell is named, with no value to write into it.
+            yield RULE.emit(parent.ref, indicator=name, actual=points, arithmetic=_arithmetic(written),
+                            message="{indicator}：下级分值合计 {arithmetic}，与本级分值 {actual} 不符"
+                                    "（本级分值与上级相符，请核对下级分值）",
+                            related=[child.weight.ref for child in children])
+        else:
             yield RULE.emit(parent.ref, indicator=name, expected=total, actual=points,
                             arithmetic=_arithmetic(written), expected_of="weight",
                             related=[child.weight.ref for child in children])
 
+    top = _top_weights(form)
+    top_fits = top is not None and _adds_up(top[1], top[0])
     for one in form.groups:
+        siblings = [two.weight.number for two in one.children]
         for two in one.children:
-            yield from judge(two.name, two.weight, two.children)
-        yield from judge(one.name, one.weight, one.children)
-    if form.total.ref is None and form.total_weight.ref is None:
-        return   # no total row: a copy cut off, or a part of a larger form; Σ一级 is not judged
-    written = [one.weight.number for one in form.groups]
+            yield from judge(two.name, two.weight, two.children, _adds_up(one.weight.number, siblings))
+        yield from judge(one.name, one.weight, one.children, top_fits)
+    if top is None:
+        return
+    written, expected = top
     if not written or any(value is None for value in written):
-        written = [two.weight.number for one in form.groups for two in one.children]
-        if not written or any(value is None for value in written):
-            return
-    expected = form.total_weight.number if form.total_weight.number is not None else form.edition.model.total_weight
+        return
     total = sum(written, Decimal(0))
     if total != expected:
         ref = form.total_weight.ref or (form.groups[0].weight.ref if form.groups else None)
-        yield RULE.emit(ref, indicator="一级指标", expected=expected, actual=total, arithmetic=_arithmetic(written),
-                        expected_of="weight", message="一级指标分值合计 {arithmetic}，应为 {expected}")
+        # A sum, not a cell: which 一级 points are wrong is not known, so no value is given to write.
+        yield RULE.emit(ref, indicator="一级指标", actual=total, arithmetic=_arithmetic(written),
+                        message=f"一级指标分值合计 {{arithmetic}}，应为 {fmt(expected)}")
+
+
+def _top_weights(form: TreeForm) -> tuple[list[Decimal | None], Decimal] | None:
+    """The 一级 points (else the 二级 ones, where 一级 prints none) and the total they must make;
+    None on a form without a total row (a copy cut off, or a part of a larger form)."""
+    if form.total.ref is None and form.total_weight.ref is None:
+        return None
+    written = [one.weight.number for one in form.groups]
+    if not written or any(value is None for value in written):
+        written = [two.weight.number for one in form.groups for two in one.children]
+    expected = form.total_weight.number if form.total_weight.number is not None else form.edition.model.total_weight
+    return written, expected

@@ -1,0 +1,209 @@
+"""Reviewed warnings: a finding an auditor has looked at and accepted stops failing the run.
+
+An auditor marks a finding where they already work:
+
+- in summary.xlsx, sheet 问题清单, column 核实意见 (free text: ``已核实：原因见附件``);
+- for scripts, in ``reviewed.csv`` in the output folder, one line per finding:
+  ``form,rule,cell,value,note,by,at`` — ``form`` is the form's identity as the 问题清单 shows it
+  (``family|unit|project|year``), ``cell`` is ``Sheet!A1``, ``value`` the value the cell held when
+  it was reviewed (the finding's ``actual``).
+
+Every run reads both; a note written in summary.xlsx is moved into reviewed.csv (summary.xlsx is
+written again each run), so no review is lost. A finding that matches a review (same form, rule
+and cell, and the cell still holds the value reviewed) carries ``reviewed: {note, by, at}``, is
+shown as 已核实, and does not count towards ``--fail-on`` — also in an entry reported unchanged.
+A review lapses when the cell's value changes. An error is reviewed only with a note; a review of
+an error without one is ignored, and said so.
+
+reviewed.csv is the auditor's file: lines this tool cannot read are kept as they are and named in a
+warning; the file is written atomically and its last good copy kept
+(:mod:`evaluator.runner.statefile`). A file that cannot be decoded at all is set aside, never
+deleted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from evaluator.runner import statefile
+from evaluator.runner.rounds import identity
+from evaluator.values.numbers import fmt
+
+log = logging.getLogger("evaluator")
+REVIEWS_NAME = "reviewed.csv"
+COLUMNS = ["form", "rule", "cell", "value", "note", "by", "at"]
+SUMMARY_NAME = "summary.xlsx"
+FINDINGS_SHEET = "问题清单"
+NOTE_COLUMN = "核实意见"
+FORM_COLUMN = "表标识"
+WHAT = "核实记录"
+
+
+def norm(value: Any) -> str:
+    """A value as compared: numbers by their decimal value (4.5 and 4.50 and 4.5 as a float agree),
+    texts stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return fmt(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+    text = str(value).strip()
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return text
+    return fmt(number) if number.is_finite() else text
+
+
+@dataclass
+class Review:
+    form: str
+    rule: str
+    cell: str
+    value: str
+    note: str
+    by: str
+    at: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.form, self.rule, self.cell)
+
+    def row(self) -> list[str]:
+        return [self.form, self.rule, self.cell, self.value, self.note, self.by, self.at]
+
+
+class Reviews:
+    """The reviews of one output folder (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.items: dict[tuple[str, str, str], Review] = {}
+        self.kept: list[list[str]] = []       # lines that could not be read, kept as they are
+        self.changed = False
+
+    @property
+    def path(self) -> Path:
+        return self.folder / REVIEWS_NAME
+
+    @classmethod
+    def load(cls, folder: Path) -> "Reviews":
+        reviews = cls(folder)
+        reviews._read_csv()
+        reviews._read_summary()
+        return reviews
+
+    def _read_csv(self) -> None:
+        for candidate in (self.path, statefile.backup_of(self.path)):
+            try:
+                text = candidate.read_bytes().decode("utf-8-sig")
+            except FileNotFoundError:
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                if candidate == self.path:
+                    statefile.set_aside(self.path, WHAT, f"{type(exc).__name__}: {exc}")
+                    continue
+                log.warning("%s的备份 %s 也无法读取，从头开始记录", WHAT, candidate.name)
+                return
+            if candidate != self.path:
+                log.warning("%s：改用上一份完好的副本 %s", WHAT, candidate.name)
+                self.changed = True
+            self._parse(text, candidate.name)
+            return
+
+    def _parse(self, text: str, name: str) -> None:
+        rows = list(csv.reader(io.StringIO(text)))
+        if rows and [cell.strip().lower() for cell in rows[0][:len(COLUMNS)]] == COLUMNS:
+            rows = rows[1:]
+        for number, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) < 5 or not row[0].strip() or not row[1].strip() or not row[2].strip():
+                log.warning("%s 第 %d 行无法读取（应为 %s），原样保留", name, number, ",".join(COLUMNS))
+                self.kept.append(row)
+                continue
+            cells = [cell.strip() for cell in row] + [""] * (len(COLUMNS) - len(row))
+            review = Review(*cells[:len(COLUMNS)])
+            self.items[review.key] = review
+
+    def _read_summary(self) -> None:
+        """The notes written in summary.xlsx's 核实意见 column since it was written."""
+        path = self.folder / SUMMARY_NAME
+        if not path.is_file():
+            return
+        try:
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if FINDINGS_SHEET not in workbook.sheetnames:
+                    return
+                rows = workbook[FINDINGS_SHEET].iter_rows(values_only=True)
+                header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+                if NOTE_COLUMN not in header or FORM_COLUMN not in header:
+                    return
+                at = datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds")
+                column = {name: header.index(name) for name in header if name}
+                for row in rows:
+                    def get(name: str) -> Any:
+                        index = column.get(name)
+                        return row[index] if index is not None and index < len(row) else None
+                    note = str(get(NOTE_COLUMN) or "").strip()
+                    form, rule, cell = get(FORM_COLUMN), get("规则代号"), get("单元格")
+                    if not note or not form or not rule or not cell:
+                        continue
+                    review = Review(str(form), str(rule), str(cell), norm(get("申报值")), note, SUMMARY_NAME, at)
+                    known = self.items.get(review.key)
+                    if known is not None and (known.note, known.value) == (review.note, review.value):
+                        continue
+                    self.items[review.key] = review
+                    self.changed = True
+            finally:
+                workbook.close()
+        except Exception as exc:  # noqa: BLE001 - a summary someone broke must not stop the run
+            log.warning("%s 的“%s”列无法读取（%s: %s），本次未读取其中的核实意见", SUMMARY_NAME, NOTE_COLUMN,
+                        type(exc).__name__, exc)
+
+    def apply(self, entries: list[dict[str, Any]]) -> int:
+        """Put ``reviewed`` on every finding a review holds for; returns how many."""
+        count = 0
+        for entry in entries:
+            form = identity(entry)
+            for finding in entry.get("findings") or []:
+                finding["reviewed"] = None
+                if form is None or not finding.get("cell"):
+                    continue
+                review = self.items.get((form, finding.get("rule") or "", f"{finding.get('sheet')}!{finding['cell']}"))
+                if review is None:
+                    continue
+                if norm(review.value) != norm(finding.get("actual")):
+                    continue        # the cell has changed since: the review lapses
+                if finding.get("severity") == "error" and not review.note:
+                    log.warning("%s %s：错误只能附核实意见后核实，%s 中这一行没有意见，未采用",
+                                entry.get("path"), finding["cell"], REVIEWS_NAME)
+                    continue
+                finding["reviewed"] = {"note": review.note, "by": review.by, "at": review.at}
+                count += 1
+        return count
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        stream = io.StringIO()
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for review in self.items.values():
+            writer.writerow(review.row())
+        for row in self.kept:
+            writer.writerow(row)
+        # With a byte-order mark: Excel opens it as UTF-8.
+        statefile.save_text(self.path, "\ufeff" + stream.getvalue())
+        self.changed = False

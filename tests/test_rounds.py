@@ -1,0 +1,190 @@
+"""Rounds and reviews: the next round says what changed, and a reviewed warning stops failing the run.
+
+A form is followed by its identity (family, unit, project, year), not its file name; the history,
+the reviews and the manifest of the output folder survive a killed run and a hand-broken file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from evaluator.cli import main
+from evaluator.runner import statefile
+from evaluator.runner.rounds import HISTORY_NAME
+from evaluator.runner.reviews import REVIEWS_NAME
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _check(inbox: Path, out: Path, *extra: str):
+    result = _run("check", str(inbox), "--out", str(out), "--format", "json", "-q", *extra)
+    return result.exit_code, {Path(e["path"]).name: e for e in json.loads(result.stdout)["files"]}
+
+
+@pytest.fixture
+def folders(tmp_path):
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    return inbox, out
+
+
+def test_a_corrected_form_under_another_name_names_what_it_fixed(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-rate-score.xlsx", inbox / "X.xlsx")
+    code, first = _check(inbox, out, "--fix")
+    assert code == 1 and first["X.xlsx"]["since_last"] is None
+    # The accountant takes the corrected copy and drops it in under another name.
+    shutil.copy(out / "X.更正稿.xlsx", inbox / "更正-X.xlsx")
+    code, second = _check(inbox, out)
+    entry = second["更正-X.xlsx"]
+    assert entry["status"] == "ok" and entry["findings"] == []
+    since = entry["since_last"]
+    assert Path(since["path"]).name == "X.xlsx"
+    assert [(f["rule"], f["cell"], f["actual"]) for f in since["fixed"]] == [
+        ("rate-score", "G13", "4.52"), ("total-mismatch", "G40", "94.21")]
+    assert (since["new"], since["still"]) == (0, 0)
+    summary = openpyxl.load_workbook(out / "summary.xlsx")
+    fixed = [[c.value for c in row] for row in summary["本轮已更正"].iter_rows(min_row=2)]
+    assert [(row[2], row[4]) for row in fixed] == [("部门整体支出绩效自评表!G13", "rate-score"),
+                                                   ("部门整体支出绩效自评表!G40", "total-mismatch")]
+    # The corrected form's own annotated copy says so too, and so does report.html.
+    result_sheet = openpyxl.load_workbook(out / "更正-X.checked.xlsx")["校验结果"]
+    lines = [row[0] for row in result_sheet.iter_rows(max_col=1, values_only=True) if row[0]]
+    assert any("与上轮" in line and "G13（rate-score）" in line for line in lines)
+    assert "本轮已更正" in (out / "report.html").read_text("utf-8")
+
+
+def test_a_finding_is_new_or_still_against_the_last_round(folders, make_form):
+    inbox, out = folders
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52"}), inbox / "A.xlsx")
+    _check(inbox, out)
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52", "grade": "良"}), inbox / "A.xlsx")
+    _, entries = _check(inbox, out)
+    marks = {f["rule"]: f["since_last"] for f in entries["A.xlsx"]["findings"]}
+    assert marks == {"rate-score": "still", "grade-mismatch": "new"}
+    result = _run("check", str(inbox), "--out", str(out), "-q", "--force")
+    assert "〔仍在〕" in result.stdout and "与上轮" in result.stdout
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(out / "summary.xlsx")["问题清单"].iter_rows()]
+    column = rows[0].index("本轮变化")
+    assert {row[column] for row in rows[1:]} == {"仍在"}
+
+
+def test_several_forms_of_one_identity_are_matched_by_file_name_or_said_to_be_ambiguous(folders, make_form):
+    inbox, out = folders
+    shutil.copy(make_form({"grade": "良"}), inbox / "A.xlsx")
+    shutil.copy(make_form({"total": "95.31"}), inbox / "B.xlsx")
+    _check(inbox, out)
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "A.xlsx")
+    _, entries = _check(inbox, out)
+    assert [f["rule"] for f in entries["A.xlsx"]["since_last"]["fixed"]] == ["grade-mismatch"]
+    for name in ("A.xlsx", "B.xlsx"):
+        (inbox / name).unlink()
+    shutil.copy(SAMPLES / "correct-form.xlsx", inbox / "C.xlsx")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "D.xlsx")
+    _, entries = _check(inbox, out)
+    for name in ("C.xlsx", "D.xlsx"):
+        assert entries[name]["since_last"]["ambiguous"] is True
+        assert "无法确定" in entries[name]["since_last"]["note"]
+
+
+def test_a_warning_reviewed_in_the_summary_comes_back_reviewed_and_passes(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    code, _ = _check(inbox, out, "--fail-on", "warning")
+    assert code == 1
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    sheet = book["问题清单"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("核实意见") + 1, value="已核实：原因见附件")
+    book.save(out / "summary.xlsx")
+    code, entries = _check(inbox, out, "--fail-on", "warning")
+    (finding,) = entries["M.xlsx"]["findings"]
+    assert entries["M.xlsx"]["status"] == "unchanged"
+    assert finding["reviewed"]["note"] == "已核实：原因见附件" and code == 0
+    # The note lives on in reviewed.csv (summary.xlsx is written again) and in the next summary.
+    with (out / REVIEWS_NAME).open(encoding="utf-8-sig") as stream:
+        (row,) = list(csv.DictReader(stream))
+    assert (row["rule"], row["cell"], row["note"]) == ("missing-explanation", "部门整体支出绩效自评表!I21", "已核实：原因见附件")
+    code, entries = _check(inbox, out, "--fail-on", "warning", "--force")
+    assert code == 0 and entries["M.xlsx"]["findings"][0]["reviewed"]
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(out / "summary.xlsx")["问题清单"].iter_rows()]
+    assert rows[1][rows[0].index("核实意见")] == "已核实：原因见附件"
+    assert "已核实" in _run("check", str(inbox), "--out", str(out), "-q").stdout
+
+
+def _write_reviews(out: Path, *rows: list[str]) -> None:
+    out.mkdir(exist_ok=True)
+    with (out / REVIEWS_NAME).open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["form", "rule", "cell", "value", "note", "by", "at"])
+        writer.writerows(rows)
+
+
+FORM = "department|广州市工业和信息化局||2022"
+
+
+def test_a_review_lapses_when_the_value_changes_and_an_error_needs_a_note(folders, make_form):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _write_reviews(out, [FORM, "total-mismatch", "部门整体支出绩效自评表!G40", "95.31", "", "审计", "2026-12-01"])
+    code, entries = _check(inbox, out)
+    assert code == 1 and entries["T.xlsx"]["findings"][0]["reviewed"] is None     # an error needs a note
+    _write_reviews(out, [FORM, "total-mismatch", "部门整体支出绩效自评表!G40", "95.31", "差额已说明", "审计", "2026-12-01"])
+    code, entries = _check(inbox, out)
+    assert code == 0 and entries["T.xlsx"]["findings"][0]["reviewed"] == {
+        "note": "差额已说明", "by": "审计", "at": "2026-12-01"}
+    shutil.copy(make_form({"total": "96.31"}), inbox / "T.xlsx")   # the cell changed: the review lapses
+    code, entries = _check(inbox, out)
+    assert code == 1 and entries["T.xlsx"]["findings"][0]["reviewed"] is None
+
+
+def test_broken_history_and_review_files_give_a_message_and_keep_what_they_held(folders, caplog):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    _write_reviews(out, [FORM, "missing-explanation", "部门整体支出绩效自评表!I21", "（空）", "已核实", "审计", "2026-12-01"])
+    _check(inbox, out)
+    _check(inbox, out, "--force")           # a second save keeps the first as the last good copy
+    (out / HISTORY_NAME).write_text('{"format": 1, "forms": [', "utf-8")    # cut short
+    with (out / REVIEWS_NAME).open("a", encoding="utf-8") as stream:
+        stream.write("一行手写的说明\n")
+    result = CliRunner().invoke(main, ["check", str(inbox), "--out", str(out), "--format", "json", "--force",
+                                       "--fail-on", "warning"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0                                # the review still holds
+    assert "历史记录" in result.stderr and "另存为" in result.stderr and "原样保留" in result.stderr
+    assert list(out.glob(HISTORY_NAME + ".损坏-*"))           # the broken file is kept for a person
+    (entry,) = json.loads(result.stdout)["files"]
+    assert entry["since_last"] is not None                      # from the last good copy
+    assert "一行手写的说明" in (out / REVIEWS_NAME).read_text("utf-8-sig")
+    (out / REVIEWS_NAME).write_bytes(b"\xff\xfe\x00garbage")
+    result = CliRunner().invoke(main, ["check", str(inbox), "--out", str(out)])
+    assert result.exit_code in (0, 1) and "核实记录" in result.stderr
+    assert list(out.glob(REVIEWS_NAME + ".损坏-*"))
+
+
+def test_a_state_file_is_whole_or_not_at_all(tmp_path, monkeypatch):
+    path = tmp_path / "state.json"
+    statefile.save_json(path, {"round": 1})
+    import os
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        statefile.save_json(path, {"round": 2})
+    monkeypatch.undo()
+    assert json.loads(path.read_text("utf-8")) == {"round": 1}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~tmp-")]
+    assert statefile.load_json(path, "测试", lambda data: isinstance(data, dict)) == {"round": 1}
