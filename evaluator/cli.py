@@ -2,8 +2,10 @@
 
 Exit codes: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for a usage error or a
 failure of the tool itself (a bad catalog, an output folder that cannot be written or is held by
-another run past ``--wait``), 130 when a check is interrupted (what finished is kept for the next
-run). A file that cannot be read is an ``unreadable`` finding (an error), never a reason to stop
+another run past ``--wait``), 3 when the check ran and its report is on stdout but a report file
+(summary.xlsx, report.html, report.json) could not replace the previous one (open in Excel, no
+permission, a full disk: the message on stderr names it and where the new one went), 130 when a
+check is interrupted (what finished is kept for the next run). A file that cannot be read is an ``unreadable`` finding (an error), never a reason to stop
 the batch. stdout carries only the report; progress and logs go to stderr.
 
 Start-up is kept short: ``evaluator --help`` and ``evaluator rules`` import neither openpyxl nor
@@ -27,6 +29,8 @@ from evaluator.runner import logs
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 INTERRUPTED = 130
+#: The check ran, but a report file could not replace the previous one (see the module docstring).
+REPORT_NOT_REPLACED = 3
 #: The formats printed on stdout: evaluator.outputs.reporters.STREAM_FORMATS (a test keeps them in
 #: step), named here so that --help does not import the reporters.
 STREAM_FORMATS = ("text", "json", "html")
@@ -40,6 +44,14 @@ def _definitions(paths: tuple[Path, ...], edition: str | None):
     from evaluator.families import CatalogError, load_definitions
 
     try:
+        if edition is not None:   # an unknown --edition said in Chinese, each id beside its name
+            known = load_definitions(paths)
+            if edition not in known.edition_ids:
+                from evaluator.outputs.reporters.common import edition_titles
+
+                titles = edition_titles()
+                names = "、".join(f"{titles[i]}（{i}）" if i in titles else i for i in known.edition_ids)
+                raise click.UsageError(f"--edition：没有 {edition} 这个版本；可用的版本：{names}")
         return load_definitions(paths, edition)
     except CatalogError as exc:
         raise ToolError(str(exc)) from exc
@@ -157,22 +169,22 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
     """检查 PATHS 中的工作簿（文件，或逐层查找其中工作簿的文件夹）。
 
     stdout 只输出报告；进度和日志写到 stderr。退出码：0 没有达到 --fail-on 的问题，1 有，
-    2 用法错误或工具本身出错，130 被中断。
+    2 用法错误或工具本身出错，3 检查已完成但有报告文件无法替换（例如正在 Excel 中打开），130 被中断。
     """
+    from evaluator.api import check as check_api
     from evaluator.outputs.reporters import REPORTERS
-    from evaluator.runner.batch import check_paths, fails
+    from evaluator.runner.batch import fails
     from evaluator.runner.parallel import Stop, stopping_on_signals
 
     definitions = _definitions(catalog_paths, edition)
-    limits = _limits(limit_values)
     if out_dir is not None:
         _folder(out_dir)
     elif fix:
         raise click.UsageError("--fix 需要 --out：更正稿写在批注副本旁边")
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
-        batch = check_paths(paths, definitions, out_dir, workers=jobs, force=force, wait=wait,
-                            progress=_progress(quiet), stop=stop, limits=limits, timeout=timeout,
-                            follow_symlinks=follow_symlinks, fix=fix)
+        batch = check_api(*paths, out=out_dir, jobs=jobs, definitions=definitions, force=force, wait=wait,
+                          progress=_progress(quiet), stop=stop, timeout=timeout,
+                          follow_symlinks=follow_symlinks, fix=fix, **limit_values).batch
     if batch.interrupted:
         click.echo(f"已中断：{batch.checked} 份已检查，{batch.skipped} 份未开始；已完成的已记入清单，"
                    "重新运行会从这里继续。", err=True)
@@ -182,6 +194,10 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
     _say_empty(batch.empty)
     if not quiet:
         _say_written(batch, out_dir)
+    for problem in batch.unwritten:   # even with --quiet: the files on disk disagree until rerun
+        click.echo(problem.message(), err=True)
+    if batch.unwritten:
+        sys.exit(REPORT_NOT_REPLACED)
     sys.exit(1 if fails(batch.report, FAIL_ON[fail_on]) else 0)
 
 
@@ -222,11 +238,9 @@ def _shown(path: Path) -> str:
 
 def _counts(summary: dict[str, int]) -> str:
     """A report's summary in words: "3 份表：1 份通过，1 份有错误，0 份有警告，1 份无法读取"."""
-    return (f"{summary['files']} 份表：{summary['ok']} 份通过，{summary['with_errors']} 份有错误，"
-            f"{summary['with_warnings']} 份有警告，"
-            + (f"{summary['only_info']} 份仅有提示，" if summary.get("only_info") else "")
-            + f"{summary['unreadable']} 份无法读取"
-            + (f"，{summary['unchanged']} 份未变化" if summary.get("unchanged") else ""))
+    from evaluator.outputs.reporters.common import counts_sentence
+
+    return counts_sentence(summary)
 
 
 def batch_line(batch, out_dir: Path) -> str:
@@ -308,7 +322,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, 
 
 
 def rules_table() -> str:
-    """The rule reference as a Markdown table, generated from the registry (the README holds it)."""
+    """The rule reference as a Markdown table, generated from the registry (docs/rules.md holds it)."""
     from evaluator.rules import RULES
 
     lines = ["| rule | severity | 含义 | forms | fails on (example) |", "|---|---|---|---|---|"]
@@ -357,7 +371,7 @@ def rules_text() -> str:
 @click.option("--catalog", "catalog_paths", multiple=True, metavar="FILE",
               type=click.Path(path_type=Path, dir_okay=False),
               help="另加一个版本文件（YAML），可重复。")
-@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的版本表（README 中的那张表）。")
+@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的版本表（docs/catalog-and-editions.md 中的那张表）。")
 def editions(catalog_paths: tuple[Path, ...], markdown: bool) -> None:
     """列出每个表式类别及其每个版本：名称、识别依据、规则和来源。"""
     from evaluator.families import editions_table, editions_text
@@ -367,7 +381,7 @@ def editions(catalog_paths: tuple[Path, ...], markdown: bool) -> None:
 
 
 @main.command(short_help="列出所有规则及其说明。")
-@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的规则表（README 中的那张表）。")
+@click.option("--markdown", is_flag=True, help="输出 Markdown 格式的规则表（docs/rules.md 中的那张表）。")
 def rules(markdown: bool) -> None:
     """列出每条规则：标识、级别、名称、适用的表，它发现什么、为什么重要，以及通过和出错的例子。"""
     click.echo(rules_table() if markdown else rules_text())

@@ -179,7 +179,8 @@ class Command(click.Command):
 
 
 class Group(click.Group):
-    """A group whose help, and its commands' help, is in Chinese."""
+    """A group whose help, its commands' help and its error messages are in Chinese
+    (:mod:`evaluator.clierrors`)."""
 
     context_class = Context
     command_class = Command
@@ -188,3 +189,27 @@ class Group(click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's standalone main, with its errors shown in Chinese (exit codes as click's)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        import errno
+        import sys
+
+        from evaluator import clierrors
+
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            clierrors.show(exc)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:   # stdout closed early (… | head): not an error of ours
+                sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)
+                sys.exit(1)
+            raise
+        sys.exit(result if isinstance(result, int) else 0)

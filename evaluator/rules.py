@@ -1,6 +1,6 @@
 """The rule registry: every rule of every family, keyed by its stable slug.
 
-The reference (``evaluator rules``, the README's table) is generated from here. A family's rules
+The reference (``evaluator rules``, the table in docs/rules.md) is generated from here. A family's rules
 are listed by its own ``checks`` package; the rules about files are in :mod:`evaluator.checks`.
 
 A slug means one thing in every family that uses it (``score-out-of-range`` is a score outside

@@ -227,3 +227,33 @@ def test_a_form_with_notes_only_is_counted_as_such(make_form):
     summary = json.loads(result.stdout)["summary"]
     assert (summary["ok"], summary["with_errors"], summary["only_info"]) == (0, 0, 1)
     assert "1 份仅有提示" in _run("check", str(path)).stdout
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["chek", "x"], "没有 chek 这个命令；您是不是要用 check（"),
+    (["check", "--bogus", "x"], "没有 --bogus 这个选项"),
+    (["check", "/no/such/path"], "PATHS（要检查的文件或文件夹）：路径 /no/such/path 不存在"),
+    (["check"], "缺少参数 PATHS（要检查的文件或文件夹）"),
+    (["check", "--format", "xml", "x"], "--format：xml 不是可选的值；可选：text（文本）"),
+    (["check", "--jobs", "0", "."], "--jobs/-j：0 超出允许的范围（不小于 1）"),
+    (["check", "--jobs", "many", "."], "--jobs/-j：many 不是整数"),
+    (["check", "--out"], "选项 --out 后面需要一个值"),
+    (["watch", "."], "缺少选项 --out"),
+    (["rules", "extra"], "多余的参数：extra"),
+    (["check", "--edition", "nope", "."], "项目支出绩效自评表（全国通用）（project-national）"),
+])
+def test_command_line_mistakes_are_said_in_chinese(args, said):
+    """click's own words (Error:, Try … for help, Invalid value, Did you mean) never reach the user."""
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert said in result.stderr, result.stderr
+    for english in ("Error", "Try ", "Invalid value", "Did you mean", "No such", "Missing", "Usage"):
+        assert english not in result.stderr, result.stderr
+    assert result.stdout == ""
+
+
+def test_a_tool_failure_is_said_without_error_prefix(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("form: [", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--catalog", str(bad), str(tmp_path)])
+    assert result.exit_code == 2 and result.stderr and not result.stderr.startswith("Error")

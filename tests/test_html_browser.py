@@ -217,3 +217,143 @@ def test_charts_are_inline_svg(page):
         bars = page.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg rect")
         assert bars and any(float(bar.get_attribute("height")) > 0 for bar in bars)
         assert page.find_element(By.CSS_SELECTOR, f"#chart-{chart} svg").size["width"] > 100
+
+
+# ------------------------------------------------------------------------- many forms, any width
+
+UNITS = ["市教育局", "市卫生健康委员会", "广州市工业和信息化局", "市财政局", "市交通运输局（含下属二级单位及直属事业单位）"]
+
+
+def many_forms(count: int = 330) -> dict:
+    """``count`` forms of five units, totals spread from 78 to 97, a finding on every third form."""
+    entries = []
+    for index in range(count):
+        unit = UNITS[index % len(UNITS)]
+        total = f"{78 + (index * 7) % 20}.{index % 100:02d}"
+        findings = []
+        if index % 3 == 0:
+            findings.append(_finding("rate-score", "error", f"G{13 + index % 9}",
+                                     f"第 {index} 张表：92.31% × 5 = 4.6155 → 4.62，申报 4.52", expected="4.62",
+                                     actual="4.52", expected_of="score", arithmetic="92.31% × 5 = 4.6155 → 4.62"))
+        if index % 7 == 0:
+            findings.append(_finding("deduction-mismatch", "warning", "H12", "文中写“扣1分”，但 20 − 19.8 = 0.2",
+                                     expected="0.2", actual="1", expected_of="deduction"))
+        family = "project" if index % 2 else "department"
+        facts = {"project_name": f"项目{index:03d}-一个相当长的项目名称用于检验换行与宽度", "department": unit,
+                 "unit": "某某单位", "money_unit": "万元"} if family == "project" else {}
+        entries.append(_form(f"很长的文件夹名称/第{index // 50}批/{unit}/自评表-{index:03d}-最终版-已盖章-修订稿.xlsx",
+                             family, unit, findings, total={"declared": total, "recomputed": total, "corrected": total},
+                             grade={"declared": "优" if float(total) >= 90 else "良", "computed": "优" if float(total) >= 90 else "良",
+                                    "corrected": "优" if float(total) >= 90 else "良"}, facts=facts))
+    return assemble(entries)
+
+
+@pytest.fixture(scope="module")
+def big_report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("big")
+    write_reports(many_forms(), folder)
+    return folder / "report.html"
+
+
+def _width(driver, width: int, height: int = 900) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_page_never_scrolls_sideways(driver, big_report, width):
+    _width(driver, width)
+    try:
+        driver.get(big_report.as_uri())
+        page, view = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];")
+        assert page <= view, f"the page is {page} px wide in a {view} px window"
+        # The wide tables scroll inside their own box instead.
+        boxes = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.scroll')).map(b => [b.scrollWidth, b.clientWidth]);")
+        assert boxes and all(client <= view for _, client in boxes)
+        if width == 390:
+            assert any(inner > client for inner, client in boxes)   # the overview is wider than a phone
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_each_forms_section_lists_its_findings(driver, big_report):
+    driver.get(big_report.as_uri())
+    sections = driver.execute_script("""
+        return Array.from(document.querySelectorAll('section.file')).map(s => [s.id,
+            s.querySelectorAll('table.form-findings tbody tr').length,
+            Array.from(s.querySelectorAll('table.form-findings tbody tr td')).map(td => td.textContent.trim())]);""")
+    assert len(sections) == 330
+    data = many_forms()
+    for (anchor, count, cells), entry in zip(sections, data["files"]):
+        assert count == len(entry["findings"])
+        if entry["findings"] and entry["findings"][0]["rule"] == "rate-score":
+            # cell, the rule in Chinese, expected, actual and the arithmetic
+            assert cells[0] == f"表!{entry['findings'][0]['cell']}" and cells[2] == "按比例计分的得分不符rate-score"
+            assert cells[4] == "得分应为4.62" and cells[5] == "4.52" and "92.31% × 5 = 4.6155 → 4.62" in cells[6]
+
+
+def test_search_filters_in_the_address_and_charts_that_follow(driver, big_report):
+    from selenium.webdriver.common.by import By
+
+    driver.get(big_report.as_uri())
+    assert len(_visible(driver, "#overview tbody tr")) == 330
+    box = driver.find_element(By.ID, "search")
+    box.send_keys("自评表-042")
+    assert [row.get_attribute("data-form") for row in _visible(driver, "#overview tbody tr")] == ["f43"]
+    assert len(_visible(driver, "section.file")) == 1 and len(_visible(driver, "nav.toc li")) == 1
+    box.clear()
+    box.send_keys("第 99 张表")   # the text of a finding finds its form and the finding
+    assert len(_visible(driver, "#findings tbody tr")) == 1 and len(_visible(driver, "#overview tbody tr")) == 1
+    driver.find_element(By.ID, "filter-reset").click()
+
+    _choose(driver, "family", "project")
+    _choose(driver, "severity", "error")
+    assert "family=project" in driver.current_url and "severity=error" in driver.current_url
+    shown = len(_visible(driver, "#overview tbody tr"))
+    driver.get(driver.current_url)   # a reload keeps the filters
+    assert driver.find_element(By.ID, "filter-family").get_attribute("value") == "project"
+    assert len(_visible(driver, "#overview tbody tr")) == shown == sum(
+        1 for i in range(330) if i % 2 and i % 3 == 0)
+    # The charts follow: only rate-score errors of the forms shown, and the histogram counts them.
+    bars = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#chart-rules g.bar')).map(g => [g.getAttribute('data-rule'),"
+        " g.lastElementChild.textContent]);")
+    assert bars == [["rate-score", str(shown)]]
+    counted = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#chart-totals rect title')).map(t => parseInt("
+        "t.textContent.split(' ').slice(-2)[0], 10)).reduce((a, b) => a + b, 0);")
+    assert counted == shown
+    assert _text(driver, "total-forms") == str(shown)
+
+
+def test_histogram_has_whole_point_bins_and_whole_number_ticks(driver, big_report):
+    driver.get(big_report.as_uri())
+    labels = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#chart-totals text.label')).map(t => t.textContent);")
+    ticks = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#chart-totals text.tick')).map(t => t.textContent);")
+    bins = driver.execute_script("return document.querySelectorAll('#chart-totals g.group').length;")
+    assert bins == 20 and labels[0] == "78" and all(label.isdigit() for label in labels)   # 78 … 97, a bin a point
+    assert ticks[0] == "0" and all(tick.isdigit() for tick in ticks)
+
+
+def test_table_of_contents_by_unit(driver, big_report):
+    driver.get(big_report.as_uri())
+    units = driver.execute_script(
+        "return Array.from(document.querySelectorAll('nav.toc details > summary')).map(s => s.textContent);")
+    assert len(units) == len(UNITS) and all("66 张表" in unit for unit in units)
+    links = driver.execute_script("return Array.from(document.querySelectorAll('nav.toc a')).map(a => a.getAttribute('href'));")
+    assert len(links) == 330 and len(set(links)) == 330
+
+
+def test_csv_export_holds_the_rows_shown(page):
+    _choose(page, "severity", "warning")
+    text = page.execute_script("return window.evaluatorReportCsv('findings');")
+    lines = text.strip("\r\n").split("\r\n")
+    assert lines[0].split(",")[:3] == ["文件", "单元格", "严重程度"]
+    assert len(lines) == 1 + 2 and all("警告" in line for line in lines[1:])
+    forms = page.execute_script("return window.evaluatorReportCsv('overview');").strip("\r\n").split("\r\n")
+    assert len(forms) == 1 + 2   # the header and the two forms with a warning (no totals row)
+    assert page.find_element("id", "export-findings").is_displayed()

@@ -89,14 +89,17 @@ def test_summary_workbook_has_one_row_per_file(checked):
     frame = pd.read_excel(out / "summary.xlsx", sheet_name="汇总", engine="openpyxl")
     # No project form in this run: no project columns.
     assert list(frame.columns) == ["文件", "工作表", "类别", "版本", "部门", "年度", "状态", "申报总分", "复核总分",
-                                   "更正后总分", "申报等级", "应得等级", "更正后等级", "读取情况", "错误", "警告", "提示",
-                                   "批注副本"]
+                                   "更正后总分", "差额（更正后 − 申报）", "差额（申报 − 复核）",
+                                   "申报等级", "应得等级", "更正后等级", "读取情况", "错误", "警告", "提示", "批注副本"]
     assert len(frame) == len(report["files"]) == 4
     rows = {Path(path).name: row for path, row in zip(frame["文件"], frame.to_dict("records"))}
     rate = rows["rate score #1.xlsx"]
     assert (rate["状态"], rate["申报总分"], rate["复核总分"], rate["错误"], rate["警告"]) == ("有错误", 94.21, 94.21, 2, 0)
+    # The differences, exact: 更正后 94.31 − 申报 94.21, and 申报 − 复核 (the total adds up).
+    assert (rate["差额（更正后 − 申报）"], rate["差额（申报 − 复核）"]) == (0.1, 0)
+    assert rows["correct.xlsx"]["差额（更正后 − 申报）"] == 0 and pd.isna(rows["broken.xlsx"]["差额（更正后 − 申报）"])
     assert (rate["部门"], rate["年度"], rate["申报等级"], rate["应得等级"]) == ("广州市工业和信息化局", 2022, "优", "优")
-    assert (rate["类别"], rate["版本"]) == ("部门整体支出", "guangzhou-department-2022")
+    assert (rate["类别"], rate["版本"]) == ("部门整体支出", "部门整体支出绩效自评表（guangzhou-department-2022）")
     assert rows["correct.xlsx"]["状态"] == "通过"
     assert rows["correct.xlsx"]["读取情况"] == "读取 28 项指标，计 100/100 分"
     assert rows["broken.xlsx"]["状态"] == "无法读取" and rows["broken.xlsx"]["错误"] == 1
@@ -113,7 +116,7 @@ def test_summary_workbook_has_one_row_per_file(checked):
 def test_summary_workbook_layout_and_links(checked):
     out, _ = checked
     book = openpyxl.load_workbook(out / "summary.xlsx")
-    assert book.sheetnames == ["汇总", "问题清单", "统计"]
+    assert book.sheetnames == ["汇总", "问题清单", "统计", "说明"]
     sheet = book["汇总"]
     columns = _header(sheet)
     assert sheet.freeze_panes == "A2"
@@ -136,10 +139,20 @@ def test_summary_workbook_layout_and_links(checked):
         status = row[columns["状态"] - 1]
         colour = {"通过": "E2F0D9", "有错误": "FFC7CE", "有警告": "FFEB9C", "无法读取": "D9D9D9"}[status.value]
         assert status.fill.start_color.rgb.endswith(colour)
+    # Every sheet prints legibly on A4 landscape: at 60 % or more (never fitted to one page wide),
+    # its header rows repeated, page numbers and the run's date in the footer.
     for sheet in book.worksheets:
-        assert sheet.page_setup.orientation == "landscape"
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
-        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage and int(sheet.page_setup.scale) >= 60
+        assert sheet.print_title_rows, sheet.title
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        assert sheet.oddFooter.right.text.startswith("运行日期 20")
+    diff = sheet = book["汇总"]
+    diff = sheet.cell(row=2, column=columns["差额（更正后 − 申报）"])
+    assert diff.number_format == "+0.00;-0.00;0.00" and diff.style == "evaluator-diff"
+    # The status legend explains 申报 / 复核 / 更正后.
+    legend = [row[0] for row in book["说明"].iter_rows(min_row=5, values_only=True)]
+    assert {"申报", "复核", "更正后", "差额（更正后 − 申报）", "通过", "有错误"} <= set(legend)
 
 
 def test_findings_list_links_to_the_flagged_cell_of_each_copy(checked):
@@ -180,7 +193,8 @@ def test_summary_statistics_sheet_has_tables_and_charts(checked):
     assert len(sheet._charts) >= 2
     assert all(chart.tagname == "barChart" for chart in sheet._charts)
     tables = {name: sheet.tables[name].ref for name in sheet.tables}
-    assert set(tables) == {"stats_rules", "stats_departments", "stats_totals", "stats_total_summary", "stats_grades"}
+    assert set(tables) == {"stats_rules", "stats_departments", "stats_families", "stats_totals", "stats_total_summary",
+                           "stats_grades"}
     assert {ref.split(":")[0][-1] for ref in tables.values()} == {"3"}   # every header on the frozen row
     assert all(sheet.tables[name].autoFilter is not None for name in tables)
     first, last = tables["stats_rules"].split(":")
@@ -230,7 +244,7 @@ def test_summary_workbook_shows_project_facts_and_corrected_totals(tmp_path):
         assert title in columns, title
     project, department = list(sheet.iter_rows(min_row=2, values_only=False))
     value = {title: project[column - 1] for title, column in columns.items()}
-    assert (value["类别"].value, value["版本"].value, value["项目名称"].value) == ("项目支出", "project-national", "校园安全改造工程")
+    assert (value["类别"].value, value["版本"].value, value["项目名称"].value) == ("项目支出", "项目支出绩效自评表（全国通用）（project-national）", "校园安全改造工程")
     assert (value["部门"].value, value["实施单位"].value, value["金额单位"].value) == ("市教育局", "第一中学", "万元")
     assert value["全年预算数"].value == 1300.5 and value["全年预算数"].number_format == "#,##0.00"
     assert value["执行率"].value == pytest.approx(0.9231) and value["执行率"].number_format == "0.00%"
@@ -739,14 +753,13 @@ def test_paths_found_and_not_read_are_listed_in_both_reports(tmp_path):
     assert len(page.tables["overview"]) - 2 == 1   # the header, the one form, the totals row
 
     book = openpyxl.load_workbook(out / "summary.xlsx")
-    assert book.sheetnames == ["汇总", "问题清单", "统计", "未读取"]
+    assert book.sheetnames == ["汇总", "问题清单", "统计", "未读取", "说明"]
     sheet = book["未读取"]
     assert [cell.value for cell in sheet[1]] == ["路径", "原因"] and all(cell.font.bold for cell in sheet[1])
     assert {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == reasons
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:B{len(reasons) + 1}"
-    assert sheet.page_setup.orientation == "landscape"
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
-    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.scale) >= 60
+    assert sheet.print_title_rows == "$1:$1"
     assert book["汇总"].max_row == 2   # one form; the paths not read are not rows
     for written in (out / "report.html", out / "summary.xlsx", out / "report.json"):
         assert b"not for the output folder" not in written.read_bytes()
@@ -775,3 +788,48 @@ def test_paths_not_read_stay_inert_in_every_report(tmp_path):
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     assert len(cells) == 2 * len(HOSTILE_TEXTS) and all(cell.data_type == "s" for cell in cells)
     assert [cell.value for cell in sheet["B"][1:]][:5] == list(HOSTILE_TEXTS)[:5]   # the formula-like texts, as text
+
+
+def test_an_empty_findings_list_says_nothing_was_found(tmp_path):
+    write_reports(assemble([_entry("a.xlsx", family="department")]), tmp_path)
+    sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx")["问题清单"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1 and rows[0][0] == "未发现问题"
+
+
+def test_statistics_order_rules_by_count_and_total_each_family_apart(tmp_path):
+    many = [_finding("权重", rule="weight-mismatch", severity="warning") for _ in range(3)]
+    entries = [_entry("a.xlsx", family="department", status="findings", findings=[_finding("总分不符")] + many,
+                      counts={"error": 1, "warning": 3, "info": 0},
+                      total={"declared": "90", "recomputed": "90", "corrected": "90"}),
+               _project_entry()]
+    write_reports(assemble(entries), tmp_path)
+    frames = pd.read_excel(tmp_path / "summary.xlsx", sheet_name="统计", header=2, engine="openpyxl")
+    rules = [rule for rule in frames["规则代号"].dropna()]
+    assert rules[0] == "weight-mismatch"   # 3 warnings before 1 error: by count
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    sheet = book["统计"]
+    first, last = sheet.tables["stats_families"].ref.split(":")
+    cells = sheet[first:last]
+    header = [cell.value for cell in cells[0]]
+    by_family = {row[0].value: dict(zip(header, (cell.value for cell in row))) for row in cells[1:]}
+    assert by_family["部门整体支出"]["平均复核总分"] == 90 and by_family["项目支出"]["平均复核总分"] == 88.5
+    assert by_family["部门整体支出"]["表数"] == 1 and by_family["项目支出"]["错误"] == 1
+    first, last = sheet.tables["stats_total_summary"].ref.split(":")
+    families = {row[0].value for row in sheet[first:last][1:]}
+    assert families == {"部门整体支出", "项目支出"}
+
+
+def test_summary_styles_are_named_styles_not_one_per_cell(tmp_path):
+    """A few named styles, one per kind of column, whatever the number of forms."""
+    entries = [_entry(f"{index}.xlsx", family="department", status="findings", findings=[_finding("总分不符")],
+                      counts={"error": 1, "warning": 0, "info": 0},
+                      total={"declared": f"9{index % 10}.5", "recomputed": "90", "corrected": "90"})
+               for index in range(200)]
+    write_reports(assemble(entries), tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert "evaluator-score" in book.named_styles and "evaluator-fill-error" in book.named_styles
+    assert len(book._cell_styles) < 60   # distinct cell formats in the whole workbook
+    sheet = book["汇总"]
+    columns = _header(sheet)
+    assert {sheet.cell(row=r, column=columns["申报总分"]).style for r in range(2, 202)} == {"evaluator-score"}

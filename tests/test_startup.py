@@ -145,3 +145,14 @@ def test_the_import_watch_sees_what_a_worker_imports(tmp_path):
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert {"openpyxl", "numpy"} <= {name.split(".")[0] for name in record.read_text("utf-8").split()}
+
+
+def test_import_evaluator_is_light():
+    assert _imported("import evaluator\nassert callable(evaluator.check)") == set()
+
+
+def test_the_api_loads_pandas_only_for_a_frame():
+    code = "import evaluator\nreport = evaluator.check(%r)\nassert report.summary['forms'] == 1\n" % str(
+        SAMPLES / "correct-form.xlsx")
+    assert _imported(code) == set()
+    assert "pandas" in _imported(code + "report.findings_frame()\n")

@@ -188,7 +188,10 @@ def test_an_earlier_output_folder_inside_the_folder_is_skipped(tmp_path):
     result = _run("check", str(archive), "--out", str(tmp_path / "out-2026-11-29"), "--format", "json", "--verbose")
     report = json.loads(result.stdout)
     assert [Path(entry["path"]).name for entry in report["files"]] == ["unit.xlsx"]
-    assert report["skipped"] == []   # the log says so; the report lists only what was not read
+    # Every file is answered: the renamed copy and last night's outputs are named as skipped, with why.
+    reasons = {Path(item["path"]).name: item["reason"] for item in report["skipped"]}
+    assert {"renamed.xlsx", "summary.xlsx", "report.html", "unit.checked.xlsx"} <= set(reasons)
+    assert "未修改" in reasons["renamed.xlsx"] and report["others"] == []
     assert "summary.xlsx" in result.stderr and "renamed.xlsx" in result.stderr and "未修改" in result.stderr
 
 

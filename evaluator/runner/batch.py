@@ -49,6 +49,7 @@ class Batch:
     empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
     out_of_space: bool = False  # an annotated copy was not written for want of disk space
     recorded: list[str] = field(default_factory=list)  # manifest keys this batch recorded
+    unwritten: list = field(default_factory=list)  # reports that could not replace their file (Unwritten)
 
     @property
     def interrupted(self) -> bool:
@@ -117,7 +118,8 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                *, workers: int | None = None, force: bool = False, progress: bool = False,
                stop: Stop | None = None, limits: Limits = DEFAULT_LIMITS,
                skipped: list[dict[str, str]] | None = None, timeout: float | None = None,
-               alone_in_process: bool = False, fix: bool = False) -> Batch:
+               alone_in_process: bool = False, fix: bool = False,
+               others: list[dict[str, str]] | None = None) -> Batch:
     """Check ``jobs``; with ``out_dir``, write annotated copies there and use ``manifest``.
     ``timeout`` is the seconds one file may take (None or 0: no limit; see :func:`run.run`).
 
@@ -197,7 +199,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
         if bar is not None:
             bar.close()
     entries = [entry for index in sorted(rows) for entry in rows[index]]
-    return Batch(report=json_reporter.assemble(entries, skipped), checked=checked, reused=len(jobs) - len(tasks),
+    return Batch(report=json_reporter.assemble(entries, skipped, others), checked=checked, reused=len(jobs) - len(tasks),
                  skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled,
                  out_of_space=short, recorded=recorded)
 
@@ -217,12 +219,13 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
     paths = list(paths)
     found = find(paths, out_dir, follow=follow_symlinks, limits=limits)
     jobs, skipped = found.jobs, [item.to_dict() for item in found.skipped]
+    others = [item.to_dict() for item in found.others]
     empty = [root for root in paths if not any(job.path == root or root in job.path.parents for job in jobs)]
     for root in empty:
         log.debug("%s：没有可检查的工作簿", root)
     if out_dir is None:
         batch = check_jobs(jobs, definitions, workers=workers, progress=progress, stop=stop, limits=limits,
-                           skipped=skipped, timeout=timeout, alone_in_process=True)
+                           skipped=skipped, timeout=timeout, alone_in_process=True, others=others)
         batch.empty = empty
         return batch
     with holding(out_dir, wait):
@@ -231,7 +234,7 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
                                progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
-                               alone_in_process=True, fix=fix)
+                               alone_in_process=True, fix=fix, others=others)
             follow_up(batch.report["files"], out_dir)   # rounds and reviews (also kept in the manifest)
         finally:
             # A worker stopped in the middle of writing a copy (a full disk ends the pool) can leave its
@@ -243,7 +246,8 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
             # The reports hold what every file checked says: readable by no one who cannot read all of them.
             with no_more_readable_than(*(job.mode for job in jobs if job.mode is not None)):
                 try:
-                    batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs])
+                    batch.reports = write_reports(batch.report, out_dir, keep=[job.path for job in jobs],
+                                                  unwritten=batch.unwritten)
                 except Exception as exc:
                     if not isinstance(exc, OSError):
                         # Answers no report can be written from are not kept: the next run checks

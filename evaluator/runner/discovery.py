@@ -14,8 +14,10 @@ turn the tool into a way of reading them. So, while walking a folder:
   walked (a loop through folders) are skipped.
 
 Each of these is a :class:`Skipped` with a reason in Chinese, for the report's ``skipped`` list.
-Only names that could be workbooks (a known suffix) and linked folders are reported; dotfiles,
-hidden folders and Office lock files (``~$…``) are passed over silently, as before.
+A regular file whose name is not a workbook's (a PDF, a Word document, a CSV, an image …) is not
+read either, but it is answered: it goes to ``others`` with the reason ``不是表格文件（…）``, so that
+every file in a folder gets one line. Dotfiles, hidden folders and Office lock files (``~$…``) are
+passed over silently, as before.
 """
 
 from __future__ import annotations
@@ -57,6 +59,25 @@ def looks_like_workbook(name: str) -> bool:
     return (Path(name).suffix.lower() in SUFFIXES and not name.startswith("~$") and not name.startswith("."))
 
 
+#: What a file that is not a spreadsheet is, by its suffix, for the reason ``不是表格文件（PDF 文档）``.
+OTHER_KINDS = {
+    ".pdf": "PDF 文档", ".doc": "Word 文档", ".docx": "Word 文档", ".wps": "WPS 文字文档",
+    ".csv": "CSV 文本", ".txt": "文本文件", ".ppt": "演示文稿", ".pptx": "演示文稿",
+    ".jpg": "图片", ".jpeg": "图片", ".png": "图片", ".gif": "图片", ".bmp": "图片", ".tif": "图片",
+    ".tiff": "图片", ".zip": "压缩包", ".rar": "压缩包", ".7z": "压缩包", ".html": "网页", ".htm": "网页",
+    ".json": "JSON 文本", ".xml": "XML 文本", ".et": "WPS 表格文档（请另存为 .xlsx）",
+    ".yaml": "YAML 文本", ".yml": "YAML 文本", ".md": "文本文件", ".py": "Python 程序", ".ofd": "OFD 版式文档",
+    ".numbers": "Numbers 表格（请另存为 .xlsx）",
+}
+
+
+def not_a_spreadsheet(name: str) -> str:
+    """The reason a file is not read as a workbook: 不是表格文件（PDF 文档）."""
+    suffix = Path(name).suffix.lower()
+    kind = OTHER_KINDS.get(suffix) or (f"{suffix} 文件" if suffix else "无扩展名的文件")
+    return f"不是表格文件（{kind}），未检查"
+
+
 def special_kind(mode: int) -> str | None:
     """What a file that is neither regular nor a folder is, in Chinese (None for a regular file or folder)."""
     if stat.S_ISFIFO(mode):
@@ -86,6 +107,7 @@ class Walk:
         self.exclude = {os.path.realpath(folder) for folder in exclude}
         self.found: list[Found] = []
         self.skipped: list[Skipped] = []
+        self.others: list[Skipped] = []   # regular files that are not workbooks, answered as such
         self._walked: set[str] = set()
 
     def run(self) -> "Walk":
@@ -124,6 +146,8 @@ class Walk:
                 self._skip(path, f"{kind}，不是普通文件，未读取")
             else:
                 self.found.append(Found(path, path, relative, info))
+        elif stat.S_ISREG(info.st_mode) and not path.name.startswith("~$"):
+            self.others.append(Skipped(str(path), not_a_spreadsheet(path.name)))
 
     def _subfolder(self, path: Path, relative: Path, real: str) -> None:
         if real in self.exclude and not _inside(self.real_root, real):

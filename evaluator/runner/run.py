@@ -65,6 +65,13 @@ def is_own_output(path: Path, out_dir: Path | None) -> bool:
             and is_own_summary(path))
 
 
+def _beside_our_summary(path: Path) -> bool:
+    """A report's name in a folder whose summary.xlsx this tool wrote: one of our reports."""
+    from evaluator.outputs.reporters.summary_xlsx import is_own_summary
+
+    return is_own_summary(path.parent / "summary.xlsx")
+
+
 def own_output(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bool | None:
     """Whether ``path`` is a workbook this tool wrote: True when unmodified since (skip it), False
     when someone saved it since (check it, without its 校验结果 sheet), None when it is not one."""
@@ -81,10 +88,27 @@ def own_output(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> boo
 
 @dataclass
 class Discovery:
-    """What a look at the paths given found: the files to check, and what was deliberately not read."""
+    """What a look at the paths given found: the files to check, what was deliberately not read,
+    and the files that are not spreadsheets (``others``: a PDF, a Word document …), each answered."""
 
     jobs: list[Job]
     skipped: list[Skipped]
+    others: list[Skipped] = field(default_factory=list)
+
+
+def _our_report(path: Path, out_dir: Path | None) -> bool:
+    """report.html or report.json of this run's output folder (when it is also the folder checked)."""
+    return (out_dir is not None and path.name in OUTPUT_FILES
+            and os.path.realpath(path.parent) == os.path.realpath(out_dir))
+
+
+def _within(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except OSError:
+        return False
 
 
 def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = False,
@@ -93,11 +117,14 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
 
     A folder is a boundary (:mod:`evaluator.runner.discovery`): links out of it, pipes, sockets and
     devices are skipped with a reason, unless ``follow``. A workbook this tool wrote is skipped
-    while unmodified. A file named on the command line is read as given (a link is followed), but
+    while unmodified, and named as skipped (with the reason) when found outside ``out_dir``: a copy
+    someone renamed is answered, not passed over in silence. A file of a folder that is not a
+    spreadsheet goes to ``others`` with the reason. A file named on the command line is read as given (a link is followed), but
     a pipe, socket or device named is not opened either.
     """
     jobs: list[Job] = []
     skipped: list[Skipped] = []
+    others: list[Skipped] = []
     seen: set[str] = set()
 
     def add(path: Path, target: Path, display: str, relative: Path, mode: int, found: bool) -> None:
@@ -112,6 +139,8 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
             return
         mark = own_output(target, display, limits)
         if mark:
+            if not _within(path, out_dir):
+                skipped.append(Skipped(display, "本工具写出的文件（内容未修改，可能已改名），不再检查"))
             return
         if mark is None and path.name.lower().endswith(CHECKED_SUFFIX):
             log.debug("%s：按名称是批注副本，跳过", display)
@@ -123,6 +152,13 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if root.is_dir():
             walked = walk(root, follow=follow, exclude=[out_dir] if out_dir is not None else [])
             skipped.extend(walked.skipped)
+            for item in walked.others:
+                if _our_report(Path(item.path), out_dir):
+                    continue
+                if Path(item.path).name in OUTPUT_FILES and _beside_our_summary(Path(item.path)):
+                    skipped.append(Skipped(item.path, "本工具写出的报告（与 summary.xlsx 同在一个输出文件夹），不再检查"))
+                    continue
+                others.append(item)
             for item in walked.found:
                 if is_own_output(item.target, out_dir):
                     continue
@@ -141,7 +177,9 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         add(root, target, str(root), Path(root.name), info.st_mode if info is not None else 0o666, False)
     for item in skipped:
         log.warning("%s：%s", printable(item.path), item.reason)
-    return Discovery(jobs, skipped)
+    for item in others:
+        log.info("%s：%s", printable(item.path), item.reason)
+    return Discovery(jobs, skipped, others)
 
 
 def named(display: str) -> str:

@@ -8,6 +8,9 @@ with a ``filename`` is also written into the output folder of a run (``--out DIR
 
 from __future__ import annotations
 
+import errno
+import io
+import logging
 from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib import import_module
@@ -52,25 +55,106 @@ STREAM_FORMATS = [name for name, reporter in REPORTERS.items() if not reporter.b
 OUTPUT_FILES = {reporter.filename for reporter in REPORTERS.values() if reporter.filename}
 
 
-def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = ()) -> list[Path]:
-    """Write every file report (summary.xlsx, report.html, report.json) into ``folder``, atomically.
+log = logging.getLogger("evaluator")
+#: How many other names (summary (1).xlsx … summary (9).xlsx) a report that cannot replace its file tries.
+OTHER_NAMES = 9
+
+
+@dataclass(frozen=True)
+class Unwritten:
+    """A report that could not replace its file: the file kept (the previous run's, now out of step
+    with the others), where this run's went instead (None: nowhere), and why."""
+
+    path: Path
+    written_as: Path | None
+    reason: str
+
+    def message(self) -> str:
+        """One line in Chinese naming the file not replaced and where the new one went."""
+        if self.written_as is not None:
+            return (f"{self.path} 无法替换（{self.reason}）：本次的结果已写入 {self.written_as}；"
+                    f"{self.path.name} 仍是上一次的结果，与本次其他报告不一致。关闭该文件后重新运行即可替换。")
+        return (f"{self.path} 未能写入（{self.reason}）：本次的结果没有写成这个文件；"
+                f"{self.path.name} 如存在，仍是上一次的结果，与本次其他报告不一致。")
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "磁盘已满"
+    if exc.errno == errno.EDQUOT:
+        return "超出磁盘配额"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
+        return "文件可能正在 Excel 或 WPS 中打开，或没有写入权限"
+    if isinstance(exc, IsADirectoryError):
+        return "同名的是一个文件夹"
+    return exc.strerror or type(exc).__name__
+
+
+def _other_name(destination: Path, number: int) -> Path:
+    return destination.with_name(f"{destination.stem} ({number}){destination.suffix}")
+
+
+def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
+                  unwritten: list[Unwritten] | None = None) -> list[Path]:
+    """Write every file report (summary.xlsx, report.html, report.json) into ``folder``, atomically;
+    the paths written.
 
     A file in ``keep`` (an input of the run that happens to bear a report's name) is never
     overwritten: that report is written as ``evaluator-<name>`` instead.
+
+    With ``unwritten`` (a list), a report that cannot replace its file (open in Excel on a shared
+    drive, no permission, a full disk) does not stop the others: it is written under the first free
+    other name (``summary (1).xlsx``), or nowhere when that fails too, and an :class:`Unwritten`
+    saying so is added to the list. Without it, the first failure is raised.
     """
     kept = {path.resolve() for path in keep}
     written = []
-    # All or none: each is rendered into a temporary file, and they replace the reports in place
-    # only once every one of them is whole, so the three never disagree (one failing leaves the
-    # previous three as they were).
-    with ExitStack() as stack:
-        for reporter in REPORTERS.values():
-            if reporter.filename is None:
-                continue
-            destination = folder / reporter.filename
-            if destination.resolve() in kept:
-                destination = folder / f"evaluator-{reporter.filename}"
-            stream = stack.enter_context(replacing(destination, binary=reporter.binary))
-            reporter(data, stream, folder)
+    # Every report is rendered before any file is touched: answers no report can be made from
+    # leave the previous reports as they were.
+    rendered: list[tuple[Reporter, Path, bytes | str]] = []
+    for reporter in REPORTERS.values():
+        if reporter.filename is None:
+            continue
+        destination = folder / reporter.filename
+        if destination.resolve() in kept:
+            destination = folder / f"evaluator-{reporter.filename}"
+        buffer: IO = io.BytesIO() if reporter.binary else io.StringIO()
+        reporter(data, buffer, folder)
+        rendered.append((reporter, destination, buffer.getvalue()))
+    # All or none: they replace the reports in place only once every one is written whole, so the
+    # reports never disagree — unless one cannot replace its file (below).
+    try:
+        with ExitStack() as stack:
+            for reporter, destination, content in rendered:
+                stack.enter_context(replacing(destination, binary=reporter.binary)).write(content)
+        return [destination for _, destination, _ in rendered]
+    except OSError:
+        if unwritten is None:
+            raise
+    for reporter, destination, content in rendered:
+        try:
+            with replacing(destination, binary=reporter.binary) as stream:
+                stream.write(content)
             written.append(destination)
+            continue
+        except OSError as exc:
+            reason = _why(exc)
+        instead = None
+        for number in range(1, OTHER_NAMES + 1):
+            candidate = _other_name(destination, number)
+            if candidate.exists() and not candidate.is_file():
+                continue
+            try:
+                with replacing(candidate, binary=reporter.binary) as stream:
+                    stream.write(content)
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    break   # a full disk: no other name helps
+                continue
+            instead = candidate
+            written.append(candidate)
+            break
+        problem = Unwritten(destination, instead, reason)
+        log.debug("%s", problem.message())
+        unwritten.append(problem)
     return written

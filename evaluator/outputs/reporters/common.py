@@ -65,6 +65,30 @@ def rule_label(slug: str) -> str:
     return slug if title == slug else f"{title}（{slug}）"
 
 
+@lru_cache(maxsize=1)
+def edition_titles() -> dict[str, str]:
+    """The Chinese title of every bundled edition by its id (empty when they cannot be loaded)."""
+    try:
+        from evaluator.families import load_definitions
+
+        definitions = load_definitions()
+        titles = {loaded.edition.id: loaded.edition.title for loaded in definitions.project}
+        department = definitions.department
+        titles.setdefault(department.id, department.form.title)
+        return titles
+    except Exception:  # noqa: BLE001 - a label is never worth failing a report for
+        return {}
+
+
+def edition_label(row: dict[str, Any]) -> str | None:
+    """An edition id beside its Chinese name: 项目支出绩效自评表（全国通用）（project-national）."""
+    edition = row.get("edition")
+    if not edition:
+        return None
+    title = edition_titles().get(edition) or row.get("form")
+    return f"{title}（{edition}）" if title else edition
+
+
 # ------------------------------------------------------------------------------------- findings
 
 def expected_label(finding: dict[str, Any]) -> str:
@@ -208,6 +232,25 @@ def verdict(counts: dict[str, int], unreadable: int = 0) -> str:
     if infos:
         return f"结论：未发现错误或警告；有 {infos} 处提示"
     return "结论：未发现问题"
+
+
+def counts_sentence(summary: dict[str, int]) -> str:
+    """A report's summary in words, forms and other files counted apart:
+    "3 份表：1 份通过，1 份有错误，1 份有警告，1 份无法读取；另有 2 个其他文件（不是表格文件）"."""
+    forms = summary.get("forms", summary.get("files", 0))
+    text = (f"{forms} 份表：{summary['ok']} 份通过，{summary['with_errors']} 份有错误，"
+            f"{summary['with_warnings']} 份有警告，"
+            + (f"{summary['only_info']} 份仅有提示，" if summary.get("only_info") else "")
+            + f"{summary['unreadable']} 份无法读取"
+            + (f"，{summary['unchanged']} 份未变化" if summary.get("unchanged") else ""))
+    extra = []
+    if summary.get("no_form"):
+        extra.append(f"{summary['no_form']} 个工作簿中未找到自评表")
+    if summary.get("others"):
+        extra.append(f"{summary['others']} 个其他文件（不是表格文件）")
+    if extra:
+        text += "；另有 " + "，".join(extra)
+    return text
 
 
 # ---------------------------------------------------------------------------------------- values
@@ -388,7 +431,7 @@ def facts_lines(row: dict[str, Any]) -> list[tuple[str, str]]:
     if row.get("family"):
         lines.append(("类别", family_label(row) or DASH))
     if row.get("edition"):
-        lines.append(("版本", row["edition"]))
+        lines.append(("版本", edition_label(row)))
     for label, value in project_facts(row):
         lines.append((label, DASH if value in (None, "") else str(value)))
     unit = (row.get("facts") or {}).get("money_unit")

@@ -1,18 +1,23 @@
-"""The run report as one HTML page (report.html): charts, filters, an overview of every form with a
-totals row, every finding, the paths found and not read (未读取的路径, only when there are any), and
-each form's facts.
+"""The run report as one HTML page (report.html): a search box and filters, charts, a table of
+contents by unit, an overview of every form with a totals row, every finding, the paths found and
+not read (未读取的路径) and the files that are not spreadsheets (其他文件), only when there are any,
+and a section per form with its facts and its findings (cell, rule in Chinese, expected, actual,
+arithmetic).
 
 The page is self-contained: its style and its one script are inline, it loads nothing from the
-network, so it works the same opened straight from disk, mailed, or archived. The script only shows
-and hides rows and reorders them (filters by severity, rule, department and family; sortable
-columns; the totals row follows the filter); without it the page still reads in full. The charts
-are inline SVG drawn here. Links to the annotated copies are relative to the page.
+network, so it works the same opened straight from disk, mailed, or archived. The script shows and
+hides rows and reorders them (a search over forms and findings; filters by severity, rule,
+department and family, kept in the address so that a reload or a link shows the same; sortable
+columns), and redraws what follows the filters: the totals row, the charts, the table of contents,
+the CSV export of the rows shown. Without it the page still reads in full, with the charts drawn
+here as inline SVG. The page never scrolls sideways, at 1366 px or on a phone: wide tables scroll
+inside their own box. Links to the annotated copies are relative to the page.
 
 Every text from a workbook is escaped (autoescape is on, nothing is marked safe) and reaches the
-script only through data attributes that it reads as text.
+script only through data attributes that it reads as text; the CSV it exports prefixes a cell that
+begins with = + - or @ so that a spreadsheet never takes it for a formula.
 The template is ``templates/report.html.j2``, shipped inside the package as ``evaluator.templates``.
 """
-
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,8 +29,9 @@ from typing import IO, Any
 
 from evaluator import __version__
 from evaluator.outputs.reporters.common import (
-    DASH, SEVERITIES, SEVERITY_LABELS, department_of, distinct, expected_label, facts_lines, family_label,
-    finding_details, href, number, relative_path, rule_title, show_number, show_value, status_key, status_label, round_facts)
+    DASH, SEVERITIES, SEVERITY_LABELS, counts_sentence, department_of, distinct, expected_label, facts_lines,
+    family_label, finding_details, href, number, relative_path, round_facts, rule_title, show_number, show_value,
+    status_key, status_label)
 
 TEMPLATE = "report.html.j2"
 #: Bands of the chart of totals (the same as summary.xlsx's 统计).
@@ -56,10 +62,19 @@ def _score(text: Any) -> str:
     return show_number(text, 2) if text is not None else DASH
 
 
+def _search_text(*parts: Any) -> str:
+    """What the search box looks through, in lower case, on one line."""
+    return " ".join(str(part) for part in parts if part not in (None, "")).replace("\n", " ").lower()
+
+
 def _finding_view(finding: dict[str, Any], row: dict[str, Any], anchor: str) -> dict[str, Any]:
     kind = finding.get("expected_of")
     expected = finding.get("expected")
+    where = f"{finding['sheet']}!{finding['cell']}" if finding.get("cell") else DASH
     return {
+        "search": _search_text(row["path"], department_of(row), (row.get("facts") or {}).get("project_name"),
+                               where, finding["rule"], rule_title(finding["rule"]), finding.get("indicator"),
+                               finding.get("message")),
         **finding,
         "anchor": anchor,
         "path": row["path"],
@@ -107,7 +122,21 @@ def _view(row: dict[str, Any], index: int, base: Path | None) -> dict[str, Any]:
         "annotated_href": href(row.get("annotated"), base),
         "annotated_name": relative_path(row.get("annotated"), base),
         "findings": findings,
+        "unit": department_of(row) or "（未读出部门）",
+        "file_name": Path(row["path"]).name,
+        "search": _search_text(row["path"], row.get("sheet"), department_of(row),
+                               (row.get("facts") or {}).get("project_name"), (row.get("facts") or {}).get("unit"),
+                               row.get("form"), status_label(row), *(finding["search"] for finding in findings)),
     }
+
+
+def _contents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table of contents: the forms grouped by unit (部门), units in name order."""
+    units: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        units.setdefault(row["unit"], []).append(row)
+    return [{"unit": unit, "rows": members, "errors": sum(1 for r in members if r["status_class"] in ("error", "unreadable"))}
+            for unit, members in sorted(units.items(), key=lambda item: item[0])]
 
 
 def _average(rows: list[dict[str, Any]], key: str) -> str:
@@ -130,7 +159,7 @@ def _rules_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for row in rows:
         for finding in row["findings"]:
             counts.setdefault(finding["rule"], dict.fromkeys(SEVERITIES, 0))[finding["severity"]] += 1
-    order = sorted(counts, key=lambda rule: (-counts[rule]["error"], -sum(counts[rule].values()), rule))
+    order = sorted(counts, key=lambda rule: (-sum(counts[rule].values()), -counts[rule]["error"], rule))
     label_width, bar_width, row_height, top = 250, 330, 24, 8
     largest = max((sum(c.values()) for c in counts.values()), default=0)
     bars = []
@@ -158,7 +187,7 @@ def _grouped_chart(categories: list[str], series: dict[str, list[int]]) -> dict[
     plot = height - bottom - top
     largest = max([max(values, default=0) for values in series.values()] + [1])
     group = (width - left - 10) / max(1, len(categories))
-    bar = min(22, (group - 12) / max(1, len(series)))
+    bar = max(2, min(22, (group - min(12, group / 4)) / max(1, len(series))))
     groups = []
     for index, category in enumerate(categories):
         x0 = left + index * group + (group - bar * len(series)) / 2
@@ -175,12 +204,43 @@ def _grouped_chart(categories: list[str], series: dict[str, list[int]]) -> dict[
             "top": top}
 
 
+def histogram_bins(values: list[Decimal]) -> tuple[int, int, int]:
+    """The bins of the histogram of totals: (first, width, count), whole points wide (1, 2, 5 or 10
+    points, the narrowest that gives at most 40 bins), starting at a multiple of the width."""
+    if not values:
+        return 0, 1, 0
+    low, high = int(min(values) // 1), int(max(values) // 1)
+    for width in (1, 2, 5, 10, 20, 50, 100):
+        first = low - low % width
+        count = (high - first) // width + 1
+        if count <= 40:
+            return first, width, count
+    return first, width, count
+
+
 def _totals_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    series = {}
-    for label, key in (("申报", "declared"), ("复核", "recomputed"), ("更正后", "corrected")):
-        values = [number((row.get("total") or {}).get(key)) for row in rows]
-        series[label] = [sum(1 for v in values if v is not None and low <= v < high) for low, high, _ in TOTAL_BANDS]
-    return _grouped_chart([name for _, _, name in TOTAL_BANDS], series)
+    """A histogram of 复核总分 (the total the form's own scores give), whole-point bins: the spread."""
+    values = [v for v in (number((row.get("total") or {}).get("recomputed")) for row in rows) if v is not None]
+    first, width, count = histogram_bins(values)
+    counts = [0] * count
+    for value in values:
+        counts[int((value // 1 - first) // width)] += 1
+    labels = [str(first + index * width) for index in range(count)]
+    chart = _grouped_chart(labels, {"复核": counts})
+    step = max(1, -(-count // 10))   # a label every few bins: at most 10 labels
+    for index, group in enumerate(chart["groups"]):
+        group["show_label"] = index % step == 0
+    chart["ticks"] = _ticks(chart)
+    return chart
+
+
+def _ticks(chart: dict[str, Any]) -> list[dict[str, Any]]:
+    """Whole-number ticks of a count axis: 0, the largest, and a few whole steps between."""
+    largest = chart["largest"]
+    step = max(1, -(-largest // 4))
+    plot = chart["baseline"] - chart["top"]
+    return [{"value": value, "y": round(chart["baseline"] - plot * value / largest, 1)}
+            for value in range(0, largest + 1, step)] if largest else []
 
 
 def _grades_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -189,7 +249,11 @@ def _grades_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     categories = list(GRADES) + sorted(name for name in seen if name and name not in GRADES)
     series = {label: [sum(1 for row in rows if (row.get("grade") or {}).get(key) == name) for name in categories]
               for label, key in keys}
-    return _grouped_chart(categories, series)
+    chart = _grouped_chart(categories, series)
+    for group in chart["groups"]:
+        group["show_label"] = True
+    chart["ticks"] = _ticks(chart)
+    return chart
 
 
 def render(data: dict[str, Any], stream: IO[str], base: Path | None = None) -> None:
@@ -205,6 +269,8 @@ def render(data: dict[str, Any], stream: IO[str], base: Path | None = None) -> N
         summary=data["summary"],
         skipped=skipped,
         skipped_count=data["summary"].get("skipped", len(skipped)),
+        others=[{"path": item["path"], "reason": item["reason"]} for item in data.get("others") or []],
+        counts_sentence=counts_sentence(data["summary"]),
         totals={"error": sum(row["counts"]["error"] for row in rows),
                 "warning": sum(row["counts"]["warning"] for row in rows),
                 "info": sum(row["counts"]["info"] for row in rows),
@@ -218,6 +284,7 @@ def render(data: dict[str, Any], stream: IO[str], base: Path | None = None) -> N
         },
         severities=[(severity, SEVERITY_LABELS[severity]) for severity in SEVERITIES],
         charts={"rules": _rules_chart(rows), "totals": _totals_chart(rows), "grades": _grades_chart(rows)},
+        contents=_contents(rows),
         colours=COLOURS,
         generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
         version=__version__,

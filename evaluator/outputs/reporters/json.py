@@ -26,6 +26,13 @@ the error it follows from, or null), ``since_last`` (``new``/``still`` against t
 same form, or null) and ``reviewed`` (``{note, by, at}``, or null); every entry carries
 ``since_last`` (``{at, path, fixed, new, still}``, ``{ambiguous, note}`` or null) and
 ``corrected_copy`` (the ``--fix`` copy, or null).
+
+Contract 4: every file of a folder is answered. The top-level ``others`` lists the files that are
+not spreadsheets (a PDF, a Word document, a CSV, an image), ``{"path", "reason"}`` each, the reason
+``不是表格文件（PDF 文档），未检查``. The summary counts them apart: ``files`` is the number of
+workbooks (a workbook with two forms counts once), ``forms`` the forms found in them, ``no_form``
+the workbooks read without a form, ``others`` the files that are not spreadsheets. ``ok``,
+``with_errors``, ``with_warnings`` and ``only_info`` count forms only.
 """
 
 from __future__ import annotations
@@ -116,31 +123,47 @@ def effective_status(row: dict[str, Any]) -> str:
     return row["status"]
 
 
-def summary(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, int]:
+def is_form(row: dict[str, Any]) -> bool:
+    """Whether an entry is a form (rather than a workbook without one, or one that cannot be read)."""
+    return bool(row.get("family") or row.get("form")) and effective_status(row) != "unreadable"
+
+
+def summary(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None,
+            others: list[dict[str, str]] | None = None) -> dict[str, int]:
+    forms = [row for row in rows if is_form(row)]
     return {
-        "files": len(rows),
-        "ok": sum(1 for row in rows if effective_status(row) == "ok"),
-        "with_errors": sum(1 for row in rows if row["counts"]["error"] and effective_status(row) != "unreadable"),
-        "with_warnings": sum(1 for row in rows if row["counts"]["warning"]),
+        # Workbooks read or tried (a workbook with two forms once); the forms found in them apart.
+        "files": len({row["path"] for row in rows}),
+        "forms": len(forms),
+        "ok": sum(1 for row in forms if effective_status(row) == "ok"),
+        "with_errors": sum(1 for row in forms if row["counts"]["error"]),
+        "with_warnings": sum(1 for row in forms if row["counts"]["warning"]),
         # Forms with notes only (e.g. a formula that could not be evaluated): not flagged, not passed.
-        "only_info": sum(1 for row in rows if row["counts"]["info"] and not row["counts"]["error"]
-                         and not row["counts"]["warning"] and effective_status(row) != "unreadable"),
+        "only_info": sum(1 for row in forms if row["counts"]["info"] and not row["counts"]["error"]
+                         and not row["counts"]["warning"]),
         "unreadable": sum(1 for row in rows if effective_status(row) == "unreadable"),
+        # Workbooks read in which no form was found.
+        "no_form": sum(1 for row in rows if not is_form(row) and effective_status(row) != "unreadable"),
         "unchanged": sum(1 for row in rows if row["status"] == "unchanged"),
         # Paths found and deliberately not read (a link out of the folder, a pipe): not in "files".
         "skipped": len(skipped or []),
+        # Files that are not spreadsheets (a PDF, a Word document, a CSV): not in "files" either.
+        "others": len(others or []),
     }
 
 
-#: The version of this contract; bumped with every change to it (the README keeps the changelog).
+#: The version of this contract; bumped with every change to it (docs/json-contract.md keeps the changelog).
 CONTRACT = 4
 
 
-def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    """The report of a run from its entries, in the order given, and the paths it did not read
-    (``skipped``: ``{"path", "reason"}`` each)."""
-    rows, skipped = neutralised(rows), neutralised(list(skipped or []))   # no bidi override shown anywhere
-    return {"contract": CONTRACT, "files": rows, "skipped": skipped, "summary": summary(rows, skipped)}
+def assemble(rows: list[dict[str, Any]], skipped: list[dict[str, str]] | None = None,
+             others: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The report of a run from its entries, in the order given, the paths it did not read
+    (``skipped``: ``{"path", "reason"}`` each) and the files that are not spreadsheets (``others``)."""
+    # No bidi override is shown anywhere.
+    rows, skipped, others = neutralised(rows), neutralised(list(skipped or [])), neutralised(list(others or []))
+    return {"contract": CONTRACT, "files": rows, "skipped": skipped, "others": others,
+            "summary": summary(rows, skipped, others)}
 
 
 def report(results: Iterable[FileResult]) -> dict[str, Any]:

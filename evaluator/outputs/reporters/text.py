@@ -10,7 +10,8 @@ from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
 from evaluator.outputs.reporters.common import (
-    SEVERITY_LABELS, consequence_text, coverage_text, filled_facts, reviewed_text, round_line, rule_label)
+    SEVERITY_LABELS, consequence_text, counts_sentence, coverage_text, filled_facts, reviewed_text, round_line,
+    rule_label)
 
 #: The short tag of a finding against the last round.
 ROUND_TAGS = {"new": "〔新〕", "still": "〔仍在〕"}
@@ -79,14 +80,8 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
             stream.write("  通过：未发现问题\n")
         if row["annotated"]:
             stream.write(f"  批注副本：{row['annotated']}\n")
-    total = data["summary"]
-    stream.write(
-        f"\n{total['files']} 份表：{total['ok']} 份通过，{total['with_errors']} 份有错误，"
-        f"{total['with_warnings']} 份有警告，"
-        + (f"{total['only_info']} 份仅有提示，" if total.get("only_info") else "")
-        + f"{total['unreadable']} 份无法读取"
-        + (f"，{total['unchanged']} 份未变化" if total["unchanged"] else "")
-        + "\n"
-    )
+    for item in data.get("others") or []:   # not a spreadsheet: one line each, like a form
+        stream.write(f"{item['path']}\n  {item['reason']}\n")
+    stream.write(f"\n{counts_sentence(data['summary'])}\n")
     for item in data.get("skipped") or []:   # found and deliberately not read
         stream.write(f"跳过 {item['path']}：{item['reason']}\n")
