@@ -2,8 +2,9 @@
 
 Everything here is pure data in, data out, apart from reading the file. The file goes through
 the intake's one door (:func:`evaluator.intake.open`): inspected before any parser touches it,
-then read by its real format (whatever its name says). One bad file gives an ``unreadable`` result with a one-line reason in Chinese that
-names the file and says what to do; it never raises to the caller.
+then read by its real format (whatever its name says). One bad file gives an ``unreadable``
+result with a one-line reason in Chinese that names the file and says what to do; it never raises
+to the caller.
 """
 
 from __future__ import annotations
