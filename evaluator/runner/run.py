@@ -244,7 +244,7 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
 
         try:
             mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
-            result.round_lines = _round_lines(result, job, destination)
+            result.round_lines, result.round_marks = _round_lines(result, job, destination)
             with no_more_readable_than(mode):
                 write_annotated(result, destination)
             result.annotated = str(destination)
@@ -269,16 +269,17 @@ class OutOfSpace(Exception):
         self.result = result
 
 
-def _round_lines(result: FileResult, job: Job, destination: Path) -> list[str]:
-    """The lines 校验结果 shows of the last round of the same form (the output folder's history)."""
-    from evaluator.runner.rounds import preview_lines
+def _round_lines(result: FileResult, job: Job, destination: Path) -> tuple[list[str], dict]:
+    """The lines 校验结果 shows of the last round of the same form (the output folder's history),
+    and each finding's 本轮变化."""
+    from evaluator.runner.rounds import preview
 
     out_dir = destination.parents[len(job.relative.parent.parts)]
     try:
-        return preview_lines(json_reporter.entries([result]), out_dir)
+        return preview(json_reporter.entries([result]), out_dir)
     except Exception as exc:  # noqa: BLE001 - a line of the copy, never a reason to fail the file
         log.debug("%s：未能与上轮对比（%s）", job.display, exc)
-        return []
+        return [], {}
 
 
 def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) -> None:
