@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from evaluator.families import Definitions
-from evaluator.runner.engine import FileResult, check_file
+from evaluator.runner.engine import SUFFIXES, FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
 from evaluator.outputs.reporters import OUTPUT_FILES
@@ -33,7 +33,7 @@ from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than
 from evaluator.outputs.inert import printable, safe_path, shown_path
 from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
-from evaluator.runner.discovery import Skipped, special_kind, walk
+from evaluator.runner.discovery import Skipped, not_a_spreadsheet, special_kind, walk
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
@@ -120,7 +120,8 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     while unmodified, and named as skipped (with the reason) when found outside ``out_dir``: a copy
     someone renamed is answered, not passed over in silence. A file of a folder that is not a
     spreadsheet goes to ``others`` with the reason. A file named on the command line is read as given (a link is followed), but
-    a pipe, socket or device named is not opened either.
+    a pipe, socket or device named is not opened either, and one whose suffix is not a workbook's
+    (report.pdf) goes to ``others`` as it would in a folder.
     """
     jobs: list[Job] = []
     skipped: list[Skipped] = []
@@ -171,6 +172,11 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         kind = special_kind(info.st_mode) if info is not None else None
         if kind is not None:
             skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
+            continue
+        if info is not None and stat.S_ISREG(info.st_mode) and root.suffix.lower() not in SUFFIXES:
+            # A PDF or a Word document named on the command line is answered as in a folder: an
+            # other file, not an unreadable workbook.
+            others.append(Skipped(named(str(root)), not_a_spreadsheet(root.name)))
             continue
         # A link named is followed, to its target: the file is then opened without following links.
         target = Path(os.path.realpath(root)) if root.is_symlink() else root
