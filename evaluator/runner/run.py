@@ -102,6 +102,21 @@ def _our_report(path: Path, out_dir: Path | None) -> bool:
             and os.path.realpath(path.parent) == os.path.realpath(out_dir))
 
 
+def sort_others(items: Iterable[Skipped], out_dir: Path | None) -> tuple[list[Skipped], list[Skipped]]:
+    """The files of a folder that are not workbooks: those to answer as other files (``不是表格文件``),
+    and our own reports found beside a summary.xlsx of ours, to name as skipped. This run's own
+    report.html and report.json are neither."""
+    others, skipped = [], []
+    for item in items:
+        if _our_report(Path(item.path), out_dir):
+            continue
+        if Path(item.path).name in OUTPUT_FILES and _beside_our_summary(Path(item.path)):
+            skipped.append(Skipped(item.path, "本工具写出的报告（与 summary.xlsx 同在一个输出文件夹），不再检查"))
+            continue
+        others.append(item)
+    return others, skipped
+
+
 def _within(path: Path, folder: Path | None) -> bool:
     if folder is None:
         return False
@@ -153,13 +168,9 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if root.is_dir():
             walked = walk(root, follow=follow, exclude=[out_dir] if out_dir is not None else [])
             skipped.extend(walked.skipped)
-            for item in walked.others:
-                if _our_report(Path(item.path), out_dir):
-                    continue
-                if Path(item.path).name in OUTPUT_FILES and _beside_our_summary(Path(item.path)):
-                    skipped.append(Skipped(item.path, "本工具写出的报告（与 summary.xlsx 同在一个输出文件夹），不再检查"))
-                    continue
-                others.append(item)
+            answered, ours = sort_others(walked.others, out_dir)
+            others.extend(answered)
+            skipped.extend(ours)
             for item in walked.found:
                 if is_own_output(item.target, out_dir):
                     continue
