@@ -49,7 +49,7 @@ from evaluator.outputs.inert import xlsx_text
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_LABELS, SEVERITY_COLOURS, STATUS_COLOURS, alternatives_text, cell_name, cell_value,
     coverage_text,
-    department_of, display_width, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
+    department_of, display_width, edition_label, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
     landscape, link_cell, range_text, rule_label, rule_title, sheet_location, status_key, totals_line, verdict,
     worst_severity, write_cell)
 from evaluator.outputs.reporters.json import form_entry
@@ -185,7 +185,7 @@ def _form_facts(entry: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
     facts = entry.get("facts") or {}
     rows: list[tuple[str, Any, str | None]] = [
         ("工作表", entry.get("sheet"), None), ("表名", entry.get("form"), None),
-        ("类别", family_label(entry), None), ("版本", entry.get("edition"), None),
+        ("类别", family_label(entry), None), ("版本", edition_label(entry), None),
         ("部门", department_of(entry), None), ("年度", entry.get("year"), None)]
     if facts:   # a form with facts of its own (a project form's name, unit, funds)
         rows += [("项目名称", facts.get("project_name"), None), ("实施单位", facts.get("unit"), None),
@@ -252,8 +252,9 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
 
 
 def _facts_line(entry: dict[str, Any]) -> str:
-    """One line that says which form this is: 部门整体支出 · guangzhou-department-2022 · 广州市… · 2022 年度."""
-    parts = [family_label(entry), entry.get("edition")]
+    """One line that says which form this is: 部门整体支出 · 部门整体支出绩效自评表（guangzhou-department-2022）
+    · 广州市… · 2022 年度 (an edition id only beside its Chinese name, as summary.xlsx shows it)."""
+    parts = [family_label(entry), edition_label(entry)]
     facts = entry.get("facts") or {}
     if facts.get("project_name"):
         parts.append(f"项目名称：{facts['project_name']}")
