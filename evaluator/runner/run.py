@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from evaluator.families import Definitions
+from evaluator.intake.safety import EXPECTED_KIND
 from evaluator.runner.engine import SUFFIXES, FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
@@ -135,8 +136,8 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     while unmodified, and named as skipped (with the reason) when found outside ``out_dir``: a copy
     someone renamed is answered, not passed over in silence. A file of a folder that is not a
     spreadsheet goes to ``others`` with the reason. A file named on the command line is read as given (a link is followed), but
-    a pipe, socket or device named is not opened either, and one whose suffix is not a workbook's
-    (report.pdf) goes to ``others`` as it would in a folder.
+    a pipe, socket or device named is not opened either, and one whose suffix is neither a
+    workbook's nor a text table's (report.pdf) goes to ``others`` as it would in a folder.
     """
     jobs: list[Job] = []
     skipped: list[Skipped] = []
@@ -184,9 +185,10 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if kind is not None:
             skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
             continue
-        if info is not None and stat.S_ISREG(info.st_mode) and root.suffix.lower() not in SUFFIXES:
+        if info is not None and stat.S_ISREG(info.st_mode) and root.suffix and root.suffix.lower() not in NAMED_SUFFIXES:
             # A PDF or a Word document named on the command line is answered as in a folder: an
-            # other file, not an unreadable workbook.
+            # other file, not an unreadable workbook. (A CSV or an HTML table named is read, as a
+            # text table; a name without a suffix is read by its content.)
             others.append(Skipped(named(str(root)), not_a_spreadsheet(root.name)))
             continue
         # A link named is followed, to its target: the file is then opened without following links.
@@ -197,6 +199,10 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     for item in others:
         log.info("%s：%s", printable(item.path), item.reason)
     return Discovery(jobs, skipped, others)
+
+
+#: What a file named on the command line is read as: a workbook, or a table saved as text.
+NAMED_SUFFIXES = frozenset(SUFFIXES) | frozenset(EXPECTED_KIND)
 
 
 def named(display: str) -> str:
