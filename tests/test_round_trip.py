@@ -112,10 +112,12 @@ def test_a_random_project_form_with_random_errors_is_clean_after_one_round(seed,
     path = tmp_path / "form.xlsx"
     build_project(data, None, path)
     first, manual, after = round_trip(path, definitions, tmp_path)
-    if manual:
+    left = undecided(manual)
+    if len(left) < len(manual):
         pytest.skip(f"not all errors have a single expected value: {[m.finding.rule for m in manual]}")
     assert first
-    assert [(f.rule, f.cell, f.message) for f in after] == []
+    # a budget identity whose wrong side the form does not tell stays, and nothing was built on it
+    assert_clean_but_undecided(first, manual, after)
 
 
 def test_a_consequence_names_the_error_it_follows_and_counts_apart(definitions, make_form):
