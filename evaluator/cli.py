@@ -203,8 +203,14 @@ def check(paths: tuple[Path, ...], out_dir: Path | None, output_format: str, for
 
 def _say_empty(paths) -> None:
     """A path that holds no workbook is said on stderr, even with --quiet: a wrong path in a nightly
-    job must not pass unseen. It is not a failure (exit 0 when nothing else fails)."""
+    job must not pass unseen. It is not a failure (exit 0 when nothing else fails). A file named
+    that is not a spreadsheet (report.pdf) is said with its reason, as its report line says."""
+    from evaluator.runner.discovery import not_a_spreadsheet
+
     for path in paths:
+        if path.is_file():
+            click.echo(f"{_shown(path)}：{not_a_spreadsheet(path.name)}", err=True)
+            continue
         click.echo(f"{_shown(path)}：没有找到可检查的工作簿（.xlsx、.xlsm、.xls、.ods）", err=True)
 
 
@@ -264,15 +270,19 @@ def batch_line(batch, out_dir: Path) -> str:
               help="两次查看 INBOX 相隔的秒数；文件在相邻两次查看之间没有变化才处理。")
 @click.option("--settle", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
               help="文件一直不是完整的工作簿时，过多少秒报告为 unreadable。")
+@click.option("--fix", is_flag=True,
+              help="同 check --fix：在批注副本旁另写一份更正稿“文件名.更正稿.xlsx”（原文件不改动）。")
 @run_options
 @tool_failures
 def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, once: bool, interval: float,
-          settle: float,
+          settle: float, fix: bool,
           catalog_paths: tuple[Path, ...], edition: str | None, fail_on: str, jobs: int | None, timeout: float,
           wait: float, log_file: Path | None, quiet: bool, verbose: bool, **limit_values: int) -> None:
     """监视 INBOX：每个工作簿完整写入后即检查，并更新 --out 中的汇总。
 
     一直运行到 Ctrl-C 或 SIGTERM（退出码 0）；加 --once 时处理完现有文件即退出，退出码同 check。
+    不是表格文件的文件（PDF、Word、CSV 等）列为“其他文件”，不移动也不检查；报告文件无法替换
+    （例如正在 Excel 中打开）时，另存为新的文件名并用一行中文说明，继续运行。
     每批的最后一行是这一批的统计，以及 report.json 现在的总计。
     """
     from evaluator.outputs.reporters import REPORTERS
@@ -288,7 +298,7 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, 
         _folder(archive, "--archive")
     options = WatchOptions(inbox=inbox, out_dir=out_dir, archive=archive, interval=interval, settle=settle,
                            workers=jobs, wait=wait, progress=_progress(quiet), limits=_limits(limit_values),
-                           timeout=timeout)
+                           timeout=timeout, fix=fix)
 
     def show(batch) -> None:  # each batch as it is done, also when stdout is a pipe to a log
         if output_format == "json":  # one object per batch, one per line
@@ -308,6 +318,9 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, 
             REPORTERS[output_format](batch.report, sys.stdout)
         sys.stdout.flush()
         if not quiet:
+            corrected = sum(1 for entry in _files(batch.report) if entry.get("corrected_copy"))
+            if corrected:
+                click.echo(f"更正稿：{corrected} 份（“更正说明”工作表列出每处更正），在 {_shown(out_dir)}", err=True)
             click.echo("已更新 " + "、".join(_shown(path) for path in batch.reports), err=True)
 
     with logs.configured(verbose, quiet, log_file), stopping_on_signals(Stop()) as stop:
@@ -318,6 +331,8 @@ def watch(inbox: Path, out_dir: Path, archive: Path | None, output_format: str, 
         batch = watcher.once()
     if batch is None and not watcher.waiting and not watcher.answered_before:
         _say_empty([inbox])
+    if batch is not None and batch.unwritten:   # said on stderr as it happened (see runner/watch.py)
+        sys.exit(REPORT_NOT_REPLACED)
     sys.exit(1 if batch is not None and fails(batch.report, FAIL_ON[fail_on]) else 0)
 
 

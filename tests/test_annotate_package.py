@@ -264,3 +264,19 @@ def test_restyle_changes_only_style_attributes_and_inserts_in_order(sheet, style
     from evaluator.outputs.package import restyle
 
     assert restyle(sheet, styles) == expected
+
+
+@pytest.mark.parametrize("name, label", [
+    ("planted-rate-score.xlsx", "部门整体支出绩效自评表（guangzhou-department-2022）"),
+    ("project-planted-weight-sum.xlsx", "项目支出绩效自评表（全国通用）（project-national）")])
+def test_the_result_sheet_names_the_edition_in_chinese_beside_its_id(name, label, tmp_path, definitions):
+    """An edition id only beside its Chinese name, as summary.xlsx shows it; a fixed finding of the
+    last round is named by its rule in Chinese, not by its slug alone."""
+    result = _checked(SAMPLES / name, definitions)
+    for book in (load_workbook(write_annotated(result, tmp_path / "patched.xlsx")),
+                 annotated_workbook(result)):
+        values = [str(c.value) for row in book["校验结果"].iter_rows() for c in row if c.value is not None]
+        edition = label.rpartition("（")[2].rstrip("）")
+        assert any(f"· {label} ·" in value for value in values)
+        assert any(value == label for value in values)           # the forms table's 版本
+        assert not any(value == edition or f"· {edition} ·" in value for value in values)

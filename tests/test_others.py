@@ -78,3 +78,23 @@ def test_our_own_output_renamed_is_named_as_skipped_at_the_default_verbosity(tmp
     (item,) = report["skipped"]
     assert Path(item["path"]).name == "单位A-最终版.xlsx" and "本工具写出" in item["reason"]
     assert "单位A-最终版.xlsx" in result.stderr and "未修改" in result.stderr
+
+
+def test_a_file_named_on_the_command_line_that_is_not_a_spreadsheet_is_an_other_file(tmp_path):
+    """`evaluator check 说明.pdf` answers it as in a folder, not as an unreadable workbook; nothing
+    failed, so the exit code is 0 (a workbook that cannot be read is still an error)."""
+    folder = _folder(tmp_path)
+    pdf, form = folder / "说明.pdf", folder / "planted-rate-score.xlsx"
+    result = CliRunner().invoke(main, ["check", str(pdf), str(form), "--format", "json"], catch_exceptions=False)
+    report = json.loads(result.stdout)
+    assert report["others"] == [{"path": str(pdf), "reason": "不是表格文件（PDF 文档），未检查"}]
+    assert [Path(entry["path"]).name for entry in report["files"]] == ["planted-rate-score.xlsx"]
+    assert (report["summary"]["files"], report["summary"]["others"], report["summary"]["unreadable"]) == (1, 1, 0)
+    assert result.exit_code == 1            # the form's error, not the PDF
+    alone = CliRunner().invoke(main, ["check", str(pdf)], catch_exceptions=False)
+    assert alone.exit_code == 0
+    assert "不是表格文件（PDF 文档），未检查" in alone.stdout and "无法读取" not in alone.stdout.split("\n")[1]
+    assert f"{pdf}：不是表格文件（PDF 文档），未检查" in alone.stderr
+    broken = folder / "坏.xlsx"
+    broken.write_bytes(b"not a zip")
+    assert CliRunner().invoke(main, ["check", str(broken)], catch_exceptions=False).exit_code == 1

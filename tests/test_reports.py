@@ -313,7 +313,7 @@ def test_result_sheet_is_a_table_to_work_with():
     assert "总分 申报 94.21 / 复核 94.21 / 更正后 94.31" in sheet["A2"].value
     assert "评价等级 申报 优 / 应得 优 / 更正后 优" in sheet["A2"].value
     assert sheet["A2"].fill.start_color.rgb.endswith("FFC7CE")
-    assert "部门整体支出 · guangzhou-department-2022 · 广州市工业和信息化局 · 2022 年度" == sheet["A3"].value
+    assert "部门整体支出 · 部门整体支出绩效自评表（guangzhou-department-2022） · 广州市工业和信息化局 · 2022 年度" == sheet["A3"].value
     header = next(row for row in range(1, 20) if sheet.cell(row=row, column=1).value == "严重程度")
     columns = _header(sheet, header)
     assert sheet.freeze_panes == f"A{header + 1}"
@@ -354,7 +354,7 @@ def test_result_sheet_shows_a_project_forms_facts():
     result.forms = [project]
     sheet = annotated_workbook(result)["校验结果"]
     assert "总分 —" in sheet["A2"].value   # the form prints no total
-    assert sheet["A3"].value == ("项目支出 · project-national · 项目名称：校园安全改造工程 · 主管部门：市教育局 · "
+    assert sheet["A3"].value == ("项目支出 · 项目支出绩效自评表（全国通用）（project-national） · 项目名称：校园安全改造工程 · 主管部门：市教育局 · "
                                  "实施单位：第一中学 · 2023 年度 · 全年预算数 1,300.50，全年执行数 1,200.46，执行率 92.31%（万元）")
     table = sheet.tables["evaluator_forms"]
     first, last = (int(corner[1:]) for corner in table.ref.split(":"))

@@ -61,7 +61,7 @@ def test_a_corrected_form_under_another_name_names_what_it_fixed(folders):
     # The corrected form's own annotated copy says so too, and so does report.html.
     result_sheet = openpyxl.load_workbook(out / "更正-X.checked.xlsx")["校验结果"]
     lines = [row[0] for row in result_sheet.iter_rows(max_col=1, values_only=True) if row[0]]
-    assert any("与上轮" in line and "G13（rate-score）" in line for line in lines)
+    assert any("与上轮" in line and "G13 按比例计分的得分不符（rate-score）" in line for line in lines)
     assert "本轮已更正" in (out / "report.html").read_text("utf-8")
 
 
@@ -188,3 +188,36 @@ def test_a_state_file_is_whole_or_not_at_all(tmp_path, monkeypatch):
     assert json.loads(path.read_text("utf-8")) == {"round": 1}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~tmp-")]
     assert statefile.load_json(path, "测试", lambda data: isinstance(data, dict)) == {"round": 1}
+
+
+def _result_rows(path: Path) -> tuple[list, list[list]]:
+    """The 校验结果 sheet's findings table: its header and its rows."""
+    rows = [list(row) for row in openpyxl.load_workbook(path)["校验结果"].iter_rows(values_only=True)]
+    start = next(i for i, row in enumerate(rows) if row[0] == "严重程度")
+    body = []
+    for row in rows[start + 1:]:
+        if not row[0]:
+            break
+        body.append(row)
+    return rows[start], body
+
+
+def test_the_result_sheet_says_of_each_finding_what_changed_since_the_last_round(folders, make_form):
+    inbox, out = folders
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52"}), inbox / "A.xlsx")
+    _check(inbox, out)
+    header, _ = _result_rows(out / "A.checked.xlsx")
+    assert "本轮变化" not in header          # no earlier round: nothing to compare with
+    _write_reviews(out, [FORM, "rate-score", "部门整体支出绩效自评表!G13", "4.52", "已核实：按文件口径", "审计",
+                         "2026-12-01"])
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52", "grade": "良"}), inbox / "A.xlsx")
+    _check(inbox, out)
+    header, body = _result_rows(out / "A.checked.xlsx")
+    column = header.index("本轮变化")
+    marks = {row[header.index("规则代号")]: row[column] for row in body}
+    assert marks["grade-mismatch"] == "本轮新出现"
+    assert marks["rate-score"].startswith("上轮已有，仍未更正；已核实：按文件口径")
+    # the same words as summary.xlsx's 问题清单 and the text output say
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(out / "summary.xlsx")["问题清单"].iter_rows()]
+    shown = {row[rows[0].index("规则代号")]: row[rows[0].index("本轮变化")] for row in rows[1:]}
+    assert set(shown) >= {"grade-mismatch", "rate-score"}

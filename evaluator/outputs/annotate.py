@@ -49,7 +49,7 @@ from evaluator.outputs.inert import xlsx_text
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_LABELS, SEVERITY_COLOURS, STATUS_COLOURS, alternatives_text, cell_name, cell_value,
     coverage_text,
-    department_of, display_width, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
+    department_of, display_width, edition_label, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
     landscape, link_cell, range_text, rule_label, rule_title, sheet_location, status_key, totals_line, verdict,
     worst_severity, write_cell)
 from evaluator.outputs.reporters.json import form_entry
@@ -174,6 +174,8 @@ def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
 FINDING_COLUMNS = [("严重程度", 12), ("规则", 24), ("规则代号", 20), ("单元格", 28), ("指标", 24),
                    ("申报值", 12), ("应为", 12), ("应为何值", 12), ("相关单元格", 14), ("说明", 60),
                    ("算式", 36), ("其他可接受值", 24)]
+#: Shown after the others when the output folder holds an earlier round of the form.
+ROUND_COLUMN = ("本轮变化", 22)
 FORMS_TABLE = "evaluator_forms"
 
 
@@ -183,7 +185,7 @@ def _form_facts(entry: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
     facts = entry.get("facts") or {}
     rows: list[tuple[str, Any, str | None]] = [
         ("工作表", entry.get("sheet"), None), ("表名", entry.get("form"), None),
-        ("类别", family_label(entry), None), ("版本", entry.get("edition"), None),
+        ("类别", family_label(entry), None), ("版本", edition_label(entry), None),
         ("部门", department_of(entry), None), ("年度", entry.get("year"), None)]
     if facts:   # a form with facts of its own (a project form's name, unit, funds)
         rows += [("项目名称", facts.get("project_name"), None), ("实施单位", facts.get("unit"), None),
@@ -250,8 +252,9 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
 
 
 def _facts_line(entry: dict[str, Any]) -> str:
-    """One line that says which form this is: 部门整体支出 · guangzhou-department-2022 · 广州市… · 2022 年度."""
-    parts = [family_label(entry), entry.get("edition")]
+    """One line that says which form this is: 部门整体支出 · 部门整体支出绩效自评表（guangzhou-department-2022）
+    · 广州市… · 2022 年度 (an edition id only beside its Chinese name, as summary.xlsx shows it)."""
+    parts = [family_label(entry), edition_label(entry)]
     facts = entry.get("facts") or {}
     if facts.get("project_name"):
         parts.append(f"项目名称：{facts['project_name']}")
@@ -278,10 +281,13 @@ def _widen(ws: Worksheet, columns: list[tuple[str, int]]) -> None:
         ws.column_dimensions[letter].width = max(width, current or 0)
 
 
-def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames: list[str]) -> tuple[int, int]:
-    """Every finding, one row each, linked to its cell. Returns (header row, last row)."""
+def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames: list[str],
+                    marks: dict[tuple[str, str, str], str] | None = None) -> tuple[int, int]:
+    """Every finding, one row each, linked to its cell, and with ``marks`` (there is an earlier
+    round) its 本轮变化. Returns (header row, last row)."""
     header = top
-    header_row(ws, header, [title for title, _ in FINDING_COLUMNS])
+    columns = FINDING_COLUMNS + [ROUND_COLUMN] if marks is not None else FINDING_COLUMNS
+    header_row(ws, header, [title for title, _ in columns])
     row = header + 1
     wrap = Alignment(wrap_text=True, vertical="top")
     if not findings:
@@ -305,6 +311,8 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
         put(ws, row, 10, finding.message).alignment = wrap
         put(ws, row, 11, finding.arithmetic or "").alignment = wrap
         put(ws, row, 12, "\n".join(line for line in (alternatives_text(data), range_text(data)) if line)).alignment = wrap
+        if marks is not None:
+            put(ws, row, 13, marks.get((finding.rule, finding.sheet or "", finding.cell or ""), "")).alignment = wrap
         for col in range(1, 10):
             ws.cell(row=row, column=col).alignment = Alignment(vertical="top")
         # Tall enough for its wrapped text (a row height is not fitted when the file opens).
@@ -314,7 +322,7 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
         if lines > 1:
             ws.row_dimensions[row].height = 15 * lines + 2
         row += 1
-    _widen(ws, FINDING_COLUMNS)
+    _widen(ws, columns)
     return header, row - 1
 
 
@@ -376,9 +384,11 @@ def fill_result_sheet(ws: Worksheet, result: FileResult, sheetnames: list[str], 
     put(ws, row + 1, 1, "批注和底色标在须修改的单元格上；单击“单元格”一列转到该单元格。")
     if result.round_lines:   # against the last round of the same form (evaluator/runner/rounds.py)
         put(ws, row + 2, 1, "；".join(result.round_lines))
-    header, last = _findings_table(ws, row + 3, findings, sheetnames)
+    marks = result.round_marks or None     # only when the output folder holds an earlier round
+    header, last = _findings_table(ws, row + 3, findings, sheetnames, marks)
     # Also over the one row that says 未发现问题: every table has its filter.
-    ws.auto_filter.ref = f"A{header}:{get_column_letter(len(FINDING_COLUMNS))}{last}"
+    width = len(FINDING_COLUMNS) + (1 if marks is not None else 0)
+    ws.auto_filter.ref = f"A{header}:{get_column_letter(width)}{last}"
     if entries:
         forms_header = _forms_table(ws, last + 2, entries, table_names)
         if len(entries) > 1:

@@ -15,7 +15,8 @@ What is applied (:func:`plan`):
   only where it is written exactly once; the words around it are kept as written. No text is
   composed: a missing explanation is listed, not written.
 
-What is not: a finding with several accepted methods (``alternatives``) or only a band, one with
+What is not: a finding with several accepted methods (``alternatives``) or only a band, one that
+cannot tell which of several cells is wrong (a budget identity: ``alternatives`` and no expected), one with
 no expected value, a consequence of such a finding, a cell holding a formula (it follows the cells
 it refers to), and two findings that ask different values of one cell.
 """
@@ -136,6 +137,9 @@ def plan(findings: list[Finding], value_at, everything: bool = False) -> tuple[l
         root = by_where.get(finding.consequence_of) if finding.consequence_of else None
         if open_score and finding.expected_of in ("total", "grade"):
             reason = "总分取决于需人工判断的得分，请先更正得分"
+        elif not applicable(finding) and finding.expected is None and finding.alternatives:
+            reason = "无法判断哪一处有误，请核对后更正其一：" + "；".join(
+                f"{method} 应为 {value}" for method, value in finding.alternatives)
         elif not applicable(finding):
             reason = "需人工判断（没有唯一的应为值）" if finding.expected_of != "text" else "需填写文字，不代为撰写"
         elif not everything and (finding.alternatives or finding.expected_range is not None):

@@ -89,6 +89,7 @@ class Reviews:
         self.items: dict[tuple[str, str, str], Review] = {}
         self.kept: list[list[str]] = []       # lines that could not be read, kept as they are
         self.changed = False
+        self.quiet = False                    # peek: read, never say or set anything aside
 
     @property
     def path(self) -> Path:
@@ -99,6 +100,19 @@ class Reviews:
         reviews = cls(folder)
         reviews._read_csv()
         reviews._read_summary()
+        return reviews
+
+    @classmethod
+    def peek(cls, folder: Path) -> "Reviews":
+        """The reviews of reviewed.csv as they are, read without a word or a change to any file (for
+        a worker's annotated copy, before the run reads summary.xlsx and records the reviews)."""
+        reviews = cls(folder)
+        reviews.quiet = True
+        try:
+            text = reviews.path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return reviews
+        reviews._parse(text, reviews.path.name)
         return reviews
 
     def _read_csv(self) -> None:
@@ -127,7 +141,8 @@ class Reviews:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) < 5 or not row[0].strip() or not row[1].strip() or not row[2].strip():
-                log.warning("%s 第 %d 行无法读取（应为 %s），原样保留", name, number, ",".join(COLUMNS))
+                if not self.quiet:
+                        log.warning("%s 第 %d 行无法读取（应为 %s），原样保留", name, number, ",".join(COLUMNS))
                 self.kept.append(row)
                 continue
             cells = [cell.strip() for cell in row] + [""] * (len(COLUMNS) - len(row))
@@ -187,8 +202,9 @@ class Reviews:
                 if norm(review.value) != norm(finding.get("actual")):
                     continue        # the cell has changed since: the review lapses
                 if finding.get("severity") == "error" and not review.note:
-                    log.warning("%s %s：错误只能附核实意见后核实，%s 中这一行没有意见，未采用",
-                                entry.get("path"), finding["cell"], REVIEWS_NAME)
+                    if not self.quiet:
+                            log.warning("%s %s：错误只能附核实意见后核实，%s 中这一行没有意见，未采用",
+                                    entry.get("path"), finding["cell"], REVIEWS_NAME)
                     continue
                 finding["reviewed"] = {"note": review.note, "by": review.by, "at": review.at}
                 count += 1

@@ -182,12 +182,20 @@ _PREVIEW: dict[Path, tuple[float, dict[str, Any]]] = {}
 
 
 def preview_lines(entries: list[dict[str, Any]], folder: Path) -> list[str]:
+    """What the annotated copy's 校验结果 says of the last round (see :func:`preview`): its lines."""
+    return preview(entries, folder)[0]
+
+
+def preview(entries: list[dict[str, Any]], folder: Path) -> tuple[list[str], dict[tuple[str, str, str], str]]:
     """What the annotated copy's 校验结果 says of the last round, for entries not yet compared (in
-    a worker, before the run records its round): one line per form that has an earlier round.
-    Reads the history without changing it, and says nothing when it cannot be read."""
+    a worker, before the run records its round): one line per form that has an earlier round, and
+    each finding's 本轮变化 (本轮新出现 / 上轮已有，仍未更正, with 已核实 … when reviewed.csv holds a
+    review of it) by (rule, sheet, cell). Reads the history and the reviews without changing them,
+    and says nothing when they cannot be read."""
     import json
 
-    from evaluator.outputs.reporters.common import round_line
+    from evaluator.outputs.reporters.common import SINCE_LAST_LABELS, reviewed_text, round_line, rule_label
+    from evaluator.runner.reviews import Reviews
 
     path = folder / HISTORY_NAME
     try:
@@ -197,8 +205,10 @@ def preview_lines(entries: list[dict[str, Any]], folder: Path) -> list[str]:
             _PREVIEW[path] = (stamp, data["forms"] if _valid(data) else {})
         forms = _PREVIEW[path][1]
     except (OSError, ValueError, KeyError):
-        return []
-    lines = []
+        return [], {}
+    lines: list[str] = []
+    marks: dict[tuple[str, str, str], str] = {}
+    copies = []
     for entry in entries:
         key = identity(entry)
         rounds = [one for one in forms.get(key) or [] if isinstance(one, dict) and isinstance(one.get("forms"), list)] \
@@ -212,6 +222,17 @@ def preview_lines(entries: list[dict[str, Any]], folder: Path) -> list[str]:
         if line:
             fixed = (copy.get("since_last") or {}).get("fixed") or []
             if fixed:
-                line += "：" + "、".join(f"{f.get('cell')}（{f.get('rule')}）" for f in fixed)
+                line += "：" + "、".join(f"{f.get('cell')} {rule_label(f.get('rule') or '')}" for f in fixed)
             lines.append(line)
-    return lines
+        copies.append(copy)
+    if copies:
+        try:
+            Reviews.peek(folder).apply(copies)
+        except Exception:  # noqa: BLE001 - a column of the copy, never a reason to fail the file
+            pass
+    for copy in copies:
+        for finding in copy["findings"]:
+            said = [SINCE_LAST_LABELS.get(finding.get("since_last") or ""), reviewed_text(finding)]
+            if any(said):
+                marks[finding_key(finding)] = "；".join(part for part in said if part)
+    return lines, marks

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from evaluator.families import Definitions
-from evaluator.runner.engine import FileResult, check_file
+from evaluator.intake.safety import EXPECTED_KIND
+from evaluator.runner.engine import SUFFIXES, FileResult, check_file
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.parallel import Stop, ordered_map
 from evaluator.outputs.reporters import OUTPUT_FILES
@@ -33,7 +34,7 @@ from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than
 from evaluator.outputs.inert import printable, safe_path, shown_path
 from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
-from evaluator.runner.discovery import Skipped, special_kind, walk
+from evaluator.runner.discovery import Skipped, not_a_spreadsheet, special_kind, walk
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
@@ -102,6 +103,21 @@ def _our_report(path: Path, out_dir: Path | None) -> bool:
             and os.path.realpath(path.parent) == os.path.realpath(out_dir))
 
 
+def sort_others(items: Iterable[Skipped], out_dir: Path | None) -> tuple[list[Skipped], list[Skipped]]:
+    """The files of a folder that are not workbooks: those to answer as other files (``不是表格文件``),
+    and our own reports found beside a summary.xlsx of ours, to name as skipped. This run's own
+    report.html and report.json are neither."""
+    others, skipped = [], []
+    for item in items:
+        if _our_report(Path(item.path), out_dir):
+            continue
+        if Path(item.path).name in OUTPUT_FILES and _beside_our_summary(Path(item.path)):
+            skipped.append(Skipped(item.path, "本工具写出的报告（与 summary.xlsx 同在一个输出文件夹），不再检查"))
+            continue
+        others.append(item)
+    return others, skipped
+
+
 def _within(path: Path, folder: Path | None) -> bool:
     if folder is None:
         return False
@@ -120,7 +136,8 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     while unmodified, and named as skipped (with the reason) when found outside ``out_dir``: a copy
     someone renamed is answered, not passed over in silence. A file of a folder that is not a
     spreadsheet goes to ``others`` with the reason. A file named on the command line is read as given (a link is followed), but
-    a pipe, socket or device named is not opened either.
+    a pipe, socket or device named is not opened either, and one whose suffix is neither a
+    workbook's nor a text table's (report.pdf) goes to ``others`` as it would in a folder.
     """
     jobs: list[Job] = []
     skipped: list[Skipped] = []
@@ -152,13 +169,9 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if root.is_dir():
             walked = walk(root, follow=follow, exclude=[out_dir] if out_dir is not None else [])
             skipped.extend(walked.skipped)
-            for item in walked.others:
-                if _our_report(Path(item.path), out_dir):
-                    continue
-                if Path(item.path).name in OUTPUT_FILES and _beside_our_summary(Path(item.path)):
-                    skipped.append(Skipped(item.path, "本工具写出的报告（与 summary.xlsx 同在一个输出文件夹），不再检查"))
-                    continue
-                others.append(item)
+            answered, ours = sort_others(walked.others, out_dir)
+            others.extend(answered)
+            skipped.extend(ours)
             for item in walked.found:
                 if is_own_output(item.target, out_dir):
                     continue
@@ -172,6 +185,12 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         if kind is not None:
             skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
             continue
+        if info is not None and stat.S_ISREG(info.st_mode) and root.suffix and root.suffix.lower() not in NAMED_SUFFIXES:
+            # A PDF or a Word document named on the command line is answered as in a folder: an
+            # other file, not an unreadable workbook. (A CSV or an HTML table named is read, as a
+            # text table; a name without a suffix is read by its content.)
+            others.append(Skipped(named(str(root)), not_a_spreadsheet(root.name)))
+            continue
         # A link named is followed, to its target: the file is then opened without following links.
         target = Path(os.path.realpath(root)) if root.is_symlink() else root
         add(root, target, str(root), Path(root.name), info.st_mode if info is not None else 0o666, False)
@@ -180,6 +199,10 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
     for item in others:
         log.info("%s：%s", printable(item.path), item.reason)
     return Discovery(jobs, skipped, others)
+
+
+#: What a file named on the command line is read as: a workbook, or a table saved as text.
+NAMED_SUFFIXES = frozenset(SUFFIXES) | frozenset(EXPECTED_KIND)
 
 
 def named(display: str) -> str:
@@ -244,7 +267,7 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
 
         try:
             mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
-            result.round_lines = _round_lines(result, job, destination)
+            result.round_lines, result.round_marks = _round_lines(result, job, destination)
             with no_more_readable_than(mode):
                 write_annotated(result, destination)
             result.annotated = str(destination)
@@ -269,16 +292,17 @@ class OutOfSpace(Exception):
         self.result = result
 
 
-def _round_lines(result: FileResult, job: Job, destination: Path) -> list[str]:
-    """The lines 校验结果 shows of the last round of the same form (the output folder's history)."""
-    from evaluator.runner.rounds import preview_lines
+def _round_lines(result: FileResult, job: Job, destination: Path) -> tuple[list[str], dict]:
+    """The lines 校验结果 shows of the last round of the same form (the output folder's history),
+    and each finding's 本轮变化."""
+    from evaluator.runner.rounds import preview
 
     out_dir = destination.parents[len(job.relative.parent.parts)]
     try:
-        return preview_lines(json_reporter.entries([result]), out_dir)
+        return preview(json_reporter.entries([result]), out_dir)
     except Exception as exc:  # noqa: BLE001 - a line of the copy, never a reason to fail the file
         log.debug("%s：未能与上轮对比（%s）", job.display, exc)
-        return []
+        return [], {}
 
 
 def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) -> None:

@@ -13,9 +13,13 @@ files are opened (without following a link swapped in since): links, named pipes
 devices are listed in the reports' ``skipped`` and logged once per version, never read, never
 archived. Office lock files (``~$…``), dotfiles and hidden folders are ignored; a workbook this
 tool wrote is left alone while unmodified (see :mod:`evaluator.outputs.marker`).
+A file that is not a spreadsheet (a PDF, a Word document, a CSV) is answered as ``check`` answers
+it: listed in ``others`` with its reason (``不是表格文件（PDF 文档），未检查``) in the batch that
+first sees it (a batch of its own when no workbook comes with it) and in the reports while it is in
+the inbox; it is never read, moved or archived.
 
 Each batch of ready files is checked like ``evaluator check INBOX --out DIR`` (lock, manifest,
-annotated copies), then the reports in DIR are rewritten to cover every file DIR holds. With
+annotated copies, and with ``fix`` the corrected copies of ``--fix``), then the reports in DIR are rewritten to cover every file DIR holds. With
 ``archive``, each file is first moved there, never overwriting (``name-2.xlsx`` on a clash), and is
 checked from there: its annotated copy, manifest record and report entry follow the name it was
 archived under (``name-2.checked.xlsx``), with ``path`` the archived path and ``dropped_as`` where
@@ -37,6 +41,11 @@ leaves what it took in the archive (its take open in the journal) and tries agai
 back-off (the poll interval, doubling up to :data:`MAX_BACKOFF`), one taken file at a time, until
 one is answered whole; then it goes on by itself, no restart needed. Outputs are written
 atomically, so a full disk leaves the previous version, never half of a new one.
+
+A report that cannot replace its file (summary.xlsx open in Excel on a shared drive, no permission)
+does not stop the watcher: as with ``check``, the other reports are written, the new one goes under
+another name (``summary (1).xlsx``), one line in Chinese says so, and the watcher keeps running
+(``--once`` then exits 3).
 """
 
 from __future__ import annotations
@@ -66,7 +75,7 @@ from evaluator.runner.parallel import Stop
 from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
 from evaluator.runner.discovery import Skipped, walk
-from evaluator.runner.run import CHECKED_SUFFIX, Job, is_own_output, named, own_output
+from evaluator.runner.run import CHECKED_SUFFIX, Job, is_own_output, named, own_output, sort_others
 
 log = logging.getLogger("evaluator")
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -87,6 +96,7 @@ class WatchOptions:
     progress: bool = False
     limits: Limits = DEFAULT_LIMITS
     timeout: float | None = None  # seconds one file may take (None or 0: no limit)
+    fix: bool = False             # --fix: a proposed corrected copy beside each annotated one
 
 
 def opens(path: Path) -> bool:
@@ -172,8 +182,12 @@ class Watcher:
         self.handled: dict[Path, Signature] = {}
         self.waiting: set[Path] = set()
         self.skipped: list[Skipped] = []              # what the last look found and did not read
+        self.others: list[Skipped] = []               # files of the inbox that are not spreadsheets
+        self._shown_others: set[Skipped] = set()     # other files a batch's report has shown already
+        self._said: set[str] = set()                 # reports not replaced, already said
         self._told: dict[str, tuple[int, ...]] = {}   # skipped path → the version of it already logged
-        self._reported: frozenset[Skipped] | None = None   # the skipped list the reports in DIR hold
+        # the skipped and other files the reports in DIR hold
+        self._reported: tuple[frozenset[Skipped], frozenset[Skipped]] | None = None
         self._shown: set[Skipped] = set()            # skipped paths a batch's report has shown already
         self.recovered = False                       # the journal's open takes were looked at
         self.unopened: set[Path] = set()             # inbox files taken though they did not open
@@ -201,7 +215,14 @@ class Watcher:
             if is_own_output(item.path, options.out_dir):
                 continue
             found[item.path] = (item.info.st_size, item.info.st_mtime_ns)
-        self._note(walked.skipped)
+        # A PDF, a Word document, a CSV dropped in the inbox: answered as check answers it, left
+        # where it is (never archived), listed in the reports while it is there.
+        others, ours = sort_others(walked.others, options.out_dir)
+        for item in others:
+            if item not in self.others:
+                log.info("%s：%s", printable(item.path), item.reason)
+        self.others = others
+        self._note(walked.skipped + ours)
         return found
 
     def _note(self, skipped: list[Skipped]) -> None:
@@ -264,11 +285,13 @@ class Watcher:
             ready = []
         elif not ready and not self.recovered and not Journal(self.options.out_dir).path.exists():
             self.recovered = True   # nothing was left open by an earlier watcher
-        if not ready and not again and self.recovered and self.full_since is None:
+        fresh_others = [item for item in self.others if item not in self._shown_others]
+        if not ready and not again and self.recovered and self.full_since is None and not fresh_others:
             # A watcher killed between saving its answers and writing the reports left them behind
             # the manifest: a starting watcher writes them once, from the manifest, when DIR has one.
+            # (Other files newly dropped make a batch of their own, so that they are answered.)
             stale = self._reported is None and (self.options.out_dir / MANIFEST_NAME).exists()
-            if stale or frozenset(self.skipped) != (self._reported if self._reported is not None else frozenset()):
+            if stale or self._looked() != (self._reported if self._reported is not None else self._nothing()):
                 # What is skipped changed: the reports say so even when nothing new was checked, when
                 # DIR is free now (a run holding it rewrites them, and so does the next batch).
                 try:
@@ -332,15 +355,43 @@ class Watcher:
             log.error("磁盘空间不足（%s）：暂停接收新文件；已取走的文件留在归档中，答案不会丢失；"
                       "空间恢复后自动继续，无需重启", exc.strerror or exc)
 
-    def _write_reports(self, manifest: Manifest, jobs: list[Job] = ()) -> tuple[list[Path], dict[str, Any]]:
-        """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read.
-        They are never more readable than the least readable file they cover, nor than any file of
-        the batch (``jobs``; as ``check`` does). Returns the reports written and their summary."""
-        everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped])
+    def _looked(self) -> tuple[frozenset[Skipped], frozenset[Skipped]]:
+        return frozenset(self.skipped), frozenset(self.others)
+
+    @staticmethod
+    def _nothing() -> tuple[frozenset[Skipped], frozenset[Skipped]]:
+        return frozenset(), frozenset()
+
+    def _write_reports(self, manifest: Manifest, jobs: list[Job] = (),
+                       unwritten: list | None = None) -> tuple[list[Path], dict[str, Any]]:
+        """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read
+        (``skipped``) or is not a spreadsheet (``others``). They are never more readable than the
+        least readable file they cover, nor than any file of the batch (``jobs``; as ``check`` does).
+        Returns the reports written and their summary.
+
+        A report that cannot replace its file (summary.xlsx open in Excel on a shared drive) does
+        not stop the watcher: as ``check`` does, the others are written, the new one goes under
+        another name (``summary (1).xlsx``), one line in Chinese says so (even with ``--quiet``;
+        again only when what it says changes), and the problems are added to ``unwritten``. A full
+        disk is raised, as before: the watcher pauses (see the module docstring)."""
+        everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped],
+                                            [item.to_dict() for item in self.others])
         review_only(everything["files"], self.options.out_dir)
+        problems: list = []
         with no_more_readable_than(*manifest.modes(), *(job.mode for job in jobs if job.mode is not None)):
-            written = write_reports(everything, self.options.out_dir)
-        self._reported = frozenset(self.skipped)
+            written = write_reports(everything, self.options.out_dir, unwritten=problems)
+        if any(problem.no_space for problem in problems):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        said = set()
+        for problem in problems:
+            message = problem.message()
+            said.add(message)
+            if message not in self._said:
+                log.error("%s", message)
+        self._said = said
+        if unwritten is not None:
+            unwritten.extend(problems)
+        self._reported = self._looked()
         return written, everything["summary"]
 
     def process(self, paths: list[Path], now: dict[Path, Signature], again: list[Job] = ()) -> Batch | None:
@@ -369,23 +420,27 @@ class Watcher:
                         break
                     if job is not None:
                         jobs.append(job)
-                if not jobs and paths and not short:
+                if not jobs and paths and not short and not [
+                        item for item in self.others if item not in self._shown_others]:
                     return None   # every file ready was answered by another watcher meanwhile
                 try:
                     # A batch's own report (printed as it is done) shows what is newly skipped; the
                     # reports in DIR show all that the inbox holds and is not read.
                     fresh = [item for item in self.skipped if item not in self._shown]
+                    fresh_others = [item for item in self.others if item not in self._shown_others]
                     batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
                                        progress=options.progress, stop=self.stop, limits=options.limits,
-                                       skipped=[item.to_dict() for item in fresh], timeout=options.timeout)
+                                       skipped=[item.to_dict() for item in fresh], timeout=options.timeout,
+                                       fix=options.fix, others=[item.to_dict() for item in fresh_others])
                     self._shown = set(self.skipped)
+                    self._shown_others = set(self.others)
                     short = short or batch.out_of_space
                     batch.out_of_space = short
                     follow_up(batch.report["files"], options.out_dir)   # rounds and reviews
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
-                batch.reports, batch.totals = self._write_reports(manifest, jobs)
+                batch.reports, batch.totals = self._write_reports(manifest, jobs, batch.unwritten)
             except OSError as exc:
                 short = short or is_no_space(exc)
                 raise

@@ -564,6 +564,10 @@ class FundsCorrection:
     Usually the total's cell (``expected`` the sum of the 其中 rows). When the total row agrees with
     its own 执行率 and exactly one 其中 row disagrees with its own 执行率 but would agree with the
     figure that makes the sum hold, that row's cell is the one to change (one typo, one finding).
+    The total's cell is the one to change when it is 0 over 其中 rows that are not (an export that
+    zeroed the row) or when its own 执行率 follows the sum rather than the figure written. Otherwise
+    the form does not say which is wrong, the total or a 其中 row: ``ambiguous``, and nothing is
+    built on either (the corrected figures keep what is written).
     """
 
     row: FundsRow
@@ -573,6 +577,7 @@ class FundsCorrection:
     expected: Decimal
     arithmetic: str
     parts: tuple[Value, ...]
+    ambiguous: bool = False
 
 
 def _figure(row: FundsRow, key: str) -> Decimal | None:
@@ -623,8 +628,24 @@ def funds_corrections(form: ProjectForm) -> list[FundsCorrection]:
             found.append(FundsCorrection(part, key, column, value.number, fixed, shown,
                                          (total.cells()[key],) + tuple(v for p, v in written if p is not part)))
         else:
-            found.append(FundsCorrection(total, key, column, declared, expected, arithmetic, refs))
+            found.append(FundsCorrection(total, key, column, declared, expected, arithmetic, refs,
+                                         ambiguous=not _total_at_fault(total, key, declared, expected)))
     return found
+
+
+def _total_at_fault(total: FundsRow, key: str, declared: Decimal, expected: Decimal) -> bool:
+    """The total row is the one that is wrong: it is 0 over 其中 rows that are not, or its own
+    执行率 agrees with the sum of the 其中 rows and not with the figure written."""
+    if declared == 0:
+        return True
+    if key not in ("budget", "spent"):
+        return False
+    readings = read_rates(total.rate)
+    budget, spent = _figure(total, "budget"), _figure(total, "spent")
+    if not readings or budget is None or spent is None or _self_consistent(total):
+        return False
+    budget, spent = (expected, spent) if key == "budget" else (budget, expected)
+    return budget != 0 and rate_agrees(readings, budget, spent)
 
 
 def _adds_up_nested(written: list[tuple[FundsRow, Value]], declared: Decimal) -> bool:
@@ -675,6 +696,8 @@ def corrected_figures(form: ProjectForm, row: FundsRow) -> tuple[Decimal | None,
     """The row's 全年预算数 and 全年执行数 with the funds corrections put in place."""
     budget, spent = _figure(row, "budget"), _figure(row, "spent")
     for correction in funds_corrections(form):
+        if correction.ambiguous:
+            continue
         if correction.row is row and correction.key == "budget":
             budget = correction.expected
         elif correction.row is row and correction.key == "spent":

@@ -68,6 +68,7 @@ class Unwritten:
     path: Path
     written_as: Path | None
     reason: str
+    no_space: bool = False      # the disk (or the quota) is full: no other name helps
 
     def message(self) -> str:
         """One line in Chinese naming the file not replaced and where the new one went."""
@@ -139,6 +140,7 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
             continue
         except OSError as exc:
             reason = _why(exc)
+            no_space = exc.errno in (errno.ENOSPC, errno.EDQUOT)
         instead = None
         for number in range(1, OTHER_NAMES + 1):
             candidate = _other_name(destination, number)
@@ -154,7 +156,7 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
             instead = candidate
             written.append(candidate)
             break
-        problem = Unwritten(destination, instead, reason)
+        problem = Unwritten(destination, instead, reason, no_space)
         log.debug("%s", problem.message())
         unwritten.append(problem)
     return written

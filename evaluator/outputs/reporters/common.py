@@ -108,12 +108,17 @@ def expected_text(finding: dict[str, Any]) -> str | None:
 
 
 def alternatives_text(finding: dict[str, Any]) -> str | None:
-    """The other accepted methods: "其他方法：线性 → 4.5；A/B × 分值 → 4.62"."""
+    """The other accepted methods: "其他方法：线性 → 4.5；A/B × 分值 → 4.62"; without a single
+    expected value, the values of which one is to be chosen."""
     alternatives = finding.get("alternatives") or []
     if not alternatives:
         return None
     parts = [f"{item['method']} → {show_value(item['expected'], finding.get('expected_of'))}"
              for item in alternatives]
+    if finding.get("expected") is None:
+        # no single expected value: which of these is right is the author's to say (a budget
+        # identity whose wrong side the form does not tell)
+        return "无法判断哪一处有误，改其一即可：" + "；".join(parts)
     return "其他方法：" + "；".join(parts)
 
 

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from evaluator.outputs.inert import printable
 from evaluator.outputs.reporters.common import (
-    SEVERITY_LABELS, consequence_text, counts_sentence, coverage_text, filled_facts, reviewed_text, round_line,
+    SEVERITY_LABELS, alternatives_text, consequence_text, counts_sentence, coverage_text, filled_facts, reviewed_text, round_line,
     rule_label)
 
 #: The short tag of a finding against the last round.
@@ -62,6 +62,8 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
             cell = f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else "—"
             label = SEVERITY_LABELS.get(finding["severity"], finding["severity"])
             line = f"  {cell} {label} {rule_label(finding['rule'])}  {finding['message']}"
+            if finding.get("expected") is None and finding.get("alternatives"):
+                line += f"；{alternatives_text(finding)}"
             follows = consequence_text(finding)
             if follows:
                 line += f"〔{follows}〕"

@@ -2,9 +2,14 @@
 
 The catalog declares the identities; for the Guangzhou form: 总预算 = 基本支出 + 项目支出 +
 专项资金 + 其他事业发展支出, and 市本级资金 + 对下转移支付 = 专项资金 + 其他事业发展支出. The finding
-points at the first cell of the left side, with the value that cell must hold for the identity to
-hold (the right side less the other cells of the left side); the other cells of the identity are
-in ``related``. An identity with a blank or unevaluated cell is not judged.
+points at the first cell of the left side; the other cells of the identity are in ``related``. An
+identity with a blank or unevaluated cell is not judged.
+
+Which side is wrong the form does not say: a total typed wrong and a part typed wrong look the
+same. So the finding gives no single ``expected``: its ``alternatives`` hold each side's value that
+would make the identity hold (``总预算 → 303,081.14``, ``基本支出 + 项目支出 + … 合计 → 303,054.14``).
+Nothing is built on a guess: ``--fix`` lists it for the author instead of writing either value, and
+no consequence (随之应为) follows from it.
 
 Why it matters: the budget block is the frame every other figure is read in; its parts must add up.
 """
@@ -39,6 +44,11 @@ def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def _side(keys: list[str]) -> str:
+    """The name of one side of an identity: its one cell, or the sum of its cells."""
+    return keys[0] if len(keys) == 1 else " + ".join(keys) + " 合计"
+
+
 def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
     for identity in catalog.budget.identities:
         cells = [form.budget.get(key) for key in identity.left + identity.right]
@@ -53,7 +63,8 @@ def check(form: Form, catalog: Catalog) -> Iterator[Finding]:
         arithmetic += f" = {_money(right_sum)}"
         related = [form.budget[key].ref for key in identity.left[1:] + identity.right]
         yield RULE.emit(form.budget[identity.left[0]].ref, indicator=" + ".join(identity.left),
-                        expected=right_sum - sum(left[1:], Decimal(0)), actual=left[0], arithmetic=arithmetic,
+                        actual=left[0], arithmetic=arithmetic,
+                        alternatives=[(_side(identity.left), right_sum), (_side(identity.right), left_sum)],
                         left=" + ".join(identity.left), left_sum=_money(left_sum),
                         difference=_money(abs(left_sum - right_sum)), unit=catalog.budget.unit,
                         expected_of="amount", related=related)

@@ -8,6 +8,11 @@ cell, with the 其中 cells as related cells; one finding per column. When the t
 its own 执行率 and exactly one 其中 row does not, but would with the figure that makes the sum
 hold, that row's figure is the one to change and the finding points there (one typo, one
 finding: ``execution-rate`` does not report that row's rate again).
+The total's cell is pointed at with the sum as ``expected`` when it is the one that is wrong: 0
+over 其中 rows that are not (an export that zeroed the row), or its own 执行率 follows the sum.
+Otherwise the form does not say which is wrong, the total or a 其中 row: the finding gives no single
+``expected`` but ``alternatives`` — the total that would make it hold and the 其中 rows' sum that
+would — and ``--fix`` and the consequences (随之应为) build nothing on a guess.
 
 Why it matters: the funds block is the frame every other figure is read in; an export that zeroes
 the total row (棠溪 2022: 0 0 0 over 202.64 / 132.912 / 132.912) silently changes the 执行率 and
@@ -41,7 +46,10 @@ RULE = Rule(
 def check(form: ProjectForm) -> Iterator[Finding]:
     for fix in funds_corrections(form):
         where = "其中各行合计 " if fix.row.is_total else "按年度资金总额减其他各行应为 "
+        alternatives = ([(f"{fix.row.name or '年度资金总额'} {fix.column}", fix.expected),
+                         (f"其中各行 {fix.column} 合计", fix.declared)] if fix.ambiguous else [])
         yield RULE.emit(fix.row.cells()[fix.key].ref, indicator=fix.row.name or "年度资金总额",
-                        expected=fix.expected, actual=fix.declared, arithmetic=where + fix.arithmetic,
+                        expected=None if fix.ambiguous else fix.expected, actual=fix.declared,
+                        arithmetic=where + fix.arithmetic, alternatives=alternatives,
                         expected_of="amount", column=fix.column, unit=form.money_unit,
                         related=[value.ref for value in fix.parts])
