@@ -21,8 +21,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
-import yaml
-
 from evaluator.families.schema import CatalogError, load_yaml
 
 
@@ -140,6 +138,8 @@ def _family_of(path: Path) -> tuple[str, str]:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"{path}: cannot read the catalog: {exc}") from exc
+    import yaml
+
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:

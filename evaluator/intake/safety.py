@@ -41,7 +41,6 @@ from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 from xml.parsers import expat
-from xml.sax.saxutils import unescape
 
 import olefile
 from defusedxml import DefusedXmlException
@@ -723,6 +722,8 @@ class _OdsScan(_Scan):
             if closing:
                 self._finish()
             else:
+                from xml.sax.saxutils import unescape  # imports urllib.request: only when a name is read
+
                 name = unescape(values.get(b"name", b"").decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
                 self._finish()
                 self.current = SheetSize(name=name)
