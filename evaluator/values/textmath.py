@@ -22,8 +22,16 @@ Text is folded first (NFKC, keeping the Chinese comma apart from the thousands s
   two money amounts of the sentence, one of them named as spent).
 
 A sum mixing percentages with plain numbers is read as a fraction after 1 (``5×(1-92.15%)=0.39``),
-in percentage points after 100 (``100-92.31%=7.69%``), and after any other number in whichever
-reading the written result agrees with (when neither does, it is undecided and left out).
+in percentage points after 100 (``100-92.31%=7.69%``, ``100-5‰=99.5%``: 5‰ is 0.5 points), in
+per-mille points after 1000 (``1000-5‰=995‰``), and after any other number in whichever reading the
+written result agrees with (when none does, it is undecided and left out). ``个百分点`` is a
+percentage in a sum (``95%+3个百分点=98%``) and a count beside × or ÷ (``3个百分点×0.5分=1.5分``). A
+sum with the percent sign on one side only is read in points when that is nearer the written result
+(``100-92.31=7.69%``, ``100%-95%=5``). ``10:2=5`` is a ratio worked out; ``5:1`` alone states nothing.
+
+Not arithmetic (no statement): a range, a hyphen from a smaller figure to a larger (``90%-100%``,
+``第3-5项``, ``2023-2025年``, ``90%-100为满分``); a year and a month (``2023-12``, ``2023/6``); a figure
+right after a letter (``GB/T 50-2019``, ``DB44/T 1234-2020``). See docs/text-arithmetic.md.
 
 :func:`find_rate` — the rate a text states (see its docstring for the three styles).
 
@@ -64,7 +72,7 @@ from evaluator.values.text import strip_invisible
 
 # --- folding and tokens ---------------------------------------------------------------------------
 
-_UNITS = ("%", "‰", "万元", "亿元", "元", "分", "家", "项", "个", "人次", "人", "次", "户", "件", "台",
+_UNITS = ("%", "‰", "个百分点", "百分点", "万元", "亿元", "元", "分", "家", "项", "个", "人次", "人", "次", "户", "件", "台",
           "套", "篇", "条", "笔", "处", "座")
 _UNIT = "(?:" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + ")"
 # A number: 193,807 or 178,904.23 (thousands separators) or 92.31; never the tail of a longer one.
@@ -72,7 +80,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|\d+(?:\.\d+)?)"
 _S = r"[ \t]{0,3}"  # a little space, never a line break (and never a long run to backtrack over)
 _NUMU = rf"{_NUM}(?:{_S}{_UNIT})?"
 _MUL = ("*", "×", "x", "X", "·", "・", "∙", "⋅", "∗", "乘以", "乘")
-_DIV = ("/", "÷", "除以")
+_DIV = ("/", "÷", "除以", ":")  # 10:2=5 (a ratio worked out); 5:1 alone is no statement
 _ADD = ("+", "加上")
 _SUB = ("-", "−", "–", "减去")
 _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
@@ -81,13 +89,15 @@ _MONEY_UNITS = ("万元", "亿元", "元")
 _OPERAND = rf"\({{0,3}}{_S}{_NUMU}{_S}\){{0,3}}"  # brackets around operands: (95%+85%)/2
 _EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
 _EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
+# A figure right after a letter is part of a code (GB/T 50-2019, DB44/T 1234-2020), not arithmetic.
+_NOT_CODE = r"(?<![A-Za-z])(?<![A-Za-z] )(?<![A-Za-z]/)"
 _CHAIN = re.compile(
-    rf"(?<![\d.])(?<!\d,)(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
+    rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
     # the result first: 0.94分=1分×94%
     rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
 _EQ_SPLIT = re.compile(_EQ)
 # A run of arithmetic: operands and operators, taken whole (possessive: never given back).
-_RUN = re.compile(rf"(?<![\d.])(?<!\d,){_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_RUN = re.compile(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
 _DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
@@ -99,15 +109,37 @@ _SENTENCE_END = "。;!?\n"
 _CLAUSE_END = "。;!?\n，,:、"
 
 
+# Circled numbers mark the items of a list: ①5×90%=4.5 is item 1, not 15×90% (NFKC would make ① a 1).
+_CIRCLED = {0x2460 + n: f"({n + 1})" for n in range(20)}
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)."""
-    return "，".join(unicodedata.normalize("NFKC", part) for part in strip_invisible(str(text)).split("，"))
+    """NFKC-fold a text, keeping the Chinese comma ``，`` (a clause break) apart from ``,`` (thousands)
+    and a circled number (①) apart from the figure after it (``(1)``)."""
+    text = strip_invisible(str(text)).translate(_CIRCLED)
+    return "，".join(unicodedata.normalize("NFKC", part) for part in text.split("，"))
+
+
+#: Percentage points (3个百分点): in a sum, the percentage they add (95%+3个百分点=98%); in a product,
+#: a count of points (每降低1个百分点扣0.5分：3个百分点×0.5分=1.5分).
+_POINT_UNITS = ("个百分点", "百分点")
+POINTS = "百分点"
+
+
+def _unit(unit: str | None) -> str | None:
+    return POINTS if unit in _POINT_UNITS else unit
+
+
+def _scale(unit: str | None) -> Decimal:
+    """How many of ``unit`` make one: 100 for % (and percentage points), 1000 for ‰, else 1."""
+    return HUNDRED if unit in ("%", POINTS) else Decimal(1000) if unit == "‰" else Decimal(1)
 
 
 def _value(number: str, unit: str | None) -> Decimal:
     value = Decimal(number.replace(",", ""))
-    if unit == "%":
+    unit = _unit(unit)
+    if unit in ("%", POINTS):
         return value / HUNDRED
     if unit == "‰":
         return value / 1000
@@ -116,7 +148,8 @@ def _value(number: str, unit: str | None) -> Decimal:
 
 def _places(number: str, unit: str | None) -> int:
     places = decimal_places(Decimal(number.replace(",", "")))
-    return places + (2 if unit == "%" else 3 if unit == "‰" else 0)
+    unit = _unit(unit)
+    return places + (2 if unit in ("%", POINTS) else 3 if unit == "‰" else 0)
 
 
 def _symbol(op: str) -> str:
@@ -164,7 +197,7 @@ class Operand:
 
     @property
     def percent(self) -> bool:
-        return self.unit in ("%", "‰")
+        return self.unit in ("%", "‰", POINTS)
 
     @property
     def shown(self) -> str:
@@ -268,11 +301,14 @@ class _Evaluator:
     """Numbers, brackets and + − × ÷ with the usual precedence, exactly.
 
     ``mode`` says how to add a percentage to a plain number: "strict" refuses (:class:`_Mixed`),
-    "fraction" reads 92.15% as 0.9215 (1−92.15%), "points" as 92.15 (100−92.31%)."""
+    "fraction" reads 92.15% as 0.9215 (1−92.15%), "points" as 92.15 (100−92.31%): every percentage
+    and per mille in the points of ``scale`` (100: 5‰ is 0.5 points, 100−5‰=99.5%; 1000: 5‰ is 5,
+    1000−5‰=995‰)."""
 
-    def __init__(self, tokens: list[tuple], mode: str = "strict") -> None:
+    def __init__(self, tokens: list[tuple], mode: str = "strict", scale: Decimal = HUNDRED) -> None:
         self.tokens = tokens
         self.mode = mode
+        self.scale = scale
         self.position = 0
 
     def run(self) -> Decimal:
@@ -312,8 +348,12 @@ class _Evaluator:
         self.position += 1
         if token[0] == "num":
             operand = token[1][0]
+            if operand.unit == POINTS and any(
+                    neighbour is not None and neighbour[0] == "op" and _symbol(neighbour[1]) in "×÷"
+                    for neighbour in (self.tokens[self.position - 2] if self.position >= 2 else None, self._peek())):
+                return operand.value * HUNDRED, False  # 3个百分点×0.5分: three points, counted
             if operand.percent and self.mode == "points":
-                return operand.value * (HUNDRED if operand.unit == "%" else 1000), True
+                return operand.value * self.scale, True
             return operand.value, operand.percent
         if token[0] == "paren" and token[1] == "(":
             value = self.sum()
@@ -337,28 +377,23 @@ def _evaluate(tokens: list[tuple], result: Operand, places: int) -> Decimal | No
         pass
     except _ERRORS:
         return None
-    # 1−92.15% can only be a fraction and 100−92.31% only points; otherwise try both readings.
+    # 1−92.15% can only be a fraction, 100−92.31% (and 100−5‰) only percentage points, 1000−5‰ only
+    # per-mille points; otherwise try every reading.
     plain = {token[1][0].value for token, op, other in zip(tokens, tokens[1:], tokens[2:])
              for a, b in ((token, other), (other, token))
              if op[0] == "op" and _symbol(op[1]) in "+−" and a[0] == "num" and b[0] == "num"
              and not a[1][0].percent and b[1][0].percent}
-    if plain == {Decimal(1)} or plain == {HUNDRED}:
-        mode = "fraction" if plain == {Decimal(1)} else "points"
+    readings = [("fraction", Decimal(1)), ("points", HUNDRED), ("points", Decimal(1000))]
+    only = {frozenset({Decimal(1)}): readings[0], frozenset({HUNDRED}): readings[1],
+            frozenset({Decimal(1000)}): readings[2]}.get(frozenset(plain))
+    for mode, scale in ([only] if only else readings):
         try:
-            value = _Evaluator(tokens, mode).run()
-        except _ERRORS:
-            return None
-        if mode == "points" and result.percent:
-            value = value / (HUNDRED if result.unit == "%" else 1000)
-        return value
-    for mode in ("fraction", "points"):
-        try:
-            value = _Evaluator(tokens, mode).run()
+            value = _Evaluator(tokens, mode, scale).run()
         except _ERRORS:
             continue
         if mode == "points" and result.percent:
-            value = value / (HUNDRED if result.unit == "%" else 1000)
-        if value == result.value or round_half_up(value, places) == result.value:
+            value = value / scale
+        if only or value == result.value or round_half_up(value, places) == result.value:
             return value
     return None
 
@@ -382,7 +417,7 @@ def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
     for match in _TOKEN.finditer(segment):
         if match.group("num") is not None:
             unit = match.group("unit")
-            operand = Operand(_value(match.group("num"), unit), unit, match.group(0).strip())
+            operand = Operand(_value(match.group("num"), unit), _unit(unit), match.group(0).strip())
             found.append(("num", (operand, _places(match.group("num"), unit)), offset + match.start(),
                           offset + match.end()))
         elif match.group("op") is not None:
@@ -390,6 +425,56 @@ def _tokens(segment: str, offset: int) -> list[tuple[str, object, int, int]]:
         else:
             found.append(("paren", match.group("paren"), offset + match.start(), offset + match.end()))
     return _balanced(found)
+
+
+_HYPHENS = ("-", "–")
+_YEAR = (1900, 2100)
+
+
+def _not_arithmetic(tokens: list[tuple]) -> bool:
+    """A range or a date written with the signs of arithmetic: ``90%-100%``, ``第3-5项``,
+    ``2023-2025年`` (a hyphen from the smaller figure to the larger), ``2023-12`` and ``2023/6``
+    (a year, then a month), ``8:30-12:30`` (times of day)."""
+    ops = {token[1] for token in tokens if token[0] == "op"}
+    if ":" in ops and ops & set(_HYPHENS):
+        return True  # 8:30-12:30=4小时: from one time of day to another
+    for a, op, b in zip(tokens, tokens[1:], tokens[2:]):
+        if a[0] != "num" or op[0] != "op" or b[0] != "num":
+            continue
+        (left, _), (right, _) = a[1], b[1]
+        if (op[1] in _HYPHENS + ("/",) and left.unit is None and right.unit is None
+                and left.written.isdigit() and len(left.written) == 4 and _YEAR[0] <= left.value <= _YEAR[1]
+                and right.written.isdigit() and 1 <= right.value <= 12):
+            return True  # 2023-12, 2023/6: a year and a month
+        if op[1] not in _HYPHENS:
+            continue
+        if left.percent == right.percent:
+            if left.value < right.value:
+                return True  # 90%-100%, 3-5项, 2023-2025: from one to the other
+        elif left.percent and left.value * _scale(left.unit) < right.value:
+            return True  # 90%-100为满分: a range with its second sign left out
+        # (a plain figure less a percentage is read by what the result says: 1-5%, 100-5%, 2-50%=1.5)
+    return False
+
+
+def _one_sided(value: Decimal, operands: list[Operand], ops: list[str], result: Operand,
+               places: int) -> tuple[Decimal, Operand, int]:
+    """A sum or difference with the percent sign on one side only, read as percentage points when
+    that reading is nearer the written result: ``100-92.31=7.69%`` (plain figures, a result in %),
+    ``100%-95%=5`` (percentages, a plain result)."""
+    if not ops or not all(_symbol(op) in "+−" for op in ops):
+        return value, result, places
+    if result.percent and not any(o.percent for o in operands):
+        points = value / _scale(result.unit)
+        if abs(points - result.value) < abs(value - result.value):
+            return points, result, places
+    elif result.unit is None and operands and all(o.percent for o in operands):
+        scale = Decimal(1000) if all(o.unit == "‰" for o in operands) else HUNDRED
+        if abs(value * scale - result.value) < abs(value - result.value):
+            sign = "‰" if scale == 1000 else "%"
+            shift = 3 if scale == 1000 else 2
+            return value, Operand(result.value / scale, sign, result.written + sign), places + shift
+    return value, result, places
 
 
 def _shown(tokens: list[tuple]) -> str:
@@ -418,6 +503,8 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
     parsed = [_tokens(text, offset) for text, offset in segments]
     if any(not tokens for tokens in parsed) or any(tokens[0][0] != "num" for tokens in parsed[1:]):
         return []
+    if any(_not_arithmetic(tokens) for tokens in parsed):
+        return []  # 90%-100%为满分, 2023-2025年为3年, 第3-5项为…: a range or a date, no statement
     pairs = list(zip(parsed, parsed[1:]))
     if len(parsed[0]) == 1:  # 0.94分=1分×94%: the expression on the right, the result on the left
         pairs[0] = (parsed[1], parsed[0])
@@ -442,11 +529,13 @@ def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
                 and abs(computed * HUNDRED - result.value) < abs(computed - result.value)):
             # 17/20=85: a share with its percent sign left out, read as 85%.
             result, places = Operand(result.value / HUNDRED, "%", result.written + "%"), places + 2
+        computed, result, places = _one_sided(computed, operands, ops, result, places)
         start, end = min(left[0][2], right[0][2]), max(left[-1][3], right[0][3])
         found.append(Statement(
             text=folded[start:end], operands=tuple(o.value for o in operands), operators=tuple(ops),
             computed=computed, result=result.value, result_places=places, shown=_shown(left),
-            result_unit=result.unit, percents=tuple(o.value for o in operands if o.percent),
+            result_unit="%" if result.unit == POINTS else result.unit,
+            percents=tuple(o.value for o in operands if o.unit in ("%", "‰")),
             start=start, end=end))
     if found:  # the chain's last figure is the last step read (a rejected tail is not part of it)
         last = found[-1]
@@ -580,13 +669,19 @@ def _find_rate(folded: str, weight: Decimal | None) -> tuple[Decimal, str] | Non
     return found
 
 
+_TERM_AFTER = re.compile(r"[ \t]{0,3}[-+−–][ \t]{0,3}\d")
+_TERM_BEFORE = re.compile(r"\d[%‰]?[ \t]{0,3}[-+−–][ \t]{0,3}$")
+
+
 def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tuple[Decimal, str] | None:
     if weight is not None:
         for statement in written:
             if statement.multiplies(weight) and len(statement.percents) == 1:
                 return statement.percents[0], statement.text
     # A percentage compared with something (未达100%, 低于序时进度10%, 较上年提高5%) is not the rate.
-    matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])]
+    # Nor is a term of a sum or a range (准确率100%-5‰=99.5%, 执行率90%-100%为满分): its result is.
+    matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])
+               and not _TERM_AFTER.match(folded, m.end()) and not _TERM_BEFORE.search(folded, max(0, m.start() - 4), m.start())]
     if not matches:
         return None
     cued = [m for m in matches if _RATE_CUE.search(folded[max(0, m.start() - 8) : m.start()])]
@@ -624,6 +719,9 @@ _AIM = re.compile(r"(力争|争取|确保|努力|希望|计划(?![^，,。;!?\n\
 _RULE_CLAUSE = re.compile(
     r"(以上|以下|以内|否则|若(?!干)|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|"
     r"每|目标)")
+_STANDARD_EACH = re.compile(r"每[^，,。;!?\n]{0,10}?扣(?:除|减)?\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半])\s*分")
+_ITEM_MARK = re.compile(r"\s*\(\d{1,2}\)")
+_CONDITION = re.compile(r"\s*(若(?!干)|如果|倘若|如若|假如|凡)")
 _QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
 
 
@@ -710,9 +808,15 @@ def _is_rule(folded: str, start: int) -> bool:
     """A scoring rule rather than a score given: a cue in the clause (达到90%以上得满分, 否则得0分),
     a sentence that sets out a standard (评分标准：按时备案得满分), or a bracket that does
     (（按时备案得满分，每逾期1份扣0.1分）)."""
-    clause = folded[_sentence_start(folded, start, _CLAUSE_END):start]
+    clause_start = _sentence_start(folded, start, _CLAUSE_END)
+    clause = folded[clause_start:start]
     if _RULE_NEAR.search(clause) or _RULE_CLAUSE.search(clause):
         return True
+    # 若单位无项目，得2分: the consequence of a condition set in the clause before.
+    if clause_start > 0 and folded[clause_start - 1] in "，,":
+        previous = folded[_sentence_start(folded, clause_start - 1, _CLAUSE_END):clause_start - 1]
+        if _CONDITION.match(previous):
+            return True
     sentence = folded[_sentence_start(folded, start):start]
     if _STANDARD.search(sentence) or _AIM.search(sentence):
         return True
@@ -722,7 +826,17 @@ def _is_rule(folded: str, start: int) -> bool:
         inside = folded[opened:min(closed)] if closed else folded[opened:]
         if _RULE_IN_BRACKETS.search(inside):
             return True
-    return False
+    # 按时报送得10分；每推迟1天扣2分，扣完为止 and 按规定公开得10分，每少公开一项扣2分: clauses of one
+    # standard, up to its 。 (unless a count follows the rule: …，每份扣0.25分，共2份 is what was done).
+    stop = folded.find("。", start, start + _REACH)
+    tail = folded[start:stop if stop >= 0 else start + _REACH].split("\n", 1)[0]
+    if "扣完为止" in tail or "不得分" in tail:
+        return True  # …扣完为止; 目标合理得4分；基本合理得2分；不合理不得分: a graded standard
+    # ①…得2分；②…得2分: the points of one item of a list, not the row's score
+    if "(2)" in folded and _ITEM_MARK.match(folded, _sentence_start(folded, start)):
+        return True
+    each = _STANDARD_EACH.search(tail)
+    return each is not None and _COUNT.search(tail, each.end()) is None
 
 
 def stated_scores(text: str | None, *, own: str = "", others: Iterable[str] = ()) -> list[StatedScore]:

@@ -138,7 +138,8 @@ class _Reader:
             if self.top <= r <= self.top + 3 and isinstance(v, str) and "年" in v:
                 candidates.append(v)
         for text in candidates:
-            match = pattern.search(normalize_text(text))
+            # a date (填报日期:2022年8月10日) is when the form was filled in, not the year it reports on
+            match = pattern.search(_DATE.sub("", normalize_text(text)))
             if match and 1990 <= int(match.group(1)) <= 2100:
                 return int(match.group(1))
         return None
@@ -638,6 +639,9 @@ class _Reader:
         return form
 
 
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日?)?")
+
+
 def _shown(grid: SheetGrid, value: Value) -> Value:
     """A number as its cell shows it, where its format makes it a percentage: 1 formatted ``0%``
     is ``100%``, 0.953 formatted ``0.0%`` is ``95.3%`` (what a person reads is the value)."""
@@ -691,5 +695,15 @@ def read_continuation(form: ProjectForm, grid: SheetGrid, *, review: bool = Fals
 def read_form(grid: SheetGrid, edition: Edition, title: Title | None, *, review: bool = False) -> ProjectForm | None:
     """The project form on ``grid`` read with ``edition``; None when neither a funds block nor an
     indicator block is found. ``review``: read the second score column (复核分, 评价得分) as the
-    indicators' 得分."""
-    return _Reader(grid, edition, title, review).read()
+    indicators' 得分. A second score column with no number in it at all (printed empty: the form was
+    published before its review) is not read: None, and the form is checked on its 自评分 alone."""
+    form = _Reader(grid, edition, title, review).read()
+    if review and form is not None and not _scored(form):
+        return None
+    return form
+
+
+def _scored(form: ProjectForm) -> bool:
+    """Whether any score of ``form`` (its funds rows', its indicators' or its 总分) is a number."""
+    cells = [row.score for row in form.funds] + [row.score for row in form.indicators] + [form.total]
+    return any(cell.number is not None for cell in cells)

@@ -11,6 +11,9 @@ stated beside the two amounts it comes from (``193,807万元中已支出178,904.
 A sum mixing percentages and plain numbers is read as a fraction after 1 (``5×(1-92.15%)=0.39``)
 and in percentage points after 100 (``100-92.31%=7.69%``); after another number it is undecided
 unless one reading gives the written result.
+Ranges (``90%-100%``, ``第3-5项``), dates (``2023-2025年``, ``2023-12``) and codes
+(``GB/T 50-2019``) are not arithmetic either; percent, per mille and 个百分点 mix as
+docs/text-arithmetic.md sets out (``100-5‰=99.5%`` holds).
 
 When the arithmetic is wrong on its face the finding sits on the text cell (the cell to change),
 with the 得分 cell in ``related``; ``expected`` is the correct result (``expected_of`` "score" for a

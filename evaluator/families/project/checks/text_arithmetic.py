@@ -16,6 +16,9 @@ one error, one finding. Where the row's own figures give exactly the 得分 (the
 完成值 / 指标值 × 分值), the text is the one to change: the finding sits on the text cell. A row without a 分值 (Hubei), a 其中 funds row, and a reason cell merged over several
 rows (which ties no figure to one of them) are judged on their arithmetic only, once. Target values, amounts and
 counts (``计划完成50个，实际完成46个``) are not arithmetic and are not read.
+Ranges (``90%-100%``, ``第3-5项``), dates (``2023-2025年``, ``2023-12``) and codes
+(``GB/T 50-2019``) are not arithmetic either; percent, per mille and 个百分点 mix as
+docs/text-arithmetic.md sets out (``100-5‰=99.5%`` holds).
 
 Why it matters: the 偏差原因 is the unit's own justification of the score; arithmetic that does
 not hold undermines it.
