@@ -11,6 +11,7 @@ takes the bundled one's place; any other is added beside them.
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from typing import Any
 
@@ -25,8 +26,12 @@ BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "inp
 def _prepared(text: str, source: str) -> tuple[str, str | None]:
     """The edition's ``kind``, and for a catalog with ``family:`` or ``kind:`` keys the catalog's
     text without them (``None``: the text as it is); remembered between runs with the editions."""
-    return remembered("department-kind", text, lambda: _prepare(text, source),
-                      lambda value: isinstance(value, tuple) and len(value) == 2, __name__)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _, kind, catalog_text = remembered(
+        "department-kind", text, lambda: (digest, *_prepare(text, source)),
+        lambda value: isinstance(value, tuple) and len(value) == 3 and value[0] == digest
+        and isinstance(value[1], str) and (value[2] is None or isinstance(value[2], str)), __name__)
+    return kind, catalog_text
 
 
 def _prepare(text: str, source: str) -> tuple[str, str | None]:
@@ -61,8 +66,6 @@ def parse(text: str, source: str) -> Any:
 
     if catalog_text is not None:
         parsed = parse_catalog(catalog_text, source)
-        import hashlib
-
         parsed.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return parsed
     return parse_catalog(text, source)
