@@ -16,6 +16,7 @@ import pytest
 
 import badfiles
 from conftest import SAMPLES
+from evaluator.intake import door
 from evaluator.runner import engine
 from evaluator.runner.engine import check_file
 from evaluator.intake.limits import Limits
@@ -124,7 +125,7 @@ def test_a_reader_panic_is_one_line_and_silent(tmp_path, definitions, monkeypatc
         os.write(2, b"thread panicked at src/cfb.rs\nstack backtrace:\n")
         raise PanicException("index out of bounds: the len is 0 but the index is 2")
 
-    monkeypatch.setattr(engine, "load_grids", panic)
+    monkeypatch.setattr(door, "load_grids", panic)
     result = check_file(FORM, definitions)
     assert_unreadable(result, FORM, "PanicException", "另存为 .xlsx")
     assert capfd.readouterr().err == ""
@@ -228,7 +229,7 @@ def test_a_huge_sheet_beside_the_form_is_skipped_and_the_form_checked(huge, defi
 def test_a_large_sheet_within_the_limits_is_read(tmp_path, definitions):
     path = badfiles.huge_workbook(FORM, tmp_path / "2000.xlsx", rows=2000)
     result = check_file(path, definitions)
-    assert _rules(result) == [] and [grid.name for grid in engine.load(path, engine.inspect(path))] == \
+    assert _rules(result) == [] and [grid.name for grid in door.open(path).grids] == \
         ["部门整体支出绩效自评表", "明细"]
 
 
@@ -659,10 +660,10 @@ def test_what_is_parsed_is_what_was_inspected(tmp_path):
     inspection = inspect(path)
     # Swapped after the inspection: first for other content, then for a link out of the folder.
     path.write_bytes(SECRET.encode())
-    grids = engine.load(path, inspection)
+    grids = door.read(path, inspection)
     path.unlink()
     path.symlink_to(_secret(tmp_path))
-    assert [grid.name for grid in grids] == [grid.name for grid in engine.load(path, inspection)] \
+    assert [grid.name for grid in grids] == [grid.name for grid in door.read(path, inspection)] \
         == ["部门整体支出绩效自评表"]
 
 

@@ -81,16 +81,16 @@ def test_a_file_whose_check_crashes_does_not_stop_the_batch(inbox, tmp_path, mon
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_file_that_hangs_the_reader_is_unreadable_after_the_time_limit(inbox, tmp_path, monkeypatch, jobs):
-    from evaluator.runner import engine
+    from evaluator.intake import door
 
-    real = engine.load
+    real = door.read
 
     def hanging(path, inspection, limits=None):
         if path.name == "total.xlsx":
             time.sleep(600)   # a reader stuck on one file
         return real(path, inspection, limits)
 
-    monkeypatch.setattr(engine, "load", hanging)  # forked workers inherit the patch
+    monkeypatch.setattr(door, "read", hanging)  # forked workers inherit the patch
     out = tmp_path / "out"
     result = _run("check", str(inbox), "--out", str(out), "--jobs", jobs, "--timeout", "1", "--format", "json")
     assert result.exit_code == 1

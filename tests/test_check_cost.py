@@ -41,12 +41,12 @@ def test_one_file_is_checked_without_a_worker(tmp_path, no_workers):
 
 
 def test_one_file_in_process_still_stops_at_the_time_limit(tmp_path, monkeypatch, no_workers):
-    from evaluator.runner import engine
+    from evaluator.intake import door
 
     def hanging(path, inspection, limits=None):
         time.sleep(600)
 
-    monkeypatch.setattr(engine, "load", hanging)
+    monkeypatch.setattr(door, "read", hanging)
     form = tmp_path / "form.xlsx"
     shutil.copy(SAMPLES / "correct-form.xlsx", form)
     started = time.monotonic()

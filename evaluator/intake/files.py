@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from evaluator.intake.limits import DEFAULT_LIMITS, MB, Limits
+from evaluator.intake.refusals import Refused
 
 #: 0 where the system has no such flag (then the file is checked with lstat before and after).
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -32,8 +33,6 @@ _CHUNK = 1 << 20
 
 
 def _refuse(slug: str, **fields: object) -> Exception:
-    from evaluator.intake.safety import Refused   # safety imports this module
-
     return Refused(slug, **fields)
 
 
@@ -41,7 +40,7 @@ def read_file(path: Path, limits: Limits | None = DEFAULT_LIMITS) -> bytes:
     """The bytes of the regular file at ``path``, read from one descriptor opened without
     following a symbolic link; at most ``limits.max_file_bytes`` (no limit with None).
 
-    Raises :class:`~evaluator.intake.safety.Refused` for a link, for anything but a regular file,
+    Raises :class:`~evaluator.intake.refusals.Refused` for a link, for anything but a regular file,
     for an empty file or one over the limit, and :class:`OSError` when the file cannot be opened.
     """
     before = None

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.intake.files import read_file
-from evaluator.intake.safety import Refused, decode_text
+from evaluator.intake.refusals import Refused
+from evaluator.intake.textcheck import decode_text
 from evaluator.intake.workbook import SheetGrid
 
 # The caps HTML itself puts on spans; anything above is a typo or an attack.

@@ -29,7 +29,8 @@ from defusedxml import ElementTree
 from evaluator.intake.files import read_file
 from evaluator.intake.formulas import FormulaBook
 from evaluator.intake.parts import Names, sheet_parts, workbook_part
-from evaluator.intake.safety import OLE_MAGIC
+from evaluator.intake.zipcheck import ods_merges
+from evaluator.intake.olecheck import OLE_MAGIC
 from evaluator.values.cells import column_index, column_letter, split_a1
 from evaluator.values.text import strip_invisible
 
@@ -158,12 +159,28 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
     _add_number_formats(data, sheets)
     if data.startswith(b"PK"):
         _add_formulas(data, sheets)
+        _add_ods_merges(data, sheets)
     elif data.startswith(OLE_MAGIC):
         widths = _XlsWidths(data)
         for grid in sheets:
             last = max([grid.max_col] + [c1 for _, _, _, c1 in grid.merged])
             grid.widths = _SheetWidths(widths, grid.name, last)
     return WorkbookGrids(path=path, sheets=sheets)
+
+
+def _add_ods_merges(data: bytes, sheets: list[SheetGrid]) -> None:
+    """The reader gives no merged ranges for an OpenDocument spreadsheet: they come from the scan
+    that measured its tables (:func:`~evaluator.intake.zipcheck.ods_merges`)."""
+    if not sheets or any(grid.merged for grid in sheets):
+        return
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+    if "content.xml" not in names or "[Content_Types].xml" in names:
+        return
+    found = ods_merges(data)
+    for grid in sheets:
+        grid.merged = [tuple(rng) for rng in found.get(grid.name, [])]
+        grid.index_merges()
 
 
 def _add_number_formats(data: bytes, sheets: list[SheetGrid]) -> None:

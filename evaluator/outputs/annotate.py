@@ -362,7 +362,9 @@ def fill_result_sheet(ws: Worksheet, result: FileResult, sheetnames: list[str], 
         ws.cell(row=2, column=col).fill = fill(STATUS_COLOURS[worst_severity(counts) or "ok"])
     row = 3
     if result.rebuild:
-        put(ws, row, 1, "注：此副本按读到的值重建，未保留原文件的格式和公式。")
+        from evaluator.outputs.xls_copy import rebuilt_note
+
+        put(ws, row, 1, rebuilt_note(result.inspection.kind if result.inspection is not None else None))
         row += 1
     facts_row = row
     if len(entries) == 1:
@@ -431,11 +433,11 @@ def annotated_workbook(result: FileResult) -> Workbook:
         if result.grids is None:
             raise ValueError("grids are needed to rebuild a non-xlsx workbook")
         workbook = workbook_from_grids(result.grids)
-        if result.inspection is not None and result.inspection.kind is Kind.XLS:
-            from evaluator.outputs.xls_copy import apply_xls_look
+        if result.inspection is not None and result.inspection.kind in (Kind.XLS, Kind.ODS):
+            from evaluator.outputs.xls_copy import apply_look
 
             with result.inspection.open() if result.inspection.data else result.path.open("rb") as source:
-                apply_xls_look(workbook, source.read())
+                apply_look(result.inspection.kind, workbook, source.read())
     _mark_cells(workbook, result.findings)
     _result_sheet(workbook, result)
     stamp(workbook, result.values_digest)  # its own output: a later run over a folder holding it skips it

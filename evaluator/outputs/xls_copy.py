@@ -7,7 +7,9 @@ format, read with xlrd), every row its height, and every sheet its print set-up:
 scale or fit to pages, margins, centring, grid lines, print area and print titles (the SETUP,
 WSBOOL, margin and centring records, which xlrd does not read, are read from the sheet's records).
 
-Formats are cosmetic: anything xlrd cannot read leaves the copy as it was built.
+Formats are cosmetic: anything xlrd cannot read leaves the copy as it was built. An .ods gets the
+same from its own XML (:mod:`evaluator.outputs.ods_copy`); either copy says once, on 校验结果, that
+it is an .xlsx and why (:func:`rebuilt_note`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,31 @@ VERTICAL = {0: "top", 1: "center", 2: "bottom", 3: "justify", 4: "distributed"}
 SETUP, WSBOOL, HCENTER, VCENTER, PRINTGRIDLINES = 0x00A1, 0x0081, 0x0083, 0x0084, 0x002B
 MARGINS = {0x0026: "left", 0x0027: "right", 0x0028: "top", 0x0029: "bottom"}
 BOF, EOF = 0x0809, 0x000A
+
+
+#: Said once, on 校验结果, of a copy rebuilt as .xlsx: what it is and why.
+REBUILT_NOTES = {
+    "xls": "注：原文件是 Excel 97-2003 工作簿（.xls），这种格式无法在原文件上直接加批注，所以此副本是按读到的值和格式"
+           "另建的 .xlsx：保留了边框、字体、填充、合并单元格、列宽、行高、数字格式和打印设置，未保留公式。",
+    "ods": "注：原文件是 OpenDocument 表格（.ods），这种格式无法在原文件上直接加批注，所以此副本是按读到的值和格式"
+           "另建的 .xlsx：保留了边框、字体、填充、合并单元格、列宽、行高、数字格式和打印设置，未保留公式。",
+}
+REBUILT_FROM_VALUES = "注：此副本按读到的值重建，未保留原文件的格式和公式。"
+
+
+def rebuilt_note(kind: Any) -> str:
+    """The note on 校验结果 of a copy rebuilt from what was read (``kind``: the input's real kind)."""
+    return REBUILT_NOTES.get(getattr(kind, "value", kind), REBUILT_FROM_VALUES)
+
+
+def apply_look(kind: Any, workbook: Any, data: bytes) -> None:
+    """Give ``workbook`` (rebuilt from the grids of an .xls or .ods) the original's look."""
+    if getattr(kind, "value", kind) == "ods":
+        from evaluator.outputs.ods_copy import apply_ods_look
+
+        apply_ods_look(workbook, data)
+    else:
+        apply_xls_look(workbook, data)
 
 
 def apply_xls_look(workbook: Any, data: bytes) -> None:

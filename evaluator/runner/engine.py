@@ -1,21 +1,19 @@
 """Check one workbook file: read it, find its forms, run every check, collect the results.
 
-Everything here is pure data in, data out, apart from reading the file. The file is inspected by
-:mod:`evaluator.safety` before any parser touches it, then read by its real format (whatever its
-name says). One bad file gives an ``unreadable`` result with a one-line reason in Chinese that
-names the file and says what to do; it never raises to the caller.
+Everything here is pure data in, data out, apart from reading the file. The file goes through
+the intake's one door (:func:`evaluator.intake.open`): inspected before any parser touches it,
+then read by its real format (whatever its name says). One bad file gives an ``unreadable``
+result with a one-line reason in Chinese that names the file and says what to do; it never raises
+to the caller.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
-import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from evaluator.families import FAMILIES, Definitions, known_titles
 from evaluator.families.base import CheckedForm
@@ -23,9 +21,10 @@ from evaluator.checks import FORM_NOT_FOUND, FORM_UNSUPPORTED, SHEET_SKIPPED, UN
 from evaluator.findings import CellRef, Finding, Severity
 from evaluator.outputs.inert import printable
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
-from evaluator.intake.safety import Inspection, Kind, Refused, inspect
-from evaluator.intake.texttables import read_csv, read_html
-from evaluator.intake.workbook import SheetGrid, load_grids
+from evaluator.intake import door
+from evaluator.intake.inspection import Inspection, Kind
+from evaluator.intake.refusals import Refused
+from evaluator.intake.workbook import SheetGrid
 from evaluator.values.numbers import parse_number
 from evaluator.values.text import norm_label
 
@@ -156,38 +155,6 @@ def _labels_seen(grids: list[SheetGrid], per_sheet: int = 6) -> str:
     return "，".join(parts) or "没有工作表"
 
 
-def load(path: Path, inspection: Inspection, limits: Limits = DEFAULT_LIMITS) -> list[SheetGrid]:
-    """The grids of a file that passed :func:`~evaluator.intake.safety.inspect`, read by its real
-    format from the very bytes inspected (the file is not opened again)."""
-    data = inspection.data or None
-    if inspection.kind is Kind.HTML:
-        return read_html(path, limits, data=data)
-    if inspection.kind is Kind.CSV:
-        return read_csv(path, limits, data=data)
-    with _quiet_stderr():
-        return load_grids(path, skip=inspection.skipped, data=data).sheets
-
-
-@contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Keep the native reader's own messages off the terminal: when it panics on a damaged file it
-    prints a backtrace to the process's stderr itself, although the panic is caught as an exception
-    and reported as one line like any other failure."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as sink:
-            os.dup2(sink.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 def file_notes(path: Path, inspection: Inspection) -> list[Finding]:
     """What the reader of the results should know about the file itself: a wrong extension, and
     every sheet too large to read."""
@@ -208,8 +175,8 @@ def check_file(path: Path, definitions: Definitions, display: str | None = None,
     which ``ignore_sheet`` is true (the 校验结果 sheet of an annotated copy sent back) are not read."""
     result = FileResult(path=path, display=display or str(path))
     try:
-        inspection = inspect(path, limits)
-        grids = load(path, inspection, limits)
+        read = door.open(path, limits)
+        inspection, grids = read.inspection, read.grids
         if ignore_sheet is not None:
             result.ignored_sheets = [grid.name for grid in grids if ignore_sheet(grid.name)]
             grids = [grid for grid in grids if not ignore_sheet(grid.name)]

@@ -37,19 +37,24 @@ def _arithmetic(values: list[Decimal]) -> str:
     return " + ".join(fmt(v) for v in values) + f" = {fmt(sum(values, Decimal(0)))}"
 
 
+def _sum(children) -> Decimal | None:
+    weights = [child.weight.number for child in children]
+    return sum(weights, Decimal(0)) if weights and None not in weights else None
+
+
 def _adds_up(points: Decimal | None, weights: list[Decimal | None]) -> bool:
     return points is not None and bool(weights) and None not in weights and sum(weights, Decimal(0)) == points
 
 
 def check(form: TreeForm) -> Iterator[Finding]:
-    def judge(name, parent, children, fits_above: bool) -> Iterator[Finding]:
+    def judge(name, parent, children, fits_above: bool, corrected=None) -> Iterator[Finding]:
         written = [child.weight.number for child in children]
         points = parent.number
         if points is None or not written or any(value is None for value in written):
             return
         total = sum(written, Decimal(0))
-        if total == points:
-            return
+        if total == points or (corrected is not None and _adds_up(points, corrected)):
+            return   # adds up, or will once a child reported with its value is corrected
         if fits_above:
             # The group's points agree with the level above: one of its children is wrong, and
             # which one is not known; the group's cell is named, with no value to write into it.
@@ -66,9 +71,14 @@ def check(form: TreeForm) -> Iterator[Finding]:
     top_fits = top is not None and _adds_up(top[1], top[0])
     for one in form.groups:
         siblings = [two.weight.number for two in one.children]
+        fits = _adds_up(one.weight.number, siblings)
         for two in one.children:
-            yield from judge(two.name, two.weight, two.children, _adds_up(one.weight.number, siblings))
-        yield from judge(one.name, one.weight, one.children, top_fits)
+            yield from judge(two.name, two.weight, two.children, fits)
+        # A 二级 reported with its value (its points disagree with its children and with 一级) is
+        # counted at that value, so that one wrong figure is not also reported on the level above.
+        corrected = [_sum(two.children) if not fits and _sum(two.children) is not None else two.weight.number
+                     for two in one.children]
+        yield from judge(one.name, one.weight, one.children, top_fits, corrected)
     if top is None:
         return
     written, expected = top
