@@ -108,3 +108,25 @@ def test_caching_off_writes_nothing_and_a_bad_catalog_is_never_cached(tmp_path, 
     assert loaded, "the bundled editions were kept"
     load_definitions()
     assert {path.name for path in cache.glob("definition-*.pickle")} == loaded
+
+
+def test_a_cache_entry_others_can_write_is_not_loaded(tmp_path, monkeypatch):
+    from evaluator.families import schema
+
+    monkeypatch.setenv("EVALUATOR_CACHE_DIR", str(tmp_path / "cache"))
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return ("value", len(computed))
+
+    def valid(value):
+        return value[0] == "value"
+
+    assert schema.remembered("probe", "text", compute, valid) == ("value", 1)
+    assert schema.remembered("probe", "text", compute, valid) == ("value", 1)   # from the cache
+    [entry] = (tmp_path / "cache").glob("definition-*.pickle")
+    assert entry.stat().st_mode & 0o077 == 0
+    entry.chmod(0o666)
+    assert schema.remembered("probe", "text", compute, valid) == ("value", 2)   # computed again
+    assert schema.remembered("probe", "other text", compute, valid) == ("value", 3)

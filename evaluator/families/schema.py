@@ -78,8 +78,9 @@ def validate_yaml(text: str, source: str, model: type[Model], what: str, keys: s
 # folder (``EVALUATOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/evaluator`` or ``~/.cache/evaluator``;
 # ``EVALUATOR_CACHE_DIR=off`` turns it off), keyed by the text, the model, the source files that
 # define the model and the versions of this package, pydantic and Python. Only definitions that
-# validated are kept; anything wrong with the cache (missing, unreadable, stale, from another model)
-# means the text is parsed and validated again, as without one.
+# validated are kept; anything wrong with the cache (missing, unreadable, stale, from another model,
+# or a file another user owns or can write: a pickle runs code as it loads) means the text is parsed
+# and validated again, as without one.
 
 
 def cache_folder() -> Path | None:
@@ -111,15 +112,23 @@ def remembered(name: str, text: str, compute: Callable[[], T], valid: Callable[[
     if path is not None:
         try:
             with open(path, "rb") as stream:
-                value = pickle.load(stream)  # noqa: S301 - the user's own cache folder, written below
-            if valid(value):
-                return value
+                if _own(os.fstat(stream.fileno())):
+                    value = pickle.load(stream)  # noqa: S301 - a file of this user's that only they can write
+                    if valid(value):
+                        return value
         except Exception:  # noqa: BLE001 - a missing or unusable cache entry: compute again
             pass
     value = compute()
     if path is not None:
         _store(path, value)
     return value
+
+
+def _own(status: os.stat_result) -> bool:
+    """Whether a cache entry is this user's and writable by no one else (a pickle runs code as it loads)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
@@ -140,7 +149,7 @@ def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
 
 def _store(path: Path, value: object) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".definition-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
