@@ -208,6 +208,12 @@ def table(rows, command_rows, batches, count: int, cores: int, load_before: str,
               "| 运行 | 秒 | 对单核串行基线（openpyxl 读+存 × 份数） | 最大进程内存 (MB) |", "|---|---:|---:|---:|"]
     for label, seconds, ratio, peak in batches:
         lines.append(f"| {label} | {seconds:.1f} | {ratio:.2f} | {peak} |")
+    if any("(before)" in row[1] for row in command_rows):
+        lines += ["", "Rows marked (before) time the code given with `--before` (an earlier checkout) in the "
+                  "same run, alternately with ours: the change measured under the same load."]
+    lines += ["", "Where a one-file check's start-up goes: `python -X importtime -m evaluator check FORM.xlsx`. "
+              "The editions are validated once and kept in the definitions cache (`EVALUATOR_CACHE_DIR`, "
+              "`off` to turn it off); `tests/test_one_file_imports.py` guards what a one-file check imports."]
     return "\n".join(lines) + "\n"
 
 
