@@ -78,13 +78,22 @@ def _progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
+class _NeverRaised(Exception):
+    pass
+
+
+def _folder_busy() -> type[Exception]:
+    """The lock's FolderBusy when the lock was used (only then can it be raised; a one-file check
+    does not import the lock), else an exception nothing raises."""
+    lock = sys.modules.get("evaluator.runner.lock")
+    return lock.FolderBusy if lock is not None else _NeverRaised
+
+
 def tool_failures(command):
     """A failure of the tool itself (not of a file: those are findings) exits 2, with its reason."""
 
     @functools.wraps(command)
     def guarded(*args, **kwargs):
-        from evaluator.runner.lock import FolderBusy
-
         try:
             return command(*args, **kwargs)
         except KeyboardInterrupt:  # Ctrl-C twice: stopped at once; what finished is already saved
@@ -92,7 +101,7 @@ def tool_failures(command):
             sys.exit(INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except FolderBusy as exc:
+        except _folder_busy() as exc:
             raise ToolError(str(exc)) from exc
         except OSError as exc:
             from evaluator.outputs.atomic import is_no_space

@@ -21,8 +21,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
-import yaml
-
 from evaluator.families.schema import CatalogError, load_yaml, read_definition, yaml_problem
 
 
@@ -137,6 +135,8 @@ class Definitions:
 def _family_of(path: Path) -> tuple[str, str]:
     """The family a --catalog file names (``family:``; none means the default one) and its text."""
     text = read_definition(path, "版本文件")
+    import yaml
+
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:

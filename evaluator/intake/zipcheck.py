@@ -18,7 +18,6 @@ import zipfile
 import zlib
 from dataclasses import replace
 from typing import BinaryIO, Iterator
-from xml.sax.saxutils import unescape
 
 from evaluator.intake.inspection import Inspection, Kind, SheetSize, checked, mb, sheet_notes
 from evaluator.intake.limits import MB, Limits
@@ -399,6 +398,8 @@ class _OdsScan(_Scan):
             if closing:
                 self._finish()
             else:
+                from xml.sax.saxutils import unescape  # imports urllib.request: only when a name is read
+
                 name = unescape(values.get(b"name", b"").decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
                 self._finish()
                 self.current = SheetSize(name=name)

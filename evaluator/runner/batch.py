@@ -14,21 +14,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from evaluator import __version__
 from evaluator.outputs.atomic import no_more_readable_than, remove_stale
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.findings import Severity
-from evaluator.runner.lock import holding
-from evaluator.runner.manifest import Manifest, content_digest
 from evaluator.outputs.inert import shown_path
 from evaluator.runner.parallel import Stop, available_cores
-from evaluator.outputs.reporters import write_reports
 from evaluator.outputs.reporters import json as json_reporter
-from evaluator.runner.rounds import follow_up
 from evaluator.runner.run import Job, Task, destinations, find, run
+
+if TYPE_CHECKING:
+    from evaluator.runner.manifest import Manifest
 
 log = logging.getLogger("evaluator")
 SAVE_EVERY = 30.0  # seconds between compactions of the journal into the manifest
@@ -129,6 +128,8 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     other content under the same name carries ``replaced``.
     """
     started = time.perf_counter()
+    if manifest is not None:
+        from evaluator.runner.manifest import content_digest
     settings = settings_digest(definitions, limits)
     keys = manifest_keys(jobs)
     reserved = manifest.annotated_paths(set(keys)) if manifest is not None else set()
@@ -183,7 +184,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
             checked += 1
             short = short or outcome.out_of_space
             if manifest is not None and outcome.complete and index in digests:
-                # Into the journal at once (fsync'd): from here on the answer survives a kill.
+                # Into the journal at once: from here on the answer survives a kill (on disk within a second).
                 annotated = targets.get(job.path) if outcome.annotated else None
                 manifest.record(keys[index], digests[index], settings, __version__,
                                 outcome.entries, annotated, job.mode)
@@ -228,6 +229,12 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
                            skipped=skipped, timeout=timeout, alone_in_process=True, others=others)
         batch.empty = empty
         return batch
+    # The output folder's machinery is imported only for a run that has one (a one-file check answers sooner).
+    from evaluator.outputs.reporters import write_reports
+    from evaluator.runner.lock import holding
+    from evaluator.runner.manifest import Manifest
+    from evaluator.runner.rounds import follow_up
+
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)

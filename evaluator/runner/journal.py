@@ -10,7 +10,10 @@ written with one ``write`` and flushed to disk (fsync) before the run goes on:
     is). Written *before* the file is moved: a watcher killed at any moment after it finds, on its
     next start, every file it had taken and not answered, wherever it is.
 ``{"answer": KEY, "record": {...}}``
-    the manifest record of a file just checked (its entries, digest, annotated copy).
+    the manifest record of a file just checked (its entries, digest, annotated copy). Written at
+    once (it survives a kill of the run from then on), flushed to disk at most a second later
+    (:data:`SYNC_EVERY`) and before the journal is compacted: a machine that loses power can cost
+    the last second's answers, whose files are then checked again.
 ``{"drop": KEY}``
     a take that needs no answer: the file went back to the inbox (to be taken again).
 
@@ -28,6 +31,7 @@ import errno
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,8 @@ from evaluator.outputs.atomic import write_text
 
 log = logging.getLogger("evaluator")
 JOURNAL_NAME = ".evaluator-journal"
+#: Seconds an answer may wait to be flushed to disk (one flush for every answer of a busy second).
+SYNC_EVERY = 1.0
 
 
 @dataclass
@@ -51,13 +57,16 @@ class Journal:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._synced = time.monotonic()
+        self._unsynced = False
 
     @property
     def path(self) -> Path:
         return self.folder / JOURNAL_NAME
 
-    def append(self, event: dict[str, Any]) -> None:
-        """Add one event and wait until it is on disk (OSError when it cannot be written)."""
+    def append(self, event: dict[str, Any], durable: bool = True) -> None:
+        """Add one event and wait until it is on disk (OSError when it cannot be written); with
+        ``durable`` False, written at once and flushed to disk within :data:`SYNC_EVERY` seconds."""
         line = (json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
@@ -66,7 +75,11 @@ class Journal:
                 written = os.write(descriptor, line)
                 if written != len(line):   # a full disk part-way
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
-                os.fsync(descriptor)
+                if durable or self._unsynced and time.monotonic() - self._synced >= SYNC_EVERY:
+                    os.fsync(descriptor)
+                    self._synced, self._unsynced = time.monotonic(), False
+                else:
+                    self._unsynced = True
             except OSError:
                 try:
                     os.ftruncate(descriptor, size)   # no torn line for the next event to run into
@@ -81,7 +94,23 @@ class Journal:
                      "mode": mode})
 
     def answer(self, key: str, record: dict[str, Any]) -> None:
-        self.append({"answer": key, "record": record})
+        self.append({"answer": key, "record": record}, durable=False)
+
+    def sync(self) -> None:
+        """Flush to disk the answers written since the last flush."""
+        if not self._unsynced:
+            return
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        try:
+            os.fsync(descriptor)
+            self._synced, self._unsynced = time.monotonic(), False
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
 
     def drop(self, key: str) -> None:
         self.append({"drop": key})
@@ -125,6 +154,7 @@ class Journal:
     def compact(self, keep: list[dict[str, Any]]) -> None:
         """Replace the journal by ``keep`` (the takes still open), atomically; remove it when empty.
         Call it once what the journal held is safe elsewhere (the manifest saved)."""
+        self._unsynced = False   # what was not flushed is in the manifest now
         if not keep:
             try:
                 os.unlink(self.path)

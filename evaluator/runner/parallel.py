@@ -18,15 +18,16 @@ it inherited by forking (so the end of its pipe is seen), and takes back the def
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from contextlib import contextmanager
-from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:   # multiprocessing is imported when a worker is started, not for a check in process
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -81,6 +82,8 @@ def stopping_on_signals(stop: Stop) -> Iterator[Stop]:
 
 
 def _context():
+    import multiprocessing
+
     # fork starts a worker in milliseconds with the catalog already loaded; elsewhere (macOS,
     # Windows) fork is unsafe or missing and the platform's default is used.
     if sys.platform.startswith("linux"):
@@ -248,6 +251,8 @@ class _Worker:
 
 
 def _in_pool(function, items, workers, on_crash, on_timeout, timeout, initializer, initargs, stop, on_done):
+    from multiprocessing.connection import wait as wait_any
+
     waiting = iter(range(len(items)))
     upcoming = next(waiting, None)
     pool: list[_Worker] = []
@@ -276,13 +281,18 @@ def _in_pool(function, items, workers, on_crash, on_timeout, timeout, initialize
                     idle.kill()
                     pool.remove(idle)
                     settle(index, on_crash(items[index], f"工作进程已退出（{exc}）"))
+            # Handed back only now, once every idle worker has its next item: what the caller does
+            # with an answer (record it, write it to disk) overlaps the workers' next files.
+            while next_index in results:
+                yield next_index, results.pop(next_index)
+                next_index += 1
             busy = [worker for worker in pool if worker.index is not None]
             if not busy:
                 break
             left = None
             if timeout is not None:
                 left = max(0.0, min(worker.started + timeout for worker in busy) - time.monotonic())
-            for connection in wait([worker.connection for worker in busy], left):
+            for connection in wait_any([worker.connection for worker in busy], left):
                 worker = next(worker for worker in busy if worker.connection is connection)
                 index, worker.index = worker.index, None
                 try:
@@ -301,9 +311,6 @@ def _in_pool(function, items, workers, on_crash, on_timeout, timeout, initialize
                         worker.kill()
                         pool.remove(worker)
                         settle(index, on_timeout(items[index], timeout))
-            while next_index in results:
-                yield next_index, results.pop(next_index)
-                next_index += 1
         # Stopped: hand back what finished, in order, skipping what never ran.
         for index in sorted(results):
             yield index, results.pop(index)

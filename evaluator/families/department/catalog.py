@@ -56,9 +56,9 @@ class Texts(_Strict):
 class FormIdentity(_Strict):
     id: str
     title: str
-    labels: Labels = Labels()
+    labels: Labels = Field(default_factory=Labels)
     headers: Headers
-    texts: Texts = Texts()
+    texts: Texts = Field(default_factory=Texts)
     #: The share of the catalog's 三级 indicators a table must hold to be claimed as this form.
     claim_share: Decimal = Field(default=Decimal("0.4"), gt=0, le=1)
     #: The share it must hold to be judged as the whole form; between the two, the rows that are
@@ -146,7 +146,7 @@ class IndicatorNode(_Strict):
 
 class CatalogModel(_Strict):
     form: FormIdentity
-    budget: Budget = Budget()
+    budget: Budget = Field(default_factory=Budget)
     grades: list[GradeBand] = Field(min_length=1)
     total_weight: Decimal = Decimal(100)
     indicators: list[IndicatorNode] = Field(min_length=1)

@@ -81,7 +81,7 @@ class FundsColumns(_Strict):
 
 
 class Funds(_Strict):
-    columns: FundsColumns = FundsColumns()
+    columns: FundsColumns = Field(default_factory=FundsColumns)
     #: Labels of the scored total row.
     total_rows: list[str] = ["年度资金总额", "总额", "年度财政资金总额", "资金总额", "合计"]
     #: Labels of the 其中 rows (a row whose label starts with 其中 is one too).
@@ -115,7 +115,7 @@ class IndicatorColumns(_Strict):
 
 
 class Indicators(_Strict):
-    columns: IndicatorColumns = IndicatorColumns()
+    columns: IndicatorColumns = Field(default_factory=IndicatorColumns)
     #: 分值 comes before the values (the (A)/(B) edition): a layout hint, shown in the docs.
     weight_before_values: bool = False
     #: Whether the edition prints a per-indicator 分值 column (Hubei does not).
@@ -145,9 +145,9 @@ class Edition(_Strict):
     #: Labels (compared exactly, brackets kept) whose presence identifies this edition; the
     #: edition with the most matched labels wins, ties go to the national one.
     identify: list[str] = Field(min_length=1)
-    labels: HeaderLabels = HeaderLabels()
-    funds: Funds = Funds()
-    indicators: Indicators = Indicators()
+    labels: HeaderLabels = Field(default_factory=HeaderLabels)
+    funds: Funds = Field(default_factory=Funds)
+    indicators: Indicators = Field(default_factory=Indicators)
     #: First-level weights the edition declares (None: it declares none, weight-standard is silent).
     standard_weights: dict[str, Decimal] | None = None
     #: Methods for a missed ≤ target, the edition's first: ratio (A/B × 分值), linear.
@@ -155,12 +155,12 @@ class Edition(_Strict):
     #: Qualitative band sets, the edition's first: national (80/60), hubei (80/50).
     qualitative_bands: list[Literal["national", "hubei"]] = ["national"]
     #: Grade band sets (each from 0 up), the edition's first.
-    grade_bands: list[list[GradeBand]] = [[
+    grade_bands: list[list[GradeBand]] = Field(default_factory=lambda: [[
         GradeBand(name="优", min=Decimal(90)), GradeBand(name="良", min=Decimal(80)),
-        GradeBand(name="中", min=Decimal(60)), GradeBand(name="差", min=Decimal(0))]]
+        GradeBand(name="中", min=Decimal(60)), GradeBand(name="差", min=Decimal(0))]])
     #: Whether the form prints a 评价等级 (Yunnan does, beside the 总分).
     grade_printed: bool = False
-    rounding: Rounding = Rounding()
+    rounding: Rounding = Field(default_factory=Rounding)
     money_unit: Literal["万元", "元"] = "万元"
     total_weight: Decimal = Decimal(100)
 

@@ -49,9 +49,9 @@ class CoefficientEditionModel(Strict):
     province: str
     sources: list[str] = []
     titles: list[str] = Field(min_length=1)
-    funds: FundsColumns = FundsColumns()
-    indicators: IndicatorColumns = IndicatorColumns()
-    labels: Labels = Labels()
+    funds: FundsColumns = Field(default_factory=FundsColumns)
+    indicators: IndicatorColumns = Field(default_factory=IndicatorColumns)
+    labels: Labels = Field(default_factory=Labels)
     total_weight: Decimal = Decimal(100)
     #: Indicators met at or below their target (a name holding one of these), where the target
     #: prints no ≤: 财政供养人员控制率 100% is met by 92%.
@@ -93,7 +93,7 @@ class CoefficientEdition:
         """The header labels of a block (``funds``, ``indicators``), normalised, to their field."""
         if block not in self._keys:
             keys: dict[str, str] = {}
-            for name, labels in getattr(self.model, block).model_dump().items():
+            for name, labels in dict(getattr(self.model, block)).items():
                 for label in labels:
                     keys.setdefault(norm_label(label), name)
             self._keys[block] = keys

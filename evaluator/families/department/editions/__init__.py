@@ -11,12 +11,11 @@ takes the bundled one's place; any other is added beside them.
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from typing import Any
 
-import yaml
-
-from evaluator.families.schema import CatalogError, yaml_problem
+from evaluator.families.schema import CatalogError, load_yaml, remembered, yaml_problem
 
 #: The bundled editions, in the order they are offered a sheet.
 BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml",
@@ -24,17 +23,35 @@ BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "inp
            "sichuan-department-2017.yaml", "sichuan-department-budget.yaml")
 
 
-def _kind(text: str, source: str) -> str:
+def _prepared(text: str, source: str) -> tuple[str, str | None]:
+    """The edition's ``kind``, and for a catalog with ``family:`` or ``kind:`` keys the catalog's
+    text without them (``None``: the text as it is); remembered between runs with the editions."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _, kind, catalog_text = remembered(
+        "department-kind", text, lambda: (digest, *_prepare(text, source)),
+        lambda value: isinstance(value, tuple) and len(value) == 3 and value[0] == digest
+        and isinstance(value[1], str) and (value[2] is None or isinstance(value[2], str)), __name__)
+    return kind, catalog_text
+
+
+def _prepare(text: str, source: str) -> tuple[str, str | None]:
+    import yaml
+
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{source}：{yaml_problem(exc)}") from exc
-    return data.get("kind", "catalog") if isinstance(data, dict) else "catalog"
+    kind = data.get("kind", "catalog") if isinstance(data, dict) else "catalog"
+    if kind == "catalog" and isinstance(data, dict) and ("family" in data or "kind" in data):
+        data.pop("family", None)
+        data.pop("kind", None)
+        return kind, yaml.safe_dump(data, allow_unicode=True)
+    return kind, None
 
 
 def parse(text: str, source: str) -> Any:
     """One department edition file, validated (a catalog, or a scored tree with ``kind``)."""
-    kind = _kind(text, source)
+    kind, catalog_text = _prepared(text, source)
     if kind == "scored-tree":
         from evaluator.families.department.tree.edition import parse_tree_edition
 
@@ -47,13 +64,8 @@ def parse(text: str, source: str) -> Any:
         raise CatalogError(f"{source}：kind：应为 catalog、scored-tree 或 coefficient 之一，实为“{kind}”")
     from evaluator.families.department.catalog import parse_catalog
 
-    data = yaml.safe_load(text)
-    if isinstance(data, dict) and ("family" in data or "kind" in data):
-        data.pop("family", None)
-        data.pop("kind", None)
-        parsed = parse_catalog(yaml.safe_dump(data, allow_unicode=True), source)
-        import hashlib
-
+    if catalog_text is not None:
+        parsed = parse_catalog(catalog_text, source)
         parsed.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return parsed
     return parse_catalog(text, source)

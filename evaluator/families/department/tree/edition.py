@@ -96,9 +96,9 @@ class TreeEditionModel(Strict):
     #: Where the layout was seen (published copies), for the reader of the edition.
     sources: list[str] = []
     identify: Identify
-    columns: Columns = Columns()
-    points: Points = Points()
-    labels: Labels = Labels()
+    columns: Columns = Field(default_factory=Columns)
+    points: Points = Field(default_factory=Points)
+    labels: Labels = Field(default_factory=Labels)
     total_weight: Decimal = Decimal(100)
     grades: list[GradeBand] = []
     rules: list[str] = Field(min_length=1)

@@ -1,0 +1,132 @@
+"""A one-file check starts at once: it imports only what checking one workbook needs, and reads
+the editions from the cache of validated definitions (see evaluator/families/schema.py), which
+never changes an answer. Each case runs in a fresh interpreter and looks at what it imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: What ``evaluator check FORM.xlsx`` (text on stdout, no --out) has no use for.
+NOT_FOR_ONE_FILE = (
+    "openpyxl", "pandas", "numpy", "jinja2", "yaml", "filelock", "multiprocessing", "urllib.request",
+    "evaluator.outputs.reporters.html", "evaluator.outputs.reporters.summary_xlsx",
+    "evaluator.outputs.annotate", "evaluator.runner.lock", "evaluator.runner.manifest",
+    "evaluator.runner.journal", "evaluator.runner.rounds",
+)
+
+PROBE = """
+import json, sys
+from evaluator.cli import main
+try:
+    main(%r)
+except SystemExit:
+    pass
+from evaluator.families.schema import Strict
+def models(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from models(sub)
+built = sorted({m.__qualname__ for m in models(Strict) if m.__dict__.get("__pydantic_complete__")})
+sys.stdout = sys.__stdout__
+print(json.dumps({"modules": sorted(sys.modules), "built": built}))
+"""
+
+
+def _run(args: list[str], cache: Path | str) -> tuple[dict, str]:
+    environment = {**os.environ, "EVALUATOR_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", PROBE % (args,)], cwd=REPO, capture_output=True, text=True,
+                          timeout=120, env=environment)
+    assert done.returncode == 0, done.stderr
+    *report, last = done.stdout.rstrip("\n").split("\n")
+    return json.loads(last), "\n".join(report)
+
+
+def _imported(modules: list[str], name: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for module in modules)
+
+
+@pytest.mark.parametrize("sample", ["correct-form.xlsx", "project-national.xlsx"])
+def test_a_one_file_check_imports_only_what_it_needs(tmp_path, sample):
+    args = ["check", str(SAMPLES / sample)]
+    cold, cold_report = _run(args, tmp_path / "cache")
+    warm, warm_report = _run(args, tmp_path / "cache")
+    assert warm_report == cold_report and ("通过" in warm_report or "错误" in warm_report)
+    assert [name for name in NOT_FOR_ONE_FILE if _imported(warm["modules"], name)] == []
+    # From the cache: no definition is parsed, and no model builds its validator.
+    assert warm["built"] == []
+    assert cold["built"], "the first run validates the editions (nothing was cached yet)"
+
+
+def test_the_answers_are_the_same_without_the_cache_and_with_a_broken_one(tmp_path):
+    args = ["check", str(SAMPLES / "planted-rate-score.xlsx"), "--format", "json"]
+    _, without = _run(args, "off")
+    cache = tmp_path / "cache"
+    _, filled = _run(args, cache)
+    entries = sorted(cache.glob("definition-*.pickle"))
+    assert entries, "the validated editions are kept"
+    for number, entry in enumerate(entries):   # truncated, garbage, or a value of another kind
+        entry.write_bytes([b"", b"not a pickle", __import__("pickle").dumps(("x", "y"))][number % 3])
+    result, broken = _run(args, cache)
+
+    def stable(text):
+        report = json.loads(text)
+        report.pop("generated_at", None)
+        return report
+
+    assert stable(filled) == stable(without) == stable(broken)
+    assert result["built"], "a broken cache entry is validated again"
+    _, again = _run(args, cache)
+    assert stable(again) == stable(without)
+
+
+def test_caching_off_writes_nothing_and_a_bad_catalog_is_never_cached(tmp_path, monkeypatch):
+    from evaluator.families import CatalogError, load_definitions
+    from evaluator.families import schema
+
+    monkeypatch.setenv("EVALUATOR_CACHE_DIR", "off")
+    assert schema.cache_folder() is None
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("EVALUATOR_CACHE_DIR", str(cache))
+    schema._VALIDATED.clear()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("family: project\nid: bad\ntitle: x\ntitles: []\nidentify: [a]\n", "utf-8")
+    for _ in range(2):   # the second time, too: an invalid definition is refused, not remembered
+        with pytest.raises(CatalogError, match="titles"):
+            load_definitions([bad])
+        schema._VALIDATED.clear()
+    loaded = {pickle_path.name for pickle_path in cache.glob("definition-*.pickle")}
+    assert loaded, "the bundled editions were kept"
+    load_definitions()
+    assert {path.name for path in cache.glob("definition-*.pickle")} == loaded
+
+
+def test_a_cache_entry_others_can_write_is_not_loaded(tmp_path, monkeypatch):
+    from evaluator.families import schema
+
+    monkeypatch.setenv("EVALUATOR_CACHE_DIR", str(tmp_path / "cache"))
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return ("value", len(computed))
+
+    def valid(value):
+        return value[0] == "value"
+
+    assert schema.remembered("probe", "text", compute, valid) == ("value", 1)
+    assert schema.remembered("probe", "text", compute, valid) == ("value", 1)   # from the cache
+    [entry] = (tmp_path / "cache").glob("definition-*.pickle")
+    assert entry.stat().st_mode & 0o077 == 0
+    entry.chmod(0o666)
+    assert schema.remembered("probe", "text", compute, valid) == ("value", 2)   # computed again
+    assert schema.remembered("probe", "other text", compute, valid) == ("value", 3)
