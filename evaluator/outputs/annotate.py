@@ -67,6 +67,14 @@ FILLS = {
     Severity.WARNING: PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C"),
     Severity.INFO: PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7"),
 }
+#: The looks of 校验结果, built once: a cell keeps a copy of what it is given, and the package
+#: writer serialises each shared object once (evaluator/outputs/sheetxml.py).
+TITLE_FONT = Font(bold=True, size=14)
+HEADING_FONT = Font(bold=True, size=12)
+BOLD_FONT = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+WRAP_TOP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
+TOP = Alignment(vertical="top")
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
@@ -210,7 +218,7 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
     from openpyxl.worksheet.filters import AutoFilter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    put(ws, top, 1, "各表概况").font = Font(bold=True, size=12)
+    put(ws, top, 1, "各表概况").font = HEADING_FONT
     header = top + 1
     sheets = [entry.get("sheet") or f"表 {index}" for index, entry in enumerate(entries, start=1)]
     titles, seen = ["项目"], {"项目"}
@@ -227,10 +235,10 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
                for entry in entries]
     order = [label for label, _, _ in _form_facts({"facts": {"project_name": None}, "counts": entries[0]["counts"]})]
     labels = [label for label in order if any(label in facts for facts in columns)]
-    wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    wrap, bold = WRAP_TOP_LEFT, BOLD_FONT
     for offset, label in enumerate(labels):
         row = header + 1 + offset
-        put(ws, row, 1, label).font = Font(bold=True)
+        put(ws, row, 1, label).font = bold
         for col, facts in enumerate(columns, start=2):
             value, number_format = facts.get(label, (None, None))
             cell = write_cell(ws, row, col, DASH if value is None else value, number_format)
@@ -289,7 +297,7 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
     columns = FINDING_COLUMNS + [ROUND_COLUMN] if marks is not None else FINDING_COLUMNS
     header_row(ws, header, [title for title, _ in columns])
     row = header + 1
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top_aligned = WRAP_TOP, TOP
     if not findings:
         put(ws, row, 1, "未发现问题")
         row += 1
@@ -314,7 +322,7 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
         if marks is not None:
             put(ws, row, 13, marks.get((finding.rule, finding.sheet or "", finding.cell or ""), "")).alignment = wrap
         for col in range(1, 10):
-            ws.cell(row=row, column=col).alignment = Alignment(vertical="top")
+            ws.cell(row=row, column=col).alignment = top_aligned
         # Tall enough for its wrapped text (a row height is not fitted when the file opens).
         lines = max(sum(math.ceil(max(1, display_width(part)) / (FINDING_COLUMNS[col - 1][1] - 1))
                         for part in str(ws.cell(row=row, column=col).value or "").split("\n"))
@@ -358,14 +366,14 @@ def fill_result_sheet(ws: Worksheet, result: FileResult, sheetnames: list[str], 
     findings = sorted(result.findings, key=lambda f: f.sort_key)
     counts = {severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity}
 
-    put(ws, 1, 1, f"绩效自评表校验结果 · {result.path.name}").font = Font(bold=True, size=14)
+    put(ws, 1, 1, f"绩效自评表校验结果 · {result.path.name}").font = TITLE_FONT
     line = verdict(counts)
     if len(entries) == 1:
         line += f"。总分 {totals_line(entries[0])}"
         if entries[0].get("grade"):
             line += f"；评价等级 {grades_line(entries[0])}"
     verdict_cell = put(ws, 2, 1, line)
-    verdict_cell.font = Font(bold=True, size=12)
+    verdict_cell.font = HEADING_FONT
     for col in range(1, len(FINDING_COLUMNS) + 1):
         ws.cell(row=2, column=col).fill = fill(STATUS_COLOURS[worst_severity(counts) or "ok"])
     row = 3

@@ -25,6 +25,22 @@ def _xml(element: Any) -> str:
     return tostring(element.to_tree()).decode("utf-8")
 
 
+#: The XML of style objects the writers share between sheets (they are built once per process:
+#: see reporters.common and annotate), by identity; the object is kept, so its id is not reused.
+_SHARED_XML: dict[int, tuple[str, Any]] = {}
+_SHARED_MAX = 256
+
+
+def _style_xml(element: Any) -> str:
+    known = _SHARED_XML.get(id(element))
+    if known is not None:
+        return known[0]
+    text = _xml(element)
+    if len(_SHARED_XML) < _SHARED_MAX:   # an object made per sheet would otherwise pile up
+        _SHARED_XML[id(element)] = (text, element)
+    return text
+
+
 class RecordedCell:
     """What the shared writer sets on a cell."""
 
@@ -90,7 +106,7 @@ class RecordingSheet:
     def xml(self, styles: Styles) -> tuple[str, list[Any], list[tuple[str, str, bool]]]:
         """(sheet XML, the tables, the defined names as (name, formula, hidden)). The sheet XML's
         table parts say ``r:id="{table0}"``, … for the caller to fill in."""
-        formats: dict[tuple, int] = {}
+        formats: dict[Any, Any] = {}
         rows: dict[int, list[RecordedCell]] = {}
         for (row, _), cell in sorted(self._cells.items()):
             rows.setdefault(row, []).append(cell)
@@ -158,30 +174,43 @@ class RecordingSheet:
                 f"</sheetView></sheetViews>")
 
     @staticmethod
-    def _style(cell: RecordedCell, styles: Styles, formats: dict[tuple, int]) -> int:
+    def _style(cell: RecordedCell, styles: Styles, formats: dict[Any, Any]) -> int:
+        # Cells mostly share their style objects (see reporters.common): by the objects' identity
+        # first (``formats`` keeps them, so an id is not reused while it is a key), then by value.
+        same = (id(cell.font), id(cell.fill), id(cell.border), id(cell.alignment), cell.number_format,
+                cell.quotePrefix)
+        known = formats.get(same)
+        if known is not None:
+            return known[0]
         key = (_key(cell.font, _FONT), _key(cell.fill, _FILL), _border_key(cell.border),
                _key(cell.alignment, _ALIGNMENT), cell.number_format, cell.quotePrefix)
         if key == (None, None, None, None, "General", False):
-            return 0
-        if key not in formats:
-            from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
+            style = 0
+        else:
+            style = formats.get(key)
+            if style is None:
+                style = formats[key] = RecordingSheet._new_style(cell, styles)
+        formats[same] = (style, cell.font, cell.fill, cell.border, cell.alignment)
+        return style
 
-            font = styles.add("fonts", _xml(cell.font)) if cell.font else 0
-            fill = styles.fill(_xml(cell.fill)) if cell.fill else 0
-            border = styles.add("borders", _xml(cell.border)) if cell.border else 0
-            code = cell.number_format or "General"
-            number = BUILTIN_FORMATS_REVERSE.get(code)
-            if number is None:
-                number = styles.number_format(code)
-            attrs = (f'numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
-                     + (' applyNumberFormat="1"' if number else "") + (' applyFont="1"' if font else "")
-                     + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if border else "")
-                     + (' quotePrefix="1"' if cell.quotePrefix else ""))
-            if cell.alignment:
-                formats[key] = styles.xf(f'<xf {attrs} applyAlignment="1">{_xml(cell.alignment)}</xf>')
-            else:
-                formats[key] = styles.xf(f"<xf {attrs}/>")
-        return formats[key]
+    @staticmethod
+    def _new_style(cell: RecordedCell, styles: Styles) -> int:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
+
+        font = styles.add("fonts", _style_xml(cell.font)) if cell.font else 0
+        fill = styles.fill(_style_xml(cell.fill)) if cell.fill else 0
+        border = styles.add("borders", _style_xml(cell.border)) if cell.border else 0
+        code = cell.number_format or "General"
+        number = BUILTIN_FORMATS_REVERSE.get(code)
+        if number is None:
+            number = styles.number_format(code)
+        attrs = (f'numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+                 + (' applyNumberFormat="1"' if number else "") + (' applyFont="1"' if font else "")
+                 + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if border else "")
+                 + (' quotePrefix="1"' if cell.quotePrefix else ""))
+        if cell.alignment:
+            return styles.xf(f'<xf {attrs} applyAlignment="1">{_style_xml(cell.alignment)}</xf>')
+        return styles.xf(f"<xf {attrs}/>")
 
 
 #: What tells two formats apart (comparing openpyxl's objects whole costs a third of the sheet's time).

@@ -522,7 +522,10 @@ def cell_value(text: Any, kind: str | None = None) -> tuple[Any, str | None]:
     return value, NUMBER_FORMATS.get(kind or "", "General")
 
 
+@lru_cache(maxsize=None)
 def fill(colour: str):
+    """A solid fill of ``colour`` (one shared object per colour: a cell keeps a copy of what it is
+    given, and the 校验结果 writer tells formats apart faster by the objects they share)."""
     from openpyxl.styles import PatternFill
 
     return PatternFill("solid", start_color=colour, end_color=colour)
@@ -546,23 +549,36 @@ def write_cell(ws, row: int, col: int, value: Any, number_format: str | None = N
 def link_cell(cell, *, location: str | None = None, target: str | None = None, tooltip: str | None = None) -> None:
     """A hyperlink: ``location`` alone is a place in this workbook ('Sheet'!G13); with ``target`` it
     is that place in another file (file#'Sheet'!G13)."""
-    from openpyxl.styles import Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location, target=target, tooltip=tooltip)
-    cell.font = Font(color=LINK_COLOUR, underline="single")
+    cell.font = _link_font()
+
+
+@lru_cache(maxsize=None)
+def _link_font():
+    from openpyxl.styles import Font
+
+    return Font(color=LINK_COLOUR, underline="single")
+
+
+@lru_cache(maxsize=None)
+def _header_look():
+    """(font, fill, alignment, border) of a table's header cell, built once."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    return (Font(bold=True), fill(HEADER_COLOUR), Alignment(vertical="center", wrap_text=True),
+            Border(bottom=Side(style="thin", color="8EA9DB")))
 
 
 def header_row(ws, row: int, titles: Iterable[str], col: int = 1) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    thin = Side(style="thin", color="8EA9DB")
+    font, header_fill, alignment, border = _header_look()
     for offset, title in enumerate(titles):
         cell = write_cell(ws, row, col + offset, title)
-        cell.font = Font(bold=True)
-        cell.fill = fill(HEADER_COLOUR)
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cell.border = Border(bottom=thin)
+        cell.font = font
+        cell.fill = header_fill
+        cell.alignment = alignment
+        cell.border = border
 
 
 def landscape(ws, title_rows: str | None = None) -> None:
