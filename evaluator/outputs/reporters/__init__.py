@@ -42,7 +42,10 @@ class Reporter:
             from evaluator.outputs.reporters import json as json_reporter
 
             data = json_reporter.report(data)
-        self.render(data, stream, base)
+        from evaluator.outputs.reporters.common import paths_resolved_once
+
+        with paths_resolved_once():
+            self.render(data, stream, base)
 
 
 REPORTERS: dict[str, Reporter] = {

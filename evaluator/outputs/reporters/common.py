@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
 from evaluator.outputs.reporters.json import effective_status
@@ -463,6 +464,36 @@ def status_label(row: dict[str, Any]) -> str:
     return label
 
 
+#: While a report is rendered (:func:`paths_resolved_once`): each path resolved once, not once per
+#: link to it (a thousand rows resolved the output folder three thousand times, a path component
+#: at a time).
+_RESOLVED: dict[str, Path] | None = None
+
+
+@contextmanager
+def paths_resolved_once() -> Iterator[None]:
+    """Within the block, a path that :func:`relative_path` resolves is resolved once (the files do
+    not move while one report is rendered); forgotten after it."""
+    global _RESOLVED
+    outer = _RESOLVED
+    if outer is None:
+        _RESOLVED = {}
+    try:
+        yield
+    finally:
+        _RESOLVED = outer
+
+
+def _resolve(path: str | Path) -> Path:
+    if _RESOLVED is None:
+        return Path(path).resolve()
+    key = os.fspath(path)
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _RESOLVED[key] = Path(path).resolve()
+    return found
+
+
 def relative_path(target: str | None, base: Path | None) -> str | None:
     """``target`` as seen from the folder ``base`` (POSIX separators), or as given when base is None."""
     if not target:
@@ -470,9 +501,9 @@ def relative_path(target: str | None, base: Path | None) -> str | None:
     if base is None:
         return Path(target).as_posix()
     try:
-        return Path(os.path.relpath(Path(target).resolve(), Path(base).resolve())).as_posix()
+        return Path(os.path.relpath(_resolve(target), _resolve(base))).as_posix()
     except ValueError:  # another drive on Windows: no relative path exists
-        return Path(target).resolve().as_uri()
+        return _resolve(target).as_uri()
 
 
 def href(target: str | None, base: Path | None) -> str | None:
