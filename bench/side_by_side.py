@@ -141,8 +141,9 @@ def command(repeat: int, before: Path | None = None) -> list[tuple[str, str, flo
 
 
 def batch(count: int, folder: Path, per_form_floor: float,
-          before: Path | None = None) -> list[tuple[str, float, float, int]]:
-    """(label, seconds, ratio to the serial floor, peak MB of the largest process) per --jobs; with
+          before: Path | None = None) -> list[tuple[str, float, float, int, float]]:
+    """(label, seconds, ratio to the serial floor, peak MB of the largest process, CPU seconds of the
+    run and its workers) per --jobs; with
     ``before``, that code's run right after ours at each --jobs."""
     samples = sorted(SAMPLES.glob("*.xlsx"))
     inbox = folder / "inbox"
@@ -158,15 +159,23 @@ def batch(count: int, folder: Path, per_form_floor: float,
     for jobs in sorted({1, available_cores()}):
         for label, code in codes:
             out = folder / f"out-{jobs}{label.strip()}"
+            cpu_before = _children_cpu()
             started = time.perf_counter()
             done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(code), str(inbox),
                                    str(out), str(jobs)], cwd=code, capture_output=True, text=True)
             seconds = time.perf_counter() - started
+            cpu = _children_cpu() - cpu_before
             if done.returncode not in (0, 1):
                 raise SystemExit(done.stderr)
             peak = int(done.stdout.strip().splitlines()[-1])
-            results.append((f"--jobs {jobs}{label}", seconds, seconds / floor, peak))
+            results.append((f"--jobs {jobs}{label}", seconds, seconds / floor, peak, cpu))
     return results
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes and theirs (the run's workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def child(code: str, inbox: str, out: str, jobs: str) -> None:
@@ -205,9 +214,10 @@ def table(rows, command_rows, batches, count: int, cores: int, load_before: str,
         lines.append(f"| {label} | {what}（基线：{floor_name}） | {ours * 1000:.1f} | {floor * 1000:.1f} | "
                      f"{ratio:.2f} | ≤ {GOALS[what.removesuffix(' (before)')]} |")
     lines += ["", f"{count} 份混合表（部门 + 项目样例轮换）带 --out：", "",
-              "| 运行 | 秒 | 对单核串行基线（openpyxl 读+存 × 份数） | 最大进程内存 (MB) |", "|---|---:|---:|---:|"]
-    for label, seconds, ratio, peak in batches:
-        lines.append(f"| {label} | {seconds:.1f} | {ratio:.2f} | {peak} |")
+              "| 运行 | 秒 | CPU 秒（主进程 + 工作进程） | 对单核串行基线（openpyxl 读+存 × 份数） | 最大进程内存 (MB) |",
+              "|---|---:|---:|---:|---:|"]
+    for label, seconds, ratio, peak, cpu in batches:
+        lines.append(f"| {label} | {seconds:.1f} | {cpu:.1f} | {ratio:.2f} | {peak} |")
     if any("(before)" in row[1] for row in command_rows):
         lines += ["", "Rows marked (before) time the code given with `--before` (an earlier checkout) in the "
                   "same run, alternately with ours: the change measured under the same load."]

@@ -266,13 +266,20 @@ def _register_styles(book) -> None:
 
 
 _STYLE_ARRAYS: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
+_LAST_BOOK: list[Any] = [None]   # (a weak reference to the last workbook, its arrays)
 
 
 def _style(cell, style: str) -> None:
     """Give ``cell`` the named style ``evaluator-<style>``. openpyxl looks a named style up by name
     each time (a third of the time of writing the summary); the first cell of each style takes it by
     name, the others copy its style array (what openpyxl itself keeps per cell)."""
-    arrays = _STYLE_ARRAYS.setdefault(cell.parent.parent, {})
+    book = cell.parent.parent
+    last = _LAST_BOOK[0]
+    if last is not None and last[0]() is book:   # the workbook being written, not looked up per cell
+        arrays = last[1]
+    else:
+        arrays = _STYLE_ARRAYS.setdefault(book, {})
+        _LAST_BOOK[0] = (weakref.ref(book), arrays)
     array = arrays.get(style)
     if array is None:
         cell.style = f"evaluator-{style}"
