@@ -11,6 +11,8 @@ from __future__ import annotations
 import errno
 import io
 import logging
+import os
+import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
 from importlib import import_module
@@ -98,6 +100,44 @@ def _other_name(destination: Path, number: int) -> Path:
     return destination.with_name(f"{destination.stem} ({number}){destination.suffix}")
 
 
+def _render(reporter: Reporter, data: dict[str, Any], folder: Path) -> bytes | str:
+    buffer: IO = io.BytesIO() if reporter.binary else io.StringIO()
+    reporter(data, buffer, folder)
+    return buffer.getvalue()
+
+
+def _render_beside(reporter: Reporter, data: dict[str, Any], folder: Path) -> Callable[[], bytes | None] | None:
+    """Start rendering a binary report in a forked process (it has the data as this one has it);
+    returns what collects its bytes (None from it: the child failed), or None when no process is
+    started (no fork here, or other threads, which a fork would leave holding their locks)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:   # the child: render, send, leave without running the parent's exit handlers
+        code = 1
+        try:
+            os.close(read_end)
+            content = _render(reporter, data, folder)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(content)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def collect() -> bytes | None:
+        with os.fdopen(read_end, "rb") as pipe:
+            content = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return content if os.waitstatus_to_exitcode(status) == 0 else None
+
+    return collect
+
+
 def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
                   unwritten: list[Unwritten] | None = None) -> list[Path]:
     """Write every file report (summary.xlsx, report.html, report.json) into ``folder``, atomically;
@@ -116,15 +156,34 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
     # Every report is rendered before any file is touched: answers no report can be made from
     # leave the previous reports as they were.
     rendered: list[tuple[Reporter, Path, bytes | str]] = []
+    targets = []
     for reporter in REPORTERS.values():
         if reporter.filename is None:
             continue
         destination = folder / reporter.filename
         if destination.resolve() in kept:
             destination = folder / f"evaluator-{reporter.filename}"
-        buffer: IO = io.BytesIO() if reporter.binary else io.StringIO()
-        reporter(data, buffer, folder)
-        rendered.append((reporter, destination, buffer.getvalue()))
+        targets.append((reporter, destination))
+    # summary.xlsx (the longest) on another core while the others are rendered here.
+    beside = {id(reporter): _render_beside(reporter, data, folder) for reporter, _ in targets if reporter.binary}
+    try:
+        for reporter, destination in targets:
+            if beside.get(id(reporter)) is None:
+                rendered.append((reporter, destination, _render(reporter, data, folder)))
+    except BaseException:
+        for collect in beside.values():
+            if collect is not None:
+                collect()   # the child reaped, its pipe closed
+        raise
+    for reporter, destination in targets:
+        collect = beside.get(id(reporter))
+        if collect is not None:
+            content = collect()
+            if content is None:   # the child failed: rendered here, where a failure is raised
+                content = _render(reporter, data, folder)
+            rendered.append((reporter, destination, content))
+    order = [id(reporter) for reporter, _ in targets]
+    rendered.sort(key=lambda item: order.index(id(item[0])))
     # All or none: they replace the reports in place only once every one is written whole, so the
     # reports never disagree — unless one cannot replace its file (below).
     try:
