@@ -22,6 +22,10 @@ NOT_FOR_ONE_FILE = (
     "evaluator.outputs.reporters.html", "evaluator.outputs.reporters.summary_xlsx",
     "evaluator.outputs.annotate", "evaluator.runner.lock", "evaluator.runner.manifest",
     "evaluator.runner.journal", "evaluator.runner.rounds",
+    # the definitions come from the cache as plain objects: no model, and no pydantic, is imported
+    "pydantic", "pydantic_core", "evaluator.families.strict", "evaluator.families.department.catalog_schema",
+    "evaluator.families.department.tree.edition_schema", "evaluator.families.department.coefficient.edition_schema",
+    "evaluator.families.project.edition_schema",
 )
 
 PROBE = """
@@ -31,12 +35,14 @@ try:
     main(%r)
 except SystemExit:
     pass
-from evaluator.families.schema import Strict
 def models(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from models(sub)
-built = sorted({m.__qualname__ for m in models(Strict) if m.__dict__.get("__pydantic_complete__")})
+built = []
+if "evaluator.families.strict" in sys.modules:
+    from evaluator.families.strict import Strict
+    built = sorted({m.__qualname__ for m in models(Strict) if m.__dict__.get("__pydantic_complete__")})
 sys.stdout = sys.__stdout__
 print(json.dumps({"modules": sorted(sys.modules), "built": built}))
 """
