@@ -10,7 +10,7 @@ import os
 import pickle
 import re
 import sys
-import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -173,6 +173,7 @@ def cache_folder() -> Path | None:
     return Path(base) / "evaluator"
 
 
+@lru_cache(maxsize=None)
 def _pydantic_mark() -> str:
     """pydantic's version, told by its version file (found without importing pydantic, which a
     check whose definitions come from the cache never needs)."""
@@ -190,9 +191,10 @@ def _plain_modules(schema_module: str) -> tuple[str, ...]:
     return (schema_module.removesuffix("_schema"),) if schema_module.endswith("_schema") else ()
 
 
+@lru_cache(maxsize=None)
 def _source_mark(module_name: str) -> str:
     """The size and modification time of the file that defines a module (the models' shape),
-    found without importing it."""
+    found without importing it; once per process (the code a process runs does not change)."""
     module = sys.modules.get(module_name)
     try:
         path = getattr(module, "__file__", None)
@@ -250,6 +252,8 @@ def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
 
 
 def _store(path: Path, value: object) -> None:
+    import tempfile
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".definition-", suffix=".tmp")
