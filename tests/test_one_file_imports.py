@@ -21,7 +21,7 @@ NOT_FOR_ONE_FILE = (
     "openpyxl", "pandas", "numpy", "jinja2", "yaml", "filelock", "multiprocessing", "urllib.request",
     "evaluator.outputs.reporters.html", "evaluator.outputs.reporters.summary_xlsx",
     "evaluator.outputs.annotate", "evaluator.runner.lock", "evaluator.runner.manifest",
-    "evaluator.runner.journal", "evaluator.runner.rounds",
+    "evaluator.runner.journal", "evaluator.runner.rounds", "evaluator.clierrors", "difflib",
     # the definitions come from the cache as plain objects: no model, and no pydantic, is imported
     "pydantic", "pydantic_core", "evaluator.families.strict", "evaluator.families.department.catalog_schema",
     "evaluator.families.department.tree.edition_schema", "evaluator.families.department.coefficient.edition_schema",
