@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -59,6 +58,8 @@ def _definitions(paths: tuple[Path, ...], edition: str | None):
 
 def _folder(path: Path, option: str = "--out") -> Path:
     """A folder the run writes into: created when missing, and proved writable before any work."""
+    import tempfile
+
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):

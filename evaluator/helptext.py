@@ -197,11 +197,11 @@ class Group(click.Group):
         import errno
         import sys
 
-        from evaluator import clierrors
-
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
+            from evaluator import clierrors   # only for an error: a check that runs does not load it
+
             clierrors.show(exc)
             sys.exit(exc.exit_code)
         except click.Abort:

@@ -356,3 +356,18 @@ def csv_export(form: Path, target: Path, encoding: str = "utf-8-sig") -> Path:
                          for c in range(1, grid.max_col + 1)])
     target.write_bytes(buffer.getvalue().encode(encoding))
     return target
+
+
+def ods_package(target: Path, content: str) -> Path:
+    """An .ods package holding ``content`` as its content.xml (with its mimetype and manifest)."""
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>"), zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return target

@@ -36,7 +36,8 @@ Edit keys (:func:`apply_project_edits`), dotted paths applied in order
 * ``funds.total.<field>`` and ``funds.<part id>.<field>`` (``initial``, ``budget``, ``spent``,
   ``weight``, ``rate``, ``score``, ``reason``, ``label``);
 * ``indicators.<id>.<field>`` (``target``, ``actual``, ``weight``, ``score``, ``reason``,
-  ``name``, ``nature``, ``unit``, ``level1``, ``level2``); ``indicators.<id>: null`` removes the
+  ``name``, ``nature``, ``unit``, ``level1``, ``level2``; ``target_format``/``actual_format``
+  write that value as a number with the number format given); ``indicators.<id>: null`` removes the
   row; ``extra_indicators``: a list of rows, each with ``after: <id>``;
 * ``total.score``, ``total.weight``, ``grade``, ``group_weights.产出指标``, ``goals.0.weight``,
   ``project_name``, ``department``, ``unit``, ``year``, ``title`` … any other path sets that key.
@@ -301,6 +302,11 @@ def _indicator_rows(w: _Sheet, data: Mapping[str, Any], first: int, columns: Map
             kind = {"weight": "weight", "score": "score"}.get(field_name, "text")
             value = row.get(field_name)
             w.put(r, col, value, key=f"indicators.{row.get('id')}.{field_name}", kind=kind)
+            shown = row.get(f"{field_name}_format")
+            if shown is not None:   # a number with a number format of its own (0.953 as 0.0%)
+                cell = w.sheet.cell(r + w.dr, col + w.dc)
+                cell.value = _number(Decimal(str(value)))
+                cell.number_format = shown
         r += 1
     for key, col in zip(("level1", "level2"), level_cols):
         for start, end in _groups(rows, key):

@@ -53,5 +53,5 @@ def test_the_quick_start_is_two_commands_and_ci_runs_the_second():
 
 def test_every_link_between_the_docs_exists():
     for page in (ROOT / "docs").glob("*.md"):
-        for target in re.findall(r"\]\(([^)#:]+\.md)\)", page.read_text("utf-8")):
+        for target in re.findall(r"\]\(([^)#:]+\.(?:md|png))\)", page.read_text("utf-8")):
             assert (page.parent / target).is_file(), (page.name, target)

@@ -16,6 +16,8 @@ from evaluator.intake.workbook import load_grids
 @pytest.mark.parametrize(("code", "places"), [
     ("0%", 0), ("0.00%", 2), ("0.0%;[Red]-0.0%", 1), ("#,##0.0%", 1), ('[$-804]0.00%', 2),
     ("General", None), ("0.00", None), (None, None), ('0.00"%"', None), ("0%%", -1), ("# ?/?%", -1),
+    # padding (_) and fill (*) take no digit; # and ? are digit places like 0 (Excel's accounting styles)
+    ("0.0%_)", 1), ("0.00%* ", 2), ("0.#%", 1), ("?0.0%", 1), ("#%", 0), ("0.0E+0%", -1), ("%0.0", -1),
 ])
 def test_percent_places(code, places):
     assert percent_places(code) == places

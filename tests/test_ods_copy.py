@@ -11,7 +11,6 @@ and heights of the used columns and rows); with LibreOffice installed, also as r
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
@@ -23,19 +22,14 @@ from openpyxl import load_workbook
 
 from conftest import SAMPLES
 from evaluator import intake
-from evaluator.families import load_definitions
 from evaluator.outputs.ods_copy import excel_width, number_format, points
 from evaluator.outputs.xlsx_load import load_for_annotation
 from evaluator.runner.run import Job, process
+import badfiles
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ods"
 ODS = sorted(FIXTURES.glob("*.ods"))
 PAPER_MM = {9: (210, 297), 8: (297, 420), 1: (215.9, 279.4), 11: (148, 210)}
-
-
-@pytest.fixture(scope="module")
-def definitions():
-    return load_definitions()
 
 
 def _copy(path: Path, folder: Path, definitions) -> Path:
@@ -266,16 +260,7 @@ def test_styled_runs_of_an_ods_are_followed_only_within_bounds(tmp_path, definit
         f'<table:table-row table:number-rows-repeated="1000000">{styled}</table:table-row>'
         "</table:table></office:spreadsheet></office:body></office:document-content>")
     path = tmp_path / "styled.ods"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("META-INF/manifest.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-            '<manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-            "</manifest:manifest>"), zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    badfiles.ods_package(path, content)
     assert intake.open(path).grids[0].merged == [(1, 1, 1, 2)]
     from evaluator.outputs.annotate import workbook_from_grids
     from evaluator.outputs.ods_copy import MAX_STYLED, apply_ods_look

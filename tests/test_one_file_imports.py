@@ -21,7 +21,11 @@ NOT_FOR_ONE_FILE = (
     "openpyxl", "pandas", "numpy", "jinja2", "yaml", "filelock", "multiprocessing", "urllib.request",
     "evaluator.outputs.reporters.html", "evaluator.outputs.reporters.summary_xlsx",
     "evaluator.outputs.annotate", "evaluator.runner.lock", "evaluator.runner.manifest",
-    "evaluator.runner.journal", "evaluator.runner.rounds",
+    "evaluator.runner.journal", "evaluator.runner.rounds", "evaluator.clierrors", "difflib",
+    # the definitions come from the cache as plain objects: no model, and no pydantic, is imported
+    "pydantic", "pydantic_core", "evaluator.families.strict", "evaluator.families.department.catalog_schema",
+    "evaluator.families.department.tree.edition_schema", "evaluator.families.department.coefficient.edition_schema",
+    "evaluator.families.project.edition_schema",
 )
 
 PROBE = """
@@ -31,12 +35,14 @@ try:
     main(%r)
 except SystemExit:
     pass
-from evaluator.families.schema import Strict
 def models(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from models(sub)
-built = sorted({m.__qualname__ for m in models(Strict) if m.__dict__.get("__pydantic_complete__")})
+built = []
+if "evaluator.families.strict" in sys.modules:
+    from evaluator.families.strict import Strict
+    built = sorted({m.__qualname__ for m in models(Strict) if m.__dict__.get("__pydantic_complete__")})
 sys.stdout = sys.__stdout__
 print(json.dumps({"modules": sorted(sys.modules), "built": built}))
 """
@@ -55,13 +61,25 @@ def _imported(modules: list[str], name: str) -> bool:
     return any(module == name or module.startswith(name + ".") for module in modules)
 
 
+#: The rules of the families and editions a form is not of (each family's rules are imported once
+#: one of its forms was read), and the registry of every rule (the reports' titles are cached).
+OTHER_RULES = {
+    "correct-form.xlsx": ("evaluator.rules", "evaluator.families.project.checks",
+                          "evaluator.families.department.tree.checks",
+                          "evaluator.families.department.coefficient.checks"),
+    "project-national.xlsx": ("evaluator.rules", "evaluator.families.department.checks",
+                              "evaluator.families.department.tree.checks",
+                              "evaluator.families.department.coefficient.checks"),
+}
+
+
 @pytest.mark.parametrize("sample", ["correct-form.xlsx", "project-national.xlsx"])
 def test_a_one_file_check_imports_only_what_it_needs(tmp_path, sample):
     args = ["check", str(SAMPLES / sample)]
     cold, cold_report = _run(args, tmp_path / "cache")
     warm, warm_report = _run(args, tmp_path / "cache")
     assert warm_report == cold_report and ("通过" in warm_report or "错误" in warm_report)
-    assert [name for name in NOT_FOR_ONE_FILE if _imported(warm["modules"], name)] == []
+    assert [name for name in NOT_FOR_ONE_FILE + OTHER_RULES[sample] if _imported(warm["modules"], name)] == []
     # From the cache: no definition is parsed, and no model builds its validator.
     assert warm["built"] == []
     assert cold["built"], "the first run validates the editions (nothing was cached yet)"
@@ -130,3 +148,50 @@ def test_a_cache_entry_others_can_write_is_not_loaded(tmp_path, monkeypatch):
     entry.chmod(0o666)
     assert schema.remembered("probe", "text", compute, valid) == ("value", 2)   # computed again
     assert schema.remembered("probe", "other text", compute, valid) == ("value", 3)
+
+
+def test_a_validated_definition_is_a_plain_copy_of_its_model(monkeypatch):
+    """What the rules get has the model's fields and values, read-only, and loads without pydantic."""
+    from decimal import Decimal
+
+    from evaluator.families import load_definitions, schema
+    from evaluator.families.plain import Plain
+    from evaluator.families.project.edition import Edition, parse_edition
+
+    monkeypatch.setenv("EVALUATOR_CACHE_DIR", "off")
+    schema._VALIDATED.clear()
+    from evaluator.families.project.edition_schema import Edition as EditionModel
+
+    text = (REPO / "evaluator/families/project/editions/project-national.yaml").read_text("utf-8")
+    loaded = parse_edition(text, "project-national.yaml").edition
+    validated = EditionModel.model_validate(__import__("yaml").safe_load(text))
+
+    def as_data(value):
+        if isinstance(value, Plain):
+            return {name: as_data(item) for name, item in value}
+        if isinstance(value, list):
+            return [as_data(item) for item in value]
+        if isinstance(value, dict):
+            return {key: as_data(item) for key, item in value.items()}
+        return value
+
+    assert type(loaded) is Edition and as_data(loaded) == validated.model_dump()
+    assert loaded.funds.weight == Decimal(10) and loaded.identify_keys() and loaded.name == loaded.title
+    with pytest.raises(AttributeError):
+        loaded.title = "x"
+    with pytest.raises(TypeError):   # as the frozen model: a list field makes it unhashable
+        hash(loaded)
+    catalog = load_definitions().department
+    assert catalog.grade_for(Decimal(95)).name == validated.grade_bands[0][0].name == "优"
+
+
+def test_the_rule_titles_are_the_registrys(tmp_path, monkeypatch):
+    from evaluator.families import titles
+    from evaluator.rules import RULES
+
+    expected = {slug: rule.title for slug, rule in RULES.items()}
+    for cache in ("off", str(tmp_path / "cache"), str(tmp_path / "cache")):   # none, filled, read back
+        monkeypatch.setenv("EVALUATOR_CACHE_DIR", cache)
+        titles.rule_titles.cache_clear()
+        assert titles.rule_titles() == expected
+    assert list((tmp_path / "cache").glob("definition-*.pickle"))

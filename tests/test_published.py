@@ -145,3 +145,17 @@ def test_audited_findings(folder, name, definitions):
     if entry["read"] not in ("full", "said") and result.status == "ok":
         problems.append("a form not wholly read is reported 通过")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["ah-jinzhai-2023-meilixiangcun", "hun-lingling-2021-linye"])
+def test_a_department_form_on_the_project_template_says_how_it_was_read(name):
+    """The accountant reads that the 部门整体 form was checked by the project form's rules, and
+    against which edition; a project form says nothing of the kind."""
+    from click.testing import CliRunner
+
+    from evaluator.cli import main
+
+    said = CliRunner().invoke(main, ["check", str(FIXTURES / "published" / f"{name}.xlsx")]).output
+    assert "表头为“部门整体支出绩效自评表”，按项目支出绩效自评表的版式读取和校验" in said
+    plain = CliRunner().invoke(main, ["check", str(FIXTURES / "published" / "yn-yongde-2022-yingyang.xlsx")]).output
+    assert "表头为" not in plain

@@ -13,7 +13,6 @@ import pytest
 import xlrd
 from openpyxl import load_workbook
 
-from evaluator.families import load_definitions
 from evaluator.outputs.xlsx_load import load_for_annotation
 from evaluator.runner.run import Job, process
 
@@ -21,11 +20,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 XLS = sorted((FIXTURES / "libreoffice-formulas-xls").glob("*.xls"))[:4] + \
     sorted((FIXTURES / "project-libreoffice-formulas-xls").glob("*.xls"))[:2]
 BORDER = {0: None, 1: "thin", 2: "medium", 3: "dashed", 4: "dotted", 5: "thick", 6: "double", 7: "hair"}
-
-
-@pytest.fixture(scope="module")
-def definitions():
-    return load_definitions()
 
 
 def _copy(path: Path, folder: Path, definitions) -> Path:

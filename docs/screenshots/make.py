@@ -7,7 +7,9 @@ Checks sample_workbooks/ into a temporary folder (as the quick start does), then
 * annotated-copy.png — the first printed page of planted-rate-score.checked.xlsx (the cell to
   change filled in red);
 * summary-xlsx.png — the printed page of summary.xlsx (汇总) with the totals and their differences;
-* report-html.png — report.html at 1366 px, and report-html-phone.png at 390 px.
+* report-html.png — report.html at 1366 px, and report-html-phone.png at 390 px;
+* layouts/<layout>.png — the first printed page of each consistent project-form layout the reader
+  reads (tests/fixtures/layouts/<layout>-clean.xlsx), shown in docs/project-layouts.md.
 
 Needs LibreOffice (soffice), pdftoppm (poppler-utils) and chromium; the tests never run it. The PNGs
 are committed: rerun this script after changing an output and commit what it writes.
@@ -54,6 +56,29 @@ def _browser(html: Path, width: int, height: int, target: Path) -> None:
                    check=True, capture_output=True, timeout=300)
 
 
+def layouts() -> None:
+    """The first printed page of every layout fixture, for docs/project-layouts.md."""
+    target = HERE / "layouts"
+    target.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        import openpyxl
+
+        for fixture in sorted((REPO / "tests" / "fixtures" / "layouts").glob("*-clean.xlsx")):
+            work = Path(folder) / fixture.stem
+            work.mkdir()
+            # The first sheet printed as a reader sees the grid: landscape, one page wide, gridlines.
+            book = openpyxl.load_workbook(fixture)
+            sheet = book.worksheets[0]
+            sheet.page_setup.orientation = "landscape"
+            sheet.sheet_properties.pageSetUpPr.fitToPage = True
+            sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+            sheet.print_options.gridLines = sheet.print_options.headings = True
+            workbook = work / fixture.name
+            book.save(workbook)
+            pages = _pdf_pages(workbook, work)
+            shutil.copy(pages[0], target / f"{fixture.stem.removesuffix('-clean')}.png")
+
+
 def main() -> None:
     sys.path.insert(0, str(REPO))
     import os
@@ -75,7 +100,8 @@ def main() -> None:
                 shutil.copy(_page_with(pages, work, "差额"), HERE / "summary-xlsx.png")
         _browser(out / "report.html", 1366, 1500, HERE / "report-html.png")
         _browser(out / "report.html", 390, 1400, HERE / "report-html-phone.png")
-    for png in sorted(HERE.glob("*.png")):
+    layouts()
+    for png in sorted(HERE.glob("**/*.png")):
         print(png.relative_to(REPO))
 
 

@@ -140,7 +140,7 @@ def formula_no_value(rule: Rule, values: Iterable[tuple[str, Value] | tuple[str,
     and becomes the finding's ``expected_of``."""
     seen: set[CellRef] = set()
     for label, value, *kind in values:
-        if value.undecided and value.ref is not None and value.ref not in seen:
+        if value.formula is not None and value.ref is not None and value.ref not in seen:
             seen.add(value.ref)
             yield rule.emit(value.ref, indicator=label, formula=value.formula,
                             expected_of=kind[0] if kind else None,

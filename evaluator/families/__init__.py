@@ -79,6 +79,24 @@ def family_label(family: str | None) -> str | None:
     return entry.label if entry else family
 
 
+def family_title(family: str | None) -> str | None:
+    """The title of a family's form (项目支出绩效自评表); the id itself for a family nobody registered."""
+    entry = BY_ID.get(family or "")
+    return entry.title if entry else family
+
+
+def filed_as(family: str | None, printed_title: str | None) -> str | None:
+    """The label of another family whose form a printed title names (a 部门整体支出绩效自评表 laid
+    out as, and read by, the project form), or None when the title is the family's own or no other's."""
+    if not family or not printed_title:
+        return None
+    title = "".join(printed_title.split())
+    for entry in REGISTRY:
+        if entry.id != family and (entry.title in title or entry.label in title):
+            return entry.title
+    return None
+
+
 @dataclass(frozen=True)
 class Definitions:
     """The editions of every family a run knows, and the edition forced with ``--edition``.

@@ -10,11 +10,11 @@ import os
 import pickle
 import re
 import sys
-import tempfile
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from evaluator.families.plain import Plain
 
 
 class CatalogError(ValueError):
@@ -23,27 +23,6 @@ class CatalogError(ValueError):
     wrong there."""
 
 
-class Strict(BaseModel):
-    """A definition model: unknown keys are refused, values are frozen once loaded."""
-
-    # The validators are built when a definition is first validated, not when a module defining a
-    # model is imported: a check whose editions come from the cache never builds them.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-def _year_pattern(value: str) -> str:
-    try:
-        if re.compile(value).groups < 1:
-            raise ValueError("年份的正则表达式需要一个捕获年份的分组（如 (\\d{4})）")
-    except re.error as exc:
-        raise ValueError(f"不是有效的正则表达式：{exc}") from exc
-    return value
-
-
-#: A regular expression with one group that captures the year (``(\d{4})\s*年度?``).
-YearPattern = Annotated[str, AfterValidator(_year_pattern)]
-
-Model = TypeVar("Model", bound=BaseModel)
 T = TypeVar("T")
 
 
@@ -56,22 +35,28 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
-#: Definitions already validated in this process: (model, source, text) → (model instance, digest).
-_VALIDATED: dict[tuple[type, str, str], tuple[BaseModel, str]] = {}
+#: Definitions already validated in this process: (model, source, text) → (plain value, digest).
+_VALIDATED: dict[tuple[str, str, str], tuple[Any, str]] = {}
 
 
-def validate_yaml(text: str, source: str, model: type[Model], what: str, keys: str) -> tuple[Model, str]:
+def validate_yaml(text: str, source: str, model: str, what: str, keys: str) -> tuple[Any, str]:
     """``text`` validated as ``model`` and the SHA-256 of the text; :class:`CatalogError` naming
     ``source`` and the first problem otherwise (``what`` names the kind, ``keys`` its main keys).
-    The same text is parsed and validated once per process (a watched folder re-reads them)."""
+
+    ``model`` names the pydantic model (``"package.module:Class"``); the value returned is its
+    :class:`~evaluator.families.plain.Plain` copy (the same fields, read-only), which loads from
+    the cache without importing pydantic or the model's module: those are imported only when a
+    text must be validated. The same text is parsed and validated once per process (a watched
+    folder re-reads them)."""
     key = (model, source, text)
     if key not in _VALIDATED:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        _VALIDATED[key] = remembered(f"{model.__module__}.{model.__qualname__}", text,
-                                     lambda: _validate(text, source, model, what, keys),
-                                     lambda value: type(value[0]) is model and value[1] == digest,
-                                     model.__module__)
-    return _VALIDATED[key]  # type: ignore[return-value]
+        module = model.partition(":")[0]
+        _VALIDATED[key] = remembered(model, text, lambda: _validate(text, source, model, what, keys),
+                                     lambda value: (isinstance(value, tuple) and len(value) == 2
+                                                    and isinstance(value[0], Plain) and value[1] == digest),
+                                     module, "evaluator.families.plain", *_plain_modules(module))
+    return _VALIDATED[key]
 
 
 #: What a pydantic error type means, in the words the message gives a person ({ctx} keys filled in).
@@ -188,12 +173,37 @@ def cache_folder() -> Path | None:
     return Path(base) / "evaluator"
 
 
+@lru_cache(maxsize=None)
+def _pydantic_mark() -> str:
+    """pydantic's version, told by its version file (found without importing pydantic, which a
+    check whose definitions come from the cache never needs)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return "?"
+    status = os.stat(Path(spec.origin).with_name("version.py"))
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+def _plain_modules(schema_module: str) -> tuple[str, ...]:
+    """The module holding a schema module's plain classes (``…catalog_schema`` → ``…catalog``)."""
+    return (schema_module.removesuffix("_schema"),) if schema_module.endswith("_schema") else ()
+
+
+@lru_cache(maxsize=None)
 def _source_mark(module_name: str) -> str:
-    """The size and modification time of the file that defines a module (the models' shape)."""
+    """The size and modification time of the file that defines a module (the models' shape),
+    found without importing it; once per process (the code a process runs does not change)."""
     module = sys.modules.get(module_name)
     try:
-        status = os.stat(module.__file__)  # type: ignore[union-attr, arg-type]
-    except (AttributeError, TypeError, OSError):
+        path = getattr(module, "__file__", None)
+        if path is None:
+            from importlib.util import find_spec
+
+            path = find_spec(module_name).origin  # type: ignore[union-attr]
+        status = os.stat(path)  # type: ignore[arg-type]
+    except (AttributeError, TypeError, OSError, ImportError, ValueError):
         return "?"
     return f"{status.st_size}:{status.st_mtime_ns}"
 
@@ -230,9 +240,9 @@ def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
         folder = cache_folder()
         if folder is None:
             return None
-        from pydantic import VERSION as pydantic_version
-
         from evaluator import __version__
+
+        pydantic_version = _pydantic_mark()
 
         key = "|".join([__version__, pydantic_version, sys.version, name,
                         *(_source_mark(module) for module in (*modules, __name__)), text])
@@ -242,6 +252,8 @@ def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
 
 
 def _store(path: Path, value: object) -> None:
+    import tempfile
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".definition-", suffix=".tmp")
@@ -256,8 +268,16 @@ def _store(path: Path, value: object) -> None:
         pass
 
 
-def _validate(text: str, source: str, model: type[Model], what: str, keys: str) -> tuple[Model, str]:
+def _validate(text: str, source: str, model: str, what: str, keys: str) -> tuple[Any, str]:
     import yaml
+    from importlib import import_module
+
+    from pydantic import ValidationError
+
+    from evaluator.families.strict import plain
+
+    module, _, name = model.partition(":")
+    model_class = getattr(import_module(module), name)
 
     try:
         data = load_yaml(text)
@@ -266,7 +286,7 @@ def _validate(text: str, source: str, model: type[Model], what: str, keys: str) 
     if not isinstance(data, dict):
         raise CatalogError(f"{source}：{what}应为一个映射（键: 值），主要的键为 {keys}")
     try:
-        parsed = model.model_validate(data)
+        parsed = plain(model_class.model_validate(data))
     except ValidationError as exc:
         problems = "；".join(problem_text(err) for err in exc.errors())
         raise CatalogError(f"{source}：{what}有误：{problems}") from None

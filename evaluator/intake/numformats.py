@@ -32,7 +32,7 @@ _CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 #: A format's first section (positive numbers), without literal text, colours and conditions.
-_SECTION = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_SECTION = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')   # literals, [colour], escapes, padding, fill
 
 Lookup = Callable[[int, int], "str | None"]
 
@@ -45,7 +45,8 @@ def percent_places(code: str | None) -> int | None:
     section = _SECTION.sub("", code.split(";")[0])
     if "%" not in section:
         return None
-    match = re.fullmatch(r"[#,0]*0(?:\.(0+))?%", section.strip())
+    # 0 # ? are digit places (a # or ? decimal shows at most that many digits: the same rounding).
+    match = re.fullmatch(r"[#,0?]*[0#?](?:\.([0#?]+))?%", section.strip())
     if match is None:
         return -1                   # a percent format this module cannot read: not certain
     return len(match.group(1) or "")

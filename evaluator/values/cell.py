@@ -27,10 +27,15 @@ class Value:
     raw: Any
     ref: CellRef | None
     formula: str | None = None
+    #: A percent number format the reader cannot read with certainty (``0.0E+0%``): what the cell
+    #: shows is not known, so its value is undecided too.
+    unread_format: str | None = None
 
     @cached_property
     def number(self) -> Decimal | None:
-        return parse_number(self.raw, percent_as_fraction=False) if self.formula is None else None
+        if self.formula is not None or self.unread_format is not None:
+            return None
+        return parse_number(self.raw, percent_as_fraction=False)
 
     @property
     def text(self) -> str:
@@ -47,8 +52,9 @@ class Value:
 
     @property
     def undecided(self) -> bool:
-        """A formula without a value: checks that need it say nothing rather than guess."""
-        return self.formula is not None
+        """A formula without a value, or a number in a format that cannot be read: checks that
+        need it say nothing rather than guess."""
+        return self.formula is not None or self.unread_format is not None
 
 
 #: The value of a cell the form does not have (or the reader did not find).

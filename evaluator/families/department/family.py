@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.catalog import Catalog
-from evaluator.families.department.checks import run_checks
 from evaluator.families.department.coverage import catalog_coverage, unjudged_when_partly_read
-from evaluator.families.department.derive import (
-    computed_grade, corrected_grade, corrected_total, declared_grade, recomputed_total)
 from evaluator.families.department.reader import diagnose, read_forms
 
 if TYPE_CHECKING:
@@ -28,6 +24,12 @@ ID = "department"
 def _check_catalog(grids: "list[SheetGrid]", catalog: Catalog) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, catalog):
+        # the rules are imported once a form was read: a workbook without one never loads them
+        from evaluator.checks.consequences import with_consequences
+        from evaluator.families.department.checks import run_checks
+        from evaluator.families.department.derive import (
+            computed_grade, corrected_grade, corrected_total, declared_grade, recomputed_total)
+
         band = computed_grade(form, catalog)
         findings = with_consequences(form, run_checks(form, catalog), lambda model: run_checks(model, catalog))
         corrected = corrected_total(form, findings)

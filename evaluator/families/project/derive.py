@@ -25,6 +25,7 @@ from functools import lru_cache, wraps
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from evaluator.checks.rows import ScoredRow, is_empty_explanation
+from evaluator.checks.partly_read import POINTS_ROUNDING
 from evaluator.families.base import Grades, Totals
 from evaluator.families.project.model import FundsRow, IndicatorRow, ProjectForm
 from evaluator.findings import Finding
@@ -929,6 +930,3 @@ def coverage(form: ProjectForm):
                     points_total=total, not_read=not_read)
 
 
-#: Points short by no more than this are a rounding of evenly split points (3.33 × 3 under 10),
-#: not rows left unread.
-POINTS_ROUNDING = Decimal("0.05")

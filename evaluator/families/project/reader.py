@@ -649,12 +649,13 @@ def _shown(grid: SheetGrid, value: Value) -> Value:
     if (value.ref is None or grid.number_format is None or isinstance(raw, bool)
             or not isinstance(raw, (int, float, Decimal))):
         return value
-    places = percent_places(grid.number_format(value.ref.row, value.ref.col))
+    code = grid.number_format(value.ref.row, value.ref.col)
+    places = percent_places(code)
     if places is None:
         return value
-    number = (from_float(raw) if isinstance(raw, float) else Decimal(raw)) * 100
-    if places >= 0:
-        number = round_half_up(number, places)
+    if places < 0:   # a percentage shown in a way not read with certainty: the row is not judged
+        return Value(raw=raw, ref=value.ref, formula=value.formula, unread_format=code)
+    number = round_half_up((from_float(raw) if isinstance(raw, float) else Decimal(raw)) * 100, places)
     return Value(raw=f"{fmt(number)}%", ref=value.ref, formula=value.formula)
 
 

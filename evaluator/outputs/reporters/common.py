@@ -54,10 +54,10 @@ DASH = "—"
 @lru_cache(maxsize=None)
 def rule_title(slug: str) -> str:
     """The rule's Chinese title (RULES[slug].title); the slug itself for a rule this build lacks."""
-    from evaluator.rules import RULES   # the registry loads every family: only when a report is written
+    # the registry loads every family's rules: its titles are kept in the definitions cache
+    from evaluator.families.titles import rule_titles
 
-    rule = RULES.get(slug)
-    return rule.title if rule is not None else slug
+    return rule_titles().get(slug, slug)
 
 
 def rule_label(slug: str) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from evaluator.families import family_title, filed_as
 from evaluator.outputs.inert import printable
 from evaluator.outputs.reporters.common import (
-    SEVERITY_LABELS, alternatives_text, consequence_text, counts_sentence, coverage_text, filled_facts, reviewed_text, round_line,
-    rule_label)
+    SEVERITY_LABELS, alternatives_text, consequence_text, counts_sentence, coverage_text, edition_label, filled_facts,
+    reviewed_text, round_line, rule_label)
 
 #: The short tag of a finding against the last round.
 ROUND_TAGS = {"new": "〔新〕", "still": "〔仍在〕"}
@@ -40,6 +41,11 @@ def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> Non
         stream.write(head + "\n")
         if row["status"] == "unchanged":
             stream.write("  未变化，沿用上次结果\n")
+        other = filed_as(row.get("family"), row.get("form"))
+        if other is not None:
+            # A form filed on another form's template (a 部门整体 form on the project template):
+            # read as what it is laid out as, and said.
+            stream.write(f"  表头为“{row['form']}”，按{family_title(row.get('family'))}的版式读取和校验：{edition_label(row)}\n")
         facts = filled_facts(row)
         if facts:
             stream.write("  " + "；".join(f"{label} {value}" for label, value in facts) + "\n")

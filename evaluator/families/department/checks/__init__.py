@@ -29,8 +29,6 @@ from evaluator.families.department.checks import (
     weight_sum,
 )
 from evaluator.families.department.model import Form
-from evaluator.families.department.coefficient.checks import MODULES as COEFFICIENT_MODULES
-from evaluator.families.department.tree.checks import MODULES as TREE_MODULES
 from evaluator.findings import Finding
 
 CATALOG_MODULES: tuple[ModuleType, ...] = (
@@ -51,11 +49,22 @@ CATALOG_MODULES: tuple[ModuleType, ...] = (
     formula_no_value,
 )
 
-#: Every rule of the family: the catalog's, the scored trees', the coefficient forms' (a slug may
-#: appear in several).
-#: form-partly-read, last, is every edition's: the catalog runs it with its checks, the scored
-#: trees and coefficient forms after theirs (``judge``).
-MODULES: tuple[ModuleType, ...] = CATALOG_MODULES + TREE_MODULES + COEFFICIENT_MODULES + (form_partly_read,)
+
+def __getattr__(name: str) -> tuple[ModuleType, ...]:
+    """``MODULES``: every rule of the family — the catalog's, the scored trees', the coefficient
+    forms' (a slug may appear in several); form-partly-read, last, is every edition's: the catalog
+    runs it with its checks, the scored trees and coefficient forms after theirs (``judge``).
+    Imported when asked for (the registry, the rule reference): checking a catalog form does not
+    load the scored trees' and coefficient forms' rules."""
+    if name != "MODULES":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from evaluator.families.department.coefficient.checks import MODULES as COEFFICIENT_MODULES
+    from evaluator.families.department.tree.checks import MODULES as TREE_MODULES
+
+    modules = CATALOG_MODULES + TREE_MODULES + COEFFICIENT_MODULES + (form_partly_read,)
+    globals()["MODULES"] = modules
+    return modules
+
 
 CHECKS: dict[str, Callable[[Form, Catalog], Iterator[Finding]]] = {
     module.RULE.slug: module.check for module in (*CATALOG_MODULES, form_partly_read)

@@ -25,13 +25,12 @@ Failing: the same table cut off after 预算执行: 5 rows, 35/100 points, no to
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
 from evaluator.checks.base import Rule
+from evaluator.checks.partly_read import partly_read, short
 from evaluator.families.base import Coverage
 from evaluator.findings import CellRef, Finding, Severity
-from evaluator.values.numbers import fmt
 
 if TYPE_CHECKING:
     from evaluator.families.department.catalog import Catalog
@@ -47,26 +46,16 @@ RULE = Rule(
     catches="指标表只读取了一部分（有看到但读不懂的行、只认出指标目录的一部分、读到的分值合计少于总分），这样的表不计为通过",
     why="没有读到的指标就没有校验；把没读完的表当作“通过”，等于为没人核对过的内容作保",
 )
-#: Points read may fall short of the total by a rounding of printed points, not more.
-POINTS_ROUNDING = Decimal("0.05")
 
 
 def judge(found: Coverage, where: CellRef | None, sums_hold: bool = True) -> Iterator[Finding]:
     """The finding for a form read as ``found`` says, at ``where`` (the table's header cell);
     ``sums_hold``: every sum of 分值 on the form holds (else a shortfall is weight-sum's)."""
     reasons = [f"{item['where']}：{item['why']}" for item in found.not_read]
-    short = found.points_total is not None and (
-        found.points_read is None or found.points_total - found.points_read > POINTS_ROUNDING)
-    if not reasons and short and sums_hold:
+    if not reasons and short(found) and sums_hold:
         reasons.append("读到的分值合计少于总分，其余指标行可能未被读取（表格可能在此之后被截断）"
                        if found.indicators_read else "没有读到任何指标行")
-    if not reasons:
-        return
-    points = fmt(found.points_read) if found.points_read is not None else "0"
-    total = fmt(found.points_total) if found.points_total is not None else "—"
-    yield RULE.emit(where, indicator="指标表", read=found.indicators_read, points=points, total=total,
-                    what="；".join(reasons),
-                    arithmetic=f"读取 {found.indicators_read} 项指标，计 {points}/{total} 分")
+    yield from partly_read(RULE, where, "指标表", found, reasons)
 
 
 def check(form: "Form", catalog: "Catalog") -> Iterator[Finding]:

@@ -1,15 +1,12 @@
-"""Check every coefficient form of one edition in a workbook."""
+"""Check every coefficient form of one edition in a workbook (the rules are imported once a form
+of the edition was read)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Totals
-from evaluator.families.department.checks import form_partly_read
 from evaluator.families.department.coverage import coefficient_coverage, unjudged_when_partly_read
-from evaluator.families.department.coefficient.checks import run_checks
-from evaluator.families.department.coefficient.checks.total_mismatch import recomputed
 from evaluator.families.department.coefficient.edition import CoefficientEdition
 from evaluator.families.department.coefficient.reader import read_forms
 
@@ -20,6 +17,11 @@ if TYPE_CHECKING:
 def check_coefficient(grids: "list[SheetGrid]", edition: CoefficientEdition) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, edition):
+        from evaluator.checks.consequences import with_consequences
+        from evaluator.families.department.checks import form_partly_read
+        from evaluator.families.department.coefficient.checks import run_checks
+        from evaluator.families.department.coefficient.checks.total_mismatch import recomputed
+
         findings = with_consequences(form, run_checks(form), run_checks)
         coverage = coefficient_coverage(form)
         sums_hold = not any(finding.rule == "weight-sum" for finding in findings)

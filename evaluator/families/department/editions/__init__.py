@@ -12,6 +12,7 @@ takes the bundled one's place; any other is added beside them.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -23,9 +24,11 @@ BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "inp
            "sichuan-department-2017.yaml", "sichuan-department-budget.yaml")
 
 
+@lru_cache(maxsize=64)
 def _prepared(text: str, source: str) -> tuple[str, str | None]:
     """The edition's ``kind``, and for a catalog with ``family:`` or ``kind:`` keys the catalog's
-    text without them (``None``: the text as it is); remembered between runs with the editions."""
+    text without them (``None``: the text as it is); remembered between runs with the editions,
+    and within a process."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     _, kind, catalog_text = remembered(
         "department-kind", text, lambda: (digest, *_prepare(text, source)),

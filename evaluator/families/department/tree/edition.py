@@ -5,7 +5,8 @@ vocabulary of its 三级 indicators and the share of the rows read that must use
 synonyms of each column, how points are written (a column, a bracket in the label, or the column
 right of a level's label; the score column by its header or by its position, the last), the labels
 of its total, grade and department, its grade bands and its rules. An unknown key, a rule nobody
-implements or grade bands with a gap fail at once, naming the file and the key.
+implements or grade bands with a gap fail at once, naming the file and the key. The models that validate it are in
+:mod:`evaluator.families.department.tree.edition_schema`; an edition holds their plain copy.
 """
 
 from __future__ import annotations
@@ -14,69 +15,18 @@ import re
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from pydantic import Field, model_validator
-
-from evaluator.families.schema import Strict, YearPattern, read_definition, validate_yaml
+from evaluator.families.plain import Plain
+from evaluator.families.schema import read_definition, validate_yaml
 from evaluator.values.numbers import fmt
 from evaluator.values.text import norm_label
 
 FIELDS = ("level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation")
-Field_ = Literal["level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation",
-                 "weight1", "weight2"]
-#: How a level's points are written: in a column (right of the level's label), in a bracket in the
-#: label (``投入(15分)``), either, or not at all.
-PointsAt = Literal["column", "bracket", "column-or-bracket", "none"]
 
 
-class Columns(Strict):
-    """Header synonyms of each column (matched ignoring spaces, quotes and full/half width)."""
-
-    level1: list[str] = ["一级指标"]
-    level2: list[str] = ["二级指标"]
-    level3: list[str] = ["三级指标"]
-    weight: list[str] = ["分值"]
-    score: list[str] = ["自评得分", "得分"]
-    criteria: list[str] = []
-    reason: list[str] = []
-    explanation: list[str] = []
-
-
-class Points(Strict):
-    level1: PointsAt = "column-or-bracket"
-    level2: PointsAt = "column-or-bracket"
-    level3: PointsAt = "column"
-    #: The score column: the one headed by a score synonym, or (``last``) the last column headed by
-    #: a points or score synonym (where the level columns are headed 得分 although they hold points).
-    score: Literal["header", "last"] = "header"
-
-
-class Identify(Strict):
-    #: Titles the form prints (shown and used to name the form; never enough alone).
-    titles: list[str] = []
-    #: Columns the header row must hold.
-    columns: list[Field_] = ["level3", "weight", "score"]
-    #: Header labels that belong to another edition: a header holding one is not this edition's.
-    not_columns: list[str] = []
-    #: The 三级 vocabulary: a row's name holding one of these is this edition's.
-    indicators: list[str] = Field(min_length=1)
-    #: The share of the rows read whose name is in the vocabulary.
-    share: Decimal = Field(default=Decimal("0.3"), gt=0, le=1)
-
-
-class Labels(Strict):
-    department: list[str] = ["部门名称", "单位名称", "部门（单位）名称", "部门(单位)名称", "主管部门"]
-    total: list[str] = ["合计", "总分", "总计", "自评总分", "得分合计", "综合得分"]
-    grade: list[str] = ["评价等级", "自评等级", "绩效等级", "等级"]
-    year: YearPattern = r"(\d{4})\s*年度?"
-
-
-class GradeBand(Strict):
-    name: str
-    min: Decimal
-    max: Decimal
-    include_max: bool = False
+class GradeBand(Plain):
+    """A grade band of a validated edition: ``name``, ``min``, ``max``, ``include_max``."""
 
     def contains(self, total: Decimal) -> bool:
         if total < self.min:
@@ -87,50 +37,10 @@ class GradeBand(Strict):
         return f"{fmt(self.min)}≤得分{'≤' if self.include_max else '<'}{fmt(self.max)}"
 
 
-class TreeEditionModel(Strict):
-    kind: Literal["scored-tree"]
-    family: Literal["department"] = "department"
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    province: str
-    #: Where the layout was seen (published copies), for the reader of the edition.
-    sources: list[str] = []
-    identify: Identify
-    columns: Columns = Field(default_factory=Columns)
-    points: Points = Field(default_factory=Points)
-    labels: Labels = Field(default_factory=Labels)
-    total_weight: Decimal = Decimal(100)
-    grades: list[GradeBand] = []
-    rules: list[str] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "TreeEditionModel":
-        from evaluator.families.department.tree.checks import TREE_CHECKS
-
-        unknown = [rule for rule in self.rules if rule not in TREE_CHECKS]
-        if unknown:
-            raise ValueError(f"rules：{'、'.join(unknown)} 不是评分树的规则"
-                             f"（可用：{'、'.join(TREE_CHECKS)}）")
-        for name in self.identify.columns:
-            name = "weight" if name in ("weight1", "weight2") else name
-            if not getattr(self.columns, name) and not (name == "score" and self.points.score == "last"):
-                raise ValueError(f"identify.columns：列出了 {name}，但 columns 中没有它的表头写法")
-        if self.grades:
-            bands = sorted(self.grades, key=lambda band: band.min)
-            if bands[0].min != 0:
-                raise ValueError("grades：评价等级的分数段必须从 0 开始")
-            for low, high in zip(bands, bands[1:]):
-                if low.max != high.min or low.include_max:
-                    raise ValueError(f"grades：评价等级“{low.name}”与“{high.name}”的分数段必须首尾相接，不能有空档或重叠")
-            if bands[-1].max != self.total_weight or not bands[-1].include_max:
-                raise ValueError(f"grades：最高的评价等级必须到 {fmt(self.total_weight)} 为止（含，include_max: true）")
-        return self
-
-
 class TreeEdition:
     """A validated scored-tree edition, where it came from and the digest of its text."""
 
-    def __init__(self, model: TreeEditionModel, source: str, digest: str) -> None:
+    def __init__(self, model: Any, source: str, digest: str) -> None:
         self.model = model
         self.source = source
         self.digest = digest
@@ -195,7 +105,7 @@ class TreeEdition:
 
 def parse_tree_edition(text: str, source: str = "<edition>") -> TreeEdition:
     """Validate edition text; raise :class:`CatalogError` naming the file and the first problem."""
-    model, digest = validate_yaml(text, source, TreeEditionModel, "评分树版本文件",
+    model, digest = validate_yaml(text, source, "evaluator.families.department.tree.edition_schema:TreeEditionModel", "评分树版本文件",
                                   "kind、id、name、province、identify、columns、points、rules")
     return TreeEdition(model, source, digest)
 

@@ -1,17 +1,14 @@
 """Check every scored tree of one edition in a workbook: read, run the edition's rules, and state
-the totals and grades the outputs show."""
+the totals and grades the outputs show. The rules are imported once a form of the edition was read
+(a workbook without one never loads them)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
-from evaluator.families.department.checks import form_partly_read
 from evaluator.families.department.coverage import tree_coverage, unjudged_when_partly_read
-from evaluator.families.department.tree.checks import run_checks
-from evaluator.families.department.tree.checks.total_mismatch import recomputed
 from evaluator.families.department.tree.edition import TreeEdition
 from evaluator.families.department.tree.reader import read_forms
 from evaluator.findings import Finding
@@ -23,6 +20,8 @@ if TYPE_CHECKING:
 def _corrected(form, findings: list[Finding]) -> Decimal | None:
     """The total with every finding's expected score in place; None where a finding on a score
     gives no single expected score."""
+    from evaluator.families.department.tree.checks.total_mismatch import recomputed
+
     total = recomputed(form)
     if total is None:
         return None
@@ -42,6 +41,11 @@ def _corrected(form, findings: list[Finding]) -> Decimal | None:
 def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, edition):
+        from evaluator.checks.consequences import with_consequences
+        from evaluator.families.department.checks import form_partly_read
+        from evaluator.families.department.tree.checks import run_checks
+        from evaluator.families.department.tree.checks.total_mismatch import recomputed
+
         if "basic-data" in edition.model.rules:
             from evaluator.families.department.tree.basic import read_basic
 

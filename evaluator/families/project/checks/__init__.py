@@ -35,6 +35,7 @@ from evaluator.families.project.checks import (
     deduction_mismatch,
     execution_rate,
     form_partly_read,
+    format_unread,
     formula_no_value,
     grade_mismatch,
     met_target_reduced,
@@ -70,6 +71,7 @@ MODULES: tuple[ModuleType, ...] = (
     deduction_mismatch,
     text_score,
     formula_no_value,
+    format_unread,
     form_partly_read,
 )
 

@@ -27,10 +27,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from evaluator.checks.base import Rule
-from evaluator.families.project.derive import POINTS_ROUNDING, coverage, weight_problems
+from evaluator.checks.partly_read import partly_read, short
+from evaluator.families.project.derive import coverage, weight_problems
 from evaluator.families.project.model import ProjectForm
 from evaluator.findings import Finding, Severity
-from evaluator.values.numbers import fmt
 
 RULE = Rule(
     slug="form-partly-read",
@@ -44,12 +44,6 @@ RULE = Rule(
 )
 
 
-def _short(found) -> bool:
-    if found.points_total is None:
-        return False
-    return found.points_read is None or found.points_total - found.points_read > POINTS_ROUNDING
-
-
 def check(form: ProjectForm) -> Iterator[Finding]:
     found = coverage(form)
     seen = form.indicators_ref or form.indicators_seen
@@ -59,13 +53,7 @@ def check(form: ProjectForm) -> Iterator[Finding]:
             reasons.append(f"{seen.a1} 起的指标表未填写（{len(form.indicators)} 行只有指标名称，没有分值和得分）")
         else:
             reasons.append(f"在 {seen.a1} 识别到指标表，但没有读到任何指标行")
-    if not reasons and _short(found) and not weight_problems(form):
+    if not reasons and short(found) and not weight_problems(form):
         reasons.append("读到的分值合计少于总分，其余指标行可能未被读取" if found.indicators_read
                        else "没有找到指标表")
-    if not reasons:
-        return
-    points = fmt(found.points_read) if found.points_read is not None else "0"
-    total = fmt(found.points_total) if found.points_total is not None else "—"
-    yield RULE.emit(seen, indicator="绩效指标", read=found.indicators_read, points=points, total=total,
-                    what="；".join(reasons),
-                    arithmetic=f"读取 {found.indicators_read} 项指标，计 {points}/{total} 分")
+    yield from partly_read(RULE, seen, "绩效指标", found, reasons)
