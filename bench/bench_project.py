@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-for folder in (REPO, REPO / "tests", REPO / "sample_workbooks"):
+for folder in (REPO, REPO / "tests", REPO / "tests" / "sample_sources"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

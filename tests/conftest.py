@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "sample_workbooks"))
+sys.path.insert(0, str(REPO / "tests" / "sample_sources"))
 
 import build_samples  # noqa: E402
 

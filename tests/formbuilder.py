@@ -5,7 +5,7 @@ The builder reproduces the printed Guangzhou form from two plain dicts:
 * the indicator catalog (``yaml.safe_load`` of ``evaluator/families/department/editions/*.yaml``), which gives the
   indicator tree (一级 / 二级 / 三级 names and 分值 weights), the 指标解释 of each row and the grade
   bands;
-* the form data (``sample_workbooks/forms/*.yaml``): department, 单位数, the budget block, the
+* the form data (``tests/sample_sources/forms/*.yaml``): department, 单位数, the budget block, the
   three long texts, one entry per 三级 row keyed by catalog id (score, reason, remedy), the declared
   total and the ticked grade.
 

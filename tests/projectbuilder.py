@@ -10,12 +10,12 @@ How to use it (case files, tests, samples)
     # = build_project(apply_project_edits(load_project("project-national"), edits), layout, path)
 
 A case file of tests/cases/ says ``base: project-national`` (or ``project-ab``,
-``project-sichuan``, ``project-yunnan``, ``project-hubei``, or any ``sample_workbooks/forms/
+``project-sichuan``, ``project-yunnan``, ``project-hubei``, or any ``tests/sample_sources/forms/
 project-*.yaml`` stem) with ``edits`` and an optional ``layout`` (keys of :class:`ProjectLayout`);
 the harness calls :func:`make_project` with them. Cell addresses of each sample are stable; print
 them with ``python tests/projectbuilder.py project-national`` (edit key → cell, via :func:`cell_map`).
 
-Data (``sample_workbooks/forms/project-*.yaml``)
+Data (``tests/sample_sources/forms/project-*.yaml``)
 -----------------------------------------------
 ``edition`` picks the layout (one per shipped edition); ``title``, ``year``, ``project_name``,
 ``department``, ``unit``, ``money_unit`` (万元/元); ``funds``: ``total`` and ``parts`` (each with
@@ -65,7 +65,7 @@ from formbuilder import _document_time, save_workbook  # noqa: E402
 __all__ = ["FORMS", "ProjectLayout", "apply_project_edits", "build_project", "build_projects",
            "load_project", "make_project"]
 
-FORMS = Path(__file__).resolve().parent.parent / "sample_workbooks" / "forms"
+FORMS = Path(__file__).resolve().parent / "sample_sources" / "forms"
 
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -101,7 +101,7 @@ class ProjectLayout:
 
 
 def load_project(name: str) -> dict[str, Any]:
-    """The data of ``sample_workbooks/forms/<name>.yaml`` (``project-national`` …)."""
+    """The data of ``tests/sample_sources/forms/<name>.yaml`` (``project-national`` …)."""
     return yaml.safe_load((FORMS / f"{name}.yaml").read_text("utf-8"))
 
 

@@ -45,4 +45,4 @@ def test_the_committed_samples_are_what_the_script_builds(tmp_path):
         committed = FOLDER / built.relative_to(tmp_path)
         ours = [[cell.value for cell in row] for row in openpyxl.load_workbook(built).active.iter_rows()]
         theirs = [[cell.value for cell in row] for row in openpyxl.load_workbook(committed).active.iter_rows()]
-        assert ours == theirs, f"rebuild {committed.name}: python sample_workbooks/build_edition_samples.py"
+        assert ours == theirs, f"rebuild {committed.name}: python tests/sample_sources/build_edition_samples.py"

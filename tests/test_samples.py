@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,7 +11,7 @@ from evaluator.runner.engine import check_file
 from evaluator.findings import Severity
 from evaluator.outputs.reporters.json import report
 
-SAMPLES = Path(build_samples.__file__).parent
+SAMPLES = build_samples.SAMPLES
 SEED = SAMPLES / "2022-广州市工业和信息化局.xlsx"
 
 
@@ -106,7 +105,7 @@ def test_committed_samples_are_what_the_script_builds(tmp_path):
         for sheet in fresh.sheetnames:
             ours = [[c.value for c in row] for row in committed[sheet].iter_rows()]
             theirs = [[c.value for c in row] for row in fresh[sheet].iter_rows()]
-            assert ours == theirs, f"{built.name}: rebuild sample_workbooks/ with build_samples.py"
+            assert ours == theirs, f"{built.name}: rebuild sample_workbooks/ with tests/sample_sources/build_samples.py"
 
 
 @pytest.mark.parametrize("name", build_samples.PROJECT_EDITIONS)

@@ -30,7 +30,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-for folder in (REPO, REPO / "sample_workbooks"):
+for folder in (REPO, REPO / "tests" / "sample_sources"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

@@ -1,12 +1,12 @@
 """Build the samples of the department editions other than Guangzhou's, from data.
 
-Each ``sample_workbooks/editions/<edition-id>.yaml`` holds one correct form, cell by cell (``rows``,
+Each ``tests/sample_sources/editions/<edition-id>.yaml`` holds one correct form, cell by cell (``rows``,
 a list of rows of values from A1 on; ``merge``, ranges to merge; ``sheet``, the sheet's name), and
 ``planted``: for each rule, the cells to change to plant that rule's fault (``{F5: 8, F12: 99}``).
-This script writes ``editions/<edition-id>/correct.xlsx`` and one ``planted-<rule>.xlsx`` per entry;
+This script writes ``sample_workbooks/editions/<edition-id>/correct.xlsx`` and one ``planted-<rule>.xlsx`` per entry;
 ``tests/test_edition_samples.py`` checks that the correct one has no error or warning and that each
 planted one has its rule's finding and nothing else. Adding a province's sample is a YAML file and
-one run of this script: ``python sample_workbooks/build_edition_samples.py``.
+one run of this script: ``python tests/sample_sources/build_edition_samples.py``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 import yaml
 from openpyxl import Workbook
 
-HERE = Path(__file__).resolve().parent
-FOLDER = HERE / "editions"
+HERE = Path(__file__).resolve().parent       # tests/sample_sources
+SPECS = HERE / "editions"                    # the data: one YAML file per edition
+FOLDER = HERE.parent.parent / "sample_workbooks" / "editions"   # the samples written from it
 
 
 def _write(spec: dict, edits: dict, path: Path) -> None:
@@ -38,7 +39,7 @@ def _write(spec: dict, edits: dict, path: Path) -> None:
 
 
 def specs() -> dict[str, dict]:
-    return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(FOLDER.glob("*.yaml"))}
+    return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(SPECS.glob("*.yaml"))}
 
 
 def build(target: Path = FOLDER) -> list[Path]:
@@ -55,4 +56,4 @@ def build(target: Path = FOLDER) -> list[Path]:
 
 if __name__ == "__main__":
     for path in build(Path(sys.argv[1]) if len(sys.argv) > 1 else FOLDER):
-        print(path.relative_to(HERE) if path.is_relative_to(HERE) else path)
+        print(path.relative_to(FOLDER.parent.parent) if path.is_relative_to(FOLDER.parent.parent) else path)

@@ -1,6 +1,6 @@
 """Build the sample workbooks of sample_workbooks/ from the seed form's data.
 
-    python sample_workbooks/build_samples.py [OUT_DIR]
+    python tests/sample_sources/build_samples.py [OUT_DIR]
 
 writes, into OUT_DIR (default: this folder):
 
@@ -23,8 +23,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+HERE = Path(__file__).resolve().parent       # tests/sample_sources: the data the samples are built from
+REPO = HERE.parent.parent
+SAMPLES = REPO / "sample_workbooks"          # where the samples go: workbooks only
 for _path in (REPO, REPO / "tests"):  # run as a script from anywhere; the form builder is test support
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
@@ -87,8 +88,8 @@ PROJECT_PLANTED: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def main(out_dir: str | Path | None = None) -> list[Path]:
-    """Write every sample into ``out_dir`` (default: this folder); return the paths written."""
-    target = Path(out_dir) if out_dir is not None else HERE
+    """Write every sample into ``out_dir`` (default: sample_workbooks/); return the paths written."""
+    target = Path(out_dir) if out_dir is not None else SAMPLES
     target.mkdir(parents=True, exist_ok=True)
     catalog = load_yaml(CATALOG)
     seed = load_yaml(SEED_FORM)
