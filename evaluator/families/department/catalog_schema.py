@@ -87,12 +87,27 @@ class Budget(_Strict):
 
 
 class GradeBand(_Strict):
+    """A grade band of any department edition (a catalog's, a scored tree's)."""
+
     name: str
     min: Decimal
     max: Decimal
     include_max: bool = False
 
     __plain__ = catalog.GradeBand
+
+
+def check_bands(grades: list[GradeBand], total_weight: Decimal) -> None:
+    """Grade bands from 0 to the total (included), each ending where the next begins: else a
+    ValueError naming the band."""
+    bands = sorted(grades, key=lambda band: band.min)
+    if bands[0].min != 0:
+        raise ValueError("grades：评价等级的分数段必须从 0 开始")
+    for low, high in zip(bands, bands[1:]):
+        if low.max != high.min or low.include_max:
+            raise ValueError(f"grades：评价等级“{low.name}”与“{high.name}”的分数段必须首尾相接，不能有空档或重叠")
+    if bands[-1].max != total_weight or not bands[-1].include_max:
+        raise ValueError(f"grades：最高的评价等级必须到 {fmt(total_weight)} 为止（含，include_max: true）")
 
 
 class IndicatorNode(_Strict):
@@ -146,12 +161,5 @@ class CatalogModel(_Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"indicators：三级指标的 id 不能重复：{'、'.join(duplicates)}")
-        bands = sorted(self.grades, key=lambda band: band.min)
-        if bands[0].min > 0:
-            raise ValueError("grades：评价等级的分数段必须从 0 开始")
-        for low, high in zip(bands, bands[1:]):
-            if low.max != high.min or low.include_max:
-                raise ValueError(f"grades：评价等级“{low.name}”与“{high.name}”的分数段必须首尾相接，不能有空档或重叠")
-        if bands[-1].max != self.total_weight or not bands[-1].include_max:
-            raise ValueError(f"grades：最高的评价等级必须到 {fmt(self.total_weight)} 为止（含，include_max: true）")
+        check_bands(self.grades, self.total_weight)
         return self

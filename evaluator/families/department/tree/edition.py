@@ -17,24 +17,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from evaluator.families.plain import Plain
+from evaluator.families.department.catalog import GradeBand  # the bands of every department edition
 from evaluator.families.schema import read_definition, validate_yaml
 from evaluator.values.numbers import fmt
 from evaluator.values.text import norm_label
 
 FIELDS = ("level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation")
-
-
-class GradeBand(Plain):
-    """A grade band of a validated edition: ``name``, ``min``, ``max``, ``include_max``."""
-
-    def contains(self, total: Decimal) -> bool:
-        if total < self.min:
-            return False
-        return total <= self.max if self.include_max else total < self.max
-
-    def describe(self) -> str:
-        return f"{fmt(self.min)}≤得分{'≤' if self.include_max else '<'}{fmt(self.max)}"
 
 
 class TreeEdition:

@@ -9,9 +9,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from evaluator.families.department.tree import edition
+from evaluator.families.department.catalog_schema import GradeBand, check_bands
 from evaluator.families.strict import Strict, YearPattern
-from evaluator.values.numbers import fmt
 
 Field_ = Literal["level1", "level2", "level3", "weight", "score", "criteria", "reason", "explanation",
                  "weight1", "weight2"]
@@ -62,15 +61,6 @@ class Labels(Strict):
     year: YearPattern = r"(\d{4})\s*年度?"
 
 
-class GradeBand(Strict):
-    name: str
-    min: Decimal
-    max: Decimal
-    include_max: bool = False
-
-    __plain__ = edition.GradeBand
-
-
 class TreeEditionModel(Strict):
     kind: Literal["scored-tree"]
     family: Literal["department"] = "department"
@@ -100,12 +90,5 @@ class TreeEditionModel(Strict):
             if not getattr(self.columns, name) and not (name == "score" and self.points.score == "last"):
                 raise ValueError(f"identify.columns：列出了 {name}，但 columns 中没有它的表头写法")
         if self.grades:
-            bands = sorted(self.grades, key=lambda band: band.min)
-            if bands[0].min != 0:
-                raise ValueError("grades：评价等级的分数段必须从 0 开始")
-            for low, high in zip(bands, bands[1:]):
-                if low.max != high.min or low.include_max:
-                    raise ValueError(f"grades：评价等级“{low.name}”与“{high.name}”的分数段必须首尾相接，不能有空档或重叠")
-            if bands[-1].max != self.total_weight or not bands[-1].include_max:
-                raise ValueError(f"grades：最高的评价等级必须到 {fmt(self.total_weight)} 为止（含，include_max: true）")
+            check_bands(self.grades, self.total_weight)
         return self
