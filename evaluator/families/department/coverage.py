@@ -129,3 +129,31 @@ def unjudged_when_partly_read(checked: Any) -> Any:
         if checked.grade is not None:
             checked.grade.computed = checked.grade.corrected = None
     return checked
+
+
+def judged(findings: list[Any], found: Coverage, where: Any) -> list[Any]:
+    """``findings`` with form-partly-read's finding for a form read as ``found`` (at ``where``, the
+    table's header cell), in the order of the sheet; a shortfall of points is weight-sum's where a
+    sum of 分值 does not hold."""
+    from evaluator.families.department.checks import form_partly_read
+
+    sums_hold = not any(finding.rule == "weight-sum" for finding in findings)
+    return sorted(findings + list(form_partly_read.judge(found, where, sums_hold)), key=lambda finding: finding.sort_key)
+
+
+def corrected_total(total: Decimal | None, scores: list[Value], findings: list[Any]) -> Decimal | None:
+    """``total`` with every finding's expected score in place on the ``scores`` it adds up; None
+    where a finding on a score gives no single expected score."""
+    if total is None:
+        return None
+    by_cell = {}
+    for finding in findings:
+        if finding.expected_of == "score" and finding.cell is not None:
+            if finding.expected is None:
+                return None
+            by_cell[(finding.sheet, finding.cell)] = Decimal(str(finding.expected))
+    for score in scores:
+        key = (score.ref.sheet, score.ref.a1) if score.ref else None
+        if key in by_cell:
+            total += by_cell[key] - score.number
+    return total

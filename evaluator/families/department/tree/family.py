@@ -4,45 +4,21 @@ the totals and grades the outputs show. The rules are imported once a form of th
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from evaluator.families.base import CheckedForm, Grades, Totals
-from evaluator.families.department.coverage import tree_coverage, unjudged_when_partly_read
+from evaluator.families.department.coverage import corrected_total, judged, tree_coverage, unjudged_when_partly_read
 from evaluator.families.department.tree.edition import TreeEdition
 from evaluator.families.department.tree.reader import read_forms
-from evaluator.findings import Finding
 
 if TYPE_CHECKING:
     from evaluator.intake.workbook import SheetGrid
-
-
-def _corrected(form, findings: list[Finding]) -> Decimal | None:
-    """The total with every finding's expected score in place; None where a finding on a score
-    gives no single expected score."""
-    from evaluator.families.department.tree.checks.total_mismatch import recomputed
-
-    total = recomputed(form)
-    if total is None:
-        return None
-    by_cell = {}
-    for finding in findings:
-        if finding.expected_of == "score" and finding.cell is not None:
-            if finding.expected is None:
-                return None
-            by_cell[(finding.sheet, finding.cell)] = Decimal(str(finding.expected))
-    for row in form.rows:
-        key = (row.score.ref.sheet, row.score.ref.a1) if row.score.ref else None
-        if key in by_cell:
-            total += by_cell[key] - row.score.number
-    return total
 
 
 def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[CheckedForm, float]]:
     results = []
     for form in read_forms(grids, edition):
         from evaluator.checks.consequences import with_consequences
-        from evaluator.families.department.checks import form_partly_read
         from evaluator.families.department.tree.checks import run_checks
         from evaluator.families.department.tree.checks.total_mismatch import recomputed
 
@@ -50,13 +26,10 @@ def check_tree(grids: "list[SheetGrid]", edition: TreeEdition) -> list[tuple[Che
             from evaluator.families.department.tree.basic import read_basic
 
             form.basic = read_basic(grids)
-        findings = with_consequences(form, run_checks(form), run_checks)
         coverage = tree_coverage(form)
-        sums_hold = not any(finding.rule == "weight-sum" for finding in findings)
-        findings = sorted(findings + list(form_partly_read.judge(coverage, form.header_ref, sums_hold)),
-                          key=lambda finding: finding.sort_key)
+        findings = judged(with_consequences(form, run_checks(form), run_checks), coverage, form.header_ref)
         total = recomputed(form)
-        corrected = _corrected(form, findings)
+        corrected = corrected_total(total, [row.score for row in form.rows], findings)
         grades = None
         if edition.model.grades:
             band = edition.grade_for(total) if total is not None else None
