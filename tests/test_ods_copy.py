@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -24,19 +23,12 @@ from conftest import SAMPLES
 from evaluator import intake
 from evaluator.outputs.ods_copy import excel_width, number_format, points
 from evaluator.outputs.xlsx_load import load_for_annotation
-from evaluator.runner.run import Job, process
 import badfiles
+from copies import annotated_copy, printed_pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ods"
 ODS = sorted(FIXTURES.glob("*.ods"))
 PAPER_MM = {9: (210, 297), 8: (297, 420), 1: (215.9, 279.4), 11: (148, 210)}
-
-
-def _copy(path: Path, folder: Path, definitions) -> Path:
-    destination = folder / f"{path.stem}.checked.xlsx"
-    result = process(Job(path=path, display=path.name, relative=Path(path.name)), definitions, destination)
-    assert result.annotated, result.error
-    return destination
 
 
 def test_there_are_fixtures():
@@ -56,7 +48,7 @@ def test_an_ods_is_read_with_its_merged_ranges_and_checked_like_its_xlsx(path, d
 
 @pytest.mark.parametrize("path", ODS, ids=[path.stem for path in ODS])
 def test_an_ods_copy_keeps_borders_fonts_merges_formats_widths_and_heights(path, tmp_path, definitions):
-    written = _copy(path, tmp_path, definitions)
+    written = annotated_copy(path, tmp_path, definitions)
     copy = load_for_annotation(written)      # each cell's style as the file holds it
     original = load_for_annotation(SAMPLES / f"{path.stem}.xlsx")
     ws, truth = copy.worksheets[0], original.worksheets[0]
@@ -95,7 +87,7 @@ def test_an_ods_copy_keeps_borders_fonts_merges_formats_widths_and_heights(path,
 
 @pytest.mark.parametrize("path", ODS, ids=[path.stem for path in ODS])
 def test_an_ods_copy_keeps_the_print_setup(path, tmp_path, definitions):
-    ws = load_workbook(_copy(path, tmp_path, definitions)).worksheets[0]
+    ws = load_workbook(annotated_copy(path, tmp_path, definitions)).worksheets[0]
     truth = load_workbook(SAMPLES / f"{path.stem}.xlsx").worksheets[0]
     assert (ws.page_setup.paperSize or 9) == int(truth.page_setup.paperSize or 9)
     assert (ws.page_setup.orientation or "portrait") == (truth.page_setup.orientation or "portrait")
@@ -182,7 +174,7 @@ def test_the_page_estimate_counts_pages():
 
 @pytest.mark.parametrize("path", ODS, ids=[path.stem for path in ODS])
 def test_an_ods_copy_declares_as_many_printed_pages_as_the_original(path, tmp_path, definitions):
-    ws = load_workbook(_copy(path, tmp_path, definitions)).worksheets[0]
+    ws = load_workbook(annotated_copy(path, tmp_path, definitions)).worksheets[0]
     grid = intake.open(path).grids[0]
     last_row, last_col = grid.max_row, max(grid.max_col, max(c1 for _, _, _, c1 in grid.merged))
     original = _ods_pages(path, last_row, last_col)
@@ -221,19 +213,8 @@ def test_ods_data_styles_become_excel_formats():
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("path", ODS, ids=[path.stem for path in ODS])
 def test_an_ods_copy_prints_on_as_many_pages_as_the_original(path, tmp_path, definitions):
-    copy = load_workbook(_copy(path, tmp_path, definitions))
-    del copy["校验结果"]          # the form alone, as the original holds it
-    alone = tmp_path / "form-only.xlsx"
-    copy.save(alone)
-    for source in (path, alone):
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(source)],
-                       check=True, capture_output=True, timeout=300)
-
-    def pages(pdf: Path) -> int:
-        return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-
-    original = pages(tmp_path / "pdf" / f"{path.stem}.pdf")
-    assert original and pages(tmp_path / "pdf" / "form-only.pdf") == original
+    original, copy = printed_pages(path, tmp_path, definitions)
+    assert original and copy == original
 
 
 def test_styled_runs_of_an_ods_are_followed_only_within_bounds(tmp_path, definitions):

@@ -4,17 +4,14 @@ as many pages as the original (plus 校验结果)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import xlrd
-from openpyxl import load_workbook
 
 from evaluator.outputs.xlsx_load import load_for_annotation
-from evaluator.runner.run import Job, process
+from copies import annotated_copy, printed_pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 XLS = sorted((FIXTURES / "libreoffice-formulas-xls").glob("*.xls"))[:4] + \
@@ -22,16 +19,9 @@ XLS = sorted((FIXTURES / "libreoffice-formulas-xls").glob("*.xls"))[:4] + \
 BORDER = {0: None, 1: "thin", 2: "medium", 3: "dashed", 4: "dotted", 5: "thick", 6: "double", 7: "hair"}
 
 
-def _copy(path: Path, folder: Path, definitions) -> Path:
-    destination = folder / f"{path.stem}.checked.xlsx"
-    result = process(Job(path=path, display=path.name, relative=Path(path.name)), definitions, destination)
-    assert result.annotated, result.error
-    return destination
-
-
 @pytest.mark.parametrize("path", XLS, ids=[path.name for path in XLS])
 def test_an_xls_copy_keeps_borders_fonts_formats_and_print_setup(path, tmp_path, definitions):
-    copy = load_for_annotation(_copy(path, tmp_path, definitions))   # each cell's style as the file holds it
+    copy = load_for_annotation(annotated_copy(path, tmp_path, definitions))   # each cell's style as the file holds it
     book = xlrd.open_workbook(str(path), formatting_info=True)
     checked = 0
     for sheet in book.sheets():
@@ -59,19 +49,8 @@ def test_an_xls_copy_keeps_borders_fonts_formats_and_print_setup(path, tmp_path,
     assert form.page_setup.orientation in ("portrait", "landscape")
 
 
-def _pages(pdf: Path) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_an_xls_copy_prints_on_as_many_pages_as_the_original(tmp_path, definitions):
     path = FIXTURES / "libreoffice-formulas-xls" / "2022-广州市工业和信息化局.xls"
-    copy = load_workbook(_copy(path, tmp_path, definitions))
-    del copy["校验结果"]          # the form alone, as the original holds it
-    alone = tmp_path / "form-only.xlsx"
-    copy.save(alone)
-    for source in (path, alone):
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(source)],
-                       check=True, capture_output=True, timeout=300)
-    original = _pages(tmp_path / "pdf" / f"{path.stem}.pdf")
-    assert original and _pages(tmp_path / "pdf" / "form-only.pdf") == original
+    original, copy = printed_pages(path, tmp_path, definitions)
+    assert original and copy == original
