@@ -105,6 +105,42 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
+def _watch(inbox: Path, out: Path, archive: Path, stderr, **popen) -> subprocess.Popen:
+    """``evaluator watch`` on ``inbox``, as a scheduled job starts it, its errors into ``stderr``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "evaluator", "watch", str(inbox), "--out", str(out), "--archive", str(archive),
+         "--interval", "0.1", "--jobs", "1"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr, **popen)
+
+
+def _paused(process: subprocess.Popen, stderr_file: Path) -> float:
+    """Wait until the watcher says it stopped taking files, and is still running; the deadline of the test."""
+    deadline = time.monotonic() + 60
+    while "暂停接收新文件" not in stderr_file.read_text("utf-8") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process.poll() is None, stderr_file.read_text("utf-8")
+    return deadline
+
+
+def _answered(out: Path, inbox: Path, names: list[str], deadline: float) -> dict:
+    """report.json once it answers every file dropped and the inbox is empty (or the last one read
+    by the deadline)."""
+    report: dict = {"files": []}
+    while time.monotonic() < deadline:
+        try:
+            report = json.loads((out / "report.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            pass
+        if len(report["files"]) == len(names) and not list(inbox.iterdir()):
+            break
+        time.sleep(0.2)
+    return report
+
+
+def _paused_once_and_resumed(errors: str) -> None:
+    assert "Traceback" not in errors and "Exception ignored" not in errors, errors
+    assert errors.count("暂停接收新文件") == 1 and "磁盘空间已恢复" in errors, errors
+
+
 def test_a_really_full_disk_pauses_the_watcher_until_space_returns(tmp_path, small_disk):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -114,30 +150,16 @@ def test_a_really_full_disk_pauses_the_watcher_until_space_returns(tmp_path, sma
     out, archive = small_disk / "out", small_disk / "archive"
     stderr_file = tmp_path / "stderr.txt"
     with stderr_file.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "evaluator", "watch", str(inbox), "--out", str(out), "--archive", str(archive),
-             "--interval", "0.1", "--jobs", "1"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        process = _watch(inbox, out, archive, stderr)
         try:
-            deadline = time.monotonic() + 60
-            while "暂停接收新文件" not in stderr_file.read_text("utf-8") and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert process.poll() is None, stderr_file.read_text("utf-8")
+            deadline = _paused(process, stderr_file)
             time.sleep(1.5)
             filler.unlink()
-            while time.monotonic() < deadline:
-                try:
-                    report = json.loads((out / "report.json").read_text("utf-8"))
-                except (OSError, ValueError):
-                    report = {"files": []}
-                if len(report["files"]) == len(names) and not list(inbox.iterdir()):
-                    break
-                time.sleep(0.2)
+            report = _answered(out, inbox, names, deadline)
         finally:
             process.terminate()
             process.wait(30)
-    errors = stderr_file.read_text("utf-8")
-    assert "Traceback" not in errors and "Exception ignored" not in errors, errors
-    assert errors.count("暂停接收新文件") == 1 and "磁盘空间已恢复" in errors, errors
+    _paused_once_and_resumed(stderr_file.read_text("utf-8"))
     assert sorted(Path(entry["dropped_as"]).name for entry in report["files"]) == names
     assert sorted(p.name for p in archive.iterdir()) == names
 
@@ -190,31 +212,15 @@ def test_a_watcher_that_cannot_write_pauses_and_goes_on_once_it_can(tmp_path):
     names = _drop(inbox, 6)
     stderr_file = tmp_path / "stderr.txt"
     with stderr_file.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "evaluator", "watch", str(inbox), "--out", str(out), "--archive", str(archive),
-             "--interval", "0.1", "--jobs", "1"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr,
-            preexec_fn=_small_files(14000))
+        process = _watch(inbox, out, archive, stderr, preexec_fn=_small_files(14000))
         try:
-            deadline = time.monotonic() + 60
-            while "暂停接收新文件" not in stderr_file.read_text("utf-8") and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert process.poll() is None, stderr_file.read_text("utf-8")
+            deadline = _paused(process, stderr_file)
             resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-            report = {"files": []}
-            while time.monotonic() < deadline:
-                try:
-                    report = json.loads((out / "report.json").read_text("utf-8"))
-                except (OSError, ValueError):
-                    pass
-                if len(report["files"]) == len(names) and not list(inbox.iterdir()):
-                    break
-                time.sleep(0.2)
+            report = _answered(out, inbox, names, deadline)
         finally:
             process.terminate()
             process.wait(30)
-    errors = stderr_file.read_text("utf-8")
-    assert "Traceback" not in errors and "Exception ignored" not in errors, errors
-    assert errors.count("暂停接收新文件") == 1 and "磁盘空间已恢复" in errors, errors
+    _paused_once_and_resumed(stderr_file.read_text("utf-8"))
     assert sorted(Path(entry["dropped_as"]).name for entry in report["files"]) == names
     assert all(entry["annotated"] for entry in report["files"])
     assert sorted(p.name for p in archive.iterdir()) == names
