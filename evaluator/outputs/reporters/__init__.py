@@ -155,7 +155,6 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
     written = []
     # Every report is rendered before any file is touched: answers no report can be made from
     # leave the previous reports as they were.
-    rendered: list[tuple[Reporter, Path, bytes | str]] = []
     targets = []
     for reporter in REPORTERS.values():
         if reporter.filename is None:
@@ -166,10 +165,11 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
         targets.append((reporter, destination))
     # summary.xlsx (the longest) on another core while the others are rendered here.
     beside = {id(reporter): _render_beside(reporter, data, folder) for reporter, _ in targets if reporter.binary}
+    contents: dict[Path, bytes | str] = {}
     try:
         for reporter, destination in targets:
             if beside.get(id(reporter)) is None:
-                rendered.append((reporter, destination, _render(reporter, data, folder)))
+                contents[destination] = _render(reporter, data, folder)
     except BaseException:
         for collect in beside.values():
             if collect is not None:
@@ -179,11 +179,9 @@ def write_reports(data: dict[str, Any], folder: Path, keep: Iterable[Path] = (),
         collect = beside.get(id(reporter))
         if collect is not None:
             content = collect()
-            if content is None:   # the child failed: rendered here, where a failure is raised
-                content = _render(reporter, data, folder)
-            rendered.append((reporter, destination, content))
-    order = [id(reporter) for reporter, _ in targets]
-    rendered.sort(key=lambda item: order.index(id(item[0])))
+            # the child failed: rendered here, where a failure is raised
+            contents[destination] = content if content is not None else _render(reporter, data, folder)
+    rendered = [(reporter, destination, contents[destination]) for reporter, destination in targets]
     # All or none: they replace the reports in place only once every one is written whole, so the
     # reports never disagree — unless one cannot replace its file (below).
     try:
