@@ -421,6 +421,15 @@ def test_result_sheet_prints_legibly_on_a4():
     assert sheet.row_dimensions[version].height >= 45
 
 
+def test_the_file_name_in_the_result_sheets_footer_is_plain_text():
+    """``&`` starts a footer code (``&P`` is the page number): the name's own is doubled; a bidi
+    override or a newline never reaches the footer, and a long name is cut short."""
+    assert annotate._footer_name("R&D 2023.xlsx") == "R&&D 2023.xlsx"
+    assert annotate._footer_name("a\u202eb\nc.xlsx") == "ab?c.xlsx"
+    long = annotate._footer_name("长" * 300 + ".xlsx")
+    assert len(long) == annotate.FOOTER_NAME_MAX and long.endswith("…")
+
+
 def test_result_sheet_lines_up_the_facts_of_forms_of_two_families():
     result = check_file(SAMPLES / "planted-rate-score.xlsx", load_definitions())
     department = result.forms[0]

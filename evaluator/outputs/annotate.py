@@ -45,7 +45,7 @@ from evaluator.findings import Finding, Severity
 from evaluator.outputs.marker import stamp
 from evaluator.intake.workbook import SheetGrid
 from evaluator.outputs.atomic import as_created
-from evaluator.outputs.inert import xlsx_text
+from evaluator.outputs.inert import printable, xlsx_text
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_LABELS, SEVERITY_COLOURS, STATUS_COLOURS, alternatives_text, cell_name, cell_value,
     coverage_text,
@@ -375,9 +375,18 @@ def _spread(ws: Worksheet, row: int, width: int, size: float = 11) -> None:
     _fit_height(ws, row, {1: (cell.value, sum(_width(ws, col) for col in range(1, width + 1)))}, size)
 
 
+#: The most characters of a file name in the footer (Excel holds 255 for the whole footer).
+FOOTER_NAME_MAX = 100
+
+
 def _footer_name(name: str) -> str:
-    """A file name as footer text: ``&`` starts a footer code, ``&&`` is the sign itself."""
-    return name.replace("&", "&&")
+    """A file name as footer text: inert and on one line as every text the tool writes
+    (:func:`~evaluator.outputs.inert.printable`), not too long, and ``&`` doubled (it starts a
+    footer code; ``&&`` is the sign itself)."""
+    shown = printable(name)
+    if len(shown) > FOOTER_NAME_MAX:
+        shown = shown[:FOOTER_NAME_MAX - 1] + "…"
+    return xlsx_text(shown).replace("&", "&&")
 
 
 def result_sheet_name(sheetnames: list[str]) -> str:
