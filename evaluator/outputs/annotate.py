@@ -239,7 +239,8 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
         seen.add(title.casefold())
         titles.append(title)
     header_row(ws, header, titles)
-    _fit_height(ws, header, {col: (title, _width(ws, col)) for col, title in enumerate(titles, start=1)})
+    widths = [_width(ws, col) for col in range(1, len(titles) + 1)]
+    _fit_height(ws, header, {col: (title, widths[col - 1]) for col, title in enumerate(titles, start=1)})
     # Forms of different families show different facts: one row per fact any of them has, in the
     # order a project form lists them, — where a form has no such fact.
     columns = [{label: (value, number_format) for label, value, number_format in _form_facts(entry)}
@@ -258,7 +259,7 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
                 cell.alignment = wrap
             if label in SEVERITY_LABELS.values() and value:
                 cell.fill = fill(SEVERITY_COLOURS[{v: k for k, v in SEVERITY_LABELS.items()}[label]])
-        _fit_height(ws, row, {col: (ws.cell(row=row, column=col).value, _width(ws, col))
+        _fit_height(ws, row, {col: (ws.cell(row=row, column=col).value, widths[col - 1])
                               for col in range(1, len(columns) + 2)})
     for col, entry in enumerate(entries, start=2):
         ws.cell(row=header, column=col).fill = fill(STATUS_COLOURS[status_key(entry)])
@@ -348,7 +349,10 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
 def _lines(value: Any, width: float, size: float = 11) -> int:
     """Lines a text takes wrapped in a column ``width`` wide, at font ``size``."""
     usable = max(1.0, (width - 1) * 11 / size)
-    return sum(math.ceil(max(1, display_width(part)) / usable) for part in str(value or "").split("\n"))
+    text = str(value or "")
+    if 2 * len(text) <= usable and "\n" not in text:
+        return 1        # no character is wider than two: it fits (most cells, without measuring)
+    return sum(math.ceil(max(1, display_width(part)) / usable) for part in text.split("\n"))
 
 
 def _fit_height(ws: Worksheet, row: int, cells: dict[int, tuple[Any, float]], size: float = 11) -> None:
