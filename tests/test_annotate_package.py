@@ -168,8 +168,16 @@ def test_the_openpyxl_writer_and_the_package_writer_say_the_same(tmp_path, defin
     assert {k: d.width for k, d in ours.column_dimensions.items()} == {k: d.width for k, d in theirs.column_dimensions.items()}
     assert {k: d.height for k, d in ours.row_dimensions.items() if d.height} == \
         {k: d.height for k, d in theirs.row_dimensions.items() if d.height}
-    assert (ours.page_setup.orientation, ours.page_setup.fitToWidth, ours.sheet_properties.pageSetUpPr.fitToPage) == \
-        (theirs.page_setup.orientation, theirs.page_setup.fitToWidth, theirs.sheet_properties.pageSetUpPr.fitToPage)
+    printing = lambda ws: (ws.page_setup.orientation, ws.page_setup.paperSize, ws.page_setup.scale,  # noqa: E731
+                           ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.page_setup.pageOrder,
+                           ws.sheet_properties.pageSetUpPr.fitToPage, ws.print_title_cols,
+                           [getattr(ws.page_margins, side) for side in ("left", "right", "top", "bottom")],
+                           [[part.text for part in (footer.left, footer.center, footer.right)]
+                            for footer in (ws.oddFooter, ws.evenFooter)])
+    assert printing(ours) == printing(theirs)
+    assert ours.sheet_properties.pageSetUpPr.fitToPage and "&P" in ours.oddFooter.center.text
+    assert sorted(map(str, ours.merged_cells.ranges)) == sorted(map(str, theirs.merged_cells.ranges))
+    assert ours.merged_cells.ranges
     for sheet in ("项目支出绩效自评表",):
         for row in rebuilt[sheet].iter_rows():
             for cell in row:

@@ -103,3 +103,40 @@ def test_one_call_reads_a_file_by_its_kind(tmp_path):
     with pytest.raises(Refused) as refused:
         intake.open(pdf)
     assert refused.value.slug == "not-a-workbook"
+
+
+#: The intake's inner steps, each reached only through its door (evaluator.intake.open / read).
+INNER_STEPS = {"safety": {"inspect", "inspect_data"}, "workbook": {"load_grids"},
+               "texttables": {"read_html", "read_csv"}}
+
+
+def _inner_calls(path: Path) -> list[str]:
+    """The inner steps of the intake that the module at ``path`` imports or reaches by attribute."""
+    tree = ast.parse(path.read_text("utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("evaluator.intake."):
+            step = INNER_STEPS.get(node.module.split(".")[2], set())
+            found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name in step]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
+            if node.attr in INNER_STEPS.get(owner, set()):
+                found.append(f"{owner}.{node.attr}")
+    return found
+
+
+def test_the_inner_step_finder_finds_them(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("from evaluator.intake.workbook import SheetGrid, load_grids\n"
+                      "def f():\n    from evaluator.intake import safety\n    return safety.inspect('x')\n")
+    assert _inner_calls(module) == ["evaluator.intake.workbook.load_grids", "safety.inspect"]
+
+
+def test_nothing_outside_the_intake_opens_a_file_but_through_its_door():
+    """Outside evaluator/intake/, a file is read only by ``intake.open`` (or ``intake.read`` of an
+    inspection): nothing inspects or parses it by the inner steps, which would skip a check the
+    door makes (one read of the bytes, the stderr of the native reader kept quiet)."""
+    outside = [path for path in (REPO / "evaluator").rglob("*.py") if INTAKE not in path.parents]
+    assert len(outside) > 20
+    found = {str(path.relative_to(REPO)): calls for path in outside if (calls := _inner_calls(path))}
+    assert found == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -363,6 +364,70 @@ def test_result_sheet_shows_a_project_forms_facts():
     assert facts["执行率"].value == Decimal("0.9231") and facts["执行率"].number_format == "0.00%"
     assert facts["全年执行数"].value == Decimal("1200.46") and facts["全年执行数"].number_format == "#,##0.00"
     assert facts["申报总分"].value == "—" and facts["申报等级"].value == "—"
+
+
+def _printed_width(sheet, cell) -> float:
+    """The width a cell's text has: its column's, or its merged range's whole width."""
+    widths = lambda first, last: sum(sheet.column_dimensions[get_column_letter(col)].width or 8.43  # noqa: E731
+                                     for col in range(first, last + 1))
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row == cell.row and merged.min_col == cell.column:
+            return widths(merged.min_col, merged.max_col)
+    return widths(cell.column, cell.column)
+
+
+def test_result_sheet_prints_legibly_on_a4():
+    """校验结果 prints on A4 landscape one page wide at about 80 % or more (its columns are not too
+    wide for that), its header row repeated on every page, page numbers in the footer; a text wider
+    than its cell wraps in a row tall enough for its lines (it never runs over the next row), and the
+    lines above the table are spread over the table's width."""
+    project = CheckedForm(
+        family="project", edition="project-national", title="项目支出绩效自评表", sheet="部门整体支出绩效自评表",
+        findings=[_rate_score_finding(expected_range=None, alternatives=())], department="市教育局", year=2023,
+        facts={"project_name": "校园安全改造工程及配套附属设施建设项目（二期）", "department": "市教育局",
+               "unit": "第一中学", "money_unit": "万元",
+               "funds": {"initial": "1200", "budget": "1300.5", "spent": "1200.46", "rate": "0.9231",
+                         "weight": "10", "score": "9.23"}})
+    result = check_file(SAMPLES / "planted-rate-score.xlsx", load_definitions())
+    result.forms = [project]
+    sheet = annotated_workbook(result)["校验结果"]
+    header = next(row for row in range(1, 20) if sheet.cell(row=row, column=1).value == "严重程度")
+    columns = _header(sheet, header)
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    width = sum(sheet.column_dimensions[get_column_letter(col)].width for col in columns.values())
+    assert 100 * common.PAGE_WIDTH_UNITS / width >= 80, width
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    assert sheet.oddFooter.right.text == "planted-rate-score.xlsx"
+    assert {str(merged) for merged in sheet.merged_cells.ranges} >= {
+        f"A{row}:{get_column_letter(len(columns))}{row}" for row in range(1, header - 1)}
+    wide = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or type(cell).__name__ == "MergedCell":
+                continue
+            size = cell.font.sz or 11
+            needed = math.ceil(common.display_width(cell.value) * size / 11 / _printed_width(sheet, cell))
+            if needed > 1:
+                wide += 1
+                assert cell.alignment.wrap_text, cell.coordinate
+                height = sheet.row_dimensions[cell.row].height
+                assert height is not None and height >= 15 * needed * size / 11, (cell.coordinate, cell.value)
+    assert wide >= 5   # the 版本, the project's name, the facts line, the message, the arithmetic
+    version = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "版本")
+    assert sheet.cell(row=version, column=2).value == "项目支出绩效自评表（全国通用）（project-national）"
+    assert sheet.row_dimensions[version].height >= 45
+
+
+def test_the_file_name_in_the_result_sheets_footer_is_plain_text():
+    """``&`` starts a footer code (``&P`` is the page number): the name's own is doubled; a bidi
+    override or a newline never reaches the footer, and a long name is cut short."""
+    assert annotate._footer_name("R&D 2023.xlsx") == "R&&D 2023.xlsx"
+    assert annotate._footer_name("a\u202eb\nc.xlsx") == "ab?c.xlsx"
+    long = annotate._footer_name("长" * 300 + ".xlsx")
+    assert len(long) == annotate.FOOTER_NAME_MAX and long.endswith("…")
 
 
 def test_result_sheet_lines_up_the_facts_of_forms_of_two_families():

@@ -8,8 +8,10 @@ module reads the format of a cell from the file itself, lazily, and only when a 
   and the sheet part's ``s`` attribute of the cell. The XML is matched, not parsed (as
   :mod:`evaluator.intake.workbook` does for formulas), so nothing is ever expanded;
 - .xls: xlrd with ``formatting_info`` (the cell's XF record → its format string);
-- anything else (.ods, text, HTML): no formats (``code`` gives None, and the reader leaves a
-  value whose meaning depends on its format unjudged).
+- .ods: the cell's style → its data style, for the cells shown as percentages
+  (:mod:`evaluator.intake.odsformats`);
+- anything else (text, HTML): no formats (``code`` gives None, and the reader leaves a value
+  whose meaning depends on its format unjudged).
 
 :func:`percent_places` tells whether a format code shows a percentage and to how many decimals.
 """
@@ -167,9 +169,16 @@ class XlsFormats:
         return lambda row, col: (self._load().get(name) or (lambda rc: None))((row, col))
 
 
-def lookups(data: bytes, names: list[str], parts: Callable[[], dict[str, str]] | None = None) -> dict[str, Lookup]:
-    """sheet name → (row, col) → format code, for the sheets of a workbook's bytes; {} for a
-    format that keeps no number formats (then the reader does not know what a cell shows)."""
+def lookups(data: bytes, names: list[str], parts: Callable[[], dict[str, str]] | None = None,
+            *, ods: bool = False) -> dict[str, Lookup]:
+    """sheet name → (row, col) → format code, for the sheets of a workbook's bytes (``ods``: an
+    OpenDocument spreadsheet's); {} for a format that keeps no number formats (then the reader
+    does not know what a cell shows)."""
+    if ods:
+        from evaluator.intake.odsformats import OdsFormats
+
+        formats = OdsFormats(data)
+        return {name: formats.lookup(name) for name in names}
     if data.startswith(b"PK") and parts is not None:
         formats = PackageFormats(data, parts)
         return {name: formats.lookup(name) for name in names}

@@ -156,10 +156,12 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
             sheets.append(SheetGrid(name=meta.name, cells=cells, merged=merged))
     finally:
         book.close()
-    _add_number_formats(data, sheets)
+    ods = _is_ods(data)
+    _add_number_formats(data, sheets, ods)
     if data.startswith(b"PK"):
         _add_formulas(data, sheets)
-        _add_ods_merges(data, sheets)
+        if ods:
+            _add_ods_merges(data, sheets)
     elif data.startswith(OLE_MAGIC):
         widths = _XlsWidths(data)
         for grid in sheets:
@@ -173,24 +175,33 @@ def _add_ods_merges(data: bytes, sheets: list[SheetGrid]) -> None:
     that measured its tables (:func:`~evaluator.intake.zipcheck.ods_merges`)."""
     if not sheets or any(grid.merged for grid in sheets):
         return
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-    if "content.xml" not in names or "[Content_Types].xml" in names:
-        return
     found = ods_merges(data)
     for grid in sheets:
         grid.merged = [tuple(rng) for rng in found.get(grid.name, [])]
         grid.index_merges()
 
 
-def _add_number_formats(data: bytes, sheets: list[SheetGrid]) -> None:
+def _is_ods(data: bytes) -> bool:
+    """An OpenDocument spreadsheet's bytes: a zip package with ``content.xml`` and no
+    ``[Content_Types].xml`` (as the inspection tells them apart)."""
+    if not data.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return "content.xml" in names and "[Content_Types].xml" not in names
+
+
+def _add_number_formats(data: bytes, sheets: list[SheetGrid], ods: bool) -> None:
     from evaluator.intake.numformats import lookups
 
     def parts() -> dict[str, str]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _sheet_parts(archive)
 
-    found = lookups(data, [grid.name for grid in sheets], parts)
+    found = lookups(data, [grid.name for grid in sheets], parts, ods=ods)
     for grid in sheets:
         grid.number_format = found.get(grid.name)
 

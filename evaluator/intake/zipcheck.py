@@ -459,14 +459,24 @@ MAX_RANGES = 100_000   # merged ranges recorded per table at most
 def ods_merges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     """The merged ranges of every table of an OpenDocument spreadsheet's bytes (which passed the
     inspection), by table name, found by the same scan that measured them."""
-    handle = io.BytesIO(data)
-    with zipfile.ZipFile(handle) as archive:
-        info = archive.getinfo("content.xml")
     scan = _OdsScan(ranges=True)
-    for chunk in _inflate(handle, info):
+    for chunk in part_chunks(data, "content.xml"):
         scan.feed(chunk)
     scan.close()
     return scan.ranges or {}
+
+
+def part_chunks(data: bytes, name: str, most: int | None = None) -> Iterator[bytes]:
+    """The bytes of part ``name`` of a package's bytes, inflated a megabyte at a time with the
+    inspection's checks (refused the moment it outgrows its declared size). ``most``: a part whose
+    directory declares more bytes than this is refused before anything is inflated. Raises KeyError
+    for a part the package does not have."""
+    handle = io.BytesIO(data)
+    with zipfile.ZipFile(handle) as archive:
+        info = archive.getinfo(name)
+    if most is not None and info.file_size > most:
+        raise Refused("damaged", detail=f"部件 {name} 大得异常")
+    yield from _inflate(handle, info)
 
 
 def _count(raw: bytes | None) -> int:

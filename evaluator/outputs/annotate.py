@@ -45,12 +45,12 @@ from evaluator.findings import Finding, Severity
 from evaluator.outputs.marker import stamp
 from evaluator.intake.workbook import SheetGrid
 from evaluator.outputs.atomic import as_created
-from evaluator.outputs.inert import xlsx_text
+from evaluator.outputs.inert import printable, xlsx_text
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, MONEY_FUNDS, SEVERITIES, SEVERITY_LABELS, SEVERITY_COLOURS, STATUS_COLOURS, alternatives_text, cell_name, cell_value,
     coverage_text,
     department_of, display_width, edition_label, expected_label, family_label, fill, finding_details, funds_facts, show_fund, grades_line, header_row,
-    landscape, link_cell, range_text, rule_label, rule_title, sheet_location, status_key, totals_line, verdict,
+    link_cell, print_a4_landscape, range_text, rule_label, rule_title, sheet_location, status_key, totals_line, verdict,
     worst_severity, write_cell)
 from evaluator.outputs.reporters.json import form_entry
 from evaluator.outputs.xlsx_load import load_for_annotation
@@ -179,11 +179,21 @@ def _mark_cells(workbook: Workbook, findings: list[Finding]) -> None:
 
 
 #: The findings table of 校验结果: (title, width).
-FINDING_COLUMNS = [("严重程度", 12), ("规则", 24), ("规则代号", 20), ("单元格", 28), ("指标", 24),
-                   ("申报值", 12), ("应为", 12), ("应为何值", 12), ("相关单元格", 14), ("说明", 60),
-                   ("算式", 36), ("其他可接受值", 24)]
+#: The findings' columns and their widths: about 170 in all, which print one page wide on A4
+#: landscape at about 80 % (text wraps, rows are as tall as it takes). The first column also holds
+#: the labels of 各表概况; 单元格 is wide enough for a sheet name (a link's text is not wrapped by
+#: every program).
+FINDING_COLUMNS = [("严重程度", 11), ("规则", 15), ("规则代号", 12), ("单元格", 23), ("指标", 14),
+                   ("申报值", 9), ("应为", 9), ("应为何值", 9), ("相关单元格", 11), ("说明", 28),
+                   ("算式", 19), ("其他可接受值", 12)]
 #: Shown after the others when the output folder holds an earlier round of the form.
-ROUND_COLUMN = ("本轮变化", 22)
+ROUND_COLUMN = ("本轮变化", 14)
+#: The columns of a finding's row that hold numbers (not wrapped).
+NUMBER_COLUMNS = (6, 7)
+#: Points of one line of text at the default size (11 pt), and each font size's.
+LINE_HEIGHT = 15
+#: Excel's width of a column none was given.
+DEFAULT_WIDTH = 8.43
 FORMS_TABLE = "evaluator_forms"
 
 
@@ -229,16 +239,19 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
         seen.add(title.casefold())
         titles.append(title)
     header_row(ws, header, titles)
+    widths = [_width(ws, col) for col in range(1, len(titles) + 1)]
+    _fit_height(ws, header, {col: (title, widths[col - 1]) for col, title in enumerate(titles, start=1)})
     # Forms of different families show different facts: one row per fact any of them has, in the
     # order a project form lists them, — where a form has no such fact.
     columns = [{label: (value, number_format) for label, value, number_format in _form_facts(entry)}
                for entry in entries]
     order = [label for label, _, _ in _form_facts({"facts": {"project_name": None}, "counts": entries[0]["counts"]})]
     labels = [label for label in order if any(label in facts for facts in columns)]
-    wrap, bold = WRAP_TOP_LEFT, BOLD_FONT
+    wrap, bold, top = WRAP_TOP_LEFT, BOLD_FONT, TOP
     for offset, label in enumerate(labels):
         row = header + 1 + offset
-        put(ws, row, 1, label).font = bold
+        label_cell = put(ws, row, 1, label)
+        label_cell.font, label_cell.alignment = bold, top
         for col, facts in enumerate(columns, start=2):
             value, number_format = facts.get(label, (None, None))
             cell = write_cell(ws, row, col, DASH if value is None else value, number_format)
@@ -246,6 +259,8 @@ def _forms_table(ws: Worksheet, top: int, entries: list[dict[str, Any]], table_n
                 cell.alignment = wrap
             if label in SEVERITY_LABELS.values() and value:
                 cell.fill = fill(SEVERITY_COLOURS[{v: k for k, v in SEVERITY_LABELS.items()}[label]])
+        _fit_height(ws, row, {col: (ws.cell(row=row, column=col).value, widths[col - 1])
+                              for col in range(1, len(columns) + 2)})
     for col, entry in enumerate(entries, start=2):
         ws.cell(row=header, column=col).fill = fill(STATUS_COLOURS[status_key(entry)])
     last = header + len(labels)
@@ -296,6 +311,7 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
     header = top
     columns = FINDING_COLUMNS + [ROUND_COLUMN] if marks is not None else FINDING_COLUMNS
     header_row(ws, header, [title for title, _ in columns])
+    _fit_height(ws, header, {col: (title, width) for col, (title, width) in enumerate(columns, start=1)})
     row = header + 1
     wrap, top_aligned = WRAP_TOP, TOP
     if not findings:
@@ -322,16 +338,59 @@ def _findings_table(ws: Worksheet, top: int, findings: list[Finding], sheetnames
         if marks is not None:
             put(ws, row, 13, marks.get((finding.rule, finding.sheet or "", finding.cell or ""), "")).alignment = wrap
         for col in range(1, 10):
-            ws.cell(row=row, column=col).alignment = top_aligned
-        # Tall enough for its wrapped text (a row height is not fitted when the file opens).
-        lines = max(sum(math.ceil(max(1, display_width(part)) / (FINDING_COLUMNS[col - 1][1] - 1))
-                        for part in str(ws.cell(row=row, column=col).value or "").split("\n"))
-                    for col in (10, 11, 12))
-        if lines > 1:
-            ws.row_dimensions[row].height = 15 * lines + 2
+            ws.cell(row=row, column=col).alignment = top_aligned if col in NUMBER_COLUMNS or col == 1 else wrap
+        _fit_height(ws, row, {col: (ws.cell(row=row, column=col).value, width)
+                              for col, (_, width) in enumerate(columns, start=1) if col not in NUMBER_COLUMNS})
         row += 1
     _widen(ws, columns)
     return header, row - 1
+
+
+def _lines(value: Any, width: float, size: float = 11) -> int:
+    """Lines a text takes wrapped in a column ``width`` wide, at font ``size``."""
+    usable = max(1.0, (width - 1) * 11 / size)
+    text = str(value or "")
+    if 2 * len(text) <= usable and "\n" not in text:
+        return 1        # no character is wider than two: it fits (most cells, without measuring)
+    return sum(math.ceil(max(1, display_width(part)) / usable) for part in text.split("\n"))
+
+
+def _fit_height(ws: Worksheet, row: int, cells: dict[int, tuple[Any, float]], size: float = 11) -> None:
+    """Make ``row`` tall enough for its wrapped text (column → (value, width)): a row height is not
+    fitted when the file opens, and a text taller than its row runs over the next one in print."""
+    lines = max((_lines(value, width, size) for value, width in cells.values() if isinstance(value, str)),
+                default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = round(LINE_HEIGHT * size / 11 * lines + 2, 1)
+
+
+def _width(ws: Worksheet, col: int) -> float:
+    """The width of a column of 校验结果 (Excel's default where none was set)."""
+    letter = get_column_letter(col)
+    return (ws.column_dimensions[letter].width if letter in ws.column_dimensions else None) or DEFAULT_WIDTH
+
+
+def _spread(ws: Worksheet, row: int, width: int, size: float = 11) -> None:
+    """The text of ``row``'s first cell across the table's ``width`` columns: merged, wrapped, and
+    the row as tall as its lines (a long line printed past the table's last column is cut off)."""
+    cell = ws.cell(row=row, column=1)
+    cell.alignment = WRAP_TOP_LEFT
+    ws.merge_cells(f"A{row}:{get_column_letter(width)}{row}")
+    _fit_height(ws, row, {1: (cell.value, sum(_width(ws, col) for col in range(1, width + 1)))}, size)
+
+
+#: The most characters of a file name in the footer (Excel holds 255 for the whole footer).
+FOOTER_NAME_MAX = 100
+
+
+def _footer_name(name: str) -> str:
+    """A file name as footer text: inert and on one line as every text the tool writes
+    (:func:`~evaluator.outputs.inert.printable`), not too long, and ``&`` doubled (it starts a
+    footer code; ``&&`` is the sign itself)."""
+    shown = printable(name)
+    if len(shown) > FOOTER_NAME_MAX:
+        shown = shown[:FOOTER_NAME_MAX - 1] + "…"
+    return xlsx_text(shown).replace("&", "&&")
 
 
 def result_sheet_name(sheetnames: list[str]) -> str:
@@ -374,35 +433,43 @@ def fill_result_sheet(ws: Worksheet, result: FileResult, sheetnames: list[str], 
             line += f"；评价等级 {grades_line(entries[0])}"
     verdict_cell = put(ws, 2, 1, line)
     verdict_cell.font = HEADING_FONT
-    for col in range(1, len(FINDING_COLUMNS) + 1):
-        ws.cell(row=2, column=col).fill = fill(STATUS_COLOURS[worst_severity(counts) or "ok"])
+    verdict_cell.fill = fill(STATUS_COLOURS[worst_severity(counts) or "ok"])
+    lines = {1: TITLE_FONT.sz, 2: HEADING_FONT.sz}     # the rows of text above the table: font size
     row = 3
     if result.rebuild:
         from evaluator.outputs.xls_copy import rebuilt_note
 
         put(ws, row, 1, rebuilt_note(result.inspection.kind if result.inspection is not None else None))
+        lines[row] = 11
         row += 1
     facts_row = row
     if len(entries) == 1:
         put(ws, row, 1, _facts_line(entries[0]))
+        lines[row] = 11
     elif entries:
         families = Counter(family_label(entry) or "其他" for entry in entries)
         put(ws, row, 1, f"共 {len(entries)} 张表（" + "，".join(f"{label} {n} 张" for label, n in families.items())
             + "），各表的总分和概况见问题清单下方")
+        lines[row] = 11
     put(ws, row + 1, 1, "批注和底色标在须修改的单元格上；单击“单元格”一列转到该单元格。")
+    lines[row + 1] = 11
     if result.round_lines:   # against the last round of the same form (evaluator/runner/rounds.py)
         put(ws, row + 2, 1, "；".join(result.round_lines))
+        lines[row + 2] = 11
     marks = result.round_marks or None     # only when the output folder holds an earlier round
-    header, last = _findings_table(ws, row + 3, findings, sheetnames, marks)
-    # Also over the one row that says 未发现问题: every table has its filter.
     width = len(FINDING_COLUMNS) + (1 if marks is not None else 0)
+    header, last = _findings_table(ws, row + 3, findings, sheetnames, marks)
+    for line_row, size in lines.items():    # the lines above the table, now that its widths are set
+        _spread(ws, line_row, width, size)
+    # Also over the one row that says 未发现问题: every table has its filter.
     ws.auto_filter.ref = f"A{header}:{get_column_letter(width)}{last}"
     if entries:
         forms_header = _forms_table(ws, last + 2, entries, table_names)
         if len(entries) > 1:
             link_cell(ws.cell(row=facts_row, column=1), location=sheet_location(name, f"A{forms_header}"))
     ws.freeze_panes = f"A{header + 1}"
-    landscape(ws, f"{header}:{header}")
+    print_a4_landscape(ws, f"{header}:{header}", sum(_width(ws, col) for col in range(1, width + 1)),
+                       _footer_name(result.path.name), fit_width=True)
 
 
 STUB_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'

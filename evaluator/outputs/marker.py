@@ -209,14 +209,12 @@ def _mark_of(handle, size: int, limits: Limits, path: Path) -> Mark | None:
 
 
 def _digest_of(path: Path, limits: Limits) -> str | None:
-    """The values digest of a marked workbook, inspected and read as a check reads it (None: it
-    cannot be read)."""
-    from evaluator.intake.safety import inspect
-    from evaluator.intake.workbook import load_grids
+    """The values digest of a marked workbook, read through the intake's one door as a check reads
+    it (None: it cannot be read)."""
+    from evaluator import intake
 
     try:
-        inspection = inspect(path, limits)
-        return values_digest(load_grids(path, skip=inspection.skipped, data=inspection.data or None).sheets)
+        return values_digest(intake.open(path, limits).grids)
     except Exception:  # noqa: BLE001 - unreadable: modified (it is then checked and says why)
         return None
 

@@ -14,7 +14,8 @@ values and merges. Here, read from the .ods's ``content.xml`` and ``styles.xml``
   (``table:print-ranges``) and print titles (``table:table-header-rows``).
 
 The .ods passed the intake's checks (sizes, no DOCTYPE) before; its XML is parsed with defusedxml
-all the same. Formats are cosmetic: anything not understood leaves the copy as it was built.
+all the same. Its styles are read as the intake reads them (:class:`evaluator.intake.odsstyles.Styles`,
+which the intake also uses for the number formats it judges by). Formats are cosmetic: anything not understood leaves the copy as it was built.
 Repeated rows and columns are followed only as far as the sheet is used (a trailing run of a
 million empty rows is the format's way of saying "the rest"), and at most :data:`MAX_STYLED` cells
 are styled per workbook.
@@ -27,21 +28,13 @@ import io
 import logging
 import re
 import zipfile
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 from xml.etree.ElementTree import Element
 
+from evaluator.intake.odsstyles import Styles, number_format, q
+
 log = logging.getLogger("evaluator")
 
-NS = {
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
-    "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
-    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-}
 MAX_STYLED = 100_000        # cells styled per workbook at most
 FILLER = 1000               # a repeated run longer than this is the empty rest of the sheet
 # Excel paper sizes by (short, long) side in millimetres.
@@ -52,11 +45,6 @@ HORIZONTAL = {"start": "left", "left": "left", "center": "center", "end": "right
 VERTICAL = {"top": "top", "middle": "center", "bottom": "bottom"}
 _LENGTH = re.compile(r"^\s*(-?[\d.]+)\s*(in|cm|mm|pt|pc|px)?\s*$")
 _POINTS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0, "pc": 12.0, "px": 0.75, None: 1.0}
-
-
-def _q(name: str) -> str:
-    prefix, local = name.split(":")
-    return f"{{{NS[prefix]}}}{local}"
 
 
 def points(value: str | None) -> float | None:
@@ -71,79 +59,6 @@ def excel_width(length_pt: float) -> float:
     return round(max(0.0, (length_pt * 96 / 72 - 5) / 7), 2)
 
 
-@dataclass
-class _Styles:
-    """The styles of both parts, by family and name, and the data styles and page styles."""
-
-    cell: dict[str, Element] = field(default_factory=dict)
-    column: dict[str, Element] = field(default_factory=dict)
-    row: dict[str, Element] = field(default_factory=dict)
-    table: dict[str, Element] = field(default_factory=dict)
-    data: dict[str, Element] = field(default_factory=dict)
-    layouts: dict[str, Element] = field(default_factory=dict)
-    masters: dict[str, Element] = field(default_factory=dict)
-    fonts: dict[str, str] = field(default_factory=dict)
-    default_cell: Element | None = None
-    resolved: dict[str | None, dict[str, dict[str, str]]] = field(default_factory=dict)
-
-    def add(self, root: Element) -> None:
-        for face in root.iter(_q("style:font-face")):
-            family = face.get(_q("svg:font-family"), "").strip("'\"")
-            self.fonts[face.get(_q("style:name"), "")] = family or face.get(_q("style:name"), "")
-        by_family = {"table-cell": self.cell, "table-column": self.column, "table-row": self.row, "table": self.table}
-        for element in root.iter(_q("style:style")):
-            target = by_family.get(element.get(_q("style:family"), ""))
-            if target is not None:
-                target[element.get(_q("style:name"), "")] = element
-        for element in root.iter(_q("style:default-style")):
-            if element.get(_q("style:family")) == "table-cell":
-                self.default_cell = element
-        for element in root.iter():
-            if isinstance(element.tag, str) and element.tag.startswith(f"{{{NS['number']}}}") \
-                    and element.tag.endswith("-style"):
-                self.data[element.get(_q("style:name"), "")] = element
-        for element in root.iter(_q("style:page-layout")):
-            self.layouts[element.get(_q("style:name"), "")] = element
-        for element in root.iter(_q("style:master-page")):
-            self.masters[element.get(_q("style:name"), "")] = element
-
-    def properties(self, name: str | None) -> dict[str, dict[str, str]]:
-        """A cell style's properties, its parents' and the default style's merged under them:
-        {"table-cell": {...}, "paragraph": {...}, "text": {...}, "data-style": {"name": ...}}."""
-        if name in self.resolved:
-            return self.resolved[name]
-        chain: list[Element] = []
-        seen: set[str] = set()
-        current = name
-        while current and current not in seen and current in self.cell:
-            seen.add(current)
-            chain.append(self.cell[current])
-            current = self.cell[current].get(_q("style:parent-style-name"))
-        if self.default_cell is not None:
-            chain.append(self.default_cell)
-        merged: dict[str, dict[str, str]] = {"table-cell": {}, "paragraph": {}, "text": {}, "data-style": {}}
-        for element in reversed(chain):
-            for kind in ("table-cell", "paragraph", "text"):
-                for props in element.findall(_q(f"style:{kind}-properties")):
-                    merged[kind].update({_local(key): value for key, value in props.attrib.items()})
-            data = element.get(_q("style:data-style-name"))
-            if data:
-                merged["data-style"]["name"] = data
-        self.resolved[name] = merged
-        return merged
-
-
-def _local(key: str) -> str:
-    """"{ns}name" → "prefix:name", the prefix as this module names the namespace."""
-    if key.startswith("{"):
-        uri, local = key[1:].split("}", 1)
-        for prefix, known in NS.items():
-            if known == uri:
-                return f"{prefix}:{local}"
-        return local
-    return key
-
-
 def apply_ods_look(workbook: Any, data: bytes) -> None:
     """Give the sheets of ``workbook`` (built from the .ods ``data``, same sheet names) the .ods's look."""
     try:
@@ -156,13 +71,13 @@ def apply_ods_look(workbook: Any, data: bytes) -> None:
     except Exception:  # noqa: BLE001 - the look is cosmetic
         log.debug("ods formats not read", exc_info=True)
         return
-    styles = _Styles()
+    styles = Styles()
     if styles_part is not None:
         styles.add(styles_part)
     styles.add(content)
     budget = [MAX_STYLED]
-    for table in content.iter(_q("table:table")):
-        name = (table.get(_q("table:name")) or "")[:31]
+    for table in content.iter(q("table:table")):
+        name = (table.get(q("table:name")) or "")[:31]
         if name not in workbook.sheetnames:
             continue
         try:
@@ -176,28 +91,28 @@ def apply_ods_look(workbook: Any, data: bytes) -> None:
 
 def _columns(table: Element) -> Iterator[Element]:
     for child in table:
-        if child.tag == _q("table:table-column"):
+        if child.tag == q("table:table-column"):
             yield child
-        elif child.tag in (_q("table:table-column-group"), _q("table:table-header-columns"), _q("table:table-columns")):
+        elif child.tag in (q("table:table-column-group"), q("table:table-header-columns"), q("table:table-columns")):
             yield from _columns(child)
 
 
 def _rows(table: Element, header: bool = False) -> Iterator[tuple[Element, bool]]:
     for child in table:
-        if child.tag == _q("table:table-row"):
+        if child.tag == q("table:table-row"):
             yield child, header
-        elif child.tag in (_q("table:table-row-group"), _q("table:table-rows")):
+        elif child.tag in (q("table:table-row-group"), q("table:table-rows")):
             yield from _rows(child, header)
-        elif child.tag == _q("table:table-header-rows"):
+        elif child.tag == q("table:table-header-rows"):
             yield from _rows(child, True)
 
 
 def _count(element: Element, attribute: str) -> int:
-    raw = element.get(_q(attribute), "1")
+    raw = element.get(q(attribute), "1")
     return max(1, int(raw)) if raw.isdigit() else 1
 
 
-def _sheet(table: Element, ws: Any, styles: _Styles, budget: list[int]) -> None:
+def _sheet(table: Element, ws: Any, styles: Styles, budget: list[int]) -> None:
     from openpyxl.utils import get_column_letter
 
     last_col = max(ws.max_column, max((r.max_col for r in ws.merged_cells.ranges), default=0))
@@ -206,16 +121,16 @@ def _sheet(table: Element, ws: Any, styles: _Styles, budget: list[int]) -> None:
     col = 0
     for column in _columns(table):
         repeat = _count(column, "table:number-columns-repeated")
-        style = styles.column.get(column.get(_q("table:style-name"), ""))
+        style = styles.column.get(column.get(q("table:style-name"), ""))
         width = None
         if style is not None:
-            props = style.find(_q("style:table-column-properties"))
-            width = points(props.get(_q("style:column-width"))) if props is not None else None
+            props = style.find(q("style:table-column-properties"))
+            width = points(props.get(q("style:column-width"))) if props is not None else None
         for _ in range(min(repeat, max(0, last_col - col))):
             col += 1
             if width is not None:
                 ws.column_dimensions[get_column_letter(col)].width = excel_width(width)
-        column_defaults.extend([column.get(_q("table:default-cell-style-name"))] * min(repeat, FILLER))
+        column_defaults.extend([column.get(q("table:default-cell-style-name"))] * min(repeat, FILLER))
         if repeat > FILLER:
             col = max(col, last_col)
     cache: dict[str, Any] = {}
@@ -225,14 +140,14 @@ def _sheet(table: Element, ws: Any, styles: _Styles, budget: list[int]) -> None:
         repeat = _count(element, "table:number-rows-repeated")
         if repeat > FILLER:
             break
-        style = styles.row.get(element.get(_q("table:style-name"), ""))
+        style = styles.row.get(element.get(q("table:style-name"), ""))
         height = optimal = None
         if style is not None:
-            props = style.find(_q("style:table-row-properties"))
+            props = style.find(q("style:table-row-properties"))
             if props is not None:
-                height = points(props.get(_q("style:row-height")))
-                optimal = props.get(_q("style:use-optimal-row-height"))
-        row_default = element.get(_q("table:default-cell-style-name"))
+                height = points(props.get(q("style:row-height")))
+                optimal = props.get(q("style:use-optimal-row-height"))
+        row_default = element.get(q("table:default-cell-style-name"))
         for _ in range(repeat):
             row += 1
             if header:
@@ -245,20 +160,20 @@ def _sheet(table: Element, ws: Any, styles: _Styles, budget: list[int]) -> None:
         ws.print_title_rows = f"{header_rows[0]}:{header_rows[-1]}"
 
 
-def _cells(element: Element, row: int, ws: Any, styles: _Styles, cache: dict[str, Any], budget: list[int],
+def _cells(element: Element, row: int, ws: Any, styles: Styles, cache: dict[str, Any], budget: list[int],
            row_default: str | None, column_defaults: list[str | None]) -> None:
     col = 0
     for cell in element:
-        if cell.tag not in (_q("table:table-cell"), _q("table:covered-table-cell")):
+        if cell.tag not in (q("table:table-cell"), q("table:covered-table-cell")):
             continue
         repeat = _count(cell, "table:number-columns-repeated")
         if repeat > FILLER:
             return
-        own = cell.get(_q("table:style-name"))
+        own = cell.get(q("table:style-name"))
         for _ in range(repeat):
             col += 1
             name = own or row_default or (column_defaults[col - 1] if col - 1 < len(column_defaults) else None)
-            if not name or name == "Default" and cell.get(_q("office:value-type")) is None:
+            if not name or name == "Default" and cell.get(q("office:value-type")) is None:
                 continue
             if budget[0] <= 0:
                 return
@@ -267,7 +182,7 @@ def _cells(element: Element, row: int, ws: Any, styles: _Styles, cache: dict[str
             _style(styles, name, cache, ws.cell(row=row, column=col))
 
 
-def _style(styles: _Styles, name: str, cache: dict[str, Any], target: Any) -> None:
+def _style(styles: Styles, name: str, cache: dict[str, Any], target: Any) -> None:
     """Give ``target`` (a cell of the copy) the format of cell style ``name``; the first cell of a
     style builds it, the others copy its style indexes."""
     if name in cache:
@@ -340,68 +255,23 @@ def _side(value: str | None, Side: Any) -> Any:
     return Side(style=style, color=colour if colour and colour != "FF000000" else None)
 
 
-# --- number formats ----------------------------------------------------------------------------
-
-def number_format(data_styles: dict[str, Element], name: str) -> str:
-    """The Excel format code of ODF data style ``name`` (its first section; "General" for what is
-    not understood)."""
-    element = data_styles.get(name)
-    if element is None:
-        return "General"
-    kind = element.tag.split("}", 1)[1]
-    if kind == "text-style":
-        return "@"
-    code = ""
-    for child in element:
-        local = child.tag.split("}", 1)[1] if isinstance(child.tag, str) and "}" in child.tag else ""
-        if local == "number":
-            code += _digits(child)
-        elif local == "scientific-number":
-            code += _digits(child) + "E+" + "0" * max(1, int(child.get(_q("number:min-exponent-digits"), "2")))
-        elif local == "text":
-            literal = child.text or ""
-            code += literal if literal in ("%", " ", "-", "(", ")", ":", "/", ".", ",") else (f'"{literal}"' if literal else "")
-        elif local == "currency-symbol":
-            code += f'"{child.text}"' if child.text else "¥"
-        elif local in ("year", "month", "day", "hours", "minutes", "seconds"):
-            long = child.get(_q("number:style")) == "long"
-            code += {"year": "yyyy" if long else "yy", "month": ("mmmm" if child.get(_q("number:textual")) == "true" else "mm")
-                     if long else ("mmm" if child.get(_q("number:textual")) == "true" else "m"),
-                     "day": "dd" if long else "d", "hours": "hh" if long else "h", "minutes": "mm" if long else "m",
-                     "seconds": "ss" if long else "s"}[local]
-        elif local == "am-pm":
-            code += "AM/PM"
-    if kind == "percentage-style" and "%" not in code:
-        code += "%"
-    return code or "General"
-
-
-def _digits(element: Element) -> str:
-    places = int(element.get(_q("number:decimal-places"), "0") or 0)
-    integers = max(1, int(element.get(_q("number:min-integer-digits"), "1") or 1))
-    whole = "0" * integers
-    if element.get(_q("number:grouping")) == "true" and integers <= 3:
-        whole = "#,##" + whole if integers == 1 else "#," + "#" * (3 - integers) + whole
-    return whole + ("." + "0" * places if places > 0 else "")
-
-
 # --- print set-up ------------------------------------------------------------------------------
 
-def _print_setup(table: Element, ws: Any, styles: _Styles) -> None:
-    ranges = table.get(_q("table:print-ranges"))
+def _print_setup(table: Element, ws: Any, styles: Styles) -> None:
+    ranges = table.get(q("table:print-ranges"))
     if ranges:
         area = _print_area(ranges)
         if area:
             ws.print_area = area
-    style = styles.table.get(table.get(_q("table:style-name"), ""))
-    master = styles.masters.get(style.get(_q("style:master-page-name"), "")) if style is not None else None
-    layout = styles.layouts.get(master.get(_q("style:page-layout-name"), "")) if master is not None else None
+    style = styles.table.get(table.get(q("table:style-name"), ""))
+    master = styles.masters.get(style.get(q("style:master-page-name"), "")) if style is not None else None
+    layout = styles.layouts.get(master.get(q("style:page-layout-name"), "")) if master is not None else None
     if layout is None:
         return
-    props = layout.find(_q("style:page-layout-properties"))
+    props = layout.find(q("style:page-layout-properties"))
     if props is None:
         return
-    get = lambda name: props.get(_q(name))  # noqa: E731
+    get = lambda name: props.get(q(name))  # noqa: E731
     width, height = points(get("fo:page-width")), points(get("fo:page-height"))
     if width and height:
         short, long = sorted((round(width / 72 * 25.4), round(height / 72 * 25.4)))
@@ -440,14 +310,14 @@ def _band(layout: Element, master: Element | None, part: str) -> float:
     """The height (points) a shown header or footer takes above or below the page's margin."""
     if master is None:
         return 0.0
-    shown = master.find(_q(f"style:{part}"))
-    if shown is None or shown.get(_q("style:display")) == "false":
+    shown = master.find(q(f"style:{part}"))
+    if shown is None or shown.get(q("style:display")) == "false":
         return 0.0
-    props = layout.find(f"{_q(f'style:{part}-style')}/{_q('style:header-footer-properties')}")
+    props = layout.find(f"{q(f'style:{part}-style')}/{q('style:header-footer-properties')}")
     if props is None:
         return 0.0
-    height = points(props.get(_q("fo:min-height"))) or 0.0
-    spacing = points(props.get(_q("fo:margin-bottom" if part == "header" else "fo:margin-top"))) or 0.0
+    height = points(props.get(q("fo:min-height"))) or 0.0
+    spacing = points(props.get(q("fo:margin-bottom" if part == "header" else "fo:margin-top"))) or 0.0
     return height + spacing
 
 

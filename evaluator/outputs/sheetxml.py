@@ -2,8 +2,9 @@
 
 :class:`RecordingSheet` takes the calls the shared writer (:func:`evaluator.outputs.annotate.fill_result_sheet`
 and the helpers of :mod:`evaluator.outputs.reporters.common`) makes on an openpyxl worksheet — cells
-with values, fonts, fills, borders, alignments, number formats and links, column widths, row
-heights, a frozen pane, a filter, a table, the print set-up — and :meth:`RecordingSheet.xml` writes
+with values, fonts, fills, borders, alignments, number formats and links, merged ranges, column
+widths, row heights, a frozen pane, a filter, a table, the print set-up (paper, orientation, scale
+or fit, margins, repeated rows and columns, footers) — and :meth:`RecordingSheet.xml` writes
 them as sheet XML, each distinct format appended once to the workbook's styles. There is one writer
 of what 校验结果 says; this only saves building and saving an openpyxl workbook for it.
 """
@@ -84,10 +85,16 @@ class RecordingSheet:
         self.auto_filter = SimpleNamespace(ref=None)
         self.freeze_panes: str | None = None
         self.tables: dict[str, Any] = {}
-        self.page_setup = SimpleNamespace(orientation=None, paperSize=None, fitToWidth=None, fitToHeight=None)
+        self.page_setup = SimpleNamespace(orientation=None, paperSize=None, scale=None, fitToWidth=None,
+                                          fitToHeight=None, pageOrder=None)
         self.sheet_properties = SimpleNamespace(pageSetUpPr=SimpleNamespace(fitToPage=None))
         self.print_options = SimpleNamespace(gridLines=None)
+        # openpyxl's default margins (inches), which it writes when none is set
+        self.page_margins = SimpleNamespace(left=0.75, right=0.75, top=1, bottom=1, header=0.5, footer=0.5)
+        self.oddFooter, self.evenFooter = _footer(), _footer()
         self.print_title_rows: str | None = None
+        self.print_title_cols: str | None = None
+        self.merged: list[str] = []
 
     def cell(self, row: int, column: int, value: Any = None) -> RecordedCell:
         cell = self._cells.get((row, column))
@@ -101,6 +108,11 @@ class RecordingSheet:
     def add_table(self, table: Any) -> None:
         self.tables[table.displayName] = table
 
+    def merge_cells(self, range_string: str) -> None:
+        """Merge a range (as ``A2:L2``): its first cell shows; the other cells of the range are not
+        written (openpyxl too keeps nothing of them)."""
+        self.merged.append(range_string)
+
     # -- writing ----------------------------------------------------------------------------
 
     def xml(self, styles: Styles) -> tuple[str, list[Any], list[tuple[str, str, bool]]]:
@@ -112,11 +124,14 @@ class RecordingSheet:
             rows.setdefault(row, []).append(cell)
         body = []
         links = []
+        covered = {f"{letters(col)}{row}" for ref in self.merged for row, col in _cells_of(ref)[1:]}
         for row in sorted(set(rows) | {r for r, d in self.row_dimensions.items() if d.height}):
             height = self.row_dimensions[row].height if row in self.row_dimensions else None
             attrs = f' ht="{height:g}" customHeight="1"' if height else ""
             cells = []
             for cell in rows.get(row, []):
+                if cell.coordinate in covered:
+                    continue
                 style = self._style(cell, styles, formats)
                 cells.append(_cell_xml(cell, style))
                 if cell.hyperlink is not None:
@@ -138,16 +153,27 @@ class RecordingSheet:
         parts.append("<sheetData>" + "".join(body) + "</sheetData>")
         if self.auto_filter.ref:
             parts.append(f'<autoFilter ref="{self.auto_filter.ref}"/>')
+        if self.merged:
+            parts.append(f'<mergeCells count="{len(self.merged)}">'
+                         + "".join(f'<mergeCell ref="{ref}"/>' for ref in self.merged) + "</mergeCells>")
         if links:
             parts.append("<hyperlinks>" + "".join(_link_xml(cell) for cell in links) + "</hyperlinks>")
         if self.print_options.gridLines:
             parts.append('<printOptions gridLines="1"/>')
-        parts.append('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>')
+        margins = self.page_margins
+        parts.append(f'<pageMargins left="{margins.left:g}" right="{margins.right:g}" top="{margins.top:g}" '
+                     f'bottom="{margins.bottom:g}" header="{margins.header:g}" footer="{margins.footer:g}"/>')
         setup = {"paperSize": self.page_setup.paperSize, "orientation": self.page_setup.orientation,
-                 "fitToWidth": self.page_setup.fitToWidth, "fitToHeight": self.page_setup.fitToHeight}
+                 "scale": self.page_setup.scale, "fitToWidth": self.page_setup.fitToWidth,
+                 "fitToHeight": self.page_setup.fitToHeight, "pageOrder": self.page_setup.pageOrder}
         setup_attrs = "".join(f' {key}="{value}"' for key, value in setup.items() if value is not None)
         if setup_attrs:
             parts.append(f"<pageSetup{setup_attrs}/>")
+        footers = [(tag, _footer_text(footer)) for tag, footer in (("oddFooter", self.oddFooter),
+                                                                   ("evenFooter", self.evenFooter))]
+        if any(text for _, text in footers):
+            parts.append("<headerFooter>" + "".join(f"<{tag}>{html.escape(text, quote=False)}</{tag}>"
+                                                    for tag, text in footers if text) + "</headerFooter>")
         tables = list(self.tables.values())
         if tables:
             parts.append(f'<tableParts count="{len(tables)}">'
@@ -160,9 +186,15 @@ class RecordingSheet:
         if self.auto_filter.ref:
             first, _, last = self.auto_filter.ref.partition(":")
             names.append(("_xlnm._FilterDatabase", f"{quoted}!{_absolute(first)}:{_absolute(last or first)}", True))
+        titles = []
+        if self.print_title_cols:
+            first, _, last = self.print_title_cols.partition(":")
+            titles.append(f"{quoted}!${first}:${last or first}")
         if self.print_title_rows:
             top, _, bottom = self.print_title_rows.partition(":")
-            names.append(("_xlnm.Print_Titles", f"{quoted}!${top}:${bottom or top}", False))
+            titles.append(f"{quoted}!${top}:${bottom or top}")
+        if titles:
+            names.append(("_xlnm.Print_Titles", ",".join(titles), False))
         return "".join(parts), tables, names
 
     def _views(self) -> str:
@@ -237,6 +269,27 @@ def _border_key(border: Any) -> Any:
         return None
     return tuple((side.style, _colour_key(side.color)) if side is not None else None
                  for side in (border.left, border.right, border.top, border.bottom))
+
+
+def _footer() -> SimpleNamespace:
+    return SimpleNamespace(left=SimpleNamespace(text=None), center=SimpleNamespace(text=None),
+                           right=SimpleNamespace(text=None))
+
+
+def _footer_text(footer: SimpleNamespace) -> str:
+    """A footer's three parts as one text (``&L…&C…&R…``), as openpyxl writes them."""
+    return "".join(f"&{code}{part.text}" for code, part in (("L", footer.left), ("C", footer.center),
+                                                            ("R", footer.right)) if part.text)
+
+
+def _cells_of(ref: str) -> list[tuple[int, int]]:
+    """The cells of a range ``A2:L3`` as (row, column), row by row, its first cell first."""
+    first, _, last = ref.partition(":")
+    last = last or first
+    split = lambda at: (int("".join(ch for ch in at if ch.isdigit())),  # noqa: E731
+                        column_index("".join(ch for ch in at if ch.isalpha())))
+    (r0, c0), (r1, c1) = split(first), split(last)
+    return [(row, col) for row in range(r0, r1 + 1) for col in range(c0, c1 + 1)]
 
 
 def column_index(letter: str) -> int:

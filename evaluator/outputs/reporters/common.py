@@ -612,6 +612,43 @@ def header_row(ws, row: int, titles: Iterable[str], col: int = 1) -> None:
         cell.border = border
 
 
+#: Printing on A4 landscape: at least this scale (percent); a wider table continues on the next page.
+MIN_PRINT_SCALE = 60
+#: Column width units that fit across an A4 landscape page at 100 % (about 267 mm of 1.9 mm units,
+#: within the margins set by :func:`print_a4_landscape`).
+PAGE_WIDTH_UNITS = 140
+
+
+def print_a4_landscape(ws, title_rows: str | None, width: float, footer_right: str = "",
+                       repeat_first_column: bool = False, fit_width: bool = False) -> None:
+    """A4 landscape at the largest scale from 100 % down to :data:`MIN_PRINT_SCALE` that fits
+    ``width`` (column width units) on one page; wider, the table continues on the next pages (its
+    first column repeated with ``repeat_first_column``). With ``fit_width`` the program printing
+    it scales the columns to one page wide itself (for a table whose widths keep that scale
+    legible: a program whose default font is wider than Excel's then shrinks it a little more,
+    rather than cut a row across two pages). Header rows repeated, the sheet's name and the page
+    number (第 n 页，共 m 页) in the footer, ``footer_right`` at its right."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = fit_width
+    if fit_width:
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    else:
+        ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(100 * PAGE_WIDTH_UNITS / max(width, 1))))
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if repeat_first_column and width * ws.page_setup.scale / 100 > PAGE_WIDTH_UNITS:
+        ws.print_title_cols = "A:A"
+    for footer in (ws.oddFooter, ws.evenFooter):
+        footer.left.text = "&A"
+        footer.center.text = "第 &P 页，共 &N 页"
+        footer.right.text = footer_right or None
+
+
 def landscape(ws, title_rows: str | None = None) -> None:
     """Printed landscape, every column on one page wide, as many pages tall as it takes."""
     ws.page_setup.orientation = "landscape"

@@ -42,10 +42,10 @@ from typing import IO, Any
 
 from evaluator.runner.rounds import identity
 from evaluator.outputs.reporters.common import (
-    DASH, FUNDS_FACTS, HEADER_COLOUR, LINK_COLOUR, MONEY_FUNDS, SEVERITIES, SEVERITY_COLOURS,
-    SEVERITY_LABELS, STATUS_COLOURS, alternatives_text, cell_name, cell_value, counts_sentence, coverage_text, department_of,
-    display_width, distinct, edition_label, expected_label, family_label, href, number, range_text, relative_path,
-    rule_title, sheet_location, status_key, status_label)
+    DASH, FUNDS_FACTS, HEADER_COLOUR, LINK_COLOUR, MIN_PRINT_SCALE, MONEY_FUNDS, PAGE_WIDTH_UNITS, SEVERITIES,
+    SEVERITY_COLOURS, SEVERITY_LABELS, STATUS_COLOURS, alternatives_text, cell_name, cell_value, counts_sentence,
+    coverage_text, department_of, display_width, distinct, edition_label, expected_label, family_label, href, number,
+    print_a4_landscape, range_text, relative_path, rule_title, sheet_location, status_key, status_label)
 from evaluator.outputs.marker import stamp
 
 SUMMARY_SHEET = "汇总"
@@ -102,10 +102,6 @@ NOTHING_FOUND = "未发现问题"
 TOTAL_BANDS = [(Decimal(0), Decimal(60), "60 以下"), (Decimal(60), Decimal(70), "60–70"),
                (Decimal(70), Decimal(80), "70–80"), (Decimal(80), Decimal(90), "80–90"),
                (Decimal(90), Decimal("1E9"), "90 及以上")]
-#: Printing: at least this scale (percent) on A4 landscape; a wider table continues on the next page.
-MIN_PRINT_SCALE = 60
-#: Column width units that fit across an A4 landscape page at 100 % (about 267 mm of 1.9 mm units).
-PAGE_WIDTH_UNITS = 140
 DIFF_FORMAT = "+0.00;-0.00;0.00"
 
 
@@ -353,26 +349,9 @@ def _finish(ws, columns: list[Column], rows: int, run_date: str) -> None:
 
 
 def _print_setup(ws, title_rows: str | None, width: float, run_date: str, repeat_first_column: bool = False) -> None:
-    """A4 landscape at the largest scale from 100 % down to 60 % that fits the table's width on one
-    page; wider, it continues on the next pages (its first column repeated). Header rows repeated,
-    page numbers and the run's date in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = max(MIN_PRINT_SCALE, min(100, int(100 * PAGE_WIDTH_UNITS / max(width, 1))))
-    ws.page_setup.pageOrder = "overThenDown"
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
-    if title_rows:
-        ws.print_title_rows = title_rows
-    if repeat_first_column and width * ws.page_setup.scale / 100 > PAGE_WIDTH_UNITS:
-        ws.print_title_cols = "A:A"
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.right.text = f"运行日期 {run_date}"
-    ws.evenFooter.left.text, ws.evenFooter.center.text, ws.evenFooter.right.text = (
-        ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text)
+    """A4 landscape (:func:`~evaluator.outputs.reporters.common.print_a4_landscape`), the run's date
+    at the right of the footer."""
+    print_a4_landscape(ws, title_rows, width, f"运行日期 {run_date}", repeat_first_column)
 
 
 def _summary_columns(data: dict[str, Any]) -> list[Column]:
