@@ -22,17 +22,19 @@ import zipfile
 from io import BytesIO
 from typing import Callable
 
+from evaluator.values.patterns import lazy
+
 #: Built-in format ids that show a percentage (ECMA-376 §18.8.30).
 BUILTIN = {9: "0%", 10: "0.00%"}
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_NUMFMT = re.compile(rb"<" + _P + rb"numFmt\b(?P<attrs>[^>]*?)/?>", re.S)
-_CELLXFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*>(?P<body>.*?)</" + _P + rb"cellXfs>", re.S)
-_XF = re.compile(rb"<" + _P + rb"xf\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
-_CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
-_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_NUMFMT = lazy(rb"<" + _P + rb"numFmt\b(?P<attrs>[^>]*?)/?>", re.S)
+_CELLXFS = lazy(rb"<" + _P + rb"cellXfs\b[^>]*>(?P<body>.*?)</" + _P + rb"cellXfs>", re.S)
+_XF = lazy(rb"<" + _P + rb"xf\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
+_CELL = lazy(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
+_ATTR = lazy(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = lazy(r"^([A-Z]{1,3})(\d+)$")
 #: A format's first section (positive numbers), without literal text, colours and conditions.
-_SECTION = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')   # literals, [colour], escapes, padding, fill
+_SECTION = lazy(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')   # literals, [colour], escapes, padding, fill
 
 Lookup = Callable[[int, int], "str | None"]
 

@@ -33,6 +33,7 @@ from evaluator.intake.zipcheck import ods_merges
 from evaluator.intake.olecheck import OLE_MAGIC
 from evaluator.values.cells import column_index, column_letter, split_a1
 from evaluator.values.text import strip_invisible
+from evaluator.values.patterns import lazy
 
 Coord = tuple[int, int]
 
@@ -203,12 +204,12 @@ _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 # The parts of sheetData that matter here. The sheet XML is matched, not parsed: the elements are
 # few and flat, a match never expands an entity, and a sheet without formulas costs one search.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData\b[^>]*?(/?)>")
-_CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c>)", re.S)
-_ROW = re.compile(rb"<" + _P + rb"row\b(?P<attrs>[^>]*?)/?>", re.S)
-_F = re.compile(rb"<" + _P + rb"f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</" + _P + rb"f>)", re.S)
-_V = re.compile(rb"<" + _P + rb"v\b[^>]*?(?:/>|>(?P<text>.*?)</" + _P + rb"v>)", re.S)
-_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHEET_DATA = lazy(rb"<" + _P + rb"sheetData\b[^>]*?(/?)>")
+_CELL = lazy(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c>)", re.S)
+_ROW = lazy(rb"<" + _P + rb"row\b(?P<attrs>[^>]*?)/?>", re.S)
+_F = lazy(rb"<" + _P + rb"f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</" + _P + rb"f>)", re.S)
+_V = lazy(rb"<" + _P + rb"v\b[^>]*?(?:/>|>(?P<text>.*?)</" + _P + rb"v>)", re.S)
+_ATTR = lazy(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _attributes(raw: bytes) -> dict[str, str]:

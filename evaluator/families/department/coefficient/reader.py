@@ -14,8 +14,9 @@ from evaluator.findings import CellRef
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label
+from evaluator.values.patterns import lazy
 
-_PERCENT = re.compile(r"[(（]\s*%\s*[)）]|％")
+_PERCENT = lazy(r"[(（]\s*%\s*[)）]|％")
 
 
 def _map(grid: SheetGrid, row: int, keys: dict[str, str]) -> tuple[dict[str, int], set[str]]:

@@ -21,8 +21,9 @@ from evaluator.intake.workbook import SheetGrid
 from evaluator.values.cell import MISSING, Value
 from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label, split_points
+from evaluator.values.patterns import lazy
 
-_TITLE = re.compile(r"(自评表|评分表|评价表|得分表|指标表|打分表)")
+_TITLE = lazy(r"(自评表|评分表|评价表|得分表|指标表|打分表)")
 _LEVELS = ("level1", "level2", "level3")
 
 
