@@ -16,7 +16,6 @@ module reads the format of a cell from the file itself, lazily, and only when a 
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from io import BytesIO
@@ -55,6 +54,8 @@ def percent_places(code: str | None) -> int | None:
 
 
 def _attributes(raw: bytes) -> dict[str, str]:
+    import html   # here, not at the top: only a workbook whose styles are read needs it
+
     return {name.decode().rpartition(":")[2]: html.unescape((double or single).decode("utf-8", "replace"))
             for name, double, single in _ATTR.findall(raw)}
 

@@ -15,7 +15,6 @@ only for the annotated copy, are read on first use.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -27,7 +26,6 @@ from typing import Any, Collection
 import python_calamine
 from defusedxml import ElementTree
 from evaluator.intake.files import read_file
-from evaluator.intake.formulas import FormulaBook
 from evaluator.intake.parts import Names, sheet_parts, workbook_part
 from evaluator.intake.zipcheck import ods_merges
 from evaluator.intake.olecheck import OLE_MAGIC
@@ -213,11 +211,15 @@ _ATTR = lazy(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _attributes(raw: bytes) -> dict[str, str]:
+    import html   # here, not at the top: only a sheet with formulas is read this way
+
     return {name.decode().rpartition(":")[2]: html.unescape((double or single).decode("utf-8"))
             for name, double, single in _ATTR.findall(raw)}
 
 
 def _text(raw: bytes | None) -> str | None:
+    import html   # here, not at the top: only a sheet with formulas is read this way
+
     return None if raw is None else html.unescape(raw.decode("utf-8"))
 
 
@@ -386,6 +388,8 @@ def _add_formulas(data: bytes, sheets: list[SheetGrid]) -> None:
                 pending[grid.name] = found
     if not pending:
         return
+    from evaluator.intake.formulas import FormulaBook   # only for formulas without cached values
+
     by_name = {grid.name: grid for grid in sheets}
     extents = {}
     for grid in sheets:

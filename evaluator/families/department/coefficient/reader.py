@@ -37,7 +37,7 @@ def _map(grid: SheetGrid, row: int, keys: dict[str, str]) -> tuple[dict[str, int
 def read_sheet(grid: SheetGrid, edition: CoefficientEdition) -> list[CoefficientForm]:
     model = edition.model
     index = labels(grid)
-    if not any(title in key for key in index for title in edition.title_keys if len(key) <= 40):
+    if not edition.may_hold(index):
         return []
     coefficient = {key for key, name in edition.keys("indicators").items() if name == "coefficient"}
     rows = sorted({r for key in coefficient for r, _ in index.get(key, ())})

@@ -168,7 +168,7 @@ def read_sheet(grid: SheetGrid, edition: TreeEdition) -> list[TreeForm]:
     level3 = {norm_label(label) for label in model.columns.level3}
     headers = []
     index = labels(grid)
-    if any(keys.isdisjoint(index) for keys in edition.required_keys):
+    if not edition.may_hold(index):
         return []   # a column the edition requires is nowhere on the sheet
     for r in sorted({r for key in level3 for r, _ in index.get(key, ())}):
         cols = _columns(grid, r, edition)
