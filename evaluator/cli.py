@@ -215,10 +215,10 @@ def _say_empty(paths) -> None:
     """A path that holds no workbook is said on stderr, even with --quiet: a wrong path in a nightly
     job must not pass unseen. It is not a failure (exit 0 when nothing else fails). A file named
     that is not a spreadsheet (report.pdf) is said with its reason, as its report line says."""
-    from evaluator.runner.discovery import not_a_spreadsheet
-
     for path in paths:
         if path.is_file():
+            from evaluator.runner.discovery import not_a_spreadsheet   # only when there is such a path
+
             click.echo(f"{_shown(path)}：{not_a_spreadsheet(path.name)}", err=True)
             continue
         click.echo(f"{_shown(path)}：没有找到可检查的工作簿（.xlsx、.xlsm、.xls、.ods）", err=True)

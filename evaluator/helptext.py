@@ -16,6 +16,8 @@ from typing import Iterable
 
 import click
 
+from evaluator.values.patterns import lazy
+
 HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 CLICK_TEXTS = {
     "Show this message and exit.": "显示此帮助并退出。",
@@ -23,7 +25,7 @@ CLICK_TEXTS = {
 }
 CLOSING = set("，。；：、）」』”’！？》〉】…")
 OPENING = set("（「『“‘《〈【")
-_EXTRA = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+_EXTRA = lazy(r"\s*\[([^\[\]]+)\]\s*$")
 
 
 def width(text: str) -> int:

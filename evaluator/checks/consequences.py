@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 from evaluator.findings import Finding, Severity
 from evaluator.values.cell import Value
 from evaluator.values.numbers import parse_number
+from evaluator.values.patterns import lazy
 
 log = logging.getLogger("evaluator")
 
@@ -63,7 +64,7 @@ def replace_figure(text: str, old: str, new: str) -> str | None:
     return pattern.sub(lambda _: new, text, count=1)
 
 
-_LAST_NUMBER = re.compile(r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(%?)\s*$")
+_LAST_NUMBER = lazy(r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*(%?)\s*$")
 
 
 def figure_in_text(finding: Finding) -> bool:

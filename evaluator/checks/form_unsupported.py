@@ -19,11 +19,11 @@ Failing: a workbook whose only sheet is titled 2023年度部门整体支出绩�
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from evaluator.checks.base import Rule
 from evaluator.findings import Severity
+from evaluator.values.patterns import lazy
 
 RULE = Rule(
     slug="form-unsupported",
@@ -38,17 +38,17 @@ RULE = Rule(
 )
 
 #: What a form's title says: 绩效自评表, 自评表, 评分表, 绩效评价表 (spaces and brackets ignored).
-TITLE = re.compile(r"(自评表|评分表|评价表|打分表|考评表|得分表|指标表)")
+TITLE = lazy(r"(自评表|评分表|评价表|打分表|考评表|得分表|指标表)")
 #: A title is a short cell near the top of the sheet's content.
 MAX_TITLE = 40
 TOP_ROWS = 6
 
 
 #: Header cells that name the indicator column, and those that name a points or score column.
-INDICATOR_HEADER = re.compile(r"^(三级指标|指标名称|指标|考核指标|考评指标|评价指标|具体指标)(名称|内容)?$")
-POINTS_HEADER = re.compile(r"(分值|权重|标准分|满分)")
-SCORE_HEADER = re.compile(r"(得分|自评分|评分$)")
-TOTAL_LABELS = re.compile(r"^(合计|总计|总分|小计|自评总分|得分合计)")
+INDICATOR_HEADER = lazy(r"^(三级指标|指标名称|指标|考核指标|考评指标|评价指标|具体指标)(名称|内容)?$")
+POINTS_HEADER = lazy(r"(分值|权重|标准分|满分)")
+SCORE_HEADER = lazy(r"(得分|自评分|评分$)")
+TOTAL_LABELS = lazy(r"^(合计|总计|总分|小计|自评总分|得分合计)")
 
 
 @dataclass

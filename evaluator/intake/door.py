@@ -38,7 +38,6 @@ from typing import Iterator
 from evaluator.intake.inspection import Inspection, Kind
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.intake.safety import inspect
-from evaluator.intake.texttables import read_csv, read_html
 from evaluator.intake.workbook import SheetGrid, load_grids
 
 _open = open   # the built-in, which this module's open() shadows
@@ -86,8 +85,12 @@ def read(path: Path, inspection: Inspection, limits: Limits | None = DEFAULT_LIM
     limits = limits if limits is not None else DEFAULT_LIMITS
     data = inspection.data or None
     if inspection.kind is Kind.HTML:
+        from evaluator.intake.texttables import read_html   # html.parser: only for a file that is text
+
         return read_html(path, limits, data=data)
     if inspection.kind is Kind.CSV:
+        from evaluator.intake.texttables import read_csv   # csv: only for a file that is text
+
         return read_csv(path, limits, data=data)
     with _quiet_stderr():
         return load_grids(path, skip=inspection.skipped, data=data).sheets

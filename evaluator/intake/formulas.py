@@ -22,7 +22,6 @@ purpose, because a general spreadsheet engine computes in binary floats (4.6155 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
@@ -31,16 +30,17 @@ from typing import Any, Protocol
 
 from evaluator.values.cells import column_index
 from evaluator.values.numbers import from_float
+from evaluator.values.patterns import lazy
 
 #: Significant digits Excel keeps for a number.
 EXCEL_DIGITS = 15
 #: How deep one formula may reach through others before it is given up (a chain, not a form).
 MAX_DEPTH = 100
 
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_COLUMN = re.compile(r"^\$?([A-Za-z]{1,3})$")
-_ROW = re.compile(r"^\$?(\d+)$")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?%?$")
+_CELL = lazy(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_COLUMN = lazy(r"^\$?([A-Za-z]{1,3})$")
+_ROW = lazy(r"^\$?(\d+)$")
+_PLAIN_NUMBER = lazy(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?%?$")
 
 
 class Unevaluable(Exception):

@@ -18,23 +18,24 @@ module reads the format of a cell from the file itself, lazily, and only when a 
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from io import BytesIO
 from typing import Callable
 
+from evaluator.values.patterns import lazy
+
 #: Built-in format ids that show a percentage (ECMA-376 §18.8.30).
 BUILTIN = {9: "0%", 10: "0.00%"}
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_NUMFMT = re.compile(rb"<" + _P + rb"numFmt\b(?P<attrs>[^>]*?)/?>", re.S)
-_CELLXFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*>(?P<body>.*?)</" + _P + rb"cellXfs>", re.S)
-_XF = re.compile(rb"<" + _P + rb"xf\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
-_CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
-_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_NUMFMT = lazy(rb"<" + _P + rb"numFmt\b(?P<attrs>[^>]*?)/?>", re.S)
+_CELLXFS = lazy(rb"<" + _P + rb"cellXfs\b[^>]*>(?P<body>.*?)</" + _P + rb"cellXfs>", re.S)
+_XF = lazy(rb"<" + _P + rb"xf\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
+_CELL = lazy(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>)", re.S)
+_ATTR = lazy(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = lazy(r"^([A-Z]{1,3})(\d+)$")
 #: A format's first section (positive numbers), without literal text, colours and conditions.
-_SECTION = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')   # literals, [colour], escapes, padding, fill
+_SECTION = lazy(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')   # literals, [colour], escapes, padding, fill
 
 Lookup = Callable[[int, int], "str | None"]
 
@@ -55,6 +56,8 @@ def percent_places(code: str | None) -> int | None:
 
 
 def _attributes(raw: bytes) -> dict[str, str]:
+    import html   # here, not at the top: only a workbook whose styles are read needs it
+
     return {name.decode().rpartition(":")[2]: html.unescape((double or single).decode("utf-8", "replace"))
             for name, double, single in _ATTR.findall(raw)}
 

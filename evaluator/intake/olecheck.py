@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import struct
 
-import olefile
-
 from evaluator.intake.inspection import Inspection, Kind, SheetSize, checked, sheet_notes
 from evaluator.intake.limits import Limits
 from evaluator.intake.refusals import Refused
@@ -19,6 +17,8 @@ def inspect_ole(data: bytes, limits: Limits) -> Inspection:
     """An OLE2 compound file, read with olefile (every sector index and chain checked; a defect
     the specification calls an error refuses the file): an encrypted .xlsx, a legacy .xls (its
     Workbook stream measured record by record), or another Office document."""
+    import olefile   # only for an OLE2 file: an .xlsx check never loads it
+
     try:
         # A file object, never the bytes themselves: olefile takes short bytes for a file name.
         ole = olefile.OleFileIO(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT)

@@ -9,6 +9,7 @@ import re
 
 from evaluator.intake.inspection import Kind
 from evaluator.intake.refusals import Refused
+from evaluator.values.patterns import lazy
 
 HEAD = 64 * 1024         # bytes read to tell the format of a file
 
@@ -47,7 +48,7 @@ def _decode(data: bytes, encoding: str, final: bool) -> str:
     return codecs.getincrementaldecoder(encoding)().decode(data, final=final)
 
 
-_HTML = re.compile(r"<\s*(!doctype\s+html|html|table|tr)[\s>]", re.IGNORECASE)
+_HTML = lazy(r"<\s*(!doctype\s+html|html|table|tr)[\s>]", re.IGNORECASE)
 
 
 def sniff_other(head: bytes) -> Kind:

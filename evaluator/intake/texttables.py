@@ -21,12 +21,13 @@ from evaluator.intake.files import read_file
 from evaluator.intake.refusals import Refused
 from evaluator.intake.textcheck import decode_text
 from evaluator.intake.workbook import SheetGrid
+from evaluator.values.patterns import lazy
 
 # The caps HTML itself puts on spans; anything above is a typo or an attack.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
-_SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_SPACE = lazy(r"[ \t\r\n\f\u00a0]+")
+_META_CHARSET = lazy(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BLOCKS = {"p", "div", "li", "tr", "td", "th"}
 
 

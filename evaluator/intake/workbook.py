@@ -15,7 +15,6 @@ only for the annotated copy, are read on first use.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -27,12 +26,12 @@ from typing import Any, Collection
 import python_calamine
 from defusedxml import ElementTree
 from evaluator.intake.files import read_file
-from evaluator.intake.formulas import FormulaBook
 from evaluator.intake.parts import Names, sheet_parts, workbook_part
 from evaluator.intake.zipcheck import ods_merges
 from evaluator.intake.olecheck import OLE_MAGIC
 from evaluator.values.cells import column_index, column_letter, split_a1
 from evaluator.values.text import strip_invisible
+from evaluator.values.patterns import lazy
 
 Coord = tuple[int, int]
 
@@ -214,20 +213,24 @@ _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 # The parts of sheetData that matter here. The sheet XML is matched, not parsed: the elements are
 # few and flat, a match never expands an entity, and a sheet without formulas costs one search.
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData\b[^>]*?(/?)>")
-_CELL = re.compile(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c>)", re.S)
-_ROW = re.compile(rb"<" + _P + rb"row\b(?P<attrs>[^>]*?)/?>", re.S)
-_F = re.compile(rb"<" + _P + rb"f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</" + _P + rb"f>)", re.S)
-_V = re.compile(rb"<" + _P + rb"v\b[^>]*?(?:/>|>(?P<text>.*?)</" + _P + rb"v>)", re.S)
-_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHEET_DATA = lazy(rb"<" + _P + rb"sheetData\b[^>]*?(/?)>")
+_CELL = lazy(rb"<" + _P + rb"c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</" + _P + rb"c>)", re.S)
+_ROW = lazy(rb"<" + _P + rb"row\b(?P<attrs>[^>]*?)/?>", re.S)
+_F = lazy(rb"<" + _P + rb"f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>.*?)</" + _P + rb"f>)", re.S)
+_V = lazy(rb"<" + _P + rb"v\b[^>]*?(?:/>|>(?P<text>.*?)</" + _P + rb"v>)", re.S)
+_ATTR = lazy(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _attributes(raw: bytes) -> dict[str, str]:
+    import html   # here, not at the top: only a sheet with formulas is read this way
+
     return {name.decode().rpartition(":")[2]: html.unescape((double or single).decode("utf-8"))
             for name, double, single in _ATTR.findall(raw)}
 
 
 def _text(raw: bytes | None) -> str | None:
+    import html   # here, not at the top: only a sheet with formulas is read this way
+
     return None if raw is None else html.unescape(raw.decode("utf-8"))
 
 
@@ -396,6 +399,8 @@ def _add_formulas(data: bytes, sheets: list[SheetGrid]) -> None:
                 pending[grid.name] = found
     if not pending:
         return
+    from evaluator.intake.formulas import FormulaBook   # only for formulas without cached values
+
     by_name = {grid.name: grid for grid in sheets}
     extents = {}
     for grid in sheets:

@@ -11,6 +11,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from evaluator.intake.refusals import Refused
+from evaluator.values.patterns import lazy
 
 
 def parse_structural(raw: bytes, name: str):
@@ -28,7 +29,7 @@ class _Stop(Exception):
     pass
 
 
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARATION = lazy(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class Prolog:

@@ -24,6 +24,7 @@ from evaluator.intake.limits import MB, Limits
 from evaluator.intake.parts import Names, case_twins, declared_workbook, sheet_parts, workbook_part
 from evaluator.intake.refusals import Refused
 from evaluator.intake.xmlcheck import Prolog, parse_structural
+from evaluator.values.patterns import lazy
 
 CHUNK = 1 << 20          # inflate and scan a part a megabyte at a time
 RATIO_FLOOR = MB         # parts smaller than this are not held to the ratio limit
@@ -279,7 +280,7 @@ def column_number(letters: bytes | str) -> int:
 _TAG_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
 # A cell whose r attribute comes first and that is not self-closing: it has a value or a formula.
 _FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
-_ANY_TAG = re.compile(_TAG_PREFIX + rb"(row|c)(?=[\s/>])([^>]*)>")
+_ANY_TAG = lazy(_TAG_PREFIX + rb"(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{0,3})([0-9]{0,7})["']""")
 _MERGE = re.compile(_TAG_PREFIX + rb"""mergeCell\b[^>]*?\bref\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,7})(?::([A-Za-z]{1,3})([0-9]{1,7}))?["']""")
 
@@ -362,8 +363,8 @@ class _OoxmlSheetScan(_Scan):
         return [self.size]
 
 
-_ODS_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
-_ODS_ATTRIBUTE = re.compile(rb"""(?:[\w.-]+:)?([\w-]+)\s*=\s*["']([^"']*)["']""")
+_ODS_TAG = lazy(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
+_ODS_ATTRIBUTE = lazy(rb"""(?:[\w.-]+:)?([\w-]+)\s*=\s*["']([^"']*)["']""")
 _REPEAT_CAP = 1 << 24
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -62,6 +61,8 @@ def no_more_readable_than(*modes: int) -> Iterator[int]:
 @contextmanager
 def replacing(destination: Path, binary: bool = False) -> Iterator[IO]:
     """A stream whose content replaces ``destination`` when the block ends without an exception."""
+    import tempfile   # here, not at the top: a check that writes no file does not load it (nor shutil)
+
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=destination.suffix, dir=destination.parent)
     try:

@@ -19,13 +19,15 @@ import os
 import re
 from typing import Any
 
+from evaluator.values.patterns import lazy
+
 #: The most characters an Excel cell holds.
 MAX_CELL_TEXT = 32767
 #: What a spreadsheet evaluates when a field starts with it (the OWASP CSV injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: The characters XML 1.0 forbids in a cell (openpyxl's ILLEGAL_CHARACTERS_RE, kept here so that
 #: the console and JSON outputs do not import openpyxl).
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+ILLEGAL_CHARACTERS_RE = lazy(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: The bidirectional controls (marks, embeddings, overrides, isolates): removed from every output,
 #: so that a right-to-left override in a unit or a file name cannot reorder what is shown.

@@ -27,6 +27,7 @@ from evaluator.intake.refusals import Refused
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.numbers import parse_number
 from evaluator.values.text import norm_label
+from evaluator.values.patterns import lazy
 
 log = logging.getLogger("evaluator")
 
@@ -71,7 +72,7 @@ class FileResult:
         return max(ranks, key=lambda severity: severity.rank) if ranks else None
 
 
-_PASSWORD = re.compile(r"password|encrypt", re.IGNORECASE)
+_PASSWORD = lazy(r"password|encrypt", re.IGNORECASE)
 
 
 def describe_error(path: Path, exc: BaseException) -> str:

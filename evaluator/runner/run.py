@@ -22,7 +22,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from evaluator.families import Definitions
 from evaluator.intake.safety import EXPECTED_KIND
@@ -34,7 +34,9 @@ from evaluator.outputs.reporters import json as json_reporter
 from evaluator.outputs.atomic import is_no_space, no_more_readable_than
 from evaluator.outputs.inert import printable, safe_path, shown_path
 from evaluator.outputs.marker import RESULT_SHEET, is_result_sheet, read_mark
-from evaluator.runner.discovery import Skipped, not_a_spreadsheet, special_kind, walk
+
+if TYPE_CHECKING:
+    from evaluator.runner.discovery import Skipped
 
 log = logging.getLogger("evaluator")
 CHECKED_SUFFIX = ".checked.xlsx"
@@ -107,6 +109,8 @@ def sort_others(items: Iterable[Skipped], out_dir: Path | None) -> tuple[list[Sk
     """The files of a folder that are not workbooks: those to answer as other files (``不是表格文件``),
     and our own reports found beside a summary.xlsx of ours, to name as skipped. This run's own
     report.html and report.json are neither."""
+    from evaluator.runner.discovery import Skipped
+
     others, skipped = [], []
     for item in items:
         if _our_report(Path(item.path), out_dir):
@@ -157,6 +161,8 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         mark = own_output(target, display, limits)
         if mark:
             if not _within(path, out_dir):
+                from evaluator.runner.discovery import Skipped
+
                 skipped.append(Skipped(display, "本工具写出的文件（内容未修改，可能已改名），不再检查"))
             return
         if mark is None and path.name.lower().endswith(CHECKED_SUFFIX):
@@ -165,8 +171,12 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
         jobs.append(Job(path=target, display=display, relative=relative, own_output=mark is False,
                         mode=stat.S_IMODE(mode)))
 
+    # The walker (evaluator.runner.discovery) is loaded for a folder, or a file named that is not a
+    # workbook: a check of one workbook named on the command line never needs it.
     for root in paths:
         if root.is_dir():
+            from evaluator.runner.discovery import walk
+
             walked = walk(root, follow=follow, exclude=[out_dir] if out_dir is not None else [])
             skipped.extend(walked.skipped)
             answered, ours = sort_others(walked.others, out_dir)
@@ -181,11 +191,16 @@ def find(paths: Iterable[Path], out_dir: Path | None = None, *, follow: bool = F
             info = os.stat(root)
         except OSError:
             info = None
-        kind = special_kind(info.st_mode) if info is not None else None
-        if kind is not None:
-            skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
-            continue
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            from evaluator.runner.discovery import Skipped, special_kind
+
+            kind = special_kind(info.st_mode)
+            if kind is not None:
+                skipped.append(Skipped(str(root), f"{kind}，不是普通文件，未读取"))
+                continue
         if info is not None and stat.S_ISREG(info.st_mode) and root.suffix and root.suffix.lower() not in NAMED_SUFFIXES:
+            from evaluator.runner.discovery import Skipped, not_a_spreadsheet
+
             # A PDF or a Word document named on the command line is answered as in a folder: an
             # other file, not an unreadable workbook. (A CSV or an HTML table named is read, as a
             # text table; a name without a suffix is read by its content.)

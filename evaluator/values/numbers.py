@@ -6,11 +6,11 @@ Every amount and score is a :class:`~decimal.Decimal`. Binary floats get the for
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from evaluator.values.text import strip_invisible
+from evaluator.values.patterns import lazy
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -21,9 +21,9 @@ HUNDRED = Decimal(100)
 BOUND = Decimal("1e15")
 
 # A unit or currency word people append to a figure: 4.62分, 303,054.14万元, 3家.
-_UNIT_SUFFIX = re.compile(r"(万元|元|分|个|家|项|%)$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_UNIT_SUFFIX = lazy(r"(万元|元|分|个|家|项|%)$")
+_NUMBER = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_THOUSANDS = lazy(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:

@@ -67,29 +67,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Iterable
 
+from evaluator.values.patterns import lazy
 from evaluator.values.numbers import HUNDRED, beyond_bound, decimal_places, fmt, round_half_up
 from evaluator.values.text import strip_invisible
 
-class _Lazy:
-    """A regular expression compiled when first used: compiling this module's forty expressions
-    is most of its import, and a check whose texts hold no arithmetic never needs most of them."""
-
-    _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._source = (pattern, flags)
-
-    def __getattr__(self, name: str):
-        compiled = re.compile(*self._source)
-        # the methods become this object's own attributes: later calls cost what the pattern's do
-        self.__dict__.update((method, getattr(compiled, method)) for method in self._METHODS)
-        self.__dict__["pattern"], self.__dict__["flags"] = compiled.pattern, compiled.flags
-        return getattr(compiled, name)
-
-
-def _lazy(pattern: str, flags: int = 0) -> _Lazy:
-    return _Lazy(pattern, flags)
-
+# Compiling this module's forty expressions would be most of its import, and a check whose texts
+# hold no arithmetic never needs most of them: each is compiled when first used.
 
 # --- folding and tokens ---------------------------------------------------------------------------
 
@@ -112,20 +95,20 @@ _EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
 _EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
 # A figure right after a letter is part of a code (GB/T 50-2019, DB44/T 1234-2020), not arithmetic.
 _NOT_CODE = r"(?<![A-Za-z])(?<![A-Za-z] )(?<![A-Za-z]/)"
-_CHAIN = _lazy(
+_CHAIN = lazy(
     rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
     # the result first: 0.94分=1分×94%
     rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
-_EQ_SPLIT = _lazy(_EQ)
+_EQ_SPLIT = lazy(_EQ)
 # A run of arithmetic: operands and operators, taken whole (possessive: never given back).
-_RUN = _lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
-_DIGIT = _lazy(r"\d")
-_TOKEN = _lazy(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
-_PERCENT = _lazy(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
-_COMPARED = _lazy(
+_RUN = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_DIGIT = lazy(r"\d")
+_TOKEN = lazy(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
+_PERCENT = lazy(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+_COMPARED = lazy(
     r"(未达到?|未到|不到|不足|低于|高于|超过|超出|高出|以上|以下|较|比|下降|上升|提高|增长|减少|相差|差|偏差|慢|快|"
     r"减半|扣|目标值?为?|指标值为?|要求)\s*$")
-_RATE_CUE = _lazy(r"(率|进度|比例|比率)\s*(为|是|达|达到|=|:)?\s*$")
+_RATE_CUE = lazy(r"(率|进度|比例|比率)\s*(为|是|达|达到|=|:)?\s*$")
 _SENTENCE_END = "。;!?\n"
 _CLAUSE_END = "。;!?\n，,:、"
 
@@ -576,9 +559,9 @@ def _measure_word_at(folded: str, position: int) -> bool:
     return bool(after) and "\u4e00" <= after <= "\u9fff" and after not in _NOT_MEASURE
 
 
-_MONEY = _lazy(rf"(?<![\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<unit>万元|亿元|元)")
-_SPENT_WORD = _lazy(r"(支出|执行|使用|支付|拨付)")
-_SPENT_RATE = _lazy(r"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+_MONEY = lazy(rf"(?<![\d.])(?<!\d,)(?P<num>{_NUM})\s*(?P<unit>万元|亿元|元)")
+_SPENT_WORD = lazy(r"(支出|执行|使用|支付|拨付)")
+_SPENT_RATE = lazy(r"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
 
 
 def _implied_ratios(folded: str, taken: bytearray) -> list[Statement]:
@@ -690,8 +673,8 @@ def _find_rate(folded: str, weight: Decimal | None) -> tuple[Decimal, str] | Non
     return found
 
 
-_TERM_AFTER = _lazy(r"[ \t]{0,3}[-+−–][ \t]{0,3}\d")
-_TERM_BEFORE = _lazy(r"\d[%‰]?[ \t]{0,3}[-+−–][ \t]{0,3}$")
+_TERM_AFTER = lazy(r"[ \t]{0,3}[-+−–][ \t]{0,3}\d")
+_TERM_BEFORE = lazy(r"\d[%‰]?[ \t]{0,3}[-+−–][ \t]{0,3}$")
 
 
 def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tuple[Decimal, str] | None:
@@ -717,33 +700,33 @@ def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tupl
 # --- stated scores --------------------------------------------------------------------------------
 
 _NOT_AFTER = r"(?!\s*(?:%|‰|万|亿|元|家|项|个|人|次|户|件|台|套|篇|条|笔|处|座|倍|年|月|日|天|率|\d|\.\d))"
-_SCORE_WORD = _lazy(
+_SCORE_WORD = lazy(
     rf"(?P<cue>(?:最终|实际|本项|该项|本指标|该指标)?(?:自评得分|自评分|得分|评分|打分)(?:结果)?)\s*(?:应为|为|是|:)?\s*"
     rf"(?P<num>\d+(?:\.\d+)?)(?:\s*分(?![钟别之值数]))?{_NOT_AFTER}")
-_SCORE_POINTS = _lazy(
+_SCORE_POINTS = lazy(
     r"(?P<cue>自评为|自评|评定为|评为|评|得到|实得|得了|得|(?<![合共累小总统估预设会审核])计|给予|给|打)\s*"
     r"(?P<num>\d+(?:\.\d+)?)\s*分(?![钟别之值数率])")
-_FULL_MARKS = _lazy(r"(?P<cue>得了|得|获得|评为|评)(?P<num>满分|全分)")
+_FULL_MARKS = lazy(r"(?P<cue>得了|得|获得|评为|评)(?P<num>满分|全分)")
 # Words just before the cue that make the figure someone else's, or a rule.
-_OTHER_SUBJECT = _lazy(
+_OTHER_SUBJECT = lazy(
     r"(项目|指标|平均|总|综合|加权|评价|合计|累计|小|满分|原|调整前|应|可|均|各|分别|每|最高|最多|最低|至少|"
     r"不|未|没|无|难|测|考|好|差|复|互|点|扣|减|估|预)$")
-_NEGATION = _lazy(r"(不|未|没|无法|难以)\S{0,2}$")
-_OWN_SUBJECT = _lazy(r"(本|该)(项目|指标|项)$")
+_NEGATION = lazy(r"(不|未|没|无法|难以)\S{0,2}$")
+_OWN_SUBJECT = lazy(r"(本|该)(项目|指标|项)$")
 # Words in the clause before the cue that make it a scoring rule: 达到90%以上得满分, 否则得0分.
-_RULE_NEAR = _lazy(r"(的|则|即可|可以|可|\d\s*%|以上|以下)\s*$")
+_RULE_NEAR = lazy(r"(的|则|即可|可以|可|\d\s*%|以上|以下)\s*$")
 # A sentence about what is aimed at, not what was scored: 力争支出率达到100%，得5分 (but 计划50人 /
 # 计划完成50个 is a target value beside what was done, not an aim).
-_AIM = _lazy(r"(力争|争取|确保|努力|希望|计划(?![^，,。;!?\n\d于在将]{0,6}\d+(?:\.\d+)?\s*(?:[个人项家户次件台套篇条笔处座亩%]|万|公里|米))|"
+_AIM = lazy(r"(力争|争取|确保|努力|希望|计划(?![^，,。;!?\n\d于在将]{0,6}\d+(?:\.\d+)?\s*(?:[个人项家户次件台套篇条笔处座亩%]|万|公里|米))|"
                   r"拟[于将在对]|预计|下一步|今后|下年度|明年|"
                   r"将(?:进一步|继续|力争|努力|确保|加强|会|在))")
-_RULE_CLAUSE = _lazy(
+_RULE_CLAUSE = lazy(
     r"(以上|以下|以内|否则|若(?!干)|如果|倘若|一旦|只要|凡|满足|≥|≤|>|<|不低于|不高于|达到|超过|低于|不足|高于|"
     r"每|目标)")
-_STANDARD_EACH = _lazy(r"每[^，,。;!?\n]{0,10}?扣(?:除|减)?\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半])\s*分")
-_ITEM_MARK = _lazy(r"\s*\(\d{1,2}\)")
-_CONDITION = _lazy(r"\s*(若(?!干)|如果|倘若|如若|假如|凡)")
-_QUOTED = _lazy(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
+_STANDARD_EACH = lazy(r"每[^，,。;!?\n]{0,10}?扣(?:除|减)?\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半])\s*分")
+_ITEM_MARK = lazy(r"\s*\(\d{1,2}\)")
+_CONDITION = lazy(r"\s*(若(?!干)|如果|倘若|如若|假如|凡)")
+_QUOTED = lazy(r"“([^”]*)”|\"([^\"]*)\"|《([^》]*)》|「([^」]*)」")
 
 
 @dataclass(frozen=True)
@@ -777,7 +760,7 @@ class StatedScore:
 
 
 # What an indicator's name ends with (“课题研究报告完成数”, “新增5G基站数量”, “群众满意度”).
-_INDICATOR_LIKE = _lazy(r"^\D*(率|数|数量|量|度|情况|性|比例|占比|比重|次数|家数|个数|件数|人数|金额|规模|进度)$")
+_INDICATOR_LIKE = lazy(r"^\D*(率|数|数量|量|度|情况|性|比例|占比|比重|次数|家数|个数|件数|人数|金额|规模|进度)$")
 
 
 def _names_other(span: str, own: str, others: Iterable[str]) -> bool:
@@ -799,8 +782,8 @@ def _names_other(span: str, own: str, others: Iterable[str]) -> bool:
 
 # The row itself named as the subject: 本项得0.94分, 本指标得分0.94; and words pointing back to
 # whatever was named last: 该指标, 此项, 其.
-_EXPLICIT_OWN = _lazy(r"(本项|本指标|本项目|本条)")
-_ANAPHOR = _lazy(r"(该|此|其)")
+_EXPLICIT_OWN = lazy(r"(本项|本指标|本项目|本条)")
+_ANAPHOR = lazy(r"(该|此|其)")
 
 
 def _belongs_elsewhere(folded: str, start: int, end: int, own: str, others: Iterable[str],
@@ -820,9 +803,9 @@ def _belongs_elsewhere(folded: str, start: int, end: int, own: str, others: Iter
     return False
 
 
-_STANDARD = _lazy(r"(标准|规则|细则|办法|评分|计分方法)")
+_STANDARD = lazy(r"(标准|规则|细则|办法|评分|计分方法)")
 # A bracket that sets out a standard: 每…, 标准, 最多…, or 扣分 with no amount (逾期扣分).
-_RULE_IN_BRACKETS = _lazy(r"(每|标准|规则|最高|最多|扣(?!(?:除|减|分)?\s*[\d一二两三四五六七八九十半]))")
+_RULE_IN_BRACKETS = lazy(r"(每|标准|规则|最高|最多|扣(?!(?:除|减|分)?\s*[\d一二两三四五六七八九十半]))")
 
 
 def _is_rule(folded: str, start: int) -> bool:
@@ -907,25 +890,25 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
 
 # --- stated deductions ----------------------------------------------------------------------------
 
-_DEDUCTION = _lazy(
+_DEDUCTION = lazy(
     r"(?:扣(?:除|减|掉|去)?(?P<fen>分)?|(?P<lost>失分|减分))(?:为|了|共计|合计|总计|累计|:)?\s*"
     r"(?:(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>分(?![钟别之值数率]))?|(?P<word>[一二两三四五六七八九十半])(?P<wunit>分)(?![钟别之值数率]))")
 # 按每项0.1分扣分: the amount each, then the deduction.
-_EACH_AMOUNT = _lazy(
+_EACH_AMOUNT = lazy(
     r"(?:按|以)?每(?P<cls>[项个家处次份条笔批件台套篇人])\s*(?P<num>\d+(?:\.\d+)?)\s*分[^，,。;!?\n]{0,6}?扣(?:分|除|减)?")
 # Words before 扣N分 that make it a scoring rule, not a deduction taken: 最多扣2分, 未按时完成的扣1分,
 # 否则扣1分, 酌情扣1分; and anywhere in the clause before it: 每超过一个百分点扣0.5分.
-_RULE_CUE = _lazy(r"(按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)$")
-_RULE_CLAUSE_CUE = _lazy(r"(每|最多|最高|不超过|否则|若(?!干)|如果|凡)")
-_EACH = _lazy(r"(?P<each>每(?P<cls>[项个家处次份条笔批件台套篇人])|各|分别|均|逐项)(?:被)?$")
-_TOTAL = _lazy(r"(共|合计|累计|共计|总计|一共|总共|合共)(?:被)?$")
+_RULE_CUE = lazy(r"(按|最多|最高|不超过|的|则|酌情|一处|一次|一项|一个)$")
+_RULE_CLAUSE_CUE = lazy(r"(每|最多|最高|不超过|否则|若(?!干)|如果|凡)")
+_EACH = lazy(r"(?P<each>每(?P<cls>[项个家处次份条笔批件台套篇人])|各|分别|均|逐项)(?:被)?$")
+_TOTAL = lazy(r"(共|合计|累计|共计|总计|一共|总共|合共)(?:被)?$")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CLASSIFIERS = "项个家处次份条笔批件台套篇人"
-_COUNT = _lazy(
+_COUNT = lazy(
     rf"(?<![\d.每])(?P<n>\d+|[一二两三四五六七八九十]{{1,3}})\s*(?P<cls>[{_CLASSIFIERS}])"
     r"(?!别|百分点|工作日|月|小时|季度|年|周|天|分钟|以上|以下|以内)")
-_PER_ITEM = _lazy(r"\s*(?:/|每)\s*(?P<cls>[项个家处次份条笔批件台套篇人])")
-_LIST_TAIL = _lazy(r"\s*(?:、|和|及|与|,|，)\s*(\d+(?:\.\d+)?)\s*分")
+_PER_ITEM = lazy(r"\s*(?:/|每)\s*(?P<cls>[项个家处次份条笔批件台套篇人])")
+_LIST_TAIL = lazy(r"\s*(?:、|和|及|与|,|，)\s*(\d+(?:\.\d+)?)\s*分")
 
 
 def _chinese_count(word: str) -> int | None:
@@ -965,7 +948,7 @@ class StatedDeduction:
 _ITEMS = "项个处条笔次份件"  # the classifiers of "items" (每项 counts 3项 and 2个指标 alike)
 
 
-_PART_OF = _lazy(
+_PART_OF = lazy(
     rf"[^，,。;!?\n\d]{{0,6}}?中(?:有|的|共有|共)?\s*(?:\d+|[一二两三四五六七八九十]{{1,3}})\s*[{_CLASSIFIERS}]")
 
 

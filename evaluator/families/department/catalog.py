@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +160,8 @@ def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load a catalog file, or the bundled Guangzhou catalog when ``path`` is None."""
     if path is None:
+        from importlib import resources   # here, not at the top: a check reads the editions through the registry
+
         text = resources.files("evaluator.families.department.editions").joinpath(DEFAULT_CATALOG).read_text("utf-8")
         return parse_catalog(text, DEFAULT_CATALOG)
     return parse_catalog(read_definition(path, "指标目录"), str(path))

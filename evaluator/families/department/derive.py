@@ -3,7 +3,6 @@ both again once every finding's expected score is put in place."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
@@ -12,6 +11,7 @@ from evaluator.checks.texts import TextRow
 from evaluator.families.department.catalog import Catalog, GradeBand
 from evaluator.families.department.model import Form, GroupCell, IndicatorRow, Value
 from evaluator.findings import Finding
+from evaluator.values.patterns import lazy
 
 
 def weight_differs(value: Value, expected: Decimal | None) -> bool:
@@ -85,7 +85,7 @@ def declared_grade(form: Form) -> str | None:
     return ticked[0] if len(ticked) == 1 else None
 
 
-_ROW_NUMBER = re.compile(r"^[A-Z]+([0-9]+)$")
+_ROW_NUMBER = lazy(r"^[A-Z]+([0-9]+)$")
 
 
 def corrected_total(form: Form, findings: Iterable[Finding]) -> Decimal | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.department.catalog import Catalog
 from evaluator.families.department.coverage import catalog_coverage, unjudged_when_partly_read
+from evaluator.families.department.labels import labels
 from evaluator.families.department.reader import diagnose, read_forms
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ def _check_catalog(grids: "list[SheetGrid]", catalog: Catalog) -> list[tuple[Che
 def _check_edition(grids: "list[SheetGrid]", edition: Any) -> list[tuple[CheckedForm, float]]:
     if isinstance(edition, Catalog):
         return _check_catalog(grids, edition)
+    if not any(edition.may_hold(labels(grid)) for grid in grids):
+        return []   # no sheet holds its labels: its reader and model are not even loaded
     from evaluator.families.department.coefficient.edition import CoefficientEdition
 
     if isinstance(edition, CoefficientEdition):

@@ -18,6 +18,7 @@ from evaluator.families.department.model import MISSING, Form, GradeMark, GroupC
 from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label, split_points
 from evaluator.intake.workbook import SheetGrid
+from evaluator.values.patterns import lazy
 
 TABLE_FIELDS = ("level1", "level2", "level3", "weight", "score", "reason", "remedy", "explanation")
 TICKED = "☑☒✓✔√■▣●◉✅"
@@ -322,7 +323,7 @@ def _own_labels(above, catalog: Catalog) -> bool:
     return _find_label(above, own) is not None
 
 
-_FORM_TITLE = re.compile("(自评表|评分表|评价表|打分表)")
+_FORM_TITLE = lazy("(自评表|评分表|评价表|打分表)")
 
 
 def _other_title(above) -> bool:

@@ -16,7 +16,6 @@ CatalogError` naming the file and the key. The models that validate an edition a
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from evaluator.families.plain import Plain
@@ -82,5 +81,7 @@ def load_edition(path: str | Path) -> LoadedEdition:
 
 def bundled_editions() -> list[LoadedEdition]:
     """The editions shipped in ``evaluator/families/project/editions/``."""
-    folder = resources.files("evaluator.families.project.editions")
+    # the folder beside this module (the package is installed as files): importlib.resources would
+    # load tempfile and shutil at every start-up
+    folder = Path(__file__).with_name("editions")
     return [parse_edition(folder.joinpath(name).read_text("utf-8"), name) for name in BUNDLED]

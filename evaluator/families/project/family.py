@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 from evaluator.checks.consequences import with_consequences
 from evaluator.families.base import CheckedForm, Grades, Totals
 from evaluator.families.project import detector
-from evaluator.families.project.model import ProjectForm
-from evaluator.families.project.reader import read_continuation, read_form
 from evaluator.findings import Finding
 from evaluator.values.cell import Value
 from evaluator.values.numbers import fmt, parse_number
 
 if TYPE_CHECKING:
     from evaluator.families import Definitions
+    from evaluator.families.project.model import ProjectForm
     from evaluator.intake.workbook import SheetGrid
 
 ID = "project"
@@ -125,6 +124,8 @@ class ProjectFamily:
         for sheet in grids:
             title = detector.find_title(sheet, editions)
             if title is None and previous is not None and detector.continues(sheet, previous.edition):
+                from evaluator.families.project.reader import read_continuation
+
                 if read_continuation(previous, sheet):
                     if previous.review is not None:
                         read_continuation(previous.review, sheet, review=True)
@@ -143,6 +144,9 @@ class ProjectFamily:
                         continue
                 elif title is None and not detector.looks_like_project(grid, edition):
                     continue
+                # the reader and the model load once a sheet is claimed: a workbook of other forms never needs them
+                from evaluator.families.project.reader import read_form
+
                 form = read_form(grid, edition, title)
                 if form is not None:
                     forms.append(form)

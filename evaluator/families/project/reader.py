@@ -23,13 +23,14 @@ from evaluator.intake.workbook import SheetGrid, a1
 from evaluator.values.cell import MISSING, Value
 from evaluator.values.numbers import fmt, from_float, normalize_text, round_half_up
 from evaluator.values.text import norm_label, split_points
+from evaluator.values.patterns import lazy
 
 #: How far right of a label its value may sit, and how far below a header its text may sit.
 _RIGHT = 14
 _BELOW = 3
 #: Points written in a label: 预算执行情况(10分), 得分(20分*执行率), 绩效指标(90分).
-_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分")
-_PART_PREFIX = re.compile(r"^其中[:：]?")
+_POINTS = lazy(r"[(（]\s*(\d+(?:\.\d+)?)\s*分")
+_PART_PREFIX = lazy(r"^其中[:：]?")
 #: Labels that close the indicator table besides the 总分 labels.
 _CLOSING = ("其他需要说明事项", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人",
             "偏差大或目标未完成原因分析", "改进措施及结果应用方案", "填表人", "备注")
@@ -639,7 +640,7 @@ class _Reader:
         return form
 
 
-_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日?)?")
+_DATE = lazy(r"\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日?)?")
 
 
 def _shown(grid: SheetGrid, value: Value) -> Value:

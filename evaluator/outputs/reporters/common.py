@@ -8,7 +8,6 @@ Nothing here imports openpyxl or pandas: the command line imports the reporters 
 from __future__ import annotations
 
 import os
-import re
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -18,6 +17,7 @@ from urllib.parse import quote
 
 from evaluator.outputs.reporters.json import effective_status
 from evaluator.values.numbers import beyond_bound, round_half_up
+from evaluator.values.patterns import lazy
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITIES = ("error", "warning", "info")
@@ -660,7 +660,8 @@ def landscape(ws, title_rows: str | None = None) -> None:
         ws.print_title_rows = title_rows
 
 
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+# compiled on first use: only the workbook reports measure columns (a large character class is slow to compile)
+_WIDE = lazy(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
 def display_width(value: Any) -> int:

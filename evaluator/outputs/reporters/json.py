@@ -37,7 +37,6 @@ the workbooks read without a form, ``others`` the files that are not spreadsheet
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable, TextIO
 
 from evaluator.families.base import CheckedForm
@@ -171,5 +170,7 @@ def report(results: Iterable[FileResult]) -> dict[str, Any]:
 
 
 def render(data: dict[str, Any], stream: TextIO, base: str | None = None) -> None:
+    import json   # here, not at the top: the text report, printed by default, does not need it
+
     json.dump(data, stream, ensure_ascii=False, indent=2)
     stream.write("\n")

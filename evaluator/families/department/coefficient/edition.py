@@ -29,6 +29,14 @@ class CoefficientEdition:
     def title_keys(self) -> tuple[str, ...]:
         return tuple(norm_label(title) for title in self.model.titles)
 
+    def may_hold(self, index: dict[str, Any]) -> bool:
+        """Whether a sheet whose labels are ``index`` (:func:`~evaluator.families.department.labels.labels`)
+        may hold this form: some short label of it names the form's title, and one heads its
+        coefficient column."""
+        if not any(title in key for key in index for title in self.title_keys if len(key) <= 40):
+            return False
+        return any(name == "coefficient" and key in index for key, name in self.keys("indicators").items())
+
     def keys(self, block: str) -> dict[str, str]:
         """The header labels of a block (``funds``, ``indicators``), normalised, to their field."""
         if block not in self._keys:

@@ -14,8 +14,9 @@ from evaluator.findings import CellRef
 from evaluator.intake.workbook import SheetGrid
 from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label
+from evaluator.values.patterns import lazy
 
-_PERCENT = re.compile(r"[(（]\s*%\s*[)）]|％")
+_PERCENT = lazy(r"[(（]\s*%\s*[)）]|％")
 
 
 def _map(grid: SheetGrid, row: int, keys: dict[str, str]) -> tuple[dict[str, int], set[str]]:
@@ -36,7 +37,7 @@ def _map(grid: SheetGrid, row: int, keys: dict[str, str]) -> tuple[dict[str, int
 def read_sheet(grid: SheetGrid, edition: CoefficientEdition) -> list[CoefficientForm]:
     model = edition.model
     index = labels(grid)
-    if not any(title in key for key in index for title in edition.title_keys if len(key) <= 40):
+    if not edition.may_hold(index):
         return []
     coefficient = {key for key, name in edition.keys("indicators").items() if name == "coefficient"}
     rows = sorted({r for key in coefficient for r, _ in index.get(key, ())})

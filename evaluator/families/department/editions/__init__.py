@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from evaluator.families.schema import CatalogError, load_yaml, remembered, yaml_problem
@@ -75,7 +75,9 @@ def parse(text: str, source: str) -> Any:
 
 
 def bundled() -> list[Any]:
-    folder = resources.files(__name__)
+    # this package's folder (installed as files): importlib.resources would load tempfile and
+    # shutil at every start-up
+    folder = Path(__file__).parent
     return [parse(folder.joinpath(name).read_text("utf-8"), name) for name in BUNDLED]
 
 

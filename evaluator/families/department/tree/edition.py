@@ -64,6 +64,11 @@ class TreeEdition:
             required.append(frozenset(norm_label(label) for label in synonyms))
         return tuple(required)
 
+    def may_hold(self, index: dict[str, Any]) -> bool:
+        """Whether a sheet whose labels are ``index`` (:func:`~evaluator.families.department.labels.labels`)
+        may hold this form: every column the edition requires is headed somewhere on it."""
+        return not any(keys.isdisjoint(index) for keys in self.required_keys)
+
     def knows(self, name: str) -> bool:
         key = norm_label(re.sub(r"[(（][^()（）]*分[)）]", "", name))
         return any(word in key for word in self.vocabulary)

@@ -21,8 +21,9 @@ from evaluator.intake.workbook import SheetGrid
 from evaluator.values.cell import MISSING, Value
 from evaluator.values.numbers import normalize_text
 from evaluator.values.text import norm_label, split_points
+from evaluator.values.patterns import lazy
 
-_TITLE = re.compile(r"(自评表|评分表|评价表|得分表|指标表|打分表)")
+_TITLE = lazy(r"(自评表|评分表|评价表|得分表|指标表|打分表)")
 _LEVELS = ("level1", "level2", "level3")
 
 
@@ -167,7 +168,7 @@ def read_sheet(grid: SheetGrid, edition: TreeEdition) -> list[TreeForm]:
     level3 = {norm_label(label) for label in model.columns.level3}
     headers = []
     index = labels(grid)
-    if any(keys.isdisjoint(index) for keys in edition.required_keys):
+    if not edition.may_hold(index):
         return []   # a column the edition requires is nowhere on the sheet
     for r in sorted({r for key in level3 for r, _ in index.get(key, ())}):
         cols = _columns(grid, r, edition)
