@@ -28,8 +28,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROW = re.compile(r"^\| (?P<label>[^|]+) \| (?P<what>[^|]+) \| [\d.]+ \| [\d.]+ \| (?P<ratio>[\d.]+) \|")
-BATCH = re.compile(r"^\| (?P<what>--jobs \d+) \| [\d.]+ \| (?P<ratio>[\d.]+) \| (?P<mb>\d+) \|")
+ROW = re.compile(r"^\| (?!--jobs)(?P<label>[^|]+) \| (?P<what>[^|]+) \| [\d.]+ \| [\d.]+ \| (?P<ratio>[\d.]+) \|")
+# a batch row: | --jobs N | seconds | [CPU seconds |] ratio | MB | (older tables have no CPU column)
+BATCH = re.compile(r"^\| (?P<what>--jobs \d+) \| [\d.]+ \| (?:[\d.]+ \| )?(?P<ratio>[\d.]+) \| (?P<mb>\d+) \|")
 
 
 def figures(tree: Path, repeat: int, count: int) -> dict[str, float]:
@@ -42,10 +43,10 @@ def figures(tree: Path, repeat: int, count: int) -> dict[str, float]:
                        stdout=subprocess.DEVNULL)
         found: dict[str, float] = {}
         for line in table.read_text("utf-8").splitlines():
-            if (match := ROW.match(line)) is not None:
-                found[f"{match['label']} · {match['what'].split('（')[0]}"] = float(match["ratio"])
-            elif (match := BATCH.match(line)) is not None:
+            if (match := BATCH.match(line)) is not None:   # first: a batch row also has ROW's shape
                 found[f"{count} forms · {match['what']}"] = float(match["ratio"])
+            elif (match := ROW.match(line)) is not None:
+                found[f"{match['label']} · {match['what'].split('（')[0]}"] = float(match["ratio"])
         return found
 
 
