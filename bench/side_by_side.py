@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import io
 import os
 import resource
 import shutil

@@ -4,7 +4,6 @@ rule's finding and nothing else; the committed files are what the build script m
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from evaluator.cli import main
-from evaluator.outputs.marker import PROPERTY, is_result_sheet, read_mark
+from evaluator.outputs.marker import is_result_sheet, read_mark
 from evaluator.runner.discovery import walk
 from evaluator.runner.engine import check_file
 from evaluator.runner.run import find

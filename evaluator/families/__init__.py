@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from evaluator.families.schema import CatalogError, load_yaml, read_definition, yaml_problem
 
