@@ -901,7 +901,12 @@ def _points_of_rows(form: ProjectForm, rows: list[IndicatorRow]) -> Decimal | No
 
 def coverage(form: ProjectForm):
     """How much of the form was read: indicator rows read and judged, points read (Σ 分值 of the
-    rows read plus the funds block's) against the declared total, and what was seen and not read."""
+    rows read plus the funds block's) against the declared total, and what was seen and not read.
+    Worked out once a form (form-partly-read judges it, the result shows it)."""
+    return once(form, "coverage", lambda: _coverage(form))
+
+
+def _coverage(form: ProjectForm):
     from evaluator.families.base import Coverage
 
     rows = [row for row in form.indicators if not _blank_row(row)]
