@@ -4,9 +4,9 @@ Why it is written here: the standard library's :mod:`zipfile` writes a member on
 uncompressed bytes, so copying a package's untouched parts through it inflates and deflates each
 of them again (about 1 ms a form, most of the annotated copy's zip time). A raw copy is asked of
 CPython (python/cpython#113924, with pull requests #125718 and #151825, open and in no release);
-the Python zip writers that are kept up (stream-zip, zipstream-ng) compress what they are given
-and have no raw mode either. What is written here is the small, plain subset of the format that
-every reader reads:
+the Python zip writers looked at (stream-zip, zipstream-ng) take uncompressed data, and no raw
+mode was found in their documentation. What is written here is the small, plain subset of the
+format that every reader reads:
 
 - each part: a local header carrying its CRC and sizes (never a data descriptor, so the header
   says everything before the data), then its data; a name that is not ASCII is written in UTF-8
