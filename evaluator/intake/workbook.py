@@ -121,15 +121,18 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = None) -> WorkbookGrids:
+def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = None,
+               parts: Mapping[str, str] | None = None) -> WorkbookGrids:
     """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids, except those named in
     ``skip`` (sheets :mod:`evaluator.intake.safety` found too large to read).
 
     ``data`` is the file's bytes as the inspection read them (``Inspection.data``), which are
     parsed instead of opening ``path`` again; without it the file is read from ``path`` (never
     through a link, :func:`~evaluator.intake.files.read_file`). The format comes from the bytes,
-    whatever the name says. Raises the reader's own exceptions; the engine turns them into
-    ``unreadable``.
+    whatever the name says. ``parts`` (worksheet name → its part in an .xlsx, ``Inspection.parts``)
+    saves finding the sheets' parts again, as the inspection already found them (the same
+    functions of :mod:`evaluator.intake.parts`). Raises the reader's own exceptions; the engine
+    turns them into ``unreadable``.
     """
     if data is None:
         data = read_file(path, limits=None)
@@ -156,9 +159,9 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
     finally:
         book.close()
     ods = _is_ods(data)
-    _add_number_formats(data, sheets, ods)
+    _add_number_formats(data, sheets, ods, parts)
     if data.startswith(b"PK"):
-        _add_formulas(data, sheets)
+        _add_formulas(data, sheets, parts)
         if ods:
             _add_ods_merges(data, sheets)
     elif data.startswith(OLE_MAGIC):
@@ -193,10 +196,13 @@ def _is_ods(data: bytes) -> bool:
     return "content.xml" in names and "[Content_Types].xml" not in names
 
 
-def _add_number_formats(data: bytes, sheets: list[SheetGrid], ods: bool) -> None:
+def _add_number_formats(data: bytes, sheets: list[SheetGrid], ods: bool,
+                        known: Mapping[str, str] | None = None) -> None:
     from evaluator.intake.numformats import lookups
 
     def parts() -> dict[str, str]:
+        if known is not None:
+            return dict(known)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _sheet_parts(archive)
 
@@ -372,7 +378,7 @@ def _spans(ref: str) -> bool:
     return bool(last) and first != last
 
 
-def _add_formulas(data: bytes, sheets: list[SheetGrid]) -> None:
+def _add_formulas(data: bytes, sheets: list[SheetGrid], known: Mapping[str, str] | None = None) -> None:
     """Find formulas without cached values, evaluate them, and record the rest as undecided."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -381,7 +387,7 @@ def _add_formulas(data: bytes, sheets: list[SheetGrid]) -> None:
     pending: dict[str, _Pending] = {}
     with archive:
         try:
-            parts = _sheet_parts(archive)
+            parts = known if known is not None else _sheet_parts(archive)
         except (KeyError, ElementTree.ParseError, ValueError):
             return
         for grid in sheets:

@@ -304,7 +304,11 @@ class _OoxmlSheetScan(_Scan):
         self.stopped = False
 
     def _body(self, body: bytes) -> None:
-        for first, first_row, last, last_row in _MERGE.findall(body):
+        # Merged ranges sit after the cells: the search starts at the tag of the first one (a
+        # prefix holds no "<"), not at every tag of the sheet.
+        merge = body.find(b"mergeCell")
+        start = body.rfind(b"<", 0, merge) if merge >= 0 else len(body)
+        for first, first_row, last, last_row in _MERGE.findall(body, max(start, 0)):
             rows = abs(int(last_row or first_row) - int(first_row)) + 1
             cols = abs(column_number(last or first) - column_number(first)) + 1
             self.size.merged += rows * cols

@@ -31,6 +31,8 @@ from typing import BinaryIO
 
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
+from evaluator.outputs.zipcopy import ZipWriter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -107,6 +109,8 @@ class Package:
     """The parts of a package, read lazily; the ones to write replaced in ``changed``."""
 
     zip: zipfile.ZipFile
+    #: the stream ``zip`` reads, from which the untouched parts are copied
+    source: BinaryIO
     changed: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
 
@@ -348,7 +352,7 @@ class Styles:
             if block is None:
                 if name != "numFmts":
                     raise CannotPatch(f"styles.xml has no {name}")
-                text = re.sub(r"(<styleSheet\b[^>]*>)", lambda m: m.group(1) + f'<numFmts count="0"></numFmts>', text,
+                text = re.sub(r"(<styleSheet\b[^>]*>)", lambda m: m.group(1) + '<numFmts count="0"></numFmts>', text,
                               count=1)
                 block = self._block_in(text, name)
             old = block.group(0)
@@ -592,35 +596,30 @@ def vml_idmap(vml: str) -> int | None:
 
 
 def write_package(package: Package, target: BinaryIO) -> None:
-    """Every part, the changed ones as changed; the rest copied as they are, streamed."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
-        order = ["[Content_Types].xml"]
-        order += [name for name in package.zip.namelist() if name != "[Content_Types].xml"]
-        order += [name for name in package.changed if name not in package.zip.NameToInfo]
-        written = set()
+    """Every part, the changed ones as changed; the rest copied as they are, still compressed
+    (:mod:`evaluator.outputs.zipcopy`: nothing untouched is inflated and deflated again)."""
+    writer = ZipWriter(target)
+    order = ["[Content_Types].xml"]
+    order += [name for name in package.zip.namelist() if name != "[Content_Types].xml"]
+    order += [name for name in package.changed if name not in package.zip.NameToInfo]
+    written = set()
+    try:
         for name in order:
             if name in written or name in package.removed:
                 continue
             written.add(name)
             if name in package.changed:
-                out.writestr(name, package.changed[name])
-                continue
-            info = package.zip.getinfo(name)
-            copy = zipfile.ZipInfo(name, date_time=info.date_time)
-            copy.compress_type = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
-                else zipfile.ZIP_DEFLATED
-            copy.external_attr = info.external_attr
-            with package.zip.open(info) as source, out.open(copy, "w") as sink:
-                while True:
-                    chunk = source.read(1 << 20)
-                    if not chunk:
-                        break
-                    sink.write(chunk)
+                writer.add(name, package.changed[name])
+            else:
+                writer.copy(package.source, package.zip.getinfo(name))
+        writer.close()
+    except ValueError as exc:   # TooLarge (would need ZIP64), or a part this writer cannot copy
+        raise CannotPatch(str(exc)) from None
 
 
 def open_package(data: BinaryIO) -> Package:
     try:
-        return Package(zipfile.ZipFile(data))
+        return Package(zipfile.ZipFile(data), source=data)
     except zipfile.BadZipFile as exc:
         raise CannotPatch(str(exc)) from None
 

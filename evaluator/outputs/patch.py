@@ -24,7 +24,7 @@ from evaluator.outputs import marker
 from evaluator.outputs.inert import xlsx_text
 from evaluator.outputs.package import (
     CT_COMMENTS, CT_CUSTOM, CT_SHEET, CT_TABLE, CT_VML, COMMENTS_TYPE, CUSTOM_TYPE, DECLARATION, MAIN, REL,
-    SHEET_TYPE, TABLE_TYPE, VML_TYPE, CannotPatch, Package, Styles, _attr, _escape, _set_attr, add_default,
+    SHEET_TYPE, TABLE_TYPE, VML_TYPE, CannotPatch, Package, Styles, _attr, _escape, add_default,
     add_legacy_drawing, add_override, add_relationship, anchor, cell_styles, comment_text_xml, comments_texts,
     letters, merged_ranges, new_vml, open_package, relationships, remove_override, remove_relationship,
     solid_fill, vml_add_shapes, vml_idmap, vml_remove_shapes, workbook_sheets, write_package)

@@ -45,7 +45,7 @@ class Value:
     def is_blank(self) -> bool:
         return self.formula is None and (self.raw is None or self.text == "")
 
-    @property
+    @cached_property   # the rules ask it of the same cells many times (a Value is frozen)
     def is_empty_text(self) -> bool:
         """Blank, or a word meaning nothing (无, /, —)."""
         return self.formula is None and is_blank_text(self.raw)

@@ -222,7 +222,14 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+#: The first characters of the symbols and words before a number: a value starting with none of
+#: them (most: a digit) has no operator to look for.
+_OPENERS = tuple(sorted({word[0] for word, _ in _SYMBOLS + _PREFIX_WORDS}))
+
+
 def _split_operator(text: str) -> tuple[str | None, str]:
+    if not text.startswith(_OPENERS):
+        return None, text
     for symbol, op in _SYMBOLS:
         if text.startswith(symbol):
             return op, text[len(symbol):]

@@ -137,9 +137,24 @@ def _group_names(groups) -> list[str]:
     return names
 
 
+_TEXT_ROWS = "_text_rows"
+
+
 def text_rows(form: Form) -> list[TextRow]:
     """The form's rows as the text rules see them (:mod:`evaluator.checks.texts`): a rate-scored
-    row's score is ``rate-score``'s to compare, so a result its text computes is not compared here."""
+    row's score is ``rate-score``'s to compare, so a result its text computes is not compared here.
+
+    Worked out once a form (text-arithmetic, deduction-mismatch and text-score each read them; a
+    form is not changed once read): kept on the form, tagged with its identity, so that a copy of
+    it (the consequences' corrected forms) works them out afresh. Each caller gets its own list of
+    the same frozen rows."""
+    memo = form.__dict__.get(_TEXT_ROWS)
+    if memo is None or memo[0] != id(form):
+        memo = form.__dict__[_TEXT_ROWS] = (id(form), _text_rows(form))
+    return list(memo[1])
+
+
+def _text_rows(form: Form) -> list[TextRow]:
     labels = [row.label for row in form.rows] + _group_names(form.groups)
     result = []
     for row in form.rows:

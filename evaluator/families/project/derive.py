@@ -107,7 +107,6 @@ def _grade_sets(raw: Any) -> tuple[tuple[tuple[str, Decimal], ...], ...]:
     return tuple(result)
 
 
-@lru_cache(maxsize=64)
 def _policy(edition: Any) -> Policy:
     reverse = _attr(edition, "reverse_methods", "reverse")
     bands = _attr(edition, "qualitative_bands", "bands")
@@ -123,12 +122,21 @@ def _policy(edition: Any) -> Policy:
     )
 
 
+#: Each edition's policy, by the edition's identity: an edition is read-only once loaded, and it
+#: cannot be hashed by value (its fields hold lists), so a cache keyed on it missed every time. The
+#: entry holds the edition itself, so its id is not reused while the entry lives.
+_POLICIES: dict[int, tuple[Any, Policy]] = {}
+
+
 def policy(form: ProjectForm) -> Policy:
     """The scoring policy of the form's edition (defaults: the national one)."""
-    try:
-        return _policy(form.edition)
-    except TypeError:  # an unhashable edition object
-        return _policy.__wrapped__(form.edition)
+    edition = form.edition
+    held = _POLICIES.get(id(edition))
+    if held is None or held[0] is not edition:
+        if len(_POLICIES) >= 64:
+            _POLICIES.clear()
+        held = _POLICIES[id(edition)] = (edition, _policy(edition))
+    return held[1]
 
 
 # ------------------------------------------------------------------------------------------
@@ -893,7 +901,12 @@ def _points_of_rows(form: ProjectForm, rows: list[IndicatorRow]) -> Decimal | No
 
 def coverage(form: ProjectForm):
     """How much of the form was read: indicator rows read and judged, points read (Σ 分值 of the
-    rows read plus the funds block's) against the declared total, and what was seen and not read."""
+    rows read plus the funds block's) against the declared total, and what was seen and not read.
+    Worked out once a form (form-partly-read judges it, the result shows it)."""
+    return once(form, "coverage", lambda: _coverage(form))
+
+
+def _coverage(form: ProjectForm):
     from evaluator.families.base import Coverage
 
     rows = [row for row in form.indicators if not _blank_row(row)]

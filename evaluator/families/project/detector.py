@@ -161,11 +161,13 @@ def sheet_labels(grid: SheetGrid) -> tuple[frozenset[str], list[str]]:
     return frozenset(keys), keys
 
 
-def matched_labels(edition: Edition, exact: frozenset[str], cells: list[str]) -> int:
-    """How many of the edition's identifying labels the sheet holds."""
+def matched_labels(edition: Edition, exact: frozenset[str], cells: list[str] | str) -> int:
+    """How many of the edition's identifying labels the sheet holds (``cells``: the cells' keys,
+    or all of them joined by line breaks, which no key holds: one search instead of one a cell)."""
+    joined = cells if isinstance(cells, str) else "\n".join(cells)
     count = 0
     for label in edition.identify_keys():
-        if label in exact or (len(label) >= SUBSTRING_MIN and any(label in cell for cell in cells)):
+        if label in exact or (len(label) >= SUBSTRING_MIN and label in joined):
             count += 1
     return count
 
@@ -178,7 +180,8 @@ def choose_edition(grid: SheetGrid, editions: Sequence[Edition], forced: str | N
         if chosen is not None:
             return chosen
     exact, cells = sheet_labels(grid)
-    scored = [(matched_labels(edition, exact, cells), edition.id == NATIONAL, -index, edition)
+    joined = "\n".join(cells)
+    scored = [(matched_labels(edition, exact, joined), edition.id == NATIONAL, -index, edition)
               for index, edition in enumerate(editions)]
     return max(scored, key=lambda item: item[:3])[3]
 

@@ -16,6 +16,7 @@ CatalogError` naming the file and the key. The models that validate an edition a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from evaluator.families.plain import Plain
@@ -33,13 +34,29 @@ _BRACKETS = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
 def loose_label(text: object) -> str:
     """A label compared loosely: :func:`norm_label` and without any bracketed part, so that
     ``全年预算数（A）``, ``得分(20分*执行率)`` and ``实施单位(盖章)`` read as their bare names."""
-    return _BRACKETS.sub("", norm_label(text))
+    return _loose_label(text) if isinstance(text, str) else _BRACKETS.sub("", norm_label(text))
 
 
 def exact_label(text: object) -> str:
     """A label compared exactly (brackets kept, ASCII-folded): tells ``全年预算数(A)`` from
     ``全年预算数``."""
-    return norm_label(text).replace("（", "(").replace("）", ")")
+    return _exact_label(text) if isinstance(text, str) else _exact(norm_label(text))
+
+
+# The reader and the detector compare every short text cell with several lists of labels, and the
+# same cells' texts recur in every form of a batch: each text is worked out once (as norm_label's).
+@lru_cache(maxsize=8192)
+def _loose_label(text: str) -> str:
+    return _BRACKETS.sub("", norm_label(text))
+
+
+@lru_cache(maxsize=8192)
+def _exact_label(text: str) -> str:
+    return _exact(norm_label(text))
+
+
+def _exact(normed: str) -> str:
+    return normed.replace("（", "(").replace("）", ")")
 
 
 class Edition(Plain):

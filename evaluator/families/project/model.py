@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from evaluator.findings import CellRef
@@ -65,7 +66,9 @@ class FundsRow:
     #: Points printed in a label rather than a cell: 预算执行情况(10分), 得分(20分*执行率).
     weight_from_label: Decimal | None = None
 
-    @property
+    # The names below are read by many rules, many times a form; a row is not changed once read
+    # (a corrected copy is a new row: dataclasses.replace), so each is worked out once.
+    @cached_property
     def name(self) -> str:
         """The row label as printed, without line breaks (``其中：当年财政拨款``)."""
         return "".join(self.label.text.split())
@@ -110,20 +113,20 @@ class IndicatorRow:
     group: str = ""
     index: int = 0
 
-    @property
+    @cached_property
     def label(self) -> str:
         """The 三级指标 name as printed, without line breaks or the points in brackets."""
         from evaluator.values.text import split_points
 
         return "".join(split_points(self.name.text)[0].split())
 
-    @property
+    @cached_property
     def level1_name(self) -> str:
         from evaluator.values.text import split_points
 
         return "".join(split_points(self.level1.text)[0].split())
 
-    @property
+    @cached_property
     def level2_name(self) -> str:
         from evaluator.values.text import split_points
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from evaluator.families.project.detector import MAX_LABEL, Title
@@ -71,6 +72,12 @@ def _points(text: str) -> Decimal | None:
 
 
 def _keys(labels: Iterable[str]) -> frozenset[str]:
+    return _keys_of(tuple(labels))
+
+
+@lru_cache(maxsize=512)
+def _keys_of(labels: tuple[str, ...]) -> frozenset[str]:
+    # The same edition's lists of labels, asked for ~35 times a form.
     return frozenset(loose_label(label) for label in labels)
 
 
@@ -91,6 +98,7 @@ class _Reader:
         self.edition = edition
         self.title = title
         self.top = title.row if title else 1
+        self._labels: list[tuple[int, int, str]] | None = None
         labels = edition.labels
         self.all_labels = _keys([*labels.project_name, *labels.department, *labels.unit, *labels.goal,
                                  *labels.achievement, *labels.total, *labels.grade, *labels.funds_block,
@@ -98,9 +106,16 @@ class _Reader:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def labels(self) -> list[tuple[int, int, str]]:
+        """(row, col, loose key) of every cell that may be a label (what :func:`_is_label` tests),
+        worked out once: the header fields, the blocks and the closing rows each look for theirs."""
+        if self._labels is None:
+            self._labels = [(r, c, loose_label(v)) for (r, c), v in self.grid.cells.items()
+                            if isinstance(v, str) and len(v) <= MAX_LABEL * 2]
+        return self._labels
+
     def rows_with(self, keys: frozenset[str], top: int, bottom: int) -> list[tuple[int, int]]:
-        hits = [(r, c) for (r, c), v in self.grid.cells.items() if top <= r < bottom and _is_label(v, keys)]
-        return sorted(hits)
+        return sorted((r, c) for r, c, key in self.labels() if top <= r < bottom and key in keys)
 
     def right_of(self, row: int, col: int) -> Value:
         """The first non-empty cell right of a label (past its merged range), unless that is
@@ -151,8 +166,7 @@ class _Reader:
         """The row holding the funds block's column headers, and field → column."""
         columns = self.edition.funds.columns
         synonyms = {field: _keys(getattr(columns, field)) for field in (*FUNDS_FIELDS, "review")}
-        rows = sorted({r for (r, c), v in self.grid.cells.items()
-                       if self.top <= r < bottom and _is_label(v, synonyms["spent"])})
+        rows = sorted({r for r, c, key in self.labels() if self.top <= r < bottom and key in synonyms["spent"]})
         for r in rows:
             mapped: dict[str, int] = {}
             for c, v in self.grid.row_values(r):
@@ -265,7 +279,7 @@ class _Reader:
         columns = self.edition.indicators.columns
         synonyms = {field: _keys(getattr(columns, field)) for field in INDICATOR_FIELDS}
         goal_keys = _keys(self.edition.indicators.goal_groups)
-        rows = sorted({r for (r, c), v in self.grid.cells.items() if r >= top and _is_label(v, synonyms["name"])})
+        rows = sorted({r for r, c, key in self.labels() if r >= top and key in synonyms["name"]})
         for r in rows:
             mapped: dict[str, int] = {}
             repeated: dict[str, list[int]] = {"weight": [], "score": []}

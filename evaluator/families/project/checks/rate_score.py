@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Iterator, NamedTuple
 
 from evaluator.checks.base import Rule
-from evaluator.families.project.derive import corrected_figures, funds_weight, number, read_rates
+from evaluator.families.project.derive import corrected_figures, funds_weight, number, once, read_rates
 from evaluator.families.project.model import FundsRow, ProjectForm
 from evaluator.findings import Finding, Severity
 from evaluator.values.numbers import fmt, round_half_up
@@ -51,8 +51,14 @@ class Expected(NamedTuple):
 
 def expected_scores(form: ProjectForm, row: FundsRow | None = None) -> Expected | None:
     """The accepted scores of the funds total row (or of ``row``, a 其中 row that prints its own
-    分值), or None when they cannot be computed with certainty."""
-    row = row or form.funds_total
+    分值), or None when they cannot be computed with certainty. The total row's are worked out once
+    a form (rate-score, score-out-of-range and text-arithmetic each ask)."""
+    if row is None:
+        return once(form, "funds_expected_scores", lambda: _expected_scores(form, form.funds_total))
+    return _expected_scores(form, row)
+
+
+def _expected_scores(form: ProjectForm, row: FundsRow | None) -> Expected | None:
     if row is None:
         return None
     weight = funds_weight(row, form) if row.is_total else number(row.weight)

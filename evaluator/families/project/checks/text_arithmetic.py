@@ -43,6 +43,7 @@ from evaluator.families.project.derive import (
     indicator_weight,
     judgement,
     number,
+    once,
     policy,
     scored_indicators,
 )
@@ -93,7 +94,13 @@ def text_rows(form: ProjectForm) -> list[TextRow]:
 
     A score rule's finding on the row's 得分 (``rate-score``, ``target-score``,
     ``score-out-of-range``) owns the comparison of that score: its expected scores are passed on,
-    so a stated score or deduction that agrees with them is not reported again."""
+    so a stated score or deduction that agrees with them is not reported again. Worked out once a
+    form: text-arithmetic, deduction-mismatch and text-score all read them (each gets its own list
+    of the same frozen rows)."""
+    return list(once(form, "text_rows", lambda: _text_rows(form)))
+
+
+def _text_rows(form: ProjectForm) -> list[TextRow]:
     if not any(_texts(funds.reason) for funds in form.funds) and not any(_texts(row.reason) for row in form.indicators):
         return []                       # no text to read (most forms): the score rules need not run again
     flagged: dict[tuple[str, str], list[Finding]] = {}
