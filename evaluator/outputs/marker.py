@@ -20,7 +20,6 @@ then checked like any other, with all of :mod:`evaluator.intake.safety`'s checks
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import stat
@@ -100,6 +99,8 @@ def mark_properties(looks: list, digest: str | None) -> list[tuple[str, str]]:
             if fill not in fills:
                 fills.append(fill)
             cells.setdefault(sheet, {})[ref] = [fills.index(fill), comment]
+        import json   # here, not at the top: only a copy being written or read back needs it
+
         text = json.dumps({"v": 1, "fills": fills, "cells": cells}, ensure_ascii=False, separators=(",", ":"))
         properties += [(f"{LOOKS}{n}", text[start:start + CHUNK])
                        for n, start in enumerate(range(0, len(text), CHUNK), start=1)]
@@ -141,6 +142,8 @@ def looks_of(custom_xml: str) -> dict | None:
                      if name.startswith(LOOKS) and name[len(LOOKS):].isdigit()))
     if not chunks:
         return None
+    import json   # here, not at the top: only a copy being written or read back needs it
+
     try:
         data = json.loads("".join(value for _, value in chunks))
         fills = data["fills"]
