@@ -329,3 +329,22 @@ def test_the_end_of_a_run_reads_the_summary_again_only_when_it_changed(folders, 
     assert {key[1] for key in Reviews.load(out, seen).items} == {"missing-explanation", "total-mismatch"}
     assert opened == [out / "summary.xlsx"]
     assert Reviews.take_in(out / "nothing-here") is None
+
+
+def test_a_review_file_that_cannot_be_written_at_the_start_is_written_at_the_end(folders, monkeypatch):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    _check(inbox, out)
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    real, refused = statefile.save_text, []
+
+    def busy_once(path, text):
+        if path.name == REVIEWS_NAME and not refused:
+            refused.append(path)
+            raise PermissionError(13, "被占用", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(statefile, "save_text", busy_once)
+    code, entries = _check(inbox, out, "--force", "--fail-on", "warning")
+    assert refused and code == 0 and entries["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    assert "已核实：原因见附件" in (out / REVIEWS_NAME).read_text("utf-8-sig")      # not lost

@@ -10,10 +10,11 @@ An auditor marks a finding where they already work:
 
 Every run reads both; a note written in summary.xlsx is moved into reviewed.csv (summary.xlsx is
 written again each run), so no review is lost. A run with an output folder moves them before its
-workers start (:meth:`Reviews.take_in`), so that the annotated copies it writes show the same reviews
-as its other reports; the end of the run reads summary.xlsx again only when it has changed since. A finding that matches a review (same form, rule
-and cell, and the cell still holds the value reviewed) carries ``reviewed: {note, by, at}``, is
-shown as 已核实, and does not count towards ``--fail-on`` — also in an entry reported unchanged.
+workers start (:meth:`Reviews.take_in`), so that the annotated copies it writes show the same
+reviews as its other reports; the end of the run reads summary.xlsx again only when it has changed
+since. A finding that matches a review (same form, rule and cell, and the cell still holds the value
+reviewed) carries ``reviewed: {note, by, at}``, is shown as 已核实, and does not count towards
+``--fail-on`` — also in an entry reported unchanged.
 A review lapses when the cell's value changes. An error is reviewed only with a note; a review of
 an error without one is ignored, and said so.
 
@@ -48,7 +49,7 @@ NOTE_COLUMN = "核实意见"
 FORM_COLUMN = "表标识"
 WHAT = "核实记录"
 #: summary.xlsx as a run read it: its (size, modification time in ns, inode), and whether its notes
-#: are in reviewed.csv since (False: it could not be read, which was said).
+#: are in reviewed.csv since (False: not, and what could not be read of it was said already).
 Seen = tuple[tuple[int, int, int], bool]
 
 
@@ -133,7 +134,8 @@ class Reviews:
         A summary.xlsx that cannot be read is said here, once; a reviewed.csv that cannot be read is
         set aside and said here, the lines of it that cannot be read at the end of the run (as
         before). When reviewed.csv cannot be written now, nothing is said: the end of the run reads
-        summary.xlsx again and writes it, as a run did before."""
+        summary.xlsx again and writes it, as a run did before (without saying twice what it could
+        not read of summary.xlsx)."""
         if _stamp(folder / SUMMARY_NAME) is None:
             return None
         reviews = cls(folder)
@@ -144,7 +146,7 @@ class Reviews:
             reviews.save()
         except OSError as exc:
             log.debug("%s 暂未写入（%s），运行结束时再写", REVIEWS_NAME, exc)
-            return None
+            return (reviews.seen[0], False) if reviews.seen is not None else None
         return reviews.seen
 
     @classmethod
