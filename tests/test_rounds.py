@@ -221,3 +221,130 @@ def test_the_result_sheet_says_of_each_finding_what_changed_since_the_last_round
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(out / "summary.xlsx")["问题清单"].iter_rows()]
     shown = {row[rows[0].index("规则代号")]: row[rows[0].index("本轮变化")] for row in rows[1:]}
     assert set(shown) >= {"grade-mismatch", "rate-score"}
+
+
+def _type_note(out: Path, rule: str, note: str) -> None:
+    """An auditor types ``note`` in the 核实意见 cell of ``rule``'s row of summary.xlsx's 问题清单."""
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    sheet = book["问题清单"]
+    header = [c.value for c in sheet[1]]
+    (row,) = [cells[0].row for cells in sheet.iter_rows(min_row=2) if cells[header.index("规则代号")].value == rule]
+    sheet.cell(row=row, column=header.index("核实意见") + 1, value=note)
+    book.save(out / "summary.xlsx")
+
+
+def _changes(path: Path) -> dict[str, str]:
+    """What the annotated copy's 校验结果 says changed of each finding, by rule."""
+    header, body = _result_rows(path)
+    return {row[header.index("规则代号")]: row[header.index("本轮变化")] for row in body}
+
+
+def test_a_note_typed_in_the_summary_shows_in_the_annotated_copy_of_the_same_run(folders, caplog):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _check(inbox, out)
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    _type_note(out, "total-mismatch", "   ")                 # an error reviewed without a note
+    code, entries = _check(inbox, out, "--force")
+    changes = _changes(out / "M.checked.xlsx")
+    assert changes["missing-explanation"].startswith("上轮已有，仍未更正；已核实：原因见附件（summary.xlsx")
+    assert entries["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    # The error without a note stays unreviewed, in the copy as in report.json.
+    assert _changes(out / "T.checked.xlsx") == {"total-mismatch": "上轮已有，仍未更正"}
+    assert entries["T.xlsx"]["findings"][0]["reviewed"] is None and code == 1
+    with (out / REVIEWS_NAME).open(encoding="utf-8-sig") as stream:
+        (row,) = list(csv.DictReader(stream))
+    assert (row["rule"], row["note"], row["by"]) == ("missing-explanation", "已核实：原因见附件", "summary.xlsx")
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(out / "summary.xlsx")["问题清单"].iter_rows()]
+    notes = {r[rows[0].index("规则代号")]: r[rows[0].index("核实意见")] for r in rows[1:]}
+    assert notes == {"missing-explanation": "已核实：原因见附件", "total-mismatch": None}
+
+
+def test_a_note_typed_for_an_error_in_reviewed_csv_without_text_is_ignored_in_the_copy_too(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _check(inbox, out)
+    _write_reviews(out, [FORM, "total-mismatch", "部门整体支出绩效自评表!G40", "95.31", "", "审计", "2026-12-01"])
+    _type_note(out, "total-mismatch", "")
+    result = _run("check", str(inbox), "--out", str(out), "--format", "json", "--force")
+    assert result.exit_code == 1 and result.stderr.count("错误只能附核实意见后核实") == 1
+    assert _changes(out / "T.checked.xlsx") == {"total-mismatch": "上轮已有，仍未更正"}
+
+
+def test_a_summary_that_cannot_be_read_at_the_start_is_said_once_and_the_run_goes_on(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    _write_reviews(out, [FORM, "missing-explanation", "部门整体支出绩效自评表!I21", "（空）", "已核实", "审计", "2026-12-01"])
+    _check(inbox, out)
+    (out / "summary.xlsx").write_bytes(b"PK\x03\x04 cut short")      # broken by hand
+    result = _run("check", str(inbox), "--out", str(out), "--format", "json", "--force", "--fail-on", "warning")
+    assert result.exit_code == 0                                      # the review of reviewed.csv holds
+    assert result.stderr.count("summary.xlsx 的“核实意见”列无法读取") == 1
+    assert _changes(out / "M.checked.xlsx")["missing-explanation"].startswith("上轮已有，仍未更正；已核实")
+    assert openpyxl.load_workbook(out / "summary.xlsx")["问题清单"]       # written again, whole
+    assert "已核实" in (out / REVIEWS_NAME).read_text("utf-8-sig")
+
+
+def test_the_hot_folder_shows_a_note_typed_in_the_summary_in_the_next_batchs_copies(tmp_path, make_form):
+    from evaluator.families import load_definitions
+    from evaluator.runner.parallel import Stop
+    from evaluator.runner.watch import Watcher, WatchOptions
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, interval=0, workers=1), load_definitions(), Stop())
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52"}), inbox / "A.xlsx")
+    assert watcher.poll() is None and watcher.poll() is not None     # seen still, then taken
+    _type_note(out, "rate-score", "已核实：按文件口径")
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52", "grade": "良"}), inbox / "A.xlsx")
+    assert watcher.poll() is None and watcher.poll() is not None
+    changes = _changes(out / "A.checked.xlsx")
+    assert changes["grade-mismatch"] == "本轮新出现"
+    assert changes["rate-score"].startswith("上轮已有，仍未更正；已核实：按文件口径")
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    (entry,) = report["files"]
+    assert {f["rule"]: (f["reviewed"] or {}).get("note") for f in entry["findings"]} == {
+        "rate-score": "已核实：按文件口径", "grade-mismatch": None}
+
+
+def test_the_end_of_a_run_reads_the_summary_again_only_when_it_changed(folders, monkeypatch):
+    from evaluator.runner.reviews import Reviews
+
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _check(inbox, out)
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    seen = Reviews.take_in(out)                       # the start of a run
+    assert "已核实：原因见附件" in (out / REVIEWS_NAME).read_text("utf-8-sig")
+    opened = []
+    real = openpyxl.load_workbook
+    # what the reviews read (read only; the auditor's own edits open it to write)
+    monkeypatch.setattr(openpyxl, "load_workbook",
+                        lambda *a, **k: (k.get("read_only") and opened.append(a[0])) or real(*a, **k))
+    assert set(Reviews.load(out, seen).items) == {
+        (FORM, "missing-explanation", "部门整体支出绩效自评表!I21")} and opened == []
+    _type_note(out, "total-mismatch", "差额已说明")   # typed while the run goes on
+    assert {key[1] for key in Reviews.load(out, seen).items} == {"missing-explanation", "total-mismatch"}
+    assert opened == [out / "summary.xlsx"]
+    assert Reviews.take_in(out / "nothing-here") is None
+
+
+def test_a_review_file_that_cannot_be_written_at_the_start_is_written_at_the_end(folders, monkeypatch):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    _check(inbox, out)
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    real, refused = statefile.save_text, []
+
+    def busy_once(path, text):
+        if path.name == REVIEWS_NAME and not refused:
+            refused.append(path)
+            raise PermissionError(13, "被占用", str(path))
+        real(path, text)
+
+    monkeypatch.setattr(statefile, "save_text", busy_once)
+    code, entries = _check(inbox, out, "--force", "--fail-on", "warning")
+    assert refused and code == 0 and entries["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    assert "已核实：原因见附件" in (out / REVIEWS_NAME).read_text("utf-8-sig")      # not lost

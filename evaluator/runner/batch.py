@@ -233,16 +233,19 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
     from evaluator.outputs.reporters import write_reports
     from evaluator.runner.lock import holding
     from evaluator.runner.manifest import Manifest
-    from evaluator.runner.rounds import follow_up
+    from evaluator.runner.rounds import follow_up, take_in
 
     with holding(out_dir, wait):
         remove_stale(out_dir)
         manifest = Manifest.load(out_dir)
+        # The notes typed in summary.xlsx, into reviewed.csv before the workers start: the annotated
+        # copies of this run show the same reviews as its other reports.
+        seen = take_in(out_dir)
         try:
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
                                progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
                                alone_in_process=True, fix=fix, others=others)
-            follow_up(batch.report["files"], out_dir)   # rounds and reviews (also kept in the manifest)
+            follow_up(batch.report["files"], out_dir, seen)   # rounds and reviews (also kept in the manifest)
         finally:
             # A worker stopped in the middle of writing a copy (a full disk ends the pool) can leave its
             # temporary behind: the pool is done and the lock is ours, so nothing half-written stays.

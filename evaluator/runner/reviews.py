@@ -9,9 +9,12 @@ An auditor marks a finding where they already work:
   it was reviewed (the finding's ``actual``).
 
 Every run reads both; a note written in summary.xlsx is moved into reviewed.csv (summary.xlsx is
-written again each run), so no review is lost. A finding that matches a review (same form, rule
-and cell, and the cell still holds the value reviewed) carries ``reviewed: {note, by, at}``, is
-shown as 已核实, and does not count towards ``--fail-on`` — also in an entry reported unchanged.
+written again each run), so no review is lost. A run with an output folder moves them before its
+workers start (:meth:`Reviews.take_in`), so that the annotated copies it writes show the same
+reviews as its other reports; the end of the run reads summary.xlsx again only when it has changed
+since. A finding that matches a review (same form, rule and cell, and the cell still holds the value
+reviewed) carries ``reviewed: {note, by, at}``, is shown as 已核实, and does not count towards
+``--fail-on`` — also in an entry reported unchanged.
 A review lapses when the cell's value changes. An error is reviewed only with a note; a review of
 an error without one is ignored, and said so.
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -44,6 +48,20 @@ FINDINGS_SHEET = "问题清单"
 NOTE_COLUMN = "核实意见"
 FORM_COLUMN = "表标识"
 WHAT = "核实记录"
+#: summary.xlsx as a run read it: its (size, modification time in ns, inode), and whether its notes
+#: are in reviewed.csv since (False: not, and what could not be read of it was said already).
+Seen = tuple[tuple[int, int, int], bool]
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """``path``'s (size, modification time in ns, inode); None when it is not a regular file."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def norm(value: Any) -> str:
@@ -90,17 +108,46 @@ class Reviews:
         self.kept: list[list[str]] = []       # lines that could not be read, kept as they are
         self.changed = False
         self.quiet = False                    # peek: read, never say or set anything aside
+        self.seen: Seen | None = None         # summary.xlsx as read (see Seen)
 
     @property
     def path(self) -> Path:
         return self.folder / REVIEWS_NAME
 
     @classmethod
-    def load(cls, folder: Path) -> "Reviews":
+    def load(cls, folder: Path, seen: Seen | None = None) -> "Reviews":
+        """reviewed.csv and the notes of summary.xlsx; with ``seen`` (what :meth:`take_in` read at
+        the start of this run), summary.xlsx is not read again while it is the same file."""
         reviews = cls(folder)
         reviews._read_csv()
-        reviews._read_summary()
+        reviews._read_summary(seen)
         return reviews
+
+    @classmethod
+    def take_in(cls, folder: Path) -> Seen | None:
+        """Before the workers of a run start (the run holds the folder's lock): the notes typed in
+        summary.xlsx since it was written, moved into reviewed.csv, so that the annotated copies the
+        workers write (:meth:`peek`) show them in this run, as report.json and summary.xlsx do.
+        Returns what was read, for the end of the run (:meth:`load`); None, having read nothing,
+        when the folder has no summary.xlsx.
+
+        A summary.xlsx that cannot be read is said here, once; a reviewed.csv that cannot be read is
+        set aside and said here, the lines of it that cannot be read at the end of the run (as
+        before). When reviewed.csv cannot be written now, nothing is said: the end of the run reads
+        summary.xlsx again and writes it, as a run did before (without saying twice what it could
+        not read of summary.xlsx)."""
+        if _stamp(folder / SUMMARY_NAME) is None:
+            return None
+        reviews = cls(folder)
+        reviews.quiet = True     # lines not understood: said once, by the end of the run
+        reviews._read_csv()
+        reviews._read_summary(None)
+        try:
+            reviews.save()
+        except OSError as exc:
+            log.debug("%s 暂未写入（%s），运行结束时再写", REVIEWS_NAME, exc)
+            return (reviews.seen[0], False) if reviews.seen is not None else None
+        return reviews.seen
 
     @classmethod
     def peek(cls, folder: Path) -> "Reviews":
@@ -149,11 +196,21 @@ class Reviews:
             review = Review(*cells[:len(COLUMNS)])
             self.items[review.key] = review
 
-    def _read_summary(self) -> None:
-        """The notes written in summary.xlsx's 核实意见 column since it was written."""
+    def _read_summary(self, seen: Seen | None = None) -> None:
+        """The notes written in summary.xlsx's 核实意见 column since it was written; none when
+        ``seen`` says they were taken in already from this very file. A file ``seen`` could not
+        read is tried again (a lock may have gone) without saying the same thing twice."""
         path = self.folder / SUMMARY_NAME
-        if not path.is_file():
+        stamp = _stamp(path)
+        if stamp is None:
             return
+        said = False
+        if seen is not None and seen[0] == stamp:
+            if seen[1]:
+                self.seen = seen
+                return
+            said = True
+        self.seen = (stamp, True)
         try:
             from openpyxl import load_workbook
 
@@ -165,7 +222,7 @@ class Reviews:
                 header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
                 if NOTE_COLUMN not in header or FORM_COLUMN not in header:
                     return
-                at = datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds")
+                at = datetime.fromtimestamp(stamp[1] / 1e9).astimezone().isoformat(timespec="seconds")
                 column = {name: header.index(name) for name in header if name}
                 for row in rows:
                     def get(name: str) -> Any:
@@ -184,8 +241,9 @@ class Reviews:
             finally:
                 workbook.close()
         except Exception as exc:  # noqa: BLE001 - a summary someone broke must not stop the run
-            log.warning("%s 的“%s”列无法读取（%s: %s），本次未读取其中的核实意见", SUMMARY_NAME, NOTE_COLUMN,
-                        type(exc).__name__, exc)
+            self.seen = (stamp, False)
+            log.log(logging.DEBUG if said else logging.WARNING, "%s 的“%s”列无法读取（%s: %s），本次未读取其中的核实意见",
+                    SUMMARY_NAME, NOTE_COLUMN, type(exc).__name__, exc)
 
     def apply(self, entries: list[dict[str, Any]]) -> int:
         """Put ``reviewed`` on every finding a review holds for; returns how many."""

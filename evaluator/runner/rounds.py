@@ -157,25 +157,38 @@ def _mark(entry: dict[str, Any], previous: dict[str, Any] | None, at: str | None
     }
 
 
-def follow_up(entries: list[dict[str, Any]], folder: Path) -> None:
+def take_in(folder: Path) -> tuple | None:
+    """Before the workers of a run over ``folder`` start: the notes typed in its summary.xlsx moved
+    into reviewed.csv, for the annotated copies to show them (:meth:`evaluator.runner.reviews.Reviews.take_in`).
+    Returns what was read, for :func:`follow_up`; None when there is no summary.xlsx."""
+    from evaluator.runner.reviews import Reviews
+
+    return Reviews.take_in(folder)
+
+
+def follow_up(entries: list[dict[str, Any]], folder: Path, seen: tuple | None = None) -> tuple | None:
     """What a run over ``folder`` adds to its entries: each against the last round of its form
-    (recorded), and the reviews of reviewed.csv and summary.xlsx (see :mod:`evaluator.runner.reviews`).
+    (recorded), and the reviews of reviewed.csv and summary.xlsx (see :mod:`evaluator.runner.reviews`;
+    ``seen``: what :func:`take_in` read, not read again while summary.xlsx is unchanged). Returns
+    what was read of summary.xlsx, for :func:`review_only`.
     Never raises for a broken history or review file: that is said, and the run goes on."""
     from evaluator.runner.reviews import Reviews
 
     history = History.load(folder)
     history.compare(entries)
     history.save()
-    reviews = Reviews.load(folder)
+    reviews = Reviews.load(folder, seen)
     reviews.apply(entries)
     reviews.save()
+    return reviews.seen
 
 
-def review_only(entries: list[dict[str, Any]], folder: Path) -> None:
-    """The reviews alone, on entries read back from the manifest (a report of the whole folder)."""
+def review_only(entries: list[dict[str, Any]], folder: Path, seen: tuple | None = None) -> None:
+    """The reviews alone, on entries read back from the manifest (a report of the whole folder);
+    ``seen`` as for :func:`follow_up`."""
     from evaluator.runner.reviews import Reviews
 
-    Reviews.load(folder).apply(entries)
+    Reviews.load(folder, seen).apply(entries)
 
 
 _PREVIEW: dict[Path, tuple[float, dict[str, Any]]] = {}
@@ -190,7 +203,7 @@ def preview(entries: list[dict[str, Any]], folder: Path) -> tuple[list[str], dic
     """What the annotated copy's 校验结果 says of the last round, for entries not yet compared (in
     a worker, before the run records its round): one line per form that has an earlier round, and
     each finding's 本轮变化 (本轮新出现 / 上轮已有，仍未更正, with 已核实 … when reviewed.csv holds a
-    review of it) by (rule, sheet, cell). Reads the history and the reviews without changing them,
+    review of it: the notes typed in summary.xlsx are there since :func:`take_in`) by (rule, sheet, cell). Reads the history and the reviews without changing them,
     and says nothing when they cannot be read."""
     import json
 

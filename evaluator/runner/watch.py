@@ -65,7 +65,7 @@ from evaluator.outputs.atomic import is_no_space, no_more_readable_than, remove_
 from evaluator.outputs.inert import printable, safe_path
 from evaluator import __version__
 from evaluator.runner.batch import Batch, check_jobs, settings_digest
-from evaluator.runner.rounds import follow_up, review_only
+from evaluator.runner.rounds import follow_up, review_only, take_in
 from evaluator.families import Definitions
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
 from evaluator.runner.lock import FolderBusy, holding
@@ -362,8 +362,8 @@ class Watcher:
     def _nothing() -> tuple[frozenset[Skipped], frozenset[Skipped]]:
         return frozenset(), frozenset()
 
-    def _write_reports(self, manifest: Manifest, jobs: list[Job] = (),
-                       unwritten: list | None = None) -> tuple[list[Path], dict[str, Any]]:
+    def _write_reports(self, manifest: Manifest, jobs: list[Job] = (), unwritten: list | None = None,
+                       seen: tuple | None = None) -> tuple[list[Path], dict[str, Any]]:
         """Rewrite the reports in DIR: every file it holds, and what the inbox holds and is not read
         (``skipped``) or is not a spreadsheet (``others``). They are never more readable than the
         least readable file they cover, nor than any file of the batch (``jobs``; as ``check`` does).
@@ -373,10 +373,11 @@ class Watcher:
         not stop the watcher: as ``check`` does, the others are written, the new one goes under
         another name (``summary (1).xlsx``), one line in Chinese says so (even with ``--quiet``;
         again only when what it says changes), and the problems are added to ``unwritten``. A full
-        disk is raised, as before: the watcher pauses (see the module docstring)."""
+        disk is raised, as before: the watcher pauses (see the module docstring). ``seen``: what the
+        batch read of summary.xlsx (:func:`evaluator.runner.rounds.follow_up`), not read again."""
         everything = json_reporter.assemble(manifest.all_entries(), [item.to_dict() for item in self.skipped],
                                             [item.to_dict() for item in self.others])
-        review_only(everything["files"], self.options.out_dir)
+        review_only(everything["files"], self.options.out_dir, seen)
         problems: list = []
         with no_more_readable_than(*manifest.modes(), *(job.mode for job in jobs if job.mode is not None)):
             written = write_reports(everything, self.options.out_dir, unwritten=problems)
@@ -428,6 +429,9 @@ class Watcher:
                     # reports in DIR show all that the inbox holds and is not read.
                     fresh = [item for item in self.skipped if item not in self._shown]
                     fresh_others = [item for item in self.others if item not in self._shown_others]
+                    # As check does: the notes typed in summary.xlsx, into reviewed.csv before the
+                    # workers start, for the annotated copies to show them in this batch.
+                    seen = take_in(options.out_dir)
                     batch = check_jobs(jobs, self.definitions, options.out_dir, manifest, workers=options.workers,
                                        progress=options.progress, stop=self.stop, limits=options.limits,
                                        skipped=[item.to_dict() for item in fresh], timeout=options.timeout,
@@ -436,11 +440,11 @@ class Watcher:
                     self._shown_others = set(self.others)
                     short = short or batch.out_of_space
                     batch.out_of_space = short
-                    follow_up(batch.report["files"], options.out_dir)   # rounds and reviews
+                    seen = follow_up(batch.report["files"], options.out_dir, seen)   # rounds and reviews
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
-                batch.reports, batch.totals = self._write_reports(manifest, jobs, batch.unwritten)
+                batch.reports, batch.totals = self._write_reports(manifest, jobs, batch.unwritten, seen)
             except OSError as exc:
                 short = short or is_no_space(exc)
                 raise
