@@ -95,13 +95,15 @@ _EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
 _EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
 # A figure right after a letter is part of a code (GB/T 50-2019, DB44/T 1234-2020), not arithmetic.
 _NOT_CODE = r"(?<![A-Za-z])(?<![A-Za-z] )(?<![A-Za-z]/)"
-_CHAIN = lazy(
-    rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
-    # the result first: 0.94分=1分×94%
-    rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
-_EQ_SPLIT = lazy(_EQ)
+# A chain of arithmetic (``178,904.23/193,807=92.31%×5=4.62``) is read in three small steps rather
+# than by one expression (which repeated the operand eleven times: the largest of this module to
+# compile): a run with an operator, then its results one by one; or, result first (``0.94分=1分×94%``),
+# a figure and ``=``, then such a run and any results. See :func:`_chain_at`.
 # A run of arithmetic: operands and operators, taken whole (possessive: never given back).
-_RUN = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_RUN = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?P<first>{_OPERAND})(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_RESULT = lazy(rf"{_EQ}{_EXPR}")   # one more step: =4.62, ≈4.62, ，得4.62分
+_RESULT_FIRST = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_NUMU}{_S}(?:=|等于){_S}")
+_EQ_SPLIT = lazy(_EQ)
 _DIGIT = lazy(r"\d")
 _TOKEN = lazy(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = lazy(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
@@ -493,9 +495,9 @@ def _shown(tokens: list[tuple]) -> str:
     return " ".join(parts).replace("( ", "(").replace(" )", ")")
 
 
-def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
-    chain = match.group(0)
-    base = match.start()
+def _chain_statements(folded: str, span: tuple[int, int]) -> list[Statement]:
+    base, end = span
+    chain = folded[base:end]
     segments = []
     connectors = []
     position = 0
@@ -610,33 +612,63 @@ def statements(text: str | None) -> list[Statement]:
     return list(_statements(fold(str(text))))
 
 
-def _chains(folded: str) -> Iterable[re.Match[str]]:
-    """What ``_CHAIN.finditer(folded)`` finds, in time linear in the text's length.
+def _chain_at(folded: str, start: int) -> tuple[int, int] | None:
+    """The span of the chain of arithmetic starting at ``start``, if one does.
 
-    ``finditer`` tries a chain from every position; in a run of arithmetic with no result after it
-    (``1+1+…+1``) each try reads to the end of the run and fails, so a long run costs its length
-    squared (32,767 characters: 40 s). A chain can only start where a run does: the run is found
-    once, a chain is tried from its start only, and when none starts there, none starts anywhere
-    inside it either (every later start inside the run reaches the same end, where no ``=`` is)."""
+    A chain is a run of operands with at least one operator and then one or more results
+    (``5×92.31%=4.6155≈4.62``: each result ``=`` or ``得`` and an expression), or the result first:
+    a figure, ``=`` or ``等于``, such a run and any results (``0.94分=1分×94%``). This reads what one
+    expression of the whole chain matched (the test of this module compares them), in small steps:
+    a result can only follow the run whole, since no character inside a run (a digit, ``.``, ``,``
+    before three digits, a unit, a space, a bracket, an operator) begins one, and each result is
+    taken as the expression would take it, the longest first, one after the other."""
+    run = _RUN.match(folded, start)
+    if run is not None and run.end("first") < run.end():
+        end = _results(folded, run.end())
+        if end > run.end():
+            return start, end
+    head = _RESULT_FIRST.match(folded, start)
+    if head is not None:
+        run = _RUN.match(folded, head.end())
+        if run is not None and run.end("first") < run.end():
+            return start, _results(folded, run.end())
+    return None
+
+
+def _results(folded: str, position: int) -> int:
+    """Where the results written after ``position`` (``=4.62≈4.6``) end."""
+    while (result := _RESULT.match(folded, position)) is not None:
+        position = result.end()
+    return position
+
+
+def _chains(folded: str) -> Iterable[tuple[int, int]]:
+    """The spans of the chains of arithmetic in a text, in time linear in the text's length.
+
+    Trying a chain from every position would cost a long run of arithmetic with no result after it
+    (``1+1+…+1``) its length squared: each try reads to the end of the run and fails (32,767
+    characters: 40 s). A chain can only start where a run does: the run is found once, a chain is
+    tried from its start only, and when none starts there, none starts anywhere inside it either
+    (every later start inside the run reaches the same end, where no ``=`` is)."""
     position = 0
     while (run := _RUN.search(folded, position)) is not None:
         # A chain starts at the run's first character or before its first figure (a run may
         # begin with the spaces and brackets of its first operand, a chain with its figure).
         first = _DIGIT.search(folded, run.start()).start()
-        match = next((found for start in range(run.start(), first + 1)
-                      if (found := _CHAIN.match(folded, start)) is not None), None)
-        if match is None:
+        span = next((found for start in range(run.start(), first + 1)
+                     if (found := _chain_at(folded, start)) is not None), None)
+        if span is None:
             position = max(run.end(), run.start() + 1)
             continue
-        yield match
-        position = max(match.end(), run.start() + 1)
+        yield span
+        position = max(span[1], run.start() + 1)
 
 
 @lru_cache(maxsize=4096)
 def _statements(folded: str) -> tuple[Statement, ...]:
     found: list[Statement] = []
-    for match in _chains(folded):
-        found.extend(_chain_statements(folded, match))
+    for span in _chains(folded):
+        found.extend(_chain_statements(folded, span))
     taken = bytearray(len(folded))  # the spans of written arithmetic
     for statement in found:
         taken[statement.start:statement.end] = b"\x01" * (statement.end - statement.start)
