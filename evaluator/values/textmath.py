@@ -898,7 +898,11 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
     results = {s.result for s in written} | {s.final for s in written if s.final is not None}
     found: list[StatedScore] = []
     text_names_other = _names_other(folded, own, others)
-    for pattern in (_SCORE_WORD, _SCORE_POINTS, _FULL_MARKS):
+    # A text without 分 (or without 满分 / 全分) holds no match of these: it compiles none of them.
+    patterns = [_SCORE_WORD, _SCORE_POINTS] if "分" in folded else []
+    if "满分" in folded or "全分" in folded:
+        patterns.append(_FULL_MARKS)
+    for pattern in patterns:
         for match in pattern.finditer(folded):
             start, end = match.start(), match.end()
             if any(covered[start:end]):
@@ -1033,7 +1037,8 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
     """Every deduction stated; None when a counted one cannot be read without a guess."""
     found = []
     taken = bytearray(len(folded))  # the spans of 按每项0.1分扣分, read already
-    for match in _EACH_AMOUNT.finditer(folded):
+    # every match holds 每: a text without it compiles nothing
+    for match in _EACH_AMOUNT.finditer(folded) if "每" in folded else ():
         taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
         counts = _counts(folded, _sentence_start(folded, match.start()), _sentence_end(folded, match.end()),
                          match.group("cls"))
