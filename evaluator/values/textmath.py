@@ -569,7 +569,9 @@ _SPENT_RATE = lazy(r"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?
 def _implied_ratios(folded: str, taken: bytearray) -> list[Statement]:
     """支出率 / 执行率 stated beside exactly two money amounts of the same sentence, one of them
     named as spent (已支出, 执行数为, 实际使用 …)."""
-    found = []
+    found: list[Statement] = []
+    if "元" not in folded:
+        return found   # no amount (元, 万元, 亿元) to state a rate beside: nothing is compiled
     for rate in _SPENT_RATE.finditer(folded):
         start = _sentence_start(folded, rate.start())
         end = _sentence_end(folded, rate.end())
@@ -627,7 +629,7 @@ def _chain_at(folded: str, start: int) -> tuple[int, int] | None:
         end = _results(folded, run.end())
         if end > run.end():
             return start, end
-    head = _RESULT_FIRST.match(folded, start)
+    head = _RESULT_FIRST.match(folded, start) if "=" in folded or "等于" in folded else None
     if head is not None:
         run = _RUN.match(folded, head.end())
         if run is not None and run.end("first") < run.end():
@@ -716,8 +718,11 @@ def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tupl
                 return statement.percents[0], statement.text
     # A percentage compared with something (未达100%, 低于序时进度10%, 较上年提高5%) is not the rate.
     # Nor is a term of a sum or a range (准确率100%-5‰=99.5%, 执行率90%-100%为满分): its result is.
+    # (a term holds a sign of a sum: in a text without one, neither pattern is compiled)
+    terms = any(sign in folded for sign in "-+−–")
     matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])
-               and not _TERM_AFTER.match(folded, m.end()) and not _TERM_BEFORE.search(folded, max(0, m.start() - 4), m.start())]
+               and not (terms and (_TERM_AFTER.match(folded, m.end())
+                                   or _TERM_BEFORE.search(folded, max(0, m.start() - 4), m.start())))]
     if not matches:
         return None
     cued = [m for m in matches if _RATE_CUE.search(folded[max(0, m.start() - 8) : m.start()])]
