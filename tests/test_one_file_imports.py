@@ -241,6 +241,6 @@ def test_the_text_readers_compile_only_what_a_text_can_hold():
              "存在个别指标未完成，扣1分。"]
     unneeded = {"_MONEY", "_SPENT_RATE", "_TERM_AFTER", "_TERM_BEFORE", "_EACH_AMOUNT", "_FULL_MARKS"}
     compiled = _compiled(texts)
-    assert {"_RUN", "_RESULT", "_DEDUCTION"} <= compiled and not compiled & unneeded
+    assert {"_RUN", "_EQ_SPLIT", "_DEDUCTION"} <= compiled and not compiled & unneeded
     assert unneeded <= _compiled(texts + ["已支出90万元，预算100万元，支出率90%，准确率100%-5‰=99.5%",
                                           "每项0.5分扣分，共2项，得满分"])

@@ -16,11 +16,12 @@ PIECES = ["1", "2", ".", "5", "0", ",", "%", "分", "万元", "+", "-", "×", "/
 
 #: A whole chain as one expression: a run with an operator and one or more results, or the result
 #: first (``0.94分=1分×94%``) and any results after the run.
+EXPR = rf"{textmath._OPERAND}(?:{textmath._S}{textmath._OP}{textmath._S}{textmath._OPERAND})*"
 CHAIN = re.compile(
     rf"(?<![\d.])(?<!\d,){textmath._NOT_CODE}(?:{textmath._OPERAND}{textmath._S}{textmath._OP}{textmath._S}"
-    rf"{textmath._EXPR}(?:{textmath._EQ}{textmath._EXPR})+"
+    rf"{EXPR}(?:{textmath._EQ}{EXPR})+"
     rf"|{textmath._NUMU}{textmath._S}(?:=|等于){textmath._S}{textmath._OPERAND}{textmath._S}{textmath._OP}{textmath._S}"
-    rf"{textmath._EXPR}(?:{textmath._EQ}{textmath._EXPR})*)")
+    rf"{EXPR}(?:{textmath._EQ}{EXPR})*)")
 
 
 def _every_position(folded: str) -> list[textmath.Statement]:

@@ -91,17 +91,15 @@ _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
 _OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
 _MONEY_UNITS = ("万元", "亿元", "元")
 _OPERAND = rf"\({{0,3}}{_S}{_NUMU}{_S}\){{0,3}}"  # brackets around operands: (95%+85%)/2
-_EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
 _EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
 # A figure right after a letter is part of a code (GB/T 50-2019, DB44/T 1234-2020), not arithmetic.
 _NOT_CODE = r"(?<![A-Za-z])(?<![A-Za-z] )(?<![A-Za-z]/)"
-# A chain of arithmetic (``178,904.23/193,807=92.31%×5=4.62``) is read in three small steps rather
-# than by one expression (which repeated the operand eleven times: the largest of this module to
-# compile): a run with an operator, then its results one by one; or, result first (``0.94分=1分×94%``),
-# a figure and ``=``, then such a run and any results. See :func:`_chain_at`.
+# A chain of arithmetic (``178,904.23/193,807=92.31%×5=4.62``) is read in small steps rather than
+# by one expression (which repeated the operand eleven times: the largest of this module to
+# compile): a run with an operator, then its results one by one (=, 得 … and a run); or, result
+# first (``0.94分=1分×94%``), a figure and ``=``, then such a run and any results. See :func:`_chain_at`.
 # A run of arithmetic: operands and operators, taken whole (possessive: never given back).
 _RUN = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?P<first>{_OPERAND})(?:{_S}{_OP}{_S}{_OPERAND})*+")
-_RESULT = lazy(rf"{_EQ}{_EXPR}")   # one more step: =4.62, ≈4.62, ，得4.62分
 _RESULT_FIRST = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_NUMU}{_S}(?:=|等于){_S}")
 _EQ_SPLIT = lazy(_EQ)
 _DIGIT = lazy(r"\d")
@@ -638,9 +636,11 @@ def _chain_at(folded: str, start: int) -> tuple[int, int] | None:
 
 
 def _results(folded: str, position: int) -> int:
-    """Where the results written after ``position`` (``=4.62≈4.6``) end."""
-    while (result := _RESULT.match(folded, position)) is not None:
-        position = result.end()
+    """Where the results written after ``position`` (``=4.62≈4.6``) end: each a word of equality
+    and a run (whose look-behinds always hold there, after a sign, a word or a space)."""
+    while ((equal := _EQ_SPLIT.match(folded, position)) is not None
+           and (run := _RUN.match(folded, equal.end())) is not None):
+        position = run.end()
     return position
 
 
