@@ -612,8 +612,9 @@ def statements(text: str | None) -> list[Statement]:
     return list(_statements(fold(str(text))))
 
 
-def _chain_at(folded: str, start: int) -> tuple[int, int] | None:
-    """The span of the chain of arithmetic starting at ``start``, if one does.
+def _chain_at(folded: str, start: int, result_first: bool = True) -> tuple[int, int] | None:
+    """The span of the chain of arithmetic starting at ``start``, if one does (``result_first``
+    False: the text holds no ``=`` or ``等于``, so no chain starts with its result).
 
     A chain is a run of operands with at least one operator and then one or more results
     (``5×92.31%=4.6155≈4.62``: each result ``=`` or ``得`` and an expression), or the result first:
@@ -627,7 +628,7 @@ def _chain_at(folded: str, start: int) -> tuple[int, int] | None:
         end = _results(folded, run.end())
         if end > run.end():
             return start, end
-    head = _RESULT_FIRST.match(folded, start) if "=" in folded or "等于" in folded else None
+    head = _RESULT_FIRST.match(folded, start) if result_first else None
     if head is not None:
         run = _RUN.match(folded, head.end())
         if run is not None and run.end("first") < run.end():
@@ -653,12 +654,13 @@ def _chains(folded: str) -> Iterable[tuple[int, int]]:
     tried from its start only, and when none starts there, none starts anywhere inside it either
     (every later start inside the run reaches the same end, where no ``=`` is)."""
     position = 0
+    result_first = "=" in folded or "等于" in folded   # else that pattern is not even compiled
     while (run := _RUN.search(folded, position)) is not None:
         # A chain starts at the run's first character or before its first figure (a run may
         # begin with the spaces and brackets of its first operand, a chain with its figure).
         first = _DIGIT.search(folded, run.start()).start()
         span = next((found for start in range(run.start(), first + 1)
-                     if (found := _chain_at(folded, start)) is not None), None)
+                     if (found := _chain_at(folded, start, result_first)) is not None), None)
         if span is None:
             position = max(run.end(), run.start() + 1)
             continue
