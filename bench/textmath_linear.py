@@ -6,7 +6,7 @@ of adversarial text, read by every text reader, and checked end to end.
 For each text (``1+1+…``, ``1×1×…`` with no result, ``1=1=…``, ``得分1，…``, ``扣1分，…``, …) at 4,096,
 8,192, 16,384 and 32,767 characters, prints the seconds the readers take together; linear means the
 time doubles with the length, not quadruples. Then, side by side in this run, the chain search the
-readers used before (``_CHAIN.finditer``, which tries a chain from every position) on ``1+1+…`` at
+readers used before (the whole chain's expression's ``finditer``, which tries a chain from every position) on ``1+1+…`` at
 4,096 and 8,192 characters, and finally ``evaluator check`` on a form whose explanation cell holds
 32,767 characters of ``1+1+…`` (wall-clock seconds, start-up included). The machine may be
 loaded: compare the figures of one run with each other.
@@ -24,6 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from evaluator.values import textmath  # noqa: E402
+
+sys.path.insert(0, str(REPO / "tests"))
+from test_text_linear import CHAIN  # noqa: E402  (the whole chain's one expression, read before)
 
 TEXTS = {
     "1+1+…": "1+",
@@ -68,7 +71,7 @@ def main() -> int:
     for length in (4096, 8192):
         text = textmath.fold(text_of("1+", length))
         started = time.perf_counter()
-        list(textmath._CHAIN.finditer(text))
+        list(CHAIN.finditer(text))
         before = time.perf_counter() - started
         started = time.perf_counter()
         list(textmath._chains(text))

@@ -212,3 +212,35 @@ def test_the_rule_titles_are_the_registrys(tmp_path, monkeypatch):
         titles.rule_titles.cache_clear()
         assert titles.rule_titles() == expected
     assert list((tmp_path / "cache").glob("definition-*.pickle"))
+
+
+TEXT_PATTERNS = """
+import json
+from decimal import Decimal
+from evaluator.values import textmath
+from evaluator.values.patterns import Lazy
+for text in %r:
+    textmath.statements(text), textmath.find_rate(text, Decimal(5)), textmath.find_rate(text)
+    textmath.stated_scores(text), textmath.stated_deductions(text)
+print(json.dumps(sorted(name for name, value in vars(textmath).items()
+                        if isinstance(value, Lazy) and "search" in value.__dict__)))
+"""
+
+
+def _compiled(texts: list[str]) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", TEXT_PATTERNS % (texts,)], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout))
+
+
+def test_the_text_readers_compile_only_what_a_text_can_hold():
+    """The explanations of a Guangzhou form (a chain, a rate, a deduction) compile no pattern of what
+    they cannot hold: no amount in 元, no sign of a sum, no 每, no 满分; a text holding them does."""
+    texts = ["专项资金支出进度=92.31%*5=4.62", "按月度支出执行率计算平均执行率为90%，按比例计分。",
+             "存在个别指标未完成，扣1分。"]
+    unneeded = {"_MONEY", "_SPENT_RATE", "_TERM_AFTER", "_TERM_BEFORE", "_EACH_AMOUNT", "_FULL_MARKS"}
+    compiled = _compiled(texts)
+    assert {"_RUN", "_EQ_SPLIT", "_DEDUCTION"} <= compiled and not compiled & unneeded
+    assert unneeded <= _compiled(texts + ["已支出90万元，预算100万元，支出率90%，准确率100%-5‰=99.5%",
+                                          "每项0.5分扣分，共2项，得满分"])

@@ -91,17 +91,17 @@ _OPS = sorted(_MUL + _DIV + _ADD + _SUB, key=len, reverse=True)
 _OP = "(?:" + "|".join(map(re.escape, _OPS)) + ")"
 _MONEY_UNITS = ("万元", "亿元", "元")
 _OPERAND = rf"\({{0,3}}{_S}{_NUMU}{_S}\){{0,3}}"  # brackets around operands: (95%+85%)/2
-_EXPR = rf"{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*"
 _EQ = rf"(?:{_S}(?:=|≈|约等于|等于|约为|为){_S}|{_S}[,，]?{_S}(?:得分为|得分|得出|计得|得){_S})"
 # A figure right after a letter is part of a code (GB/T 50-2019, DB44/T 1234-2020), not arithmetic.
 _NOT_CODE = r"(?<![A-Za-z])(?<![A-Za-z] )(?<![A-Za-z]/)"
-_CHAIN = lazy(
-    rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?:{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})+"
-    # the result first: 0.94分=1分×94%
-    rf"|{_NUMU}{_S}(?:=|等于){_S}{_OPERAND}{_S}{_OP}{_S}{_EXPR}(?:{_EQ}{_EXPR})*)")
-_EQ_SPLIT = lazy(_EQ)
+# A chain of arithmetic (``178,904.23/193,807=92.31%×5=4.62``) is read in small steps rather than
+# by one expression (which repeated the operand eleven times: the largest of this module to
+# compile): a run with an operator, then its results one by one (=, 得 … and a run); or, result
+# first (``0.94分=1分×94%``), a figure and ``=``, then such a run and any results. See :func:`_chain_at`.
 # A run of arithmetic: operands and operators, taken whole (possessive: never given back).
-_RUN = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_OPERAND}(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_RUN = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}(?P<first>{_OPERAND})(?:{_S}{_OP}{_S}{_OPERAND})*+")
+_RESULT_FIRST = lazy(rf"(?<![\d.])(?<!\d,){_NOT_CODE}{_NUMU}{_S}(?:=|等于){_S}")
+_EQ_SPLIT = lazy(_EQ)
 _DIGIT = lazy(r"\d")
 _TOKEN = lazy(rf"(?P<num>{_NUM})(?:{_S}(?P<unit>{_UNIT}))?|(?P<op>{_OP})|(?P<paren>[()])")
 _PERCENT = lazy(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
@@ -493,9 +493,9 @@ def _shown(tokens: list[tuple]) -> str:
     return " ".join(parts).replace("( ", "(").replace(" )", ")")
 
 
-def _chain_statements(folded: str, match: re.Match[str]) -> list[Statement]:
-    chain = match.group(0)
-    base = match.start()
+def _chain_statements(folded: str, span: tuple[int, int]) -> list[Statement]:
+    base, end = span
+    chain = folded[base:end]
     segments = []
     connectors = []
     position = 0
@@ -567,7 +567,9 @@ _SPENT_RATE = lazy(r"(支出|执行)(?:率|进度)\s*(?:为|是|达到|达|:|=)?
 def _implied_ratios(folded: str, taken: bytearray) -> list[Statement]:
     """支出率 / 执行率 stated beside exactly two money amounts of the same sentence, one of them
     named as spent (已支出, 执行数为, 实际使用 …)."""
-    found = []
+    found: list[Statement] = []
+    if "元" not in folded:
+        return found   # no amount (元, 万元, 亿元) to state a rate beside: nothing is compiled
     for rate in _SPENT_RATE.finditer(folded):
         start = _sentence_start(folded, rate.start())
         end = _sentence_end(folded, rate.end())
@@ -610,33 +612,67 @@ def statements(text: str | None) -> list[Statement]:
     return list(_statements(fold(str(text))))
 
 
-def _chains(folded: str) -> Iterable[re.Match[str]]:
-    """What ``_CHAIN.finditer(folded)`` finds, in time linear in the text's length.
+def _chain_at(folded: str, start: int, result_first: bool = True) -> tuple[int, int] | None:
+    """The span of the chain of arithmetic starting at ``start``, if one does (``result_first``
+    False: the text holds no ``=`` or ``等于``, so no chain starts with its result).
 
-    ``finditer`` tries a chain from every position; in a run of arithmetic with no result after it
-    (``1+1+…+1``) each try reads to the end of the run and fails, so a long run costs its length
-    squared (32,767 characters: 40 s). A chain can only start where a run does: the run is found
-    once, a chain is tried from its start only, and when none starts there, none starts anywhere
-    inside it either (every later start inside the run reaches the same end, where no ``=`` is)."""
+    A chain is a run of operands with at least one operator and then one or more results
+    (``5×92.31%=4.6155≈4.62``: each result ``=`` or ``得`` and an expression), or the result first:
+    a figure, ``=`` or ``等于``, such a run and any results (``0.94分=1分×94%``). This reads what one
+    expression of the whole chain matched (the test of this module compares them), in small steps:
+    a result can only follow the run whole, since no character inside a run (a digit, ``.``, ``,``
+    before three digits, a unit, a space, a bracket, an operator) begins one, and each result is
+    taken as the expression would take it, the longest first, one after the other."""
+    run = _RUN.match(folded, start)
+    if run is not None and run.end("first") < run.end():
+        end = _results(folded, run.end())
+        if end > run.end():
+            return start, end
+    head = _RESULT_FIRST.match(folded, start) if result_first else None
+    if head is not None:
+        run = _RUN.match(folded, head.end())
+        if run is not None and run.end("first") < run.end():
+            return start, _results(folded, run.end())
+    return None
+
+
+def _results(folded: str, position: int) -> int:
+    """Where the results written after ``position`` (``=4.62≈4.6``) end: each a word of equality
+    and a run (whose look-behinds always hold there, after a sign, a word or a space)."""
+    while ((equal := _EQ_SPLIT.match(folded, position)) is not None
+           and (run := _RUN.match(folded, equal.end())) is not None):
+        position = run.end()
+    return position
+
+
+def _chains(folded: str) -> Iterable[tuple[int, int]]:
+    """The spans of the chains of arithmetic in a text, in time linear in the text's length.
+
+    Trying a chain from every position would cost a long run of arithmetic with no result after it
+    (``1+1+…+1``) its length squared: each try reads to the end of the run and fails (32,767
+    characters: 40 s). A chain can only start where a run does: the run is found once, a chain is
+    tried from its start only, and when none starts there, none starts anywhere inside it either
+    (every later start inside the run reaches the same end, where no ``=`` is)."""
     position = 0
+    result_first = "=" in folded or "等于" in folded   # else that pattern is not even compiled
     while (run := _RUN.search(folded, position)) is not None:
         # A chain starts at the run's first character or before its first figure (a run may
         # begin with the spaces and brackets of its first operand, a chain with its figure).
         first = _DIGIT.search(folded, run.start()).start()
-        match = next((found for start in range(run.start(), first + 1)
-                      if (found := _CHAIN.match(folded, start)) is not None), None)
-        if match is None:
+        span = next((found for start in range(run.start(), first + 1)
+                     if (found := _chain_at(folded, start, result_first)) is not None), None)
+        if span is None:
             position = max(run.end(), run.start() + 1)
             continue
-        yield match
-        position = max(match.end(), run.start() + 1)
+        yield span
+        position = max(span[1], run.start() + 1)
 
 
 @lru_cache(maxsize=4096)
 def _statements(folded: str) -> tuple[Statement, ...]:
     found: list[Statement] = []
-    for match in _chains(folded):
-        found.extend(_chain_statements(folded, match))
+    for span in _chains(folded):
+        found.extend(_chain_statements(folded, span))
     taken = bytearray(len(folded))  # the spans of written arithmetic
     for statement in found:
         taken[statement.start:statement.end] = b"\x01" * (statement.end - statement.start)
@@ -684,8 +720,11 @@ def _rate(folded: str, written: list[Statement], weight: Decimal | None) -> tupl
                 return statement.percents[0], statement.text
     # A percentage compared with something (未达100%, 低于序时进度10%, 较上年提高5%) is not the rate.
     # Nor is a term of a sum or a range (准确率100%-5‰=99.5%, 执行率90%-100%为满分): its result is.
+    # (a term holds a sign of a sum: in a text without one, neither pattern is compiled)
+    terms = any(sign in folded for sign in "-+−–")
     matches = [m for m in _PERCENT.finditer(folded) if not _COMPARED.search(folded[max(0, m.start() - 6):m.start()])
-               and not _TERM_AFTER.match(folded, m.end()) and not _TERM_BEFORE.search(folded, max(0, m.start() - 4), m.start())]
+               and not (terms and (_TERM_AFTER.match(folded, m.end())
+                                   or _TERM_BEFORE.search(folded, max(0, m.start() - 4), m.start())))]
     if not matches:
         return None
     cued = [m for m in matches if _RATE_CUE.search(folded[max(0, m.start() - 8) : m.start()])]
@@ -866,7 +905,11 @@ def _stated_scores(folded: str, own: str, others: tuple[str, ...]) -> tuple[Stat
     results = {s.result for s in written} | {s.final for s in written if s.final is not None}
     found: list[StatedScore] = []
     text_names_other = _names_other(folded, own, others)
-    for pattern in (_SCORE_WORD, _SCORE_POINTS, _FULL_MARKS):
+    # A text without 分 (or without 满分 / 全分) holds no match of these: it compiles none of them.
+    patterns = [_SCORE_WORD, _SCORE_POINTS] if "分" in folded else []
+    if "满分" in folded or "全分" in folded:
+        patterns.append(_FULL_MARKS)
+    for pattern in patterns:
         for match in pattern.finditer(folded):
             start, end = match.start(), match.end()
             if any(covered[start:end]):
@@ -1001,7 +1044,8 @@ def _deductions(folded: str) -> list[StatedDeduction] | None:
     """Every deduction stated; None when a counted one cannot be read without a guess."""
     found = []
     taken = bytearray(len(folded))  # the spans of 按每项0.1分扣分, read already
-    for match in _EACH_AMOUNT.finditer(folded):
+    # every match holds 每: a text without it compiles nothing
+    for match in _EACH_AMOUNT.finditer(folded) if "每" in folded else ():
         taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
         counts = _counts(folded, _sentence_start(folded, match.start()), _sentence_end(folded, match.end()),
                          match.group("cls"))
