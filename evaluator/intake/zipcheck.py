@@ -184,42 +184,45 @@ def _inflate(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         # Readers differ on which of the two names they trust: refuse rather than guess.
         raise Refused("damaged", detail=f"部件 {name} 的文件头与压缩目录不一致")
     handle.seek(info.header_offset + 30 + name_length + extra_length)
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, produced, crc = info.compress_size, 0, 0
+    produced, crc = 0, 0
     try:
-        while left > 0 or (inflater is not None and not inflater.eof and inflater.unconsumed_tail):
-            if left > 0:
-                raw = handle.read(min(CHUNK, left))
-                if not raw:
-                    raise Refused("damaged", detail=f"部件 {name} 不完整")
-                left -= len(raw)
-            else:
-                raw = b""
-            data = inflater.decompress(raw, CHUNK) if inflater is not None else raw
-            while True:
-                produced += len(data)
-                if produced > info.file_size:
-                    raise Refused("size-mismatch", part=name)
-                crc = zlib.crc32(data, crc)
-                if data:
-                    yield data
-                if inflater is None or not inflater.unconsumed_tail:
-                    break
-                data = inflater.decompress(inflater.unconsumed_tail, CHUNK)
-        if inflater is not None:
-            data = inflater.flush()
+        for data in _pieces(handle, info):
             produced += len(data)
             if produced > info.file_size:
                 raise Refused("size-mismatch", part=name)
             crc = zlib.crc32(data, crc)
             if data:
                 yield data
-            if not inflater.eof:
-                raise Refused("damaged", detail=f"部件 {name} 不完整")
     except zlib.error as exc:
         raise Refused("damaged", detail=f"部件 {name} 的压缩数据无效") from exc
     if produced != info.file_size or crc != info.CRC:
         raise Refused("damaged", detail=f"部件 {name} 的校验和不符")
+
+
+def _pieces(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's data as it is inflated from ``handle`` (at its data's start), never more than
+    :data:`CHUNK` read or inflated at a time; :func:`_inflate` checks what comes out."""
+    name = info.filename
+    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left = info.compress_size
+    while left > 0 or (inflater is not None and not inflater.eof and inflater.unconsumed_tail):
+        if left > 0:
+            raw = handle.read(min(CHUNK, left))
+            if not raw:
+                raise Refused("damaged", detail=f"部件 {name} 不完整")
+            left -= len(raw)
+        else:
+            raw = b""
+        if inflater is None:
+            yield raw
+            continue
+        yield inflater.decompress(raw, CHUNK)
+        while inflater.unconsumed_tail:
+            yield inflater.decompress(inflater.unconsumed_tail, CHUNK)
+    if inflater is not None:
+        yield inflater.flush()
+        if not inflater.eof:
+            raise Refused("damaged", detail=f"部件 {name} 不完整")
 
 
 def _stream_part(handle: BinaryIO, info: zipfile.ZipInfo, scan: "_Scan | None") -> None:
