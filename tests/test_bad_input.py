@@ -119,7 +119,7 @@ def test_a_reader_panic_is_one_line_and_silent(tmp_path, definitions, monkeypatc
     class PanicException(BaseException):
         pass
 
-    def panic(path, skip=(), data=None, parts=None):
+    def panic(path, skip=(), data=None, parts=None, ods=None):
         import os
 
         os.write(2, b"thread panicked at src/cfb.rs\nstack backtrace:\n")

@@ -94,7 +94,8 @@ def read(path: Path, inspection: Inspection, limits: Limits | None = DEFAULT_LIM
         return read_csv(path, limits, data=data)
     with _quiet_stderr():
         return load_grids(path, skip=inspection.skipped, data=data,
-                          parts=inspection.parts if inspection.kind is Kind.XLSX else None).sheets
+                          parts=inspection.parts if inspection.kind is Kind.XLSX else None,
+                          ods=inspection.kind is Kind.ODS).sheets
 
 
 @contextmanager

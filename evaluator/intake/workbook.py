@@ -122,7 +122,7 @@ def _clean(value: Any) -> Any:
 
 
 def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = None,
-               parts: Mapping[str, str] | None = None) -> WorkbookGrids:
+               parts: Mapping[str, str] | None = None, ods: bool | None = None) -> WorkbookGrids:
     """Read every worksheet of an .xlsx, .xlsm, .xls or .ods file into grids, except those named in
     ``skip`` (sheets :mod:`evaluator.intake.safety` found too large to read).
 
@@ -131,8 +131,9 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
     through a link, :func:`~evaluator.intake.files.read_file`). The format comes from the bytes,
     whatever the name says. ``parts`` (worksheet name → its part in an .xlsx, ``Inspection.parts``)
     saves finding the sheets' parts again, as the inspection already found them (the same
-    functions of :mod:`evaluator.intake.parts`). Raises the reader's own exceptions; the engine
-    turns them into ``unreadable``.
+    functions of :mod:`evaluator.intake.parts`). ``ods``: whether the bytes are an OpenDocument
+    spreadsheet, as the inspection told (``Inspection.kind``); None: told from the bytes here.
+    Raises the reader's own exceptions; the engine turns them into ``unreadable``.
     """
     if data is None:
         data = read_file(path, limits=None)
@@ -158,7 +159,8 @@ def load_grids(path: Path, skip: Collection[str] = (), *, data: bytes | None = N
             sheets.append(SheetGrid(name=meta.name, cells=cells, merged=merged))
     finally:
         book.close()
-    ods = _is_ods(data)
+    if ods is None:
+        ods = _is_ods(data)
     _add_number_formats(data, sheets, ods, parts)
     if data.startswith(b"PK"):
         _add_formulas(data, sheets, parts)
