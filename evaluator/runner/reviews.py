@@ -14,7 +14,9 @@ workers start (:meth:`Reviews.take_in`), so that the annotated copies it writes 
 reviews as its other reports; the end of the run reads summary.xlsx again only when it has changed
 since. A finding that matches a review (same form, rule and cell, and the cell still holds the value
 reviewed) carries ``reviewed: {note, by, at}``, is shown as 已核实, and does not count towards
-``--fail-on`` — also in an entry reported unchanged.
+``--fail-on`` — also in an entry reported unchanged. What a file's annotated copy shows as
+reviewed is kept in the manifest as a digest (:func:`shown_digest`): a file whose reviews changed
+since its copy was written has its copy written again, even when nothing else of it changed.
 A review lapses when the cell's value changes. An error is reviewed only with a note; a review of
 an error without one is ignored, and said so.
 
@@ -27,7 +29,9 @@ deleted.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import logging
 import stat
 from dataclasses import dataclass
@@ -281,3 +285,17 @@ class Reviews:
         # With a byte-order mark: Excel opens it as UTF-8.
         statefile.save_text(self.path, "\ufeff" + stream.getvalue())
         self.changed = False
+
+
+def shown_digest(entries: list[dict[str, Any]]) -> str | None:
+    """What the findings of ``entries`` show as reviewed (each finding's ``reviewed``, after
+    :meth:`Reviews.apply`), as one SHA-256; None when none is reviewed. Two digests are equal
+    exactly when an annotated copy of these entries would show the same 已核实 notes."""
+    shown = sorted(
+        [identity(entry) or "", finding.get("rule") or "", finding.get("sheet") or "", finding.get("cell") or "",
+         review.get("note") or "", review.get("by") or "", review.get("at") or ""]
+        for entry in entries for finding in entry.get("findings") or []
+        if isinstance(review := finding.get("reviewed"), dict))
+    if not shown:
+        return None
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()

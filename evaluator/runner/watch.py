@@ -441,6 +441,7 @@ class Watcher:
                     short = short or batch.out_of_space
                     batch.out_of_space = short
                     seen = follow_up(batch.report["files"], options.out_dir, seen)   # rounds and reviews
+                    batch.keep_comparisons(manifest)   # the rounds, for the entries reused later
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
