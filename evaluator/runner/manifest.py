@@ -9,7 +9,8 @@ still there) and reports its stored entries with the status ``unchanged``. ``--f
 Each record also keeps the digest of the reviews its annotated copy shows (``reviews``, see
 :func:`evaluator.runner.reviews.shown_digest`; None: none). A file otherwise reused whose reviews
 now differ from it is checked again for its copy to show them (:meth:`Manifest.shown_reviews`,
-:meth:`Manifest.shows`); its answer stays the record's.
+:meth:`Manifest.shows`); its answer stays the record's. The entries keep the comparison with
+the last round the run made of them (:meth:`Manifest.compared`): a later run reports it as it was.
 
 A file checked again under the same key with other content (the hot folder without an archive,
 where every file dropped under one name replaces the last) replaces the record; its entries then
