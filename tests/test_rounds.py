@@ -444,3 +444,30 @@ def test_a_manifest_of_the_earlier_version_is_read_as_copies_showing_no_review(f
     again = {name: _written(out / f"{name}.checked.xlsx") for name in "MT"}
     _check(inbox, out)
     assert {name: _written(out / f"{name}.checked.xlsx") for name in "MT"} == again
+
+
+def test_the_hot_folder_writes_again_the_copy_of_a_file_answered_earlier_when_its_reviews_change(tmp_path):
+    from evaluator.families import load_definitions
+    from evaluator.runner.parallel import Stop
+    from evaluator.runner.watch import Watcher, WatchOptions
+
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, archive=archive, interval=0, workers=1),
+                      load_definitions(), Stop())
+
+    def drop(sample: str, name: str) -> None:
+        shutil.copy(SAMPLES / sample, inbox / name)
+        assert watcher.poll() is None and watcher.poll() is not None     # seen still, then taken
+
+    drop("planted-missing-explanation.xlsx", "M.xlsx")
+    untouched = _written(out / "M.checked.xlsx")
+    drop("planted-total-mismatch.xlsx", "T.xlsx")                        # no review changed: M's copy as it was
+    assert _written(out / "M.checked.xlsx") == untouched
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    drop("planted-rate-score.xlsx", "R.xlsx")                            # the next batch
+    assert _changes(out / "M.checked.xlsx")["missing-explanation"].startswith("已核实：原因见附件（summary.xlsx")
+    assert _report(out)["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    shown, others = _written(out / "M.checked.xlsx"), _written(out / "T.checked.xlsx")
+    drop("planted-grade-mismatch.xlsx", "G.xlsx")
+    assert (_written(out / "M.checked.xlsx"), _written(out / "T.checked.xlsx")) == (shown, others)

@@ -107,16 +107,14 @@ class _ReviewsNow:
         self.reviews = None
 
     def digest(self, entries: list[dict[str, Any]]) -> str | None:
-        """What an annotated copy of ``entries`` would show as reviewed now; puts ``reviewed`` on
-        their findings (the end of the run puts it there again, with what it read last)."""
-        from evaluator.runner.reviews import Reviews, shown_digest
+        """What an annotated copy of ``entries`` would show as reviewed now."""
+        from evaluator.runner.reviews import Reviews
 
         if self.out_dir is None:
             return None
         if self.reviews is None:
             self.reviews = Reviews.peek(self.out_dir)
-        self.reviews.apply(entries)
-        return shown_digest(entries)
+        return self.reviews.digest(entries)
 
 
 def _progress(total: int, enabled: bool):
