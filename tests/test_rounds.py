@@ -471,3 +471,14 @@ def test_the_hot_folder_writes_again_the_copy_of_a_file_answered_earlier_when_it
     shown, others = _written(out / "M.checked.xlsx"), _written(out / "T.checked.xlsx")
     drop("planted-grade-mismatch.xlsx", "G.xlsx")
     assert (_written(out / "M.checked.xlsx"), _written(out / "T.checked.xlsx")) == (shown, others)
+
+
+def test_a_review_added_to_reviewed_csv_for_an_unchanged_file_shows_in_its_copy(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    _check(inbox, out)
+    _write_reviews(out, [FORM, "missing-explanation", "部门整体支出绩效自评表!I21", "（空）", "已核实：见附件二", "审计",
+                         "2026-12-01"])
+    code, entries = _check(inbox, out, "--fail-on", "warning")
+    assert entries["M.xlsx"]["status"] == "unchanged" and code == 0
+    assert _changes(out / "M.checked.xlsx") == {"missing-explanation": "已核实：见附件二（审计，2026-12-01）"}

@@ -504,7 +504,7 @@ class Watcher:
         keys = {job.relative.as_posix(): job for job in behind}
         targets = destinations(behind, options.out_dir, manifest.annotated_paths(set(keys)))
         behind = [job for key, job in keys.items()
-                  if targets[job.path] == options.out_dir / manifest.records[key]["annotated"]]
+                  if targets[job.path] == options.out_dir / manifest.records[key]["annotated"] and targets[job.path].is_file()]
         if behind:
             check_jobs(behind, self.definitions, options.out_dir, manifest, workers=options.workers, stop=self.stop,
                        limits=options.limits, timeout=options.timeout)
