@@ -348,3 +348,137 @@ def test_a_review_file_that_cannot_be_written_at_the_start_is_written_at_the_end
     code, entries = _check(inbox, out, "--force", "--fail-on", "warning")
     assert refused and code == 0 and entries["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
     assert "已核实：原因见附件" in (out / REVIEWS_NAME).read_text("utf-8-sig")      # not lost
+
+
+def _written(path: Path) -> tuple[int, int]:
+    """Which write of ``path`` this is: a copy written again (atomically, by a rename) is another
+    file, with another inode and modification time, even when its bytes are the same."""
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def _report(out: Path) -> dict[str, dict]:
+    return {Path(e["path"]).name: e for e in json.loads((out / "report.json").read_text("utf-8"))["files"]}
+
+
+def test_a_note_typed_for_an_unchanged_file_shows_in_its_copy_on_the_next_run_without_force(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _check(inbox, out)
+    assert "本轮变化" not in _result_rows(out / "M.checked.xlsx")[0]     # nothing to say yet
+    untouched = (out / "T.checked.xlsx").read_bytes(), _written(out / "T.checked.xlsx")
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    code, entries = _check(inbox, out)
+    assert entries["M.xlsx"]["status"] == entries["T.xlsx"]["status"] == "unchanged"
+    # The copy shows the review; the file is not compared with itself (no 上轮已有: it has no earlier round).
+    (mark,) = _changes(out / "M.checked.xlsx").values()
+    assert mark.startswith("已核实：原因见附件（summary.xlsx") and "上轮" not in mark
+    report = _report(out)
+    assert report["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    assert report["M.xlsx"]["since_last"] is None and report["M.xlsx"]["status"] == "unchanged"
+    assert ((out / "T.checked.xlsx").read_bytes(), _written(out / "T.checked.xlsx")) == untouched  # no review of it
+    # Nothing changed since: both reused as they are, neither copy written again.
+    shown = (out / "M.checked.xlsx").read_bytes(), _written(out / "M.checked.xlsx")
+    code, entries = _check(inbox, out)
+    assert entries["M.xlsx"]["status"] == entries["T.xlsx"]["status"] == "unchanged"
+    assert entries["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    assert ((out / "M.checked.xlsx").read_bytes(), _written(out / "M.checked.xlsx")) == shown
+    assert ((out / "T.checked.xlsx").read_bytes(), _written(out / "T.checked.xlsx")) == untouched
+    # The review removed (from reviewed.csv, and its note from the summary): the copy no longer shows it.
+    _type_note(out, "missing-explanation", "")
+    _write_reviews(out)
+    code, entries = _check(inbox, out, "--fail-on", "warning")
+    assert entries["M.xlsx"]["status"] == "unchanged" and entries["M.xlsx"]["findings"][0]["reviewed"] is None
+    assert "本轮变化" not in _result_rows(out / "M.checked.xlsx")[0] and code == 1
+    assert _report(out)["M.xlsx"]["findings"][0]["reviewed"] is None
+    assert ((out / "T.checked.xlsx").read_bytes(), _written(out / "T.checked.xlsx")) == untouched
+
+
+def test_a_copy_written_again_for_a_review_keeps_the_comparison_the_file_made_with_its_last_round(folders, make_form):
+    inbox, out = folders
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52"}), inbox / "A.xlsx")
+    _check(inbox, out)
+    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52", "grade": "良"}), inbox / "A.xlsx")
+    _, entries = _check(inbox, out)
+    compared = entries["A.xlsx"]["since_last"]
+    assert (compared["new"], compared["still"]) == (1, 1)
+    _type_note(out, "rate-score", "已核实：按文件口径")
+    _, entries = _check(inbox, out)
+    entry = entries["A.xlsx"]
+    assert entry["status"] == "unchanged" and entry["since_last"] == compared
+    changes = _changes(out / "A.checked.xlsx")
+    # Checked again against itself, grade-mismatch would be 上轮已有: the copy says what the reports say.
+    assert changes["grade-mismatch"] == "本轮新出现"
+    assert changes["rate-score"].startswith("上轮已有，仍未更正；已核实：按文件口径")
+    assert {f["rule"]: f["since_last"] for f in _report(out)["A.xlsx"]["findings"]} == {
+        "rate-score": "still", "grade-mismatch": "new"}
+    history = json.loads((out / HISTORY_NAME).read_text("utf-8"))
+    assert len(history["forms"][FORM]) == 2            # no round of the file against itself
+    # Reused again with nothing changed: the same comparison, and the copy as it is.
+    shown = (out / "A.checked.xlsx").read_bytes(), _written(out / "A.checked.xlsx")
+    _, entries = _check(inbox, out)
+    assert entries["A.xlsx"]["status"] == "unchanged" and entries["A.xlsx"]["since_last"] == compared
+    assert ((out / "A.checked.xlsx").read_bytes(), _written(out / "A.checked.xlsx")) == shown
+
+
+def test_a_manifest_of_the_earlier_version_is_read_as_copies_showing_no_review(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _check(inbox, out)
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    _check(inbox, out)
+    manifest = out / ".evaluator-manifest.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    assert data["files"]["M.xlsx"]["reviews"] and data["files"]["T.xlsx"]["reviews"] is None
+    for record in data["files"].values():
+        del record["reviews"]                          # as the earlier version wrote it
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    before = {name: _written(out / f"{name}.checked.xlsx") for name in "MT"}
+    _, entries = _check(inbox, out)
+    assert {entry["status"] for entry in entries.values()} == {"unchanged"}
+    assert _written(out / "M.checked.xlsx") != before["M"]       # a review applies to it: written once more
+    assert _written(out / "T.checked.xlsx") == before["T"]       # no review: reused as before
+    assert _changes(out / "M.checked.xlsx")["missing-explanation"].startswith("已核实：原因见附件")
+    again = {name: _written(out / f"{name}.checked.xlsx") for name in "MT"}
+    _check(inbox, out)
+    assert {name: _written(out / f"{name}.checked.xlsx") for name in "MT"} == again
+
+
+def test_the_hot_folder_writes_again_the_copy_of_a_file_answered_earlier_when_its_reviews_change(tmp_path):
+    from evaluator.families import load_definitions
+    from evaluator.runner.parallel import Stop
+    from evaluator.runner.watch import Watcher, WatchOptions
+
+    inbox, out, archive = tmp_path / "inbox", tmp_path / "out", tmp_path / "archive"
+    inbox.mkdir()
+    watcher = Watcher(WatchOptions(inbox=inbox, out_dir=out, archive=archive, interval=0, workers=1),
+                      load_definitions(), Stop())
+
+    def drop(sample: str, name: str) -> None:
+        shutil.copy(SAMPLES / sample, inbox / name)
+        assert watcher.poll() is None and watcher.poll() is not None     # seen still, then taken
+
+    drop("planted-missing-explanation.xlsx", "M.xlsx")
+    untouched = _written(out / "M.checked.xlsx")
+    drop("planted-total-mismatch.xlsx", "T.xlsx")                        # no review changed: M's copy as it was
+    assert _written(out / "M.checked.xlsx") == untouched
+    _type_note(out, "missing-explanation", "已核实：原因见附件")
+    drop("planted-rate-score.xlsx", "R.xlsx")                            # the next batch
+    assert _changes(out / "M.checked.xlsx")["missing-explanation"].startswith("已核实：原因见附件（summary.xlsx")
+    assert _report(out)["M.xlsx"]["findings"][0]["reviewed"]["note"] == "已核实：原因见附件"
+    shown, others = _written(out / "M.checked.xlsx"), _written(out / "T.checked.xlsx")
+    drop("planted-grade-mismatch.xlsx", "G.xlsx")
+    assert (_written(out / "M.checked.xlsx"), _written(out / "T.checked.xlsx")) == (shown, others)
+
+
+def test_a_review_added_to_reviewed_csv_for_an_unchanged_file_shows_in_its_copy(folders):
+    inbox, out = folders
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    _check(inbox, out)
+    _write_reviews(out, [FORM, "missing-explanation", "部门整体支出绩效自评表!I21", "（空）", "已核实：见附件二", "审计",
+                         "2026-12-01"])
+    code, entries = _check(inbox, out, "--fail-on", "warning")
+    assert entries["M.xlsx"]["status"] == "unchanged" and code == 0
+    assert _changes(out / "M.checked.xlsx") == {"missing-explanation": "已核实：见附件二（审计，2026-12-01）"}

@@ -3,11 +3,13 @@
 This is what ``evaluator check`` and ``evaluator watch`` call. With an output folder, the run holds
 the folder's lock, reuses the manifest's answers for files whose content, catalog and tool version
 are unchanged, writes an annotated copy of every file it checks, and finally writes summary.xlsx,
-report.html and report.json, each atomically.
+report.html and report.json, each atomically. A file reused whose reviews (reviewed.csv) changed
+since its annotated copy was written has that copy written again, to show them.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import sys
@@ -48,11 +50,20 @@ class Batch:
     empty: list[Path] = field(default_factory=list)  # paths named that hold no workbook
     out_of_space: bool = False  # an annotated copy was not written for want of disk space
     recorded: list[str] = field(default_factory=list)  # manifest keys this batch recorded
+    rewritten: int = 0  # of ``reused``: files whose annotated copy was written again for their reviews
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # the report's entries, by key recorded
     unwritten: list = field(default_factory=list)  # reports that could not replace their file (Unwritten)
 
     @property
     def interrupted(self) -> bool:
         return self.skipped > 0
+
+    def keep_comparisons(self, manifest: Manifest) -> None:
+        """Once the run has compared its entries with the last round (:func:`evaluator.runner.rounds.follow_up`):
+        that comparison into the manifest's records of the files it checked (:meth:`Manifest.compared`)."""
+        for key in self.recorded:
+            if key in self.rows:
+                manifest.compared(key, self.rows[key])
 
 
 def fails(report: dict[str, Any], threshold: Severity | None) -> bool:
@@ -85,6 +96,25 @@ def _unchanged(entries: list[dict[str, Any]], job: Job, destination: Path | None
         if entry.get("annotated") is not None:
             entry["annotated"] = str(destination) if destination is not None else None
     return entries
+
+
+class _ReviewsNow:
+    """The reviews of the output folder as they are (read once, the first time a file reused asks:
+    a run that reuses nothing never reads them), for whether a reused file's copy shows them."""
+
+    def __init__(self, out_dir: Path | None) -> None:
+        self.out_dir = out_dir
+        self.reviews = None
+
+    def digest(self, entries: list[dict[str, Any]]) -> str | None:
+        """What an annotated copy of ``entries`` would show as reviewed now."""
+        from evaluator.runner.reviews import Reviews
+
+        if self.out_dir is None:
+            return None
+        if self.reviews is None:
+            self.reviews = Reviews.peek(self.out_dir)
+        return self.reviews.digest(entries)
 
 
 def _progress(total: int, enabled: bool):
@@ -139,6 +169,9 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     tasks: list[Task] = []
     positions: list[int] = []
     settled: set[Path] = set()
+    reviews_now = _ReviewsNow(out_dir)
+    # Files reused whose reviews changed since their copy was written: their stored entries, by index.
+    rewrite: dict[int, list[dict[str, Any]]] = {}
     for index, job in enumerate(jobs):
         destination = targets.get(job.path)
         if manifest is not None:
@@ -148,10 +181,17 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
                 pass  # the check says why it cannot be read
             if index in digests and not force and not (fix and _no_corrected_copy(job, destination)):
                 stored = manifest.reusable(keys[index], digests[index], settings, __version__, destination)
-                if stored is not None:
+                if stored is not None and (destination is None or not manifest.records[keys[index]].get("annotated")
+                                           or reviews_now.digest(stored) == manifest.shown_reviews(keys[index])):
                     rows[index] = _unchanged(stored, job, destination)
                     settled.add(job.path)
                     log.debug("%s：未变化，沿用上次结果", job.display)
+                    continue
+                if stored is not None:
+                    # Its answer stands; only its copy is behind the reviews: checked again to write it.
+                    rewrite[index] = stored
+                    tasks.append(Task(job=job, destination=destination, earlier=copy.deepcopy(stored)))
+                    positions.append(index)
                     continue
         tasks.append(Task(job=job, destination=destination, fix=fix and destination is not None))
         positions.append(index)
@@ -159,6 +199,7 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
     workers = workers or available_cores()
     bar = _progress(len(tasks), progress)
     checked = 0
+    rewritten = 0
     short = False
     recorded: list[str] = []
     saved = time.monotonic()
@@ -170,6 +211,18 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
             job = jobs[index]
             for level, message in outcome.log:
                 log.log(level, "%s", message)
+            if index in rewrite:
+                rewritten += 1
+                rows[index] = _unchanged(rewrite[index], job, targets.get(job.path))
+                settled.add(job.path)   # its answer is the stored one, final whatever the copy became
+                short = short or outcome.out_of_space
+                if outcome.complete and outcome.annotated is not None:
+                    manifest.shows(keys[index], outcome.reviews)
+                    log.info("%s：未变化，核实意见有变，已重写批注副本（%.2f 秒）", job.display, outcome.seconds)
+                else:
+                    # The copy as it was stays (written atomically); the next run tries again.
+                    log.warning("%s：核实意见有变，但批注副本未能重写，下次运行再试", job.display)
+                continue
             replaced = manifest.replaces(keys[index], digests[index]) \
                 if manifest is not None and index in digests and outcome.complete else None
             dropped_as, how = shown_path(job.dropped_as) if job.dropped_as is not None else (None, None)
@@ -200,9 +253,15 @@ def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None =
         if bar is not None:
             bar.close()
     entries = [entry for index in sorted(rows) for entry in rows[index]]
-    return Batch(report=json_reporter.assemble(entries, skipped, others), checked=checked, reused=len(jobs) - len(tasks),
-                 skipped=len(tasks) - checked, seconds=time.perf_counter() - started, settled=settled,
-                 out_of_space=short, recorded=recorded)
+    report = json_reporter.assemble(entries, skipped, others)
+    # The report holds copies of the entries (json_reporter.assemble): which of them are whose, for
+    # the comparison the run is about to make of them to reach the manifest (Batch.keep_comparisons).
+    shown = iter(report["files"])
+    by_key = {keys[index]: [next(shown) for _ in rows[index]] for index in sorted(rows)}
+    return Batch(report=report, checked=checked,
+                 reused=len(jobs) - len(tasks) + rewritten, skipped=len(tasks) - checked - rewritten,
+                 seconds=time.perf_counter() - started, settled=settled, out_of_space=short, recorded=recorded,
+                 rewritten=rewritten, rows={key: by_key[key] for key in recorded if key in by_key})
 
 
 def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path | None = None, *,
@@ -245,7 +304,8 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
             batch = check_jobs(jobs, definitions, out_dir, manifest, workers=workers, force=force,
                                progress=progress, stop=stop, limits=limits, skipped=skipped, timeout=timeout,
                                alone_in_process=True, fix=fix, others=others)
-            follow_up(batch.report["files"], out_dir, seen)   # rounds and reviews (also kept in the manifest)
+            follow_up(batch.report["files"], out_dir, seen)   # rounds and reviews
+            batch.keep_comparisons(manifest)   # the rounds, for the entries reused later (and their copies)
         finally:
             # A worker stopped in the middle of writing a copy (a full disk ends the pool) can leave its
             # temporary behind: the pool is done and the lock is ours, so nothing half-written stays.
@@ -269,5 +329,6 @@ def check_paths(paths: Iterable[Path], definitions: Definitions, out_dir: Path |
                             manifest.save()
                     raise
     batch.empty = empty
-    log.info("检查 %d 份，沿用未变化的 %d 份，用时 %.1f 秒", batch.checked, batch.reused, batch.seconds)
+    rewritten = f"（其中 {batch.rewritten} 份按新的核实意见重写了批注副本）" if batch.rewritten else ""
+    log.info("检查 %d 份，沿用未变化的 %d 份%s，用时 %.1f 秒", batch.checked, batch.reused, rewritten, batch.seconds)
     return batch

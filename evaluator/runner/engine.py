@@ -46,6 +46,7 @@ class FileResult:
     corrected_copy: str | None = None   # --fix: the proposed corrected copy (<stem>.更正稿.xlsx)
     round_lines: list[str] = field(default_factory=list)   # against the last round, for 校验结果
     round_marks: dict[tuple[str, str, str], str] = field(default_factory=dict)  # per finding, for 校验结果
+    reviews_shown: str | None = None   # digest of the reviews 校验结果 shows (rounds.Shown)
     unchanged: bool = False
     grids: list[SheetGrid] | None = field(default=None, repr=False)
     inspection: Inspection | None = field(default=None, repr=False)

@@ -6,6 +6,12 @@ that checked it, where its annotated copy went, and the report entries of that c
 skips a file whose content, catalog and tool version are all the same (and whose annotated copy is
 still there) and reports its stored entries with the status ``unchanged``. ``--force`` ignores it.
 
+Each record also keeps the digest of the reviews its annotated copy shows (``reviews``, see
+:func:`evaluator.runner.reviews.shown_digest`; None: none). A file otherwise reused whose reviews
+now differ from it is checked again for its copy to show them (:meth:`Manifest.shown_reviews`,
+:meth:`Manifest.shows`); its answer stays the record's. The entries keep the comparison with
+the last round the run made of them (:meth:`Manifest.compared`): a later run reports it as it was.
+
 A file checked again under the same key with other content (the hot folder without an archive,
 where every file dropped under one name replaces the last) replaces the record; its entries then
 carry ``replaced: {sha256, checked_at}`` of the record they replaced. Each record also keeps the
@@ -138,8 +144,50 @@ class Manifest:
             return None
         return {"sha256": record.get("sha256"), "checked_at": record.get("checked")}
 
+    def shown_reviews(self, key: str) -> str | None:
+        """The digest of the reviews the annotated copy of ``key`` shows (None: none)."""
+        record = self.records.get(key) or {}
+        # A record of the earlier version keeps no digest: it is read as "its copy shows no review".
+        # Why not as "changed": a nightly run over an unchanged archive then does no more work than
+        # before for every file no one reviewed (nearly all of them), while every file a review
+        # applies to now has its copy written once more, with the digest recorded. The one copy read
+        # wrong is one the earlier version wrote showing a review that has been removed since: it
+        # stays as that version left it until the file is checked again (``--force``). Reading every
+        # such record as changed would check the whole archive again once, for that case alone.
+        # (A new tool version checks every file again anyway: the version is a reuse key.)
+        return record.get("reviews")
+
+    def shows(self, key: str, reviews: str | None) -> None:
+        """The annotated copy of ``key`` is written again and shows ``reviews`` (a digest); the rest
+        of its record stays as it is."""
+        record = self.records.get(key)
+        if record is None:
+            return
+        record["reviews"] = reviews
+        self.changed = True
+        if self.journal is not None:
+            self.journal.answer(key, record)
+
+    def compared(self, key: str, entries: list[dict[str, Any]]) -> None:
+        """Keep the comparison with the last round that the run made of the entries of ``key`` it
+        recorded (each entry's and finding's ``since_last``, in the same order), so that an entry
+        reused unchanged later says what it said when it was checked, and a copy written again for
+        its reviews shows it. Not journalled: the caller saves the manifest at once, and a run
+        killed in between loses no answer, only this comparison of it."""
+        record = self.records.get(key)
+        stored = record.get("entries") if record else None
+        if not isinstance(stored, list) or len(stored) != len(entries):
+            return
+        for kept, entry in zip(stored, entries):
+            kept["since_last"] = copy.deepcopy(entry.get("since_last"))
+            findings, shown = kept.get("findings") or [], entry.get("findings") or []
+            if len(findings) == len(shown):
+                for finding, said in zip(findings, shown):
+                    finding["since_last"] = said.get("since_last")
+        self.changed = True
+
     def record(self, key: str, digest: str, catalog: str, version: str, entries: list[dict[str, Any]],
-               annotated: Path | None, mode: int | None = None) -> None:
+               annotated: Path | None, mode: int | None = None, reviews: str | None = None) -> None:
         self.records[key] = {
             "sha256": digest,
             "catalog": catalog,
@@ -148,6 +196,7 @@ class Manifest:
             "checked": datetime.now().astimezone().isoformat(timespec="seconds"),
             "mode": mode | OWNER if mode is not None else None,   # never one that locks the owner out
             "entries": entries,
+            "reviews": reviews if annotated is not None else None,
         }
         self.changed = True
         if self.journal is not None:

@@ -14,7 +14,9 @@ workers start (:meth:`Reviews.take_in`), so that the annotated copies it writes 
 reviews as its other reports; the end of the run reads summary.xlsx again only when it has changed
 since. A finding that matches a review (same form, rule and cell, and the cell still holds the value
 reviewed) carries ``reviewed: {note, by, at}``, is shown as 已核实, and does not count towards
-``--fail-on`` — also in an entry reported unchanged.
+``--fail-on`` — also in an entry reported unchanged. What a file's annotated copy shows as
+reviewed is kept in the manifest as a digest (:func:`shown_digest`): a file whose reviews changed
+since its copy was written has its copy written again, even when nothing else of it changed.
 A review lapses when the cell's value changes. An error is reviewed only with a note; a review of
 an error without one is ignored, and said so.
 
@@ -27,14 +29,16 @@ deleted.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import logging
 import stat
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from evaluator.runner import statefile
 from evaluator.runner.rounds import identity
@@ -97,6 +101,10 @@ class Review:
 
     def row(self) -> list[str]:
         return [self.form, self.rule, self.cell, self.value, self.note, self.by, self.at]
+
+    def shown(self) -> dict[str, str]:
+        """What a finding it holds for carries: ``reviewed``."""
+        return {"note": self.note, "by": self.by, "at": self.at}
 
 
 class Reviews:
@@ -245,13 +253,11 @@ class Reviews:
             log.log(logging.DEBUG if said else logging.WARNING, "%s 的“%s”列无法读取（%s: %s），本次未读取其中的核实意见",
                     SUMMARY_NAME, NOTE_COLUMN, type(exc).__name__, exc)
 
-    def apply(self, entries: list[dict[str, Any]]) -> int:
-        """Put ``reviewed`` on every finding a review holds for; returns how many."""
-        count = 0
+    def _matches(self, entries: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any], Review]]:
+        """Every finding of ``entries`` a review holds for, with its entry and the review."""
         for entry in entries:
             form = identity(entry)
             for finding in entry.get("findings") or []:
-                finding["reviewed"] = None
                 if form is None or not finding.get("cell"):
                     continue
                 review = self.items.get((form, finding.get("rule") or "", f"{finding.get('sheet')}!{finding['cell']}"))
@@ -264,9 +270,22 @@ class Reviews:
                             log.warning("%s %s：错误只能附核实意见后核实，%s 中这一行没有意见，未采用",
                                     entry.get("path"), finding["cell"], REVIEWS_NAME)
                     continue
-                finding["reviewed"] = {"note": review.note, "by": review.by, "at": review.at}
-                count += 1
+                yield entry, finding, review
+
+    def apply(self, entries: list[dict[str, Any]]) -> int:
+        """Put ``reviewed`` on every finding a review holds for; returns how many."""
+        for entry in entries:
+            for finding in entry.get("findings") or []:
+                finding["reviewed"] = None
+        count = 0
+        for _, finding, review in self._matches(entries):
+            finding["reviewed"] = review.shown()
+            count += 1
         return count
+
+    def digest(self, entries: list[dict[str, Any]]) -> str | None:
+        """:func:`shown_digest` of ``entries`` as :meth:`apply` would leave them, without changing them."""
+        return _digest([_shown_row(entry, finding, review.shown()) for entry, finding, review in self._matches(entries)])
 
     def save(self) -> None:
         if not self.changed:
@@ -281,3 +300,22 @@ class Reviews:
         # With a byte-order mark: Excel opens it as UTF-8.
         statefile.save_text(self.path, "\ufeff" + stream.getvalue())
         self.changed = False
+
+
+def shown_digest(entries: list[dict[str, Any]]) -> str | None:
+    """What the findings of ``entries`` show as reviewed (each finding's ``reviewed``, after
+    :meth:`Reviews.apply`), as one SHA-256; None when none is reviewed. Two digests are equal
+    exactly when an annotated copy of these entries would show the same 已核实 notes."""
+    return _digest([_shown_row(entry, finding, review) for entry in entries for finding in entry.get("findings") or []
+                    if isinstance(review := finding.get("reviewed"), dict)])
+
+
+def _shown_row(entry: dict[str, Any], finding: dict[str, Any], review: dict[str, Any]) -> list[str]:
+    return [identity(entry) or "", finding.get("rule") or "", finding.get("sheet") or "", finding.get("cell") or "",
+            review.get("note") or "", review.get("by") or "", review.get("at") or ""]
+
+
+def _digest(rows: list[list[str]]) -> str | None:
+    if not rows:
+        return None
+    return hashlib.sha256(json.dumps(sorted(rows), ensure_ascii=False).encode("utf-8")).hexdigest()

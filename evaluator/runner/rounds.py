@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from evaluator.runner import statefile
 
@@ -194,21 +194,25 @@ def review_only(entries: list[dict[str, Any]], folder: Path, seen: tuple | None 
 _PREVIEW: dict[Path, tuple[float, dict[str, Any]]] = {}
 
 
+class Shown(NamedTuple):
+    """What an annotated copy's 校验结果 says of the rounds and reviews: the lines of the last round
+    (one per form that has one), each finding's 本轮变化 by (rule, sheet, cell), and the digest of
+    the reviews it shows (:func:`evaluator.runner.reviews.shown_digest`, None: none)."""
+
+    lines: list[str]
+    marks: dict[tuple[str, str, str], str]
+    reviews: str | None
+
+
 def preview_lines(entries: list[dict[str, Any]], folder: Path) -> list[str]:
     """What the annotated copy's 校验结果 says of the last round (see :func:`preview`): its lines."""
-    return preview(entries, folder)[0]
+    return preview(entries, folder).lines
 
 
-def preview(entries: list[dict[str, Any]], folder: Path) -> tuple[list[str], dict[tuple[str, str, str], str]]:
-    """What the annotated copy's 校验结果 says of the last round, for entries not yet compared (in
-    a worker, before the run records its round): one line per form that has an earlier round, and
-    each finding's 本轮变化 (本轮新出现 / 上轮已有，仍未更正, with 已核实 … when reviewed.csv holds a
-    review of it: the notes typed in summary.xlsx are there since :func:`take_in`) by (rule, sheet, cell). Reads the history and the reviews without changing them,
-    and says nothing when they cannot be read."""
+def _history_forms(folder: Path) -> dict[str, Any]:
+    """The rounds of the output folder's history by identity, read once per change of the file;
+    none when it cannot be read (nothing is said: the end of the run says it)."""
     import json
-
-    from evaluator.outputs.reporters.common import SINCE_LAST_LABELS, reviewed_text, round_line, rule_label
-    from evaluator.runner.reviews import Reviews
 
     path = folder / HISTORY_NAME
     try:
@@ -216,36 +220,68 @@ def preview(entries: list[dict[str, Any]], folder: Path) -> tuple[list[str], dic
         if path not in _PREVIEW or _PREVIEW[path][0] != stamp:
             data = json.loads(path.read_text("utf-8"))
             _PREVIEW[path] = (stamp, data["forms"] if _valid(data) else {})
-        forms = _PREVIEW[path][1]
+        return _PREVIEW[path][1]
     except (OSError, ValueError, KeyError):
-        return [], {}
-    lines: list[str] = []
-    marks: dict[tuple[str, str, str], str] = {}
+        return {}
+
+
+def _copy(entry: dict[str, Any]) -> dict[str, Any]:
+    return {**entry, "findings": [dict(f) for f in entry.get("findings") or []]}
+
+
+def preview(entries: list[dict[str, Any]], folder: Path) -> Shown:
+    """What the annotated copy's 校验结果 says of the last round, for entries not yet compared (in
+    a worker, before the run records its round): one line per form that has an earlier round, and
+    each finding's 本轮变化 (本轮新出现 / 上轮已有，仍未更正, with 已核实 … when reviewed.csv holds a
+    review of it: the notes typed in summary.xlsx are there since :func:`take_in`) by (rule, sheet, cell). Reads the history and the reviews without changing them,
+    and says nothing when they cannot be read."""
+    forms = _history_forms(folder)
     copies = []
     for entry in entries:
         key = identity(entry)
-        rounds = [one for one in forms.get(key) or [] if isinstance(one, dict) and isinstance(one.get("forms"), list)] \
-            if key else []
-        if not rounds:
+        if key is None:
             continue
-        copy = {**entry, "findings": [dict(f) for f in entry.get("findings") or []]}
-        for marked, previous, note in _match([copy], rounds):
-            _mark(marked, previous, previous.get("at") if previous else None, note)
+        rounds = [one for one in forms.get(key) or [] if isinstance(one, dict) and isinstance(one.get("forms"), list)]
+        copy = _copy(entry)
+        if rounds:
+            for marked, previous, note in _match([copy], rounds):
+                _mark(marked, previous, previous.get("at") if previous else None, note)
+        copies.append(copy)
+    return _shown(copies, folder)
+
+
+def replay(entries: list[dict[str, Any]], folder: Path) -> Shown:
+    """What the annotated copy's 校验结果 says of entries compared when they were checked (the
+    manifest's, of a file checked again only for its copy to show the reviews changed since): their
+    own comparison with the last round, as the reports show it — not one with the file itself —
+    and the reviews reviewed.csv holds now."""
+    return _shown([_copy(entry) for entry in entries if identity(entry) is not None], folder)
+
+
+def _shown(copies: list[dict[str, Any]], folder: Path) -> Shown:
+    """The lines and marks of entries (copies) that carry their comparison (``since_last``), with
+    the reviews of reviewed.csv put on their findings."""
+    from evaluator.outputs.reporters.common import SINCE_LAST_LABELS, reviewed_text, round_line, rule_label
+    from evaluator.runner.reviews import Reviews, shown_digest
+
+    lines: list[str] = []
+    marks: dict[tuple[str, str, str], str] = {}
+    for copy in copies:
         line = round_line(copy)
         if line:
             fixed = (copy.get("since_last") or {}).get("fixed") or []
             if fixed:
                 line += "：" + "、".join(f"{f.get('cell')} {rule_label(f.get('rule') or '')}" for f in fixed)
             lines.append(line)
-        copies.append(copy)
-    if copies:
-        try:
-            Reviews.peek(folder).apply(copies)
-        except Exception:  # noqa: BLE001 - a column of the copy, never a reason to fail the file
-            pass
+    try:
+        Reviews.peek(folder).apply(copies)
+    except Exception:  # noqa: BLE001 - a column of the copy, never a reason to fail the file
+        for copy in copies:
+            for finding in copy["findings"]:
+                finding["reviewed"] = None      # the copy shows none, and its digest says so
     for copy in copies:
         for finding in copy["findings"]:
             said = [SINCE_LAST_LABELS.get(finding.get("since_last") or ""), reviewed_text(finding)]
             if any(said):
                 marks[finding_key(finding)] = "；".join(part for part in said if part)
-    return lines, marks
+    return Shown(lines, marks, shown_digest(copies))

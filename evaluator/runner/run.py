@@ -266,10 +266,11 @@ def no_copy_reason(result: FileResult) -> str | None:
 
 
 def process(job: Job, definitions: Definitions, destination: Path | None, limits: Limits = DEFAULT_LIMITS,
-            fix: bool = False) -> FileResult:
+            fix: bool = False, earlier: list[dict[str, Any]] | None = None) -> FileResult:
     """Check one file and, when asked and a form was found, write its annotated copy (never more
     readable than the file) and, with ``fix``, its proposed corrected copy beside it. Never raises
-    for a bad file."""
+    for a bad file. ``earlier``: the manifest's entries of the file, when it is checked again only
+    for its copy to show the reviews changed since (see :class:`Task`)."""
     keep = destination is not None
     result = check_file(job.path, definitions, display=job.display, keep_grids=keep, limits=limits,
                         ignore_sheet=is_result_sheet if job.own_output else None)
@@ -282,7 +283,8 @@ def process(job: Job, definitions: Definitions, destination: Path | None, limits
 
         try:
             mode = job.mode if job.mode is not None else stat.S_IMODE(os.stat(job.path).st_mode)
-            result.round_lines, result.round_marks = _round_lines(result, job, destination)
+            result.round_lines, result.round_marks, result.reviews_shown = _round_lines(result, job, destination,
+                                                                                        earlier)
             with no_more_readable_than(mode):
                 write_annotated(result, destination)
             result.annotated = str(destination)
@@ -307,17 +309,21 @@ class OutOfSpace(Exception):
         self.result = result
 
 
-def _round_lines(result: FileResult, job: Job, destination: Path) -> tuple[list[str], dict]:
-    """The lines 校验结果 shows of the last round of the same form (the output folder's history),
-    and each finding's 本轮变化."""
-    from evaluator.runner.rounds import preview
+def _round_lines(result: FileResult, job: Job, destination: Path,
+                 earlier: list[dict[str, Any]] | None = None) -> tuple[list[str], dict, str | None]:
+    """The lines 校验结果 shows of the last round of the same form (the output folder's history, or
+    the comparison ``earlier`` entries made when they were checked), each finding's 本轮变化 and
+    the digest of the reviews shown (:class:`evaluator.runner.rounds.Shown`)."""
+    from evaluator.runner.rounds import preview, replay
 
     out_dir = destination.parents[len(job.relative.parent.parts)]
     try:
+        if earlier is not None:
+            return replay(earlier, out_dir)
         return preview(json_reporter.entries([result]), out_dir)
     except Exception as exc:  # noqa: BLE001 - a line of the copy, never a reason to fail the file
         log.debug("%s：未能与上轮对比（%s）", job.display, exc)
-        return [], {}
+        return [], {}, None
 
 
 def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) -> None:
@@ -336,11 +342,17 @@ def write_corrected(job: Job, result: FileResult, destination: Path, mode: int) 
 @dataclass(frozen=True)
 class Task:
     """One file for a worker: the job, where its annotated copy goes (None: no copy), and whether
-    a proposed corrected copy is written beside it (``--fix``)."""
+    a proposed corrected copy is written beside it (``--fix``).
+
+    ``earlier`` holds the manifest's entries of a file that is the same as when it was checked but
+    whose reviews changed since its copy was written: it is checked again for its copy to show them,
+    and the copy shows the comparison with the last round those entries made (the file's own answer
+    is theirs: see :func:`evaluator.runner.batch.check_jobs`)."""
 
     job: Job
     destination: Path | None = None
     fix: bool = False
+    earlier: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -359,6 +371,7 @@ class Outcome:
     out_of_space: bool = False
     log: list[tuple[int, str]] = field(default_factory=list)
     seconds: float = 0.0
+    reviews: str | None = None   # digest of the reviews the annotated copy shows (None: none)
 
 
 _DEFINITIONS: Definitions | None = None
@@ -421,7 +434,9 @@ def check_one(task: Task) -> Outcome:
     with _collecting_log() as records:
         short = False
         try:
-            extra = {"fix": True} if task.fix else {}
+            extra: dict[str, Any] = {"fix": True} if task.fix else {}
+            if task.earlier is not None:
+                extra["earlier"] = task.earlier
             try:
                 result = process(task.job, _DEFINITIONS, task.destination, _LIMITS, **extra)
             except OutOfSpace as exc:
@@ -437,6 +452,7 @@ def check_one(task: Task) -> Outcome:
                 complete=not short and (task.destination is None or result.annotated is not None
                                         or reason is not None),
                 out_of_space=short,
+                reviews=result.reviews_shown,
             )
         except Exception as exc:  # noqa: BLE001 - a bug on one file is that file's answer
             log.error("%s：检查时出错（%s: %s）", task.job.display, type(exc).__name__, exc)

@@ -19,7 +19,8 @@ first sees it (a batch of its own when no workbook comes with it) and in the rep
 the inbox; it is never read, moved or archived.
 
 Each batch of ready files is checked like ``evaluator check INBOX --out DIR`` (lock, manifest,
-annotated copies, and with ``fix`` the corrected copies of ``--fix``), then the reports in DIR are rewritten to cover every file DIR holds. With
+annotated copies, and with ``fix`` the corrected copies of ``--fix``), then the reports in DIR are rewritten to cover every file DIR holds
+(and the annotated copies of files answered earlier whose reviews changed since, to show them). With
 ``archive``, each file is first moved there, never overwriting (``name-2.xlsx`` on a clash), and is
 checked from there: its annotated copy, manifest record and report entry follow the name it was
 archived under (``name-2.checked.xlsx``), with ``path`` the archived path and ``dropped_as`` where
@@ -441,6 +442,9 @@ class Watcher:
                     short = short or batch.out_of_space
                     batch.out_of_space = short
                     seen = follow_up(batch.report["files"], options.out_dir, seen)   # rounds and reviews
+                    batch.keep_comparisons(manifest)   # the rounds, for the entries reused later
+                    if not short and not self.stop:   # a full disk, or asked to stop: the next batch
+                        self._rewrite_copies(manifest, jobs)
                 finally:
                     with no_more_readable_than(*manifest.modes()):
                         manifest.save()
@@ -462,6 +466,48 @@ class Watcher:
                         continue
                     self._give_back(job, manifest, retry=short or batch is None or bool(self.stop))
         return batch
+
+    def _rewrite_copies(self, manifest: Manifest, batch: list[Job]) -> None:
+        """The annotated copies of files answered in earlier batches whose reviews changed since
+        they were written (a note typed in summary.xlsx, reviewed.csv edited) are written again, as
+        ``check`` does for a file it reuses, in this batch: the reports it writes cover every file
+        with the reviews of now, and so do the copies. Only a file still where it was checked (the
+        archive, or the inbox without one), with the content, catalog and tool version it was
+        checked with, and its copy where it was written; its answer stays as it is. Nothing is read
+        but reviewed.csv while no review changed."""
+        from evaluator.runner.reviews import Reviews
+        from evaluator.runner.run import destinations
+
+        options = self.options
+        reviews = Reviews.peek(options.out_dir)
+        taken = {job.relative.as_posix() for job in batch}
+        base = options.archive if options.archive is not None else options.inbox
+        settings = settings_digest(self.definitions, options.limits)
+        behind: list[Job] = []
+        for key, record in sorted(manifest.records.items()):
+            if key in taken or not record.get("annotated") or not isinstance(record.get("entries"), list):
+                continue
+            if reviews.digest(record["entries"]) == manifest.shown_reviews(key):
+                continue
+            path = base / key
+            try:
+                info = os.lstat(path)
+                same = stat.S_ISREG(info.st_mode) and content_digest(path) == record.get("sha256")
+            except OSError:
+                continue
+            if same and (record.get("catalog"), record.get("version")) == (settings, __version__):
+                behind.append(Job(path=path, display=safe_path(str(path)), relative=Path(key),
+                                  mode=stat.S_IMODE(info.st_mode)))
+        if not behind:
+            return
+        # Where check_jobs would write each copy: only one written where it was (else it would be a new check).
+        keys = {job.relative.as_posix(): job for job in behind}
+        targets = destinations(behind, options.out_dir, manifest.annotated_paths(set(keys)))
+        behind = [job for key, job in keys.items()
+                  if targets[job.path] == options.out_dir / manifest.records[key]["annotated"] and targets[job.path].is_file()]
+        if behind:
+            check_jobs(behind, self.definitions, options.out_dir, manifest, workers=options.workers, stop=self.stop,
+                       limits=options.limits, timeout=options.timeout)
 
     def _take(self, path: Path, signature: Signature, manifest: Manifest) -> Job | None:
         """The job for a ready file, moved into the archive first when there is one (so that what is
