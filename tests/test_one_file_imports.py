@@ -30,11 +30,13 @@ NOT_FOR_ONE_FILE = (
     # folder walker, and what only writing a file needs
     "olefile", "csv", "html", "evaluator.intake.texttables", "evaluator.intake.formulas",
     "evaluator.runner.discovery", "tempfile", "importlib.resources",
+    # OpenSSL's library, loaded by hashlib: the digests come from the interpreter's own SHA-256
+    "hashlib", "_hashlib",
 )
 
 PROBE = """
 import json, sys
-from evaluator.cli import main
+from evaluator.__main__ import main   # the command: the record classes' code kept too
 try:
     main(%r)
 except SystemExit:

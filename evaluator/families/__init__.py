@@ -14,7 +14,6 @@ again the files it might now recognise.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -22,6 +21,7 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from evaluator.families.schema import CatalogError, load_yaml, read_definition, yaml_problem
+from evaluator.values.digest import sha256_hex
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class Definitions:
     @property
     def digest(self) -> str:
         parts = [edition.digest for editions in self.editions.values() for edition in editions]
-        return hashlib.sha256("|".join([*parts, self.forced_edition or ""]).encode()).hexdigest()
+        return sha256_hex("|".join([*parts, self.forced_edition or ""]))
 
     # Each family's own view ---------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ naming the file and the key, before any workbook is read."""
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import pickle
 import re
@@ -14,7 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
+from evaluator.cache import cache_folder, trusted, write_atomically
 from evaluator.families.plain import Plain
+from evaluator.values.digest import sha256_hex
 
 
 class CatalogError(ValueError):
@@ -50,7 +51,7 @@ def validate_yaml(text: str, source: str, model: str, what: str, keys: str) -> t
     folder re-reads them)."""
     key = (model, source, text)
     if key not in _VALIDATED:
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = sha256_hex(text)
         module = model.partition(":")[0]
         _VALIDATED[key] = remembered(model, text, lambda: _validate(text, source, model, what, keys),
                                      lambda value: (isinstance(value, tuple) and len(value) == 2
@@ -154,23 +155,11 @@ def yaml_problem(exc: Exception) -> str:
 #
 # Parsing the editions and validating them with their models is most of a one-file check's start-up,
 # and their text rarely changes: a definition validated once is kept as a pickle in the user's cache
-# folder (``EVALUATOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/evaluator`` or ``~/.cache/evaluator``;
-# ``EVALUATOR_CACHE_DIR=off`` turns it off), keyed by the text, the model, the source files that
-# define the model and the versions of this package, pydantic and Python. Only definitions that
-# validated are kept; anything wrong with the cache (missing, unreadable, stale, from another model,
-# or a file another user owns or can write: a pickle runs code as it loads) means the text is parsed
-# and validated again, as without one.
-
-
-def cache_folder() -> Path | None:
-    """Where validated definitions are cached, or ``None`` when caching is off."""
-    chosen = os.environ.get("EVALUATOR_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "evaluator" / "Cache"
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "evaluator"
+# folder (:func:`evaluator.cache.cache_folder`; ``EVALUATOR_CACHE_DIR=off`` turns it off), keyed by
+# the text, the model, the source files that define the model and the versions of this package,
+# pydantic and Python. Only definitions that validated are kept; anything wrong with the cache
+# (missing, unreadable, stale, from another model, or a file another user owns or can write: a
+# pickle runs code as it loads) means the text is parsed and validated again, as without one.
 
 
 @lru_cache(maxsize=None)
@@ -216,7 +205,7 @@ def remembered(name: str, text: str, compute: Callable[[], T], valid: Callable[[
     if path is not None:
         try:
             with open(path, "rb") as stream:
-                if _own(os.fstat(stream.fileno())):
+                if trusted(os.fstat(stream.fileno())):
                     value = pickle.load(stream)  # noqa: S301 - a file of this user's that only they can write
                     if valid(value):
                         return value
@@ -226,13 +215,6 @@ def remembered(name: str, text: str, compute: Callable[[], T], valid: Callable[[
     if path is not None:
         _store(path, value)
     return value
-
-
-def _own(status: os.stat_result) -> bool:
-    """Whether a cache entry is this user's and writable by no one else (a pickle runs code as it loads)."""
-    if not hasattr(os, "getuid"):
-        return True
-    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
@@ -246,24 +228,14 @@ def _cache_path(name: str, text: str, modules: Sequence[str]) -> Path | None:
 
         key = "|".join([__version__, pydantic_version, sys.version, name,
                         *(_source_mark(module) for module in (*modules, __name__)), text])
-        return folder / f"definition-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:40]}.pickle"
+        return folder / f"definition-{sha256_hex(key)[:40]}.pickle"
     except Exception:  # noqa: BLE001 - no cache folder (no home directory): no cache
         return None
 
 
 def _store(path: Path, value: object) -> None:
-    import tempfile
-
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".definition-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs time
         pass
 
@@ -290,7 +262,7 @@ def _validate(text: str, source: str, model: str, what: str, keys: str) -> tuple
     except ValidationError as exc:
         problems = "；".join(problem_text(err) for err in exc.errors())
         raise CatalogError(f"{source}：{what}有误：{problems}") from None
-    return parsed, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return parsed, sha256_hex(text)
 
 
 def read_definition(path: str | Path, what: str) -> str:

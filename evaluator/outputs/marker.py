@@ -19,7 +19,6 @@ then checked like any other, with all of :mod:`evaluator.intake.safety`'s checks
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -32,6 +31,7 @@ from typing import Any
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from evaluator.intake.limits import DEFAULT_LIMITS, Limits
+from evaluator.values.digest import sha256
 
 PROPERTY = "evaluator-written"
 AUTHOR = "evaluator"
@@ -73,7 +73,7 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 def values_digest(grids: Any) -> str:
     """A digest of the values of every sheet but this tool's 校验结果 (the form as its author wrote it)."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for grid in sorted(grids, key=lambda grid: grid.name):
         if is_result_sheet(grid.name):
             continue

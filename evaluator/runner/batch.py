@@ -10,7 +10,6 @@ since its annotated copy was written has that copy written again, to show them.
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import sys
 import time
@@ -27,6 +26,7 @@ from evaluator.outputs.inert import shown_path
 from evaluator.runner.parallel import Stop, available_cores
 from evaluator.outputs.reporters import json as json_reporter
 from evaluator.runner.run import Job, Task, destinations, find, run
+from evaluator.values.digest import sha256_hex
 
 if TYPE_CHECKING:
     from evaluator.runner.manifest import Manifest
@@ -140,7 +140,7 @@ def settings_digest(definitions: Definitions, limits: Limits) -> str:
     """What the answers depend on besides the file and the tool: the editions and the read limits."""
     if limits == DEFAULT_LIMITS:
         return definitions.digest
-    return hashlib.sha256(f"{definitions.digest}|{limits!r}".encode()).hexdigest()
+    return sha256_hex(f"{definitions.digest}|{limits!r}")
 
 
 def check_jobs(jobs: list[Job], definitions: Definitions, out_dir: Path | None = None, manifest: Manifest | None = None,

@@ -11,12 +11,12 @@ takes the bundled one's place; any other is added beside them.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from evaluator.families.schema import CatalogError, load_yaml, remembered, yaml_problem
+from evaluator.values.digest import sha256_hex
 
 #: The bundled editions, in the order they are offered a sheet.
 BUNDLED = ("guangzhou-department-2022.yaml", "hunan-department-score.yaml", "input-process-indicators.yaml",
@@ -29,7 +29,7 @@ def _prepared(text: str, source: str) -> tuple[str, str | None]:
     """The edition's ``kind``, and for a catalog with ``family:`` or ``kind:`` keys the catalog's
     text without them (``None``: the text as it is); remembered between runs with the editions,
     and within a process."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = sha256_hex(text)
     _, kind, catalog_text = remembered(
         "department-kind", text, lambda: (digest, *_prepare(text, source)),
         lambda value: isinstance(value, tuple) and len(value) == 3 and value[0] == digest
@@ -69,7 +69,7 @@ def parse(text: str, source: str) -> Any:
 
     if catalog_text is not None:
         parsed = parse_catalog(catalog_text, source)
-        parsed.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        parsed.digest = sha256_hex(text)
         return parsed
     return parse_catalog(text, source)
 
