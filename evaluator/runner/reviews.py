@@ -9,7 +9,11 @@ An auditor marks a finding where they already work:
   it was reviewed (the finding's ``actual``).
 
 Every run reads both; a note written in summary.xlsx is moved into reviewed.csv (summary.xlsx is
-written again each run), so no review is lost. A run with an output folder moves them before its
+written again each run), so no review is lost. Only what a person changed in summary.xlsx is moved:
+its 问题清单 keeps, in a hidden column, each row's note as this tool wrote it, and a note still as
+written never overrides reviewed.csv, so a note edited, cleared or removed in reviewed.csv stands.
+When both were changed for one finding, differently, reviewed.csv is kept and a warning gives the
+other note in full (:meth:`Reviews._take_row`). A run with an output folder moves them before its
 workers start (:meth:`Reviews.take_in`), so that the annotated copies it writes show the same
 reviews as its other reports; the end of the run reads summary.xlsx again only when it has changed
 since. A finding that matches a review (same form, rule and cell, and the cell still holds the value
@@ -51,6 +55,9 @@ SUMMARY_NAME = "summary.xlsx"
 FINDINGS_SHEET = "问题清单"
 NOTE_COLUMN = "核实意见"
 FORM_COLUMN = "表标识"
+#: The hidden column of 问题清单 holding each row's 核实意见 as this tool wrote it (see
+#: :meth:`Reviews._take_row`): a note that differs from it was changed by a person.
+WRITTEN_COLUMN = "核实意见（写出时）"
 WHAT = "核实记录"
 #: summary.xlsx as a run read it: its (size, modification time in ns, inode), and whether its notes
 #: are in reviewed.csv since (False: not, and what could not be read of it was said already).
@@ -66,6 +73,18 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     if not stat.S_ISREG(info.st_mode):
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _text(value: Any) -> str:
+    """A cell of 问题清单 as a note: its text, stripped."""
+    return str(value or "").strip()
+
+
+def _as_written(note: str) -> str:
+    """A note of reviewed.csv as summary.xlsx holds it once written there (read back as a note)."""
+    from evaluator.outputs.inert import xlsx_text
+
+    return _text(xlsx_text(note))
 
 
 def norm(value: Any) -> str:
@@ -232,26 +251,73 @@ class Reviews:
                     return
                 at = datetime.fromtimestamp(stamp[1] / 1e9).astimezone().isoformat(timespec="seconds")
                 column = {name: header.index(name) for name in header if name}
+                # None: a summary.xlsx of an earlier version, which did not record what it wrote
+                # (read as :meth:`_take_row` says).
+                recorded = WRITTEN_COLUMN in column
                 for row in rows:
                     def get(name: str) -> Any:
                         index = column.get(name)
                         return row[index] if index is not None and index < len(row) else None
-                    note = str(get(NOTE_COLUMN) or "").strip()
                     form, rule, cell = get(FORM_COLUMN), get("规则代号"), get("单元格")
-                    if not note or not form or not rule or not cell:
+                    if not form or not rule or not cell:
                         continue
-                    review = Review(str(form), str(rule), str(cell), norm(get("申报值")), note, SUMMARY_NAME, at)
-                    known = self.items.get(review.key)
-                    if known is not None and (known.note, known.value) == (review.note, review.value):
-                        continue
-                    self.items[review.key] = review
-                    self.changed = True
+                    written = _text(get(WRITTEN_COLUMN)) if recorded else None
+                    self._take_row(Review(str(form), str(rule), str(cell), norm(get("申报值")),
+                                          _text(get(NOTE_COLUMN)), SUMMARY_NAME, at), written, said)
             finally:
                 workbook.close()
         except Exception as exc:  # noqa: BLE001 - a summary someone broke must not stop the run
             self.seen = (stamp, False)
             log.log(logging.DEBUG if said else logging.WARNING, "%s 的“%s”列无法读取（%s: %s），本次未读取其中的核实意见",
                     SUMMARY_NAME, NOTE_COLUMN, type(exc).__name__, exc)
+
+    def _take_row(self, typed: Review, written: str | None, said: bool) -> None:
+        """One row of summary.xlsx's 问题清单: ``typed`` holds its 核实意见 as it is now, ``written``
+        the note this tool wrote there (its hidden column 核实意见（写出时）; None for a summary of an
+        earlier version, which has no such column).
+
+        The row speaks only where a person changed it: a note still as the tool wrote it never
+        overrides reviewed.csv (a note edited, cleared or removed there since stands). A note typed,
+        changed or cleared in summary.xlsx is taken in (cleared: the review is removed) when
+        reviewed.csv still says for this row what the tool wrote. When both were changed, and
+        differently, reviewed.csv is kept — it is the file of record, and scripts write it — and a
+        warning names the finding and gives the note typed in summary.xlsx in full, so that nothing
+        typed is lost (a person can put it in reviewed.csv). The next summary.xlsx shows the note kept.
+
+        A summary of an earlier version is read as if the tool had written there what reviewed.csv
+        holds now for each row: a note in a row reviewed.csv has nothing for is taken in (as the
+        earlier version did); one that differs from reviewed.csv's is not (who changed which cannot
+        be told) and is named in a warning; an empty cell never removes a review."""
+        known = self.items.get(typed.key)
+        # What reviewed.csv says for this row now: the note of its review when that review holds for
+        # the row's value (as the note the tool wrote was the note of the review that matched).
+        in_csv = known.note if known is not None and norm(known.value) == typed.value else ""
+        where = f"{typed.form} {typed.cell}（{typed.rule}）"
+        level = logging.DEBUG if said else logging.WARNING
+        if written is None:
+            if not typed.note or typed.note == in_csv:
+                return
+            if in_csv:
+                log.log(level, "%s 为上一版本所写，无法分辨核实意见是哪边后改的：%s 在其中为“%s”，与 %s 中的“%s”不同，"
+                        "保留 %s 的（如需采用 %s 中的意见，请改写 %s）",
+                        SUMMARY_NAME, where, typed.note, REVIEWS_NAME, in_csv, REVIEWS_NAME, SUMMARY_NAME, REVIEWS_NAME)
+                return
+        elif typed.note == written or typed.note == in_csv:
+            return          # as the tool wrote it (reviewed.csv stands), or the same change made in both
+        elif _as_written(in_csv) != written:
+            log.log(level, "核实意见两处都改过且不同：%s 在 %s 中为“%s”，在 %s 中为“%s”（本工具写出时为“%s”）；"
+                    "保留 %s 的，%s 中的意见未采用（如需采用，请改写 %s）",
+                    where, REVIEWS_NAME, in_csv or "（无）", SUMMARY_NAME, typed.note or "（空）", written or "（空）",
+                    REVIEWS_NAME, SUMMARY_NAME, REVIEWS_NAME)
+            return
+        if typed.note:
+            self.items[typed.key] = typed
+        else:
+            del self.items[typed.key]     # cleared in summary.xlsx: reviewed.csv holds it for this row
+            # Said as a warning: a review that stops holding can make the run fail.
+            log.log(level, "%s 中清除了 %s 的核实意见“%s”，已从 %s 删除这条核实记录",
+                    SUMMARY_NAME, where, in_csv, REVIEWS_NAME)
+        self.changed = True
 
     def _matches(self, entries: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any], Review]]:
         """Every finding of ``entries`` a review holds for, with its entry and the review."""

@@ -9,7 +9,9 @@
   :data:`SUMMARY_COLUMNS` (each with its style and width): add a column there.
 * 问题清单: every finding, its rule's Chinese title with the slug beside it, declared and expected
   values as numbers, and a link to the flagged cell in the annotated copy (file#'sheet'!cell); one
-  row saying 未发现问题 when there is none.
+  row saying 未发现问题 when there is none. Its 核实意见 column is where an auditor types a note; a
+  hidden column 核实意见（写出时） keeps each row's note as written, so that the next run takes in
+  only the notes a person changed (evaluator/runner/reviews.py).
 * 统计: built with pandas: findings by rule (ordered by count) and severity, by department, totals
   per family (按类别合计: never one average over two families), the spread of totals and of
   grades, side by side under one frozen header row, with native Excel charts.
@@ -40,6 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from evaluator.runner.reviews import WRITTEN_COLUMN
 from evaluator.runner.rounds import identity
 from evaluator.outputs.reporters.common import (
     DASH, FUNDS_FACTS, HEADER_COLOUR, LINK_COLOUR, MIN_PRINT_SCALE, MONEY_FUNDS, PAGE_WIDTH_UNITS, SEVERITIES,
@@ -63,6 +66,7 @@ class Column:
     title: str
     style: str = "text"
     width: int | None = None
+    hidden: bool = False      # kept for the tool (not printed, not shown unless a person unhides it)
 
 
 #: 汇总's columns, in order. A column shown only for some runs is added by :func:`_summary_columns`.
@@ -90,7 +94,7 @@ FINDING_COLUMNS = [
     Column("规则代号"), Column("部门", "wrap", 20), Column("指标", "wrap", 20), Column("申报值", "number"),
     Column("应为", "number"), Column("应为何值"), Column("相关单元格", "wrap", 16), Column("说明", "wrap", 60),
     Column("算式", "wrap", 36), Column("其他可接受值", "wrap", 28), Column("本轮变化"),
-    Column(REVIEW_COLUMN, "wrap", 30), Column("表标识", "wrap", 30)]
+    Column(REVIEW_COLUMN, "wrap", 30), Column("表标识", "wrap", 30), Column(WRITTEN_COLUMN, hidden=True)]
 #: 本轮已更正: the findings of the last round that are gone (evaluator/runner/rounds.py).
 FIXED_SHEET = "本轮已更正"
 FIXED_COLUMNS = [Column("文件", "wrap", 40), Column("上轮文件", "wrap", 40), Column("单元格"),
@@ -202,6 +206,9 @@ def _finding_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "本轮变化": {"new": "新出现", "still": "仍在"}.get(finding.get("since_last") or ""),
                 "核实意见": (finding.get("reviewed") or {}).get("note"),
                 "表标识": identity(row),
+                # The note as written, hidden: a 核实意见 that differs from it was typed by a person
+                # and is taken in; one that does not never overrides reviewed.csv (reviews.py).
+                WRITTEN_COLUMN: (finding.get("reviewed") or {}).get("note"),
             })
     return rows
 
@@ -333,7 +340,11 @@ def _finish(ws, columns: list[Column], rows: int, run_date: str) -> None:
             # A long title wraps in the header (two lines) rather than widening a column of numbers.
             widths[index] = max(8, min(40, max(content, min(display_width(column.title), 12) + 3) + 2))
         ws.column_dimensions[letter].width = widths[index]
-    if any(display_width(column.title) + 2 > widths[index] for index, column in enumerate(columns, start=1)):
+        if column.hidden:
+            ws.column_dimensions[letter].hidden = True
+            del widths[index]        # not printed
+    if any(display_width(column.title) + 2 > widths[index] for index, column in enumerate(columns, start=1)
+           if index in widths):
         ws.row_dimensions[1].height = 32
     wrapped = [(index, column) for index, column in enumerate(columns, start=1) if column.width]
     for r in range(2, rows + 2):
@@ -428,6 +439,10 @@ def _findings_sheet(ws, data: dict[str, Any], base: Path | None, run_date: str) 
         "审计人员可在此列填写核实意见（如“已核实：原因见附件”）并保存；下次运行读取，"
         "该问题标为已核实、不计入 --fail-on，意见转存到同一文件夹的 reviewed.csv。单元格的值改变后核实失效；"
         "错误须有意见才能核实。", "evaluator")
+    written = next(i for i, column in enumerate(FINDING_COLUMNS, start=1) if column.title == WRITTEN_COLUMN)
+    ws.cell(row=1, column=written).comment = Comment(
+        "本列隐藏，请勿改动：记着本工具写出时每行的核实意见。下次运行只采用“核实意见”列中与本列不同的（经人改过的），"
+        "因此在 reviewed.csv 中改过、删去的核实意见不会被本表中的旧意见覆盖。", "evaluator")
 
 
 def _skipped_sheet(ws, skipped: list[dict[str, Any]], run_date: str) -> None:
