@@ -65,12 +65,17 @@ def test_a_corrected_form_under_another_name_names_what_it_fixed(folders):
     assert "本轮已更正" in (out / "report.html").read_text("utf-8")
 
 
-def test_a_finding_is_new_or_still_against_the_last_round(folders, make_form):
-    inbox, out = folders
+def _two_rounds(inbox: Path, out: Path, make_form) -> dict:
+    """A.xlsx checked with a wrong rate score, then again with a wrong grade too; the second run's entries."""
     shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52"}), inbox / "A.xlsx")
     _check(inbox, out)
     shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52", "grade": "良"}), inbox / "A.xlsx")
-    _, entries = _check(inbox, out)
+    return _check(inbox, out)[1]
+
+
+def test_a_finding_is_new_or_still_against_the_last_round(folders, make_form):
+    inbox, out = folders
+    entries = _two_rounds(inbox, out, make_form)
     marks = {f["rule"]: f["since_last"] for f in entries["A.xlsx"]["findings"]}
     assert marks == {"rate-score": "still", "grade-mismatch": "new"}
     result = _run("check", str(inbox), "--out", str(out), "-q", "--force")
@@ -397,10 +402,7 @@ def test_a_note_typed_for_an_unchanged_file_shows_in_its_copy_on_the_next_run_wi
 
 def test_a_copy_written_again_for_a_review_keeps_the_comparison_the_file_made_with_its_last_round(folders, make_form):
     inbox, out = folders
-    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52"}), inbox / "A.xlsx")
-    _check(inbox, out)
-    shutil.copy(make_form({"rows.special-fund-spending-rate.score": "4.52", "grade": "良"}), inbox / "A.xlsx")
-    _, entries = _check(inbox, out)
+    entries = _two_rounds(inbox, out, make_form)
     compared = entries["A.xlsx"]["since_last"]
     assert (compared["new"], compared["still"]) == (1, 1)
     _type_note(out, "rate-score", "已核实：按文件口径")
