@@ -238,6 +238,13 @@ def _type_note(out: Path, rule: str, note: str) -> None:
     book.save(out / "summary.xlsx")
 
 
+def _check_m_and_t(inbox: Path, out: Path) -> None:
+    """A first run over M.xlsx (a missing explanation, a warning) and T.xlsx (a wrong total, an error)."""
+    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
+    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
+    _check(inbox, out)
+
+
 def _changes(path: Path) -> dict[str, str]:
     """What the annotated copy's 校验结果 says changed of each finding, by rule."""
     header, body = _result_rows(path)
@@ -246,9 +253,7 @@ def _changes(path: Path) -> dict[str, str]:
 
 def test_a_note_typed_in_the_summary_shows_in_the_annotated_copy_of_the_same_run(folders, caplog):
     inbox, out = folders
-    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
-    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
-    _check(inbox, out)
+    _check_m_and_t(inbox, out)
     _type_note(out, "missing-explanation", "已核实：原因见附件")
     _type_note(out, "total-mismatch", "   ")                 # an error reviewed without a note
     code, entries = _check(inbox, out, "--force")
@@ -317,9 +322,7 @@ def test_the_end_of_a_run_reads_the_summary_again_only_when_it_changed(folders, 
     from evaluator.runner.reviews import Reviews
 
     inbox, out = folders
-    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
-    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
-    _check(inbox, out)
+    _check_m_and_t(inbox, out)
     _type_note(out, "missing-explanation", "已核实：原因见附件")
     seen = Reviews.take_in(out)                       # the start of a run
     assert "已核实：原因见附件" in (out / REVIEWS_NAME).read_text("utf-8-sig")
@@ -368,9 +371,7 @@ def _report(out: Path) -> dict[str, dict]:
 
 def test_a_note_typed_for_an_unchanged_file_shows_in_its_copy_on_the_next_run_without_force(folders):
     inbox, out = folders
-    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
-    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
-    _check(inbox, out)
+    _check_m_and_t(inbox, out)
     assert "本轮变化" not in _result_rows(out / "M.checked.xlsx")[0]     # nothing to say yet
     untouched = (out / "T.checked.xlsx").read_bytes(), _written(out / "T.checked.xlsx")
     _type_note(out, "missing-explanation", "已核实：原因见附件")
@@ -426,9 +427,7 @@ def test_a_copy_written_again_for_a_review_keeps_the_comparison_the_file_made_wi
 
 def test_a_manifest_of_the_earlier_version_is_read_as_copies_showing_no_review(folders):
     inbox, out = folders
-    shutil.copy(SAMPLES / "planted-missing-explanation.xlsx", inbox / "M.xlsx")
-    shutil.copy(SAMPLES / "planted-total-mismatch.xlsx", inbox / "T.xlsx")
-    _check(inbox, out)
+    _check_m_and_t(inbox, out)
     _type_note(out, "missing-explanation", "已核实：原因见附件")
     _check(inbox, out)
     manifest = out / ".evaluator-manifest.json"
