@@ -483,7 +483,7 @@ class Watcher:
         taken = {job.relative.as_posix() for job in batch}
         base = options.archive if options.archive is not None else options.inbox
         settings = settings_digest(self.definitions, options.limits)
-        behind: list[Job] = []
+        candidates: dict[str, Job] = {}
         for key, record in sorted(manifest.records.items()):
             if key in taken or not record.get("annotated") or not isinstance(record.get("entries"), list):
                 continue
@@ -492,19 +492,23 @@ class Watcher:
             path = base / key
             try:
                 info = os.lstat(path)
-                same = stat.S_ISREG(info.st_mode) and content_digest(path) == record.get("sha256")
             except OSError:
                 continue
-            if same and (record.get("catalog"), record.get("version")) == (settings, __version__):
-                behind.append(Job(path=path, display=safe_path(str(path)), relative=Path(key),
-                                  mode=stat.S_IMODE(info.st_mode)))
-        if not behind:
+            if stat.S_ISREG(info.st_mode):
+                candidates[key] = Job(path=path, display=safe_path(str(path)), relative=Path(key),
+                                      mode=stat.S_IMODE(info.st_mode))
+        if not candidates:
             return
-        # Where check_jobs would write each copy: only one written where it was (else it would be a new check).
-        keys = {job.relative.as_posix(): job for job in behind}
-        targets = destinations(behind, options.out_dir, manifest.annotated_paths(set(keys)))
-        behind = [job for key, job in keys.items()
-                  if targets[job.path] == options.out_dir / manifest.records[key]["annotated"] and targets[job.path].is_file()]
+        # Only a file check_jobs would reuse, its copy where it was written (else it would be a new check).
+        targets = destinations(list(candidates.values()), options.out_dir, manifest.annotated_paths(set(candidates)))
+        behind: list[Job] = []
+        for key, job in candidates.items():
+            try:
+                digest = content_digest(job.path)
+            except OSError:
+                continue
+            if manifest.reusable(key, digest, settings, __version__, targets[job.path]) is not None:
+                behind.append(job)
         if behind:
             check_jobs(behind, self.definitions, options.out_dir, manifest, workers=options.workers, stop=self.stop,
                        limits=options.limits, timeout=options.timeout)
