@@ -33,7 +33,6 @@ deleted.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -46,6 +45,7 @@ from typing import Any, Iterator
 
 from evaluator.runner import statefile
 from evaluator.runner.rounds import identity
+from evaluator.values.digest import sha256_hex
 from evaluator.values.numbers import fmt
 
 log = logging.getLogger("evaluator")
@@ -384,4 +384,4 @@ def _shown_row(entry: dict[str, Any], finding: dict[str, Any], review: dict[str,
 def _digest(rows: list[list[str]]) -> str | None:
     if not rows:
         return None
-    return hashlib.sha256(json.dumps(sorted(rows), ensure_ascii=False).encode("utf-8")).hexdigest()
+    return sha256_hex(json.dumps(sorted(rows), ensure_ascii=False))
