@@ -52,7 +52,10 @@ def trusted(status: os.stat_result) -> bool:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """``data`` at ``path``, whole or not at all (a temporary file beside it, then renamed)."""
+    """``data`` at ``path``, whole or not at all (a temporary file beside it, then renamed), readable
+    and writable by its owner only whatever the umask: :func:`trusted` refuses a file others can
+    write. (:func:`evaluator.outputs.atomic.replacing` gives an output the umask's permissions, as a
+    report must have.)"""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
